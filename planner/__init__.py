@@ -1,0 +1,3 @@
+"""VaxRoute planner: from ward lists to daily home-vaccination rounds."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Reading and validating the users' files (residents, teams, boundaries)."""

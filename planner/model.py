@@ -1,0 +1,99 @@
+"""Domain structures: residents, teams, stops (households) and the frozen problem data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+STATUSES = ("eligible", "contraindicated", "refused", "postponed", "vaccinated")
+NOT_ROUTED_STATUSES = ("contraindicated", "refused", "postponed", "vaccinated")
+
+
+@dataclass(frozen=True)
+class Resident:
+    resident_id: str
+    lat: float
+    lon: float
+    source_row: int | None = None
+    full_name: str = ""
+    address: str = ""
+    ward: str = ""
+    household_id: str = ""
+    age: int | None = None
+    conditions: tuple[str, ...] = ()
+    doses_received: int = 0
+    last_dose_date: dt.date | None = None
+    status: str = "eligible"
+    available_from_s: int | None = None
+    available_to_s: int | None = None
+    needs_doctor: bool = False
+    priority_override: float | None = None
+    service_minutes: float | None = None
+    phone: str = ""
+    notes: str = ""
+
+    @property
+    def initials(self) -> str:
+        """'Nguyễn Văn An' -> 'N.V.A.': what a shared map or sheet may show of a name."""
+        return "".join(f"{w[0].upper()}." for w in self.full_name.split() if w)
+
+
+@dataclass(frozen=True)
+class Team:
+    team_id: str
+    depot_lat: float
+    depot_lon: float
+    name: str = ""
+    shift_start_s: int = 7 * 3600 + 30 * 60
+    shift_end_s: int = 16 * 3600 + 30 * 60
+    break_start_s: int | None = 11 * 3600 + 30 * 60
+    break_minutes: int = 60
+    travel_mode: str = "motorbike"
+    has_doctor: bool = True
+    max_doses: int = 60
+    source_row: int | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A resident the input left out of the plan, with why (reported as ``invalid_input``)."""
+
+    resident_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Residents visited together: one household (or one spot) with the same days and window."""
+
+    stop_id: str
+    resident_ids: tuple[str, ...]
+    lat: float
+    lon: float
+    service_s: int
+    doses: int
+    priority: float
+    needs_doctor: bool
+    earliest_day: int  # first day index of the horizon on which all members are due
+    window_start_s: int | None
+    window_end_s: int | None
+    ward: str = ""
+
+
+@dataclass(frozen=True)
+class ProblemData:
+    """Everything the solver needs, frozen: built by :mod:`planner.build`, never mutated."""
+
+    start_date: dt.date
+    days: int
+    teams: tuple[Team, ...]
+    stops: tuple[Stop, ...]
+    residents: dict[str, Resident] = field(repr=False)
+    priorities: dict[str, float] = field(repr=False)
+    # resident ids not routed: status (excluded) and reason (unassigned before solving)
+    excluded: dict[str, str] = field(repr=False)
+    pre_unassigned: dict[str, tuple[str, str]] = field(repr=False)
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [self.start_date + dt.timedelta(days=d) for d in range(self.days)]

@@ -1,0 +1,187 @@
+"""Tunables as small frozen dataclasses that check themselves, and the TOML loader.
+
+Every default can be overridden in a ``settings.toml`` (see ``docs/settings.md``); unknown keys
+are reported with the file and key instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from planner.errors import InputError
+
+TRAVEL_MODES = ("motorbike", "car", "foot")
+
+
+def _check(cond: bool, message: str) -> None:
+    if not cond:
+        raise InputError(message)
+
+
+@dataclass(frozen=True)
+class TravelParams:
+    """Straight-line travel model: great-circle distance x detour factor / speed of the mode."""
+
+    detour_factor: float = 1.3
+    speed_kmh: Mapping[str, float] = field(
+        default_factory=lambda: {"motorbike": 25.0, "car": 30.0, "foot": 4.5}
+    )
+
+    def __post_init__(self) -> None:
+        _check(1.0 <= self.detour_factor <= 5.0, "travel.detour_factor must be in [1, 5]")
+        merged = {"motorbike": 25.0, "car": 30.0, "foot": 4.5, **dict(self.speed_kmh)}
+        for mode, speed in merged.items():
+            _check(mode in TRAVEL_MODES, f"travel.speed_kmh: unknown travel mode {mode!r}")
+            _check(0.5 <= float(speed) <= 150, f"travel.speed_kmh.{mode} must be in [0.5, 150]")
+        object.__setattr__(self, "speed_kmh", {k: float(v) for k, v in merged.items()})
+
+
+@dataclass(frozen=True)
+class VisitParams:
+    """Time on site. A stop takes setup + per person x people + one shared observation."""
+
+    setup_minutes: float = 5
+    per_person_minutes: float = 10
+    observation_minutes: float = 30
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            _check(0 <= value <= 600, f"visit.{f.name} must be in [0, 600] minutes")
+
+
+@dataclass(frozen=True)
+class DoseParams:
+    """Minimum days between doses, by the number of doses already received.
+
+    ``min_interval_days[k]`` is the wait after dose ``k`` before dose ``k + 1``; doses beyond the
+    table use its last entry. ``series_doses`` is the number of doses a resident should have:
+    the priority score counts the missing ones.
+    """
+
+    min_interval_days: Mapping[int, int] = field(
+        default_factory=lambda: {1: 28, 2: 90, 3: 120}
+    )
+    series_doses: int = 3
+
+    def __post_init__(self) -> None:
+        table = {int(k): int(v) for k, v in dict(self.min_interval_days).items()}
+        _check(bool(table), "doses.min_interval_days must not be empty")
+        _check(all(k >= 1 and 0 <= v <= 3650 for k, v in table.items()),
+               "doses.min_interval_days: keys >= 1 and days in [0, 3650]")
+        _check(1 <= self.series_doses <= 10, "doses.series_doses must be in [1, 10]")
+        object.__setattr__(self, "min_interval_days", dict(sorted(table.items())))
+
+    def interval_after(self, doses_received: int) -> int:
+        table = self.min_interval_days
+        if doses_received in table:
+            return int(table[doses_received])
+        return int(table[max(table)]) if doses_received > max(table) else 0
+
+
+@dataclass(frozen=True)
+class PriorityParams:
+    """Weights of the priority score (formula in ``planner/priority.py`` and the README)."""
+
+    base: float = 1.0
+    age_from: int = 50
+    per_decade: float = 1.0
+    per_condition: float = 1.5
+    per_missing_dose: float = 0.5
+    per_overdue_month: float = 0.5
+    overdue_cap_days: int = 180
+    high_from: float = 6.0
+    medium_from: float = 3.0
+
+    def __post_init__(self) -> None:
+        _check(self.base > 0, "priority.base must be > 0")
+        for name in ("per_decade", "per_condition", "per_missing_dose", "per_overdue_month"):
+            _check(getattr(self, name) >= 0, f"priority.{name} must be >= 0")
+        _check(self.medium_from <= self.high_from, "priority.medium_from must be <= high_from")
+
+
+@dataclass(frozen=True)
+class InputParams:
+    """Validation thresholds."""
+
+    outlier_km: float = 25.0
+    same_spot_m: float = 5.0
+
+    def __post_init__(self) -> None:
+        _check(self.outlier_km > 0, "input.outlier_km must be > 0")
+        _check(0 <= self.same_spot_m <= 100, "input.same_spot_m must be in [0, 100]")
+
+
+@dataclass(frozen=True)
+class SolverParams:
+    """Search settings. ``time_limit_s`` is always enforced; the guard stops a runaway search."""
+
+    time_limit_s: float = 30
+    seed: int = 0
+    #: cost units (seconds of travel) per priority unit per day a resident waits.
+    day_delay_cost: int = 600
+    break_slack_minutes: int = 60
+    #: wall-clock guard: the search is cancelled after time_limit_s * guard_factor + 10 s.
+    guard_factor: float = 1.5
+
+    def __post_init__(self) -> None:
+        _check(0 < self.time_limit_s <= 24 * 3600, "solver.time_limit_s must be in (0, 86400]")
+        _check(self.seed >= 0, "solver.seed must be >= 0")
+        _check(self.day_delay_cost >= 0, "solver.day_delay_cost must be >= 0")
+        _check(0 <= self.break_slack_minutes <= 240, "solver.break_slack_minutes in [0, 240]")
+        _check(self.guard_factor >= 1, "solver.guard_factor must be >= 1")
+
+    @property
+    def guard_s(self) -> float:
+        return self.time_limit_s * self.guard_factor + 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    travel: TravelParams = field(default_factory=TravelParams)
+    visit: VisitParams = field(default_factory=VisitParams)
+    doses: DoseParams = field(default_factory=DoseParams)
+    priority: PriorityParams = field(default_factory=PriorityParams)
+    input: InputParams = field(default_factory=InputParams)
+    solver: SolverParams = field(default_factory=SolverParams)
+
+    def with_solver(self, **changes: Any) -> Settings:
+        return replace(self, solver=replace(self.solver, **changes))
+
+
+_SECTIONS = {f.name: f for f in fields(Settings)}
+
+
+def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> Settings:
+    parts: dict[str, Any] = {}
+    for section, values in raw.items():
+        if section not in _SECTIONS:
+            raise InputError(f"{source}: unknown section [{section}]")
+        cls = Settings.__dataclass_fields__[section].default_factory  # type: ignore[misc]
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise InputError(f"{source}: unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+        try:
+            parts[section] = cls(**values)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{source}: [{section}]: {exc}") from exc
+        except InputError as exc:
+            raise InputError(f"{source}: {exc}") from exc
+    return Settings(**parts)
+
+
+def load_settings(path: Path | None) -> Settings:
+    if path is None:
+        return Settings()
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: settings file not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from exc
+    return settings_from_mapping(raw, str(path))
