@@ -1,0 +1,233 @@
+"""Independent feasibility checker: inputs + plan.json -> list of violations.
+
+It shares no code with the solver or the plan builder: distances, service times, due dates and
+break rules are recomputed here from the inputs and the plan's own ``travel_model`` and
+``parameters``. Tolerances: 1 s and 1 m per leg (the solver rounds each leg up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.model import NOT_ROUTED_STATUSES, Resident, Team
+from planner.solver.result import REASON_CODES
+
+_R = 6_371_008.8
+
+
+@dataclass
+class CheckReport:
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def add(self, message: str) -> None:
+        self.violations.append(message)
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float], detour: float) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
+    return 2 * _R * math.asin(math.sqrt(min(1.0, h))) * detour
+
+
+def _clock(value: str) -> tuple[dt.date, int]:
+    t = dt.datetime.fromisoformat(value)
+    return t.date(), t.hour * 3600 + t.minute * 60 + t.second
+
+
+def check_plan(plan: dict[str, Any], residents: Iterable[Resident], teams: Iterable[Team],
+               invalid_ids: Iterable[str] = ()) -> CheckReport:
+    report = CheckReport()
+    people = {r.resident_id: r for r in residents}
+    crew = {t.team_id: t for t in teams}
+    _check_accounting(plan, people, set(invalid_ids), report)
+    seen_routes: set[tuple[str, str]] = set()
+    for route in plan.get("routes", []):
+        key = (route["team_id"], route["date"])
+        if key in seen_routes:
+            report.add(f"team {key[0]} has two routes on {key[1]}")
+        seen_routes.add(key)
+        team = crew.get(route["team_id"])
+        if team is None:
+            report.add(f"route for unknown team {route['team_id']!r}")
+            continue
+        _check_route(plan, route, team, people, report)
+    _check_summary(plan, report)
+    return report
+
+
+def _check_accounting(plan: dict[str, Any], people: dict[str, Resident], invalid: set[str],
+                      report: CheckReport) -> None:
+    places: Counter[str] = Counter()
+    for route in plan.get("routes", []):
+        for stop in route["stops"]:
+            places.update(stop["resident_ids"])
+    places.update(u["resident_id"] for u in plan.get("unassigned", []))
+    places.update(e["resident_id"] for e in plan.get("excluded", []))
+    for rid in sorted(set(people) | invalid):
+        if places[rid] != 1:
+            report.add(f"resident {rid} appears {places[rid]} times (must be exactly once)")
+    for rid in sorted(set(places) - set(people) - invalid):
+        report.add(f"plan names resident {rid}, who is not in the input")
+    for u in plan.get("unassigned", []):
+        if u["reason_code"] not in REASON_CODES:
+            report.add(f"unassigned {u['resident_id']}: unknown reason code {u['reason_code']!r}")
+        if u["resident_id"] in invalid and u["reason_code"] != "invalid_input":
+            report.add(f"unassigned {u['resident_id']}: rejected input but not invalid_input")
+    for e in plan.get("excluded", []):
+        r = people.get(e["resident_id"])
+        if r is not None and (r.status != e["status"] or r.status not in NOT_ROUTED_STATUSES):
+            report.add(f"excluded {r.resident_id} with status {e['status']!r}, input says "
+                       f"{r.status!r}")
+    for rid, r in people.items():
+        if r.status in NOT_ROUTED_STATUSES and places[rid] == 1 and not any(
+                e["resident_id"] == rid for e in plan.get("excluded", [])):
+            report.add(f"resident {rid} has status {r.status} but is not in excluded")
+
+
+def _service_seconds(members: list[Resident], visit: dict[str, float]) -> int:
+    base = (visit["setup_minutes"] + visit["per_person_minutes"] * len(members)
+            + visit["observation_minutes"])
+    longest = max([base] + [m.service_minutes for m in members if m.service_minutes is not None])
+    return math.ceil(60 * longest)
+
+
+def _due(r: Resident, intervals: dict[str, int]) -> dt.date | None:
+    if r.last_dose_date is None or r.doses_received <= 0:
+        return None
+    table = {int(k): int(v) for k, v in intervals.items()}
+    days = table.get(r.doses_received, table[max(table)] if r.doses_received > max(table) else 0)
+    return r.last_dose_date + dt.timedelta(days=days)
+
+
+def _leg(plan: dict[str, Any], a: tuple[float, float], b: tuple[float, float], mode: str
+         ) -> tuple[float, float]:
+    model = plan["travel_model"]
+    metres = _metres(a, b, float(model["detour_factor"]))
+    return metres, metres / (float(model["speed_kmh"][mode]) / 3.6)
+
+
+def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
+                 people: dict[str, Resident], report: CheckReport) -> None:
+    where = f"route {team.team_id} {route['date']}"
+    params = plan["parameters"]
+    date = dt.date.fromisoformat(route["date"])
+    start_day = dt.date.fromisoformat(plan["start_date"])
+    if not 0 <= (date - start_day).days < plan["days"]:
+        report.add(f"{where}: date outside the plan's horizon")
+    _, start = _clock(route["start"])
+    _, end = _clock(route["end"])
+    if start < team.shift_start_s or end > team.shift_end_s:
+        report.add(f"{where}: runs {route['start']}..{route['end']}, outside the shift")
+    brk = _check_break(route, team, params, where, report)
+    depot = (team.depot_lat, team.depot_lon)
+    here, departure, dist, travel, doses = depot, start, 0.0, 0.0, 0
+    for k, stop in enumerate(route["stops"], start=1):
+        if stop["seq"] != k:
+            report.add(f"{where}: stop {k} has seq {stop['seq']}")
+        members = [people[rid] for rid in stop["resident_ids"] if rid in people]
+        if len(members) != len(stop["resident_ids"]) or not members:
+            report.add(f"{where} stop {k}: unknown or no residents")
+            continue
+        spot = (stop["lat"], stop["lon"])
+        metres, secs = _leg(plan, here, spot, team.travel_mode)
+        dist, travel = dist + metres, travel + secs
+        _check_stop(plan, stop, members, team, date, departure, secs, brk, where, report)
+        doses += stop["doses"]
+        here, departure = spot, _clock(stop["departure"])[1]
+    metres, secs = _leg(plan, here, depot, team.travel_mode)
+    dist, travel = dist + metres, travel + secs
+    gap = end - departure
+    if gap + 1 < secs + (_break_len(brk) if brk and departure <= brk[0] < end else 0):
+        report.add(f"{where}: returns at {route['end']}, too early to get back to the depot")
+    n_legs = len(route["stops"]) + 1
+    if abs(route["distance_m"] - dist) > n_legs:
+        report.add(f"{where}: distance_m {route['distance_m']} but legs add to {dist:.0f}")
+    if abs(route["travel_s"] - travel) > n_legs:
+        report.add(f"{where}: travel_s {route['travel_s']} but legs add to {travel:.0f}")
+    if doses > team.max_doses:
+        report.add(f"{where}: {doses} doses, more than the {team.max_doses} the team carries")
+
+
+def _break_len(brk: tuple[int, int]) -> int:
+    return brk[1] - brk[0]
+
+
+def _check_break(route: dict[str, Any], team: Team, params: dict[str, Any], where: str,
+                 report: CheckReport) -> tuple[int, int] | None:
+    if team.break_start_s is None or team.break_minutes <= 0:
+        return None
+    if not route.get("break"):
+        report.add(f"{where}: the team's lunch break is missing")
+        return None
+    b0, b1 = _clock(route["break"]["start"])[1], _clock(route["break"]["end"])[1]
+    slack = int(params["solver"]["break_slack_minutes"]) * 60
+    if b1 - b0 != team.break_minutes * 60:
+        report.add(f"{where}: break lasts {(b1 - b0) // 60} min, not {team.break_minutes}")
+    if not team.break_start_s <= b0 <= team.break_start_s + slack:
+        report.add(f"{where}: break starts at {route['break']['start']}, outside its window")
+    if b0 < team.shift_start_s or b1 > team.shift_end_s:
+        report.add(f"{where}: break outside the shift")
+    for stop in route["stops"]:
+        s0, s1 = _clock(stop["service_start"])[1], _clock(stop["departure"])[1]
+        if b0 < s1 and s0 < b1:
+            report.add(f"{where} stop {stop['seq']}: the break overlaps the visit")
+    return b0, b1
+
+
+def _check_stop(plan: dict[str, Any], stop: dict[str, Any], members: list[Resident], team: Team,
+                date: dt.date, prev_departure: int, travel_s: float,
+                brk: tuple[int, int] | None, where: str, report: CheckReport) -> None:
+    at = f"{where} stop {stop['seq']}"
+    arrival, begin, leave = (_clock(stop[k])[1] for k in ("arrival", "service_start",
+                                                           "departure"))
+    if any(_clock(stop[k])[0] != date for k in ("arrival", "service_start", "departure")):
+        report.add(f"{at}: times not on the route's date")
+    pause = _break_len(brk) if brk and prev_departure <= brk[0] < begin else 0
+    if begin - prev_departure + 1 < travel_s + pause:
+        report.add(f"{at}: starts {begin - prev_departure} s after leaving the previous place; "
+                   f"travel needs {travel_s:.0f} s" + (" plus the break" if pause else ""))
+    if arrival > begin or arrival + 1 < prev_departure + travel_s:
+        report.add(f"{at}: arrival {stop['arrival']} inconsistent with travel and service start")
+    expected = _service_seconds(members, plan["parameters"]["visit"])
+    if leave - begin != expected:
+        report.add(f"{at}: visit lasts {leave - begin} s, expected {expected} s")
+    if stop["doses"] != len(members):
+        report.add(f"{at}: {stop['doses']} doses for {len(members)} residents")
+    first = members[0]
+    if _metres((first.lat, first.lon), (stop["lat"], stop["lon"]), 1.0) > 1.0:
+        report.add(f"{at}: stop position differs from resident {first.resident_id}'s")
+    intervals = plan["parameters"]["doses"]["min_interval_days"]
+    for m in members:
+        if m.status != "eligible":
+            report.add(f"{at}: resident {m.resident_id} has status {m.status}")
+        if m.needs_doctor and not team.has_doctor:
+            report.add(f"{at}: resident {m.resident_id} needs a doctor; team has none")
+        if m.available_from_s is not None and begin < m.available_from_s:
+            report.add(f"{at}: visit before resident {m.resident_id} is available")
+        if m.available_to_s is not None and begin > m.available_to_s:
+            report.add(f"{at}: visit after resident {m.resident_id}'s availability ends")
+        due = _due(m, intervals)
+        if due is not None and date < due:
+            report.add(f"{at}: resident {m.resident_id} is not due until {due}")
+
+
+def _check_summary(plan: dict[str, Any], report: CheckReport) -> None:
+    s = plan.get("summary", {})
+    planned = sum(len(st["resident_ids"]) for r in plan["routes"] for st in r["stops"])
+    expected = {"planned": planned, "unassigned": len(plan["unassigned"]),
+                "excluded": len(plan["excluded"])}
+    for key, value in expected.items():
+        if s.get(key) != value:
+            report.add(f"summary.{key} is {s.get(key)}, the plan has {value}")
+    if s.get("residents") != planned + expected["unassigned"] + expected["excluded"]:
+        report.add("summary.residents does not equal planned + unassigned + excluded")

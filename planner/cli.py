@@ -1,0 +1,154 @@
+"""The ``vaxroute`` command: plan, demo, check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from planner.errors import VaxRouteError
+from planner.settings import Settings, load_settings
+
+app = typer.Typer(help="Plan home-visit vaccination rounds from ward lists.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+
+def _tomorrow() -> dt.date:
+    return (dt.datetime.now(dt.timezone(dt.timedelta(hours=7))) + dt.timedelta(days=1)).date()
+
+
+def _fail(exc: VaxRouteError) -> None:
+    err.print(f"[bold red]error ({exc.code}):[/bold red] {exc}", highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def _settings(path: Path | None, time_limit: float | None, seed: int | None) -> Settings:
+    settings = load_settings(path)
+    changes = {}
+    if time_limit is not None:
+        changes["time_limit_s"] = time_limit
+    if seed is not None:
+        changes["seed"] = seed
+    return settings.with_solver(**changes) if changes else settings
+
+
+def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path,
+              settings: Settings, boundaries: Path | None, sheet: str | None) -> None:
+    from planner.output import write_outputs
+    from planner.pipeline import plan_from_inputs, read_inputs
+    from planner.report import print_problems, print_summary
+
+    began = time.monotonic()
+    inputs = read_inputs(residents, teams, start, settings, boundaries, sheet)
+    print_problems(inputs.problems, console)
+    with Progress(TextColumn("solving"), BarColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[info]}"), console=console,
+                  transient=not console.is_terminal) as bar:
+        task = bar.add_task("solve", total=settings.solver.time_limit_s, info="")
+        run = plan_from_inputs(inputs, start, days, settings, progress=lambda p: bar.update(
+            task, completed=min(p.elapsed_s, p.time_limit_s),
+            info=f"{p.solutions} solutions, cost {p.objective:,}"))
+        bar.update(task, completed=settings.solver.time_limit_s)
+    written = write_outputs(run, out)
+    print_summary(run.plan, console)
+    console.print(f"independent check: [green]passed[/green] · wrote {written['plan']} and "
+                  f"{len(run.plan['routes'])} route sheets in {out / 'sheets'} · total "
+                  f"{time.monotonic() - began:.1f} s")
+
+
+@app.command()
+def plan(
+    residents: Annotated[Path, typer.Option(help="Residents list: CSV, XLSX, GeoJSON, GPKG, SHP")],
+    teams: Annotated[Path, typer.Option(help="Teams list: CSV or XLSX")],
+    start_date: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD "
+                                                        "(default: tomorrow)")] = None,
+    days: Annotated[int, typer.Option(min=1, max=31, help="Number of days to plan")] = 1,
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("plan"),
+    settings: Annotated[Path | None, typer.Option(help="settings.toml")] = None,
+    boundaries: Annotated[Path | None, typer.Option(help="Ward polygons (GeoJSON/GPKG/SHP)")
+                          ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Solver time limit, seconds")] = None,
+    seed: Annotated[int | None, typer.Option(help="Solver seed")] = None,
+) -> None:
+    """Plan rounds for the given days and write plan.json, routes.geojson and route sheets."""
+    try:
+        start = _parse_date(start_date) if start_date else _tomorrow()
+        cfg = _settings(settings, time_limit, seed)
+        _run_plan(residents, teams, start, days, out, cfg, boundaries, sheet)
+    except VaxRouteError as exc:
+        _fail(exc)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("demo"),
+    days: Annotated[int, typer.Option(min=1, max=31)] = 3,
+    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 20,
+) -> None:
+    """Plan the built-in Bắc Kạn scenario (generated residents; see planner/demo/README.md)."""
+    from planner.demo import DEMO_START, demo_files
+
+    files = demo_files()
+    console.print(f"Demo: Bắc Kạn city, {DEMO_START.isoformat()}, {days} day(s); inputs in "
+                  f"{files.residents.parent}")
+    try:
+        cfg = _settings(None, time_limit, None)
+        _run_plan(files.residents, files.teams, DEMO_START, days, out, cfg, None, None)
+    except VaxRouteError as exc:
+        _fail(exc)
+
+
+@app.command()
+def check(
+    residents: Annotated[Path, typer.Option(help="The residents list the plan was made from")],
+    teams: Annotated[Path, typer.Option(help="The teams list the plan was made from")],
+    plan: Annotated[Path, typer.Option(help="plan.json")],
+    settings: Annotated[Path | None, typer.Option(help="settings.toml used for the plan")] = None,
+) -> None:
+    """Verify a plan against its inputs with the independent checker (exit 1 on violations)."""
+    from planner.checker import check_plan
+    from planner.pipeline import read_inputs
+
+    try:
+        document = json.loads(plan.read_text(encoding="utf-8"))
+        start = _parse_date(document["start_date"])
+        inputs = read_inputs(residents, teams, start, load_settings(settings))
+    except VaxRouteError as exc:
+        _fail(exc)
+    except (OSError, ValueError, KeyError) as exc:
+        err.print(f"[bold red]error (input):[/bold red] {plan}: not a readable plan ({exc})")
+        raise typer.Exit(2) from None
+    report = check_plan(document, inputs.residents.residents, inputs.teams.teams,
+                        [r.resident_id for r in inputs.residents.rejected])
+    if report.ok:
+        console.print(f"[green]ok[/green]: {plan} satisfies every constraint")
+        return
+    for v in report.violations:
+        console.print(f"[red]violation[/red]: {v}", highlight=False)
+    console.print(f"{len(report.violations)} violation(s)")
+    raise typer.Exit(1)
+
+
+def _parse_date(text: str) -> dt.date:
+    from planner.errors import InputError
+
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InputError(f"cannot read the date {text!r} (use YYYY-MM-DD)")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

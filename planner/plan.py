@@ -1,0 +1,125 @@
+"""Turn a solver :class:`Result` into the spec's ``plan.json`` document.
+
+Fields beyond the spec (allowed: "extend, never break") are marked *extension* below: per route
+``team_name``, ``travel_mode``, ``break``, ``doses``; per stop ``stop_id``, ``household_id``,
+``ward``, ``needs_doctor``, ``service_s``; ``parameters`` (what the checker needs to recompute
+service times) and a richer ``summary``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from planner.constants import UTC_OFFSET
+from planner.model import ProblemData
+from planner.priority import priority_band
+from planner.settings import Settings
+from planner.solver import Result, Route
+from planner.travel import TravelModel
+
+
+def iso_time(date: dt.date, seconds: int) -> str:
+    """Local ISO 8601 date-time with the Viet Nam offset: 2026-11-23T07:30:00+07:00."""
+    h, rem = divmod(int(seconds), 3600)
+    m, s = divmod(rem, 60)
+    return f"{date.isoformat()}T{h:02d}:{m:02d}:{s:02d}{UTC_OFFSET}"
+
+
+def parse_iso_time(value: str) -> tuple[dt.date, int]:
+    """Inverse of :func:`iso_time`: (date, seconds after midnight)."""
+    stamp = dt.datetime.fromisoformat(value)
+    return stamp.date(), stamp.hour * 3600 + stamp.minute * 60 + stamp.second
+
+
+def build_plan(data: ProblemData, result: Result, travel: TravelModel, settings: Settings,
+               plan_id: str | None = None, created_at: dt.datetime | None = None
+               ) -> dict[str, Any]:
+    created = created_at or dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
+    routes = [_route(data, r) for r in sorted(result.routes, key=lambda r: (r.day, r.team_index))]
+    unassigned = [{"resident_id": rid, "reason_code": code, "reason": reason}
+                  for rid, (code, reason) in sorted(data.pre_unassigned.items())]
+    for u in result.unserved:
+        for rid in data.stops[u.stop_index].resident_ids:
+            unassigned.append({"resident_id": rid, "reason_code": u.reason_code,
+                               "reason": u.reason})
+    excluded = [{"resident_id": rid, "status": status}
+                for rid, status in sorted(data.excluded.items())]
+    plan = {
+        "plan_id": plan_id or f"plan-{data.start_date.isoformat()}-{uuid.uuid4().hex[:8]}",
+        "created_at": created.isoformat(timespec="seconds"),
+        "start_date": data.start_date.isoformat(),
+        "days": data.days,
+        "travel_model": travel.describe(),
+        "routes": routes,
+        "unassigned": unassigned,
+        "excluded": excluded,
+        "parameters": {
+            "visit": asdict(settings.visit),
+            "doses": {"min_interval_days": {str(k): v for k, v in
+                                            settings.doses.min_interval_days.items()}},
+            "solver": {"time_limit_s": settings.solver.time_limit_s,
+                       "seed": settings.solver.seed,
+                       "break_slack_minutes": settings.solver.break_slack_minutes}},
+    }
+    plan["summary"] = _summary(data, plan, result, settings)
+    return plan
+
+
+def _route(data: ProblemData, r: Route) -> dict[str, Any]:
+    team = data.teams[r.team_index]
+    date = data.start_date + dt.timedelta(days=r.day)
+    stops = []
+    for seq, v in enumerate(r.visits, start=1):
+        stop = data.stops[v.stop_index]
+        first = data.residents[stop.resident_ids[0]]
+        stops.append({
+            "seq": seq, "resident_ids": list(stop.resident_ids),
+            "lat": round(stop.lat, 7), "lon": round(stop.lon, 7),
+            "arrival": iso_time(date, v.arrival_s),
+            "service_start": iso_time(date, v.service_start_s),
+            "departure": iso_time(date, v.departure_s), "doses": stop.doses,
+            "stop_id": stop.stop_id, "household_id": first.household_id, "ward": stop.ward,
+            "needs_doctor": stop.needs_doctor, "service_s": stop.service_s,
+        })
+    out: dict[str, Any] = {
+        "team_id": team.team_id, "date": date.isoformat(), "start": iso_time(date, r.start_s),
+        "end": iso_time(date, r.end_s), "distance_m": r.distance_m, "travel_s": r.travel_s,
+        "stops": stops, "team_name": team.name, "travel_mode": team.travel_mode,
+        "doses": sum(s["doses"] for s in stops),
+        "break": None if r.break_s is None else {"start": iso_time(date, r.break_s[0]),
+                                                 "end": iso_time(date, r.break_s[1])},
+    }
+    return out
+
+
+def _summary(data: ProblemData, plan: dict[str, Any], result: Result, settings: Settings
+             ) -> dict[str, Any]:
+    planned = [rid for r in plan["routes"] for s in r["stops"] for rid in s["resident_ids"]]
+    bands: dict[str, dict[str, int]] = {b: {"eligible": 0, "planned": 0}
+                                        for b in ("high", "medium", "low")}
+    planned_set = set(planned)
+    for rid, score in data.priorities.items():
+        if rid in data.excluded or rid not in data.residents:
+            continue
+        band = bands[priority_band(score, settings.priority)]
+        band["eligible"] += 1
+        band["planned"] += rid in planned_set
+    return {
+        "residents": len(data.residents) + sum(1 for rid in data.pre_unassigned
+                                               if rid not in data.residents),
+        "planned": len(planned),
+        "unassigned": len(plan["unassigned"]),
+        "excluded": len(plan["excluded"]),
+        "routes": len(plan["routes"]),
+        "doses": sum(r["doses"] for r in plan["routes"]),
+        "distance_m": sum(r["distance_m"] for r in plan["routes"]),
+        "travel_s": sum(r["travel_s"] for r in plan["routes"]),
+        "unassigned_by_reason": dict(Counter(u["reason_code"] for u in plan["unassigned"])),
+        "coverage_by_priority": bands,
+        "solve_s": round(result.runtime_s, 2),
+        "solutions_found": result.solutions_found,
+    }

@@ -1,0 +1,60 @@
+"""The terminal summary: per team stops, km, hours and doses; coverage by priority band."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from planner.io.problems import InputProblem
+from planner.solver.result import REASON_CODES
+
+
+def team_totals(plan: dict[str, Any]) -> dict[str, dict[str, float]]:
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for r in plan["routes"]:
+        t = totals[r["team_id"]]
+        t["days"] += 1
+        t["stops"] += len(r["stops"])
+        t["residents"] += sum(len(s["resident_ids"]) for s in r["stops"])
+        t["doses"] += r["doses"]
+        t["km"] += r["distance_m"] / 1000
+        t["travel_h"] += r["travel_s"] / 3600
+    return totals
+
+
+def print_summary(plan: dict[str, Any], console: Console) -> None:
+    table = Table(title=f"Plan {plan['plan_id']}: {plan['start_date']}, {plan['days']} day(s)")
+    for col in ("team", "days", "stops", "residents", "doses", "km", "travel h"):
+        table.add_column(col, justify="left" if col == "team" else "right")
+    for team_id, t in sorted(team_totals(plan).items()):
+        table.add_row(team_id, f"{t['days']:.0f}", f"{t['stops']:.0f}", f"{t['residents']:.0f}",
+                      f"{t['doses']:.0f}", f"{t['km']:.1f}", f"{t['travel_h']:.1f}")
+    console.print(table)
+    s = plan["summary"]
+    cov = Table(title="Coverage by priority band")
+    for col in ("band", "eligible", "planned", "%"):
+        cov.add_column(col, justify="right")
+    for band, c in s["coverage_by_priority"].items():
+        pct = 100 * c["planned"] / c["eligible"] if c["eligible"] else 100.0
+        cov.add_row(band, str(c["eligible"]), str(c["planned"]), f"{pct:.0f}")
+    console.print(cov)
+    console.print(f"residents {s['residents']}: planned {s['planned']}, unassigned "
+                  f"{s['unassigned']}, excluded {s['excluded']} · solved in {s['solve_s']} s")
+    for code, n in sorted(s["unassigned_by_reason"].items(), key=lambda kv: -kv[1]):
+        console.print(f"  unassigned {code}: {n} — {REASON_CODES.get(code, '')}")
+
+
+def print_problems(problems: list[InputProblem], console: Console, limit: int = 30) -> None:
+    if not problems:
+        return
+    errors = sum(p.fatal for p in problems)
+    console.print(f"[bold]{errors} input error(s), {len(problems) - errors} warning(s)[/bold] "
+                  "(rows with errors are left out of the plan and listed as invalid_input):")
+    for p in problems[:limit]:
+        style = "red" if p.fatal else "yellow"
+        console.print(f"  [{style}]{p}[/{style}]", highlight=False)
+    if len(problems) > limit:
+        console.print(f"  … {len(problems) - limit} more in input_problems.csv")

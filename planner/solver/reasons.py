@@ -1,0 +1,64 @@
+"""Why a stop was left out: the documented reason codes of ``result.REASON_CODES``."""
+
+from __future__ import annotations
+
+from planner.model import ProblemData, Team
+from planner.settings import SolverParams
+from planner.solver.result import Unserved
+from planner.travel import TravelModel
+
+
+def reason_without_vehicle(data: ProblemData, s: int) -> Unserved:
+    """For stops no vehicle may take: a doctor is needed and no doctor team works then."""
+    return Unserved(s, "no_team_with_doctor",
+                    "a doctor must screen this household and no team with a doctor works on a "
+                    "day it is due")
+
+
+def _fits_alone(team: Team, out_s: int, back_s: int, service_s: int, window: tuple[int, int],
+                break_s: int) -> tuple[bool, bool]:
+    """(fits in the shift, fits in the shift *and* the window) for a route with only this stop."""
+    arrive = team.shift_start_s + out_s
+    shift_ok = arrive + service_s + back_s + break_s <= team.shift_end_s
+    begin = max(arrive, window[0])
+    window_ok = begin <= window[1] and begin + service_s + back_s + break_s <= team.shift_end_s
+    return shift_ok, shift_ok and window_ok
+
+
+def diagnose(data: ProblemData, travel: TravelModel, stops: list[int], params: SolverParams
+             ) -> list[Unserved]:
+    if not stops:
+        return []
+    lat = [t.depot_lat for t in data.teams] + [data.stops[s].lat for s in stops]
+    lon = [t.depot_lon for t in data.teams] + [data.stops[s].lon for s in stops]
+    matrices = {m: travel.matrix(lat, lon, m) for m in {t.travel_mode for t in data.teams}}
+    n_teams, out = len(data.teams), []
+    for k, s in enumerate(stops):
+        stop = data.stops[s]
+        window = (stop.window_start_s or 0, stop.window_end_s or 24 * 3600)
+        teams = [t for t in data.teams if t.has_doctor or not stop.needs_doctor]
+        if all(stop.doses > t.max_doses for t in teams):
+            out.append(Unserved(s, "exceeds_team_doses",
+                                f"the household needs {stop.doses} doses; no team carries "
+                                "that many in a day"))
+            continue
+        shift_ok = window_ok = False
+        for t in teams:
+            m = matrices[t.travel_mode]
+            ti = data.teams.index(t)
+            brk = t.break_minutes * 60 if t.break_start_s is not None else 0
+            a, b = _fits_alone(t, int(m.seconds[ti, n_teams + k]), int(m.seconds[n_teams + k, ti]),
+                               stop.service_s, window, brk)
+            shift_ok, window_ok = shift_ok or a, window_ok or b
+        if not shift_ok:
+            out.append(Unserved(s, "outside_shift_reach",
+                                "too far: no team can get there, vaccinate and return within "
+                                "its shift"))
+        elif not window_ok:
+            out.append(Unserved(s, "window_unreachable",
+                                "no team can be there within the hours the resident is available"))
+        else:
+            out.append(Unserved(s, "no_capacity",
+                                "the teams' days are full (time or doses): residents with a "
+                                "higher priority were planned first; add a day or a team"))
+    return out

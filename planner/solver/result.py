@@ -1,0 +1,73 @@
+"""What a solve returns: routes with times, stops left out with reasons, and search statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One stop on a route; times in seconds after midnight of the route's day."""
+
+    stop_index: int
+    arrival_s: int
+    service_start_s: int
+    departure_s: int
+
+
+@dataclass(frozen=True)
+class Route:
+    team_index: int
+    day: int
+    visits: tuple[Visit, ...]
+    start_s: int
+    end_s: int
+    distance_m: int
+    travel_s: int
+    break_s: tuple[int, int] | None  # (start, end) of the lunch break, when the team has one
+
+    @property
+    def doses(self) -> int:
+        return len(self.visits)
+
+
+@dataclass(frozen=True)
+class Unserved:
+    stop_index: int
+    reason_code: str
+    reason: str
+
+
+REASON_CODES = {
+    "invalid_input": "the row could not be read or failed validation (see the input problems)",
+    "not_due_in_horizon": "the next dose is not due before the plan's last day",
+    "no_team_with_doctor": "a doctor must screen, and no team with a doctor works on a due day",
+    "exceeds_team_doses": "the household needs more doses than any team carries in a day",
+    "outside_shift_reach": "no team can go there, vaccinate and return within its shift",
+    "window_unreachable": "no team can be there inside the resident's availability window",
+    "no_capacity": "reachable, but the teams' days are full (time or doses); "
+                   "higher-priority residents were served first",
+}
+
+
+@dataclass
+class Result:
+    routes: list[Route]
+    unserved: list[Unserved]
+    objective: int
+    runtime_s: float
+    solutions_found: int
+    status: str
+    stopped_by_guard: bool = False
+    stats: dict[str, float] = field(default_factory=dict)
+
+    def is_feasible(self) -> bool:
+        """True when the search found a solution (every constraint is hard in the model)."""
+        return self.status == "solved"
+
+    def summary(self) -> str:
+        visits = sum(len(r.visits) for r in self.routes)
+        used = sum(1 for r in self.routes if r.visits)
+        return (f"{self.status}: {visits} stops on {used} routes, {len(self.unserved)} stops "
+                f"unserved, objective {self.objective}, {self.solutions_found} solutions in "
+                f"{self.runtime_s:.1f} s")

@@ -1,0 +1,162 @@
+"""The OR-Tools routing model for a whole horizon: one vehicle per (team, day).
+
+Nodes: one depot node per team, then one node per stop. All transits are integer matrices
+(seconds rounded up, metres rounded up) registered with ``RegisterTransitMatrix``: no Python
+callback is called inside the search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from planner.constants import PRIORITY_COST, PRIORITY_RESOLUTION
+from planner.model import ProblemData
+from planner.settings import SolverParams
+from planner.travel import TravelMatrix, TravelModel
+
+HORIZON_S = 24 * 3600
+
+
+@dataclass
+class NodeLayout:
+    """Node numbering shared by the model and the extraction code."""
+
+    n_teams: int
+    stop_of_node: dict[int, int]  # node -> stop index (only stops in the model)
+    node_of_stop: dict[int, int]
+
+    @property
+    def n_nodes(self) -> int:
+        return self.n_teams + len(self.stop_of_node)
+
+
+@dataclass
+class RoutingProblem:
+    data: ProblemData
+    layout: NodeLayout
+    vehicles: list[tuple[int, int]]  # vehicle -> (team index, day)
+    matrices: dict[str, TravelMatrix]  # per travel mode, over layout nodes
+    service: np.ndarray  # seconds per node
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time: pywrapcp.RoutingDimension
+    breaks: dict[int, pywrapcp.IntervalVar]
+
+
+def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
+    stop = data.stops[stop_index]
+    out = []
+    for day in range(stop.earliest_day, data.days):
+        for t, team in enumerate(data.teams):
+            if stop.needs_doctor and not team.has_doctor:
+                continue
+            out.append(day * len(data.teams) + t)
+    return out
+
+
+def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
+                stops: list[int], order_seed: int = 0) -> RoutingProblem:
+    """Build the model over the given stop indices (those with at least one allowed vehicle)."""
+    if order_seed:
+        stops = list(np.random.default_rng(order_seed).permutation(stops))
+    n_teams = len(data.teams)
+    layout = NodeLayout(n_teams, {n_teams + k: s for k, s in enumerate(stops)},
+                        {s: n_teams + k for k, s in enumerate(stops)})
+    vehicles = [(t, d) for d in range(data.days) for t in range(n_teams)]
+    lat = [t.depot_lat for t in data.teams] + [data.stops[s].lat for s in stops]
+    lon = [t.depot_lon for t in data.teams] + [data.stops[s].lon for s in stops]
+    modes = sorted({t.travel_mode for t in data.teams})
+    matrices = {m: travel.matrix(lat, lon, m) for m in modes}
+    service = np.array([0] * n_teams + [data.stops[s].service_s for s in stops], dtype=np.int64)
+    depots = [t for t, _ in vehicles]
+    manager = pywrapcp.RoutingIndexManager(layout.n_nodes, len(vehicles), depots, depots)
+    routing = pywrapcp.RoutingModel(manager)
+    problem = RoutingProblem(data, layout, vehicles, matrices, service, manager, routing,
+                             None, {})  # type: ignore[arg-type]
+    _add_costs(problem, params)
+    _add_time(problem, params)
+    _add_doses(problem)
+    _add_stops(problem)
+    return problem
+
+
+def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
+    """Arc cost = travel seconds + a delay cost for serving a stop on a later day.
+
+    The delay cost (``day_delay_cost`` x priority x day index, charged on the arc leaving the
+    stop) pushes high-priority residents to earlier days without forbidding later ones.
+    """
+    prio = np.zeros(p.layout.n_nodes)
+    for node, s in p.layout.stop_of_node.items():
+        prio[node] = p.data.stops[s].priority
+    cache: dict[tuple[str, int], int] = {}
+    for v, (t, day) in enumerate(p.vehicles):
+        mode = p.data.teams[t].travel_mode
+        if (mode, day) not in cache:
+            delay = np.ceil(params.day_delay_cost * day * prio).astype(np.int64)
+            cost = p.matrices[mode].seconds + delay[:, None]
+            cache[(mode, day)] = p.routing.RegisterTransitMatrix(cost.tolist())
+        p.routing.SetArcCostEvaluatorOfVehicle(cache[(mode, day)], v)
+
+
+def _add_time(p: RoutingProblem, params: SolverParams) -> None:
+    transit: dict[str, int] = {}
+    for mode, m in p.matrices.items():
+        transit[mode] = p.routing.RegisterTransitMatrix(
+            (m.seconds + p.service[:, None]).tolist())
+    per_vehicle = [transit[p.data.teams[t].travel_mode] for t, _ in p.vehicles]
+    p.routing.AddDimensionWithVehicleTransits(per_vehicle, HORIZON_S, HORIZON_S, False, "time")
+    p.time = p.routing.GetDimensionOrDie("time")
+    solver = p.routing.solver()
+    visit = [int(x) for x in p.service]
+    for v, (t, _day) in enumerate(p.vehicles):
+        team = p.data.teams[t]
+        start, end = p.routing.Start(v), p.routing.End(v)
+        p.time.CumulVar(start).SetRange(team.shift_start_s, team.shift_end_s)
+        p.time.CumulVar(end).SetRange(team.shift_start_s, team.shift_end_s)
+        # Leave as late and return as early as the route allows: tight, readable schedules.
+        p.routing.AddVariableMaximizedByFinalizer(p.time.CumulVar(start))
+        p.routing.AddVariableMinimizedByFinalizer(p.time.CumulVar(end))
+        if team.break_start_s is not None and team.break_minutes > 0:
+            duration = team.break_minutes * 60
+            latest = min(team.break_start_s + params.break_slack_minutes * 60,
+                         team.shift_end_s - duration)
+            latest = max(latest, team.break_start_s)
+            brk = solver.FixedDurationIntervalVar(team.break_start_s, latest, duration, False,
+                                                  f"break-{v}")
+            p.time.SetBreakIntervalsOfVehicle([brk], v, visit)
+            p.breaks[v] = brk
+    for node, s in p.layout.stop_of_node.items():
+        stop = p.data.stops[s]
+        index = p.manager.NodeToIndex(node)
+        lo = stop.window_start_s if stop.window_start_s is not None else 0
+        hi = stop.window_end_s if stop.window_end_s is not None else HORIZON_S
+        p.time.CumulVar(index).SetRange(lo, hi)
+
+
+def _add_doses(p: RoutingProblem) -> None:
+    demand = [0] * p.layout.n_teams + [p.data.stops[s].doses for s in
+                                       p.layout.stop_of_node.values()]
+    cb = p.routing.RegisterUnaryTransitVector(demand)
+    caps = [p.data.teams[t].max_doses for t, _ in p.vehicles]
+    p.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "doses")
+
+
+def stop_penalty(priority: float) -> int:
+    """Cost of leaving a stop out: PRIORITY_COST per unit of priority (see constants.py)."""
+    units = round(priority * PRIORITY_RESOLUTION)
+    return max(1, units) * PRIORITY_COST // PRIORITY_RESOLUTION
+
+
+def _add_stops(p: RoutingProblem) -> None:
+    for node, s in p.layout.stop_of_node.items():
+        index = p.manager.NodeToIndex(node)
+        p.routing.AddDisjunction([index], stop_penalty(p.data.stops[s].priority))
+        allowed = allowed_vehicles(p.data, s)
+        if len(allowed) < len(p.vehicles):
+            # SetAllowedVehiclesForIndex's Python binding rejects every list type in 9.15;
+            # restricting the vehicle variable is equivalent (-1 keeps the stop skippable).
+            p.routing.VehicleVar(index).SetValues([-1, *allowed])
