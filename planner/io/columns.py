@@ -23,24 +23,25 @@ def _aliases(table: dict[str, list[str]]) -> dict[str, str]:
 
 
 RESIDENT_ALIASES = _aliases({
-    "resident_id": ["id", "Mã", "Mã đối tượng", "Mã người dân", "Mã số", "Mã NĐ"],
+    # Shapefiles cut column names to 10 characters: "resident_i", "household_", ...
+    "resident_id": ["resident_i", "id", "Mã", "Mã đối tượng", "Mã người dân", "Mã số", "Mã NĐ"],
     "lat": ["latitude", "Vĩ độ"],
     "lon": ["lng", "long", "longitude", "Kinh độ"],
     "full_name": ["name", "Họ và tên", "Họ tên"],
     "address": ["Địa chỉ"],
     "ward": ["Phường/Xã", "Phường", "Xã", "Phường xã"],
-    "household_id": ["household", "Mã hộ", "Mã hộ gia đình"],
+    "household_id": ["household_", "household", "Mã hộ", "Mã hộ gia đình"],
     "birth_year": ["Năm sinh", "year_of_birth"],
     "age": ["Tuổi"],
     "conditions": ["Bệnh nền", "chronic_conditions"],
-    "doses_received": ["doses", "Số mũi đã tiêm", "Số mũi"],
-    "last_dose_date": ["Ngày tiêm gần nhất", "last_dose"],
+    "doses_received": ["doses_rece", "doses", "Số mũi đã tiêm", "Số mũi"],
+    "last_dose_date": ["last_dose_", "Ngày tiêm gần nhất", "last_dose"],
     "status": ["Trạng thái"],
     "available_from": ["Có mặt từ", "Từ giờ"],
     "available_to": ["Có mặt đến", "Đến giờ"],
-    "needs_doctor": ["Cần bác sĩ khám", "Cần bác sĩ"],
+    "needs_doctor": ["needs_doct", "Cần bác sĩ khám", "Cần bác sĩ"],
     "priority": ["Ưu tiên"],
-    "service_minutes": ["Thời gian khám", "Số phút"],
+    "service_minutes": ["service_mi", "Thời gian khám", "Số phút"],
     "phone": ["Số điện thoại", "Điện thoại", "SĐT", "telephone"],
     "notes": ["Ghi chú", "note"],
 })

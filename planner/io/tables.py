@@ -180,9 +180,9 @@ def _drop_blank_rows(table: RawTable) -> RawTable:
     data_cols = [c for c in table.frame.columns if not str(c).startswith("__geom")]
     if not data_cols:
         return table
-    keep = (table.frame[data_cols] != "").any(axis=1).to_numpy()
+    keep = (table.frame[data_cols] != "").any(axis=1).to_numpy().copy()
     if table.has_geometry:
-        keep |= (table.frame[GEOMETRY_COLUMNS[0]] != "").to_numpy()
+        keep |= (table.frame["__geom_type"] != "").to_numpy()
     table.frame = table.frame.loc[keep].reset_index(drop=True)
     table.row_numbers = [n for n, k in zip(table.row_numbers, keep, strict=True) if k]
     return table
