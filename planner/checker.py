@@ -149,11 +149,12 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
     gap = end - departure
     if gap + 1 < secs + (_break_len(brk) if brk and departure <= brk[0] < end else 0):
         report.add(f"{where}: returns at {route['end']}, too early to get back to the depot")
+    # Each leg is rounded up by less than one unit: never below the exact sum, nor n_legs above.
     n_legs = len(route["stops"]) + 1
-    if abs(route["distance_m"] - dist) > n_legs:
-        report.add(f"{where}: distance_m {route['distance_m']} but legs add to {dist:.0f}")
-    if abs(route["travel_s"] - travel) > n_legs:
-        report.add(f"{where}: travel_s {route['travel_s']} but legs add to {travel:.0f}")
+    if not -0.01 <= route["distance_m"] - dist <= n_legs + 0.01:
+        report.add(f"{where}: distance_m {route['distance_m']} but legs add to {dist:.2f}")
+    if not -0.01 <= route["travel_s"] - travel <= n_legs + 0.01:
+        report.add(f"{where}: travel_s {route['travel_s']} but legs add to {travel:.2f}")
     if doses > team.max_doses:
         report.add(f"{where}: {doses} doses, more than the {team.max_doses} the team carries")
 

@@ -78,7 +78,7 @@ def _route(data: ProblemData, r: Route) -> dict[str, Any]:
         first = data.residents[stop.resident_ids[0]]
         stops.append({
             "seq": seq, "resident_ids": list(stop.resident_ids),
-            "lat": round(stop.lat, 7), "lon": round(stop.lon, 7),
+            "lat": stop.lat, "lon": stop.lon,
             "arrival": iso_time(date, v.arrival_s),
             "service_start": iso_time(date, v.service_start_s),
             "departure": iso_time(date, v.departure_s), "doses": stop.doses,
