@@ -108,7 +108,7 @@ def _make_stops(routable: list[Resident], priorities: dict[str, float], start: d
         day = earliest_day(r, settings.doses, start)
         groups[(key, day, r.available_from_s, r.available_to_s)].append(r)
     stops = []
-    for n, ((key, day, w0, w1), members) in enumerate(sorted(groups.items(), key=_group_order)):
+    for n, ((_key, day, w0, w1), members) in enumerate(sorted(groups.items(), key=_group_order)):
         first = members[0]
         stops.append(Stop(
             stop_id=f"S{n + 1:05d}", resident_ids=tuple(m.resident_id for m in members),

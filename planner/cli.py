@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from planner.errors import VaxRouteError
 from planner.settings import Settings, load_settings
@@ -27,7 +28,7 @@ def _tomorrow() -> dt.date:
 
 
 def _fail(exc: VaxRouteError) -> None:
-    err.print(f"[bold red]error ({exc.code}):[/bold red] {exc}", highlight=False)
+    err.print(Text(f"error ({exc.code}): ", style="bold red") + Text(str(exc)), soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
 
@@ -126,7 +127,7 @@ def check(
     except VaxRouteError as exc:
         _fail(exc)
     except (OSError, ValueError, KeyError) as exc:
-        err.print(f"[bold red]error (input):[/bold red] {plan}: not a readable plan ({exc})")
+        err.print(Text(f"error (input): {plan}: not a readable plan ({exc})"), soft_wrap=True)
         raise typer.Exit(2) from None
     report = check_plan(document, inputs.residents.residents, inputs.teams.teams,
                         [r.resident_id for r in inputs.residents.rejected])
@@ -134,7 +135,7 @@ def check(
         console.print(f"[green]ok[/green]: {plan} satisfies every constraint")
         return
     for v in report.violations:
-        console.print(f"[red]violation[/red]: {v}", highlight=False)
+        console.print(Text("violation: ", style="red") + Text(v), soft_wrap=True)
     console.print(f"{len(report.violations)} violation(s)")
     raise typer.Exit(1)
 

@@ -69,7 +69,8 @@ def _nothing_left(what: str, problems: list[InputProblem]) -> str:
 def plan_from_inputs(inputs: Inputs, start_date: dt.date, days: int, settings: Settings,
                      travel: TravelModel | None = None,
                      progress: Callable[[Progress], None] | None = None) -> PlanRun:
-    travel = travel or StraightLineTravel.from_params(settings.travel)
+    if travel is None:
+        travel = StraightLineTravel.from_params(settings.travel)
     data = build_problem(inputs.residents.residents, inputs.teams.teams, start_date, days,
                          settings, inputs.residents.rejected)
     if not data.stops and not data.excluded and not data.pre_unassigned:

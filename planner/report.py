@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from planner.io.problems import InputProblem
 from planner.solver.result import REASON_CODES
@@ -44,7 +45,8 @@ def print_summary(plan: dict[str, Any], console: Console) -> None:
     console.print(f"residents {s['residents']}: planned {s['planned']}, unassigned "
                   f"{s['unassigned']}, excluded {s['excluded']} · solved in {s['solve_s']} s")
     for code, n in sorted(s["unassigned_by_reason"].items(), key=lambda kv: -kv[1]):
-        console.print(f"  unassigned {code}: {n} — {REASON_CODES.get(code, '')}")
+        console.print(f"  unassigned {code}: {n} — {REASON_CODES.get(code, '')}",
+                      soft_wrap=True, highlight=False)
 
 
 def print_problems(problems: list[InputProblem], console: Console, limit: int = 30) -> None:
@@ -54,7 +56,6 @@ def print_problems(problems: list[InputProblem], console: Console, limit: int = 
     console.print(f"[bold]{errors} input error(s), {len(problems) - errors} warning(s)[/bold] "
                   "(rows with errors are left out of the plan and listed as invalid_input):")
     for p in problems[:limit]:
-        style = "red" if p.fatal else "yellow"
-        console.print(f"  [{style}]{p}[/{style}]", highlight=False)
+        console.print(Text(f"  {p}", style="red" if p.fatal else "yellow"), soft_wrap=True)
     if len(problems) > limit:
         console.print(f"  … {len(problems) - limit} more in input_problems.csv")

@@ -153,7 +153,9 @@ class Settings:
         return replace(self, solver=replace(self.solver, **changes))
 
 
-_SECTIONS = {f.name: f for f in fields(Settings)}
+_SECTIONS: dict[str, type] = {"travel": TravelParams, "visit": VisitParams, "doses": DoseParams,
+                              "priority": PriorityParams, "input": InputParams,
+                              "solver": SolverParams}
 
 
 def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> Settings:
@@ -161,11 +163,12 @@ def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> S
     for section, values in raw.items():
         if section not in _SECTIONS:
             raise InputError(f"{source}: unknown section [{section}]")
-        cls = Settings.__dataclass_fields__[section].default_factory  # type: ignore[misc]
+        cls = _SECTIONS[section]
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
         if unknown:
-            raise InputError(f"{source}: unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+            names = ", ".join(sorted(unknown))
+            raise InputError(f"{source}: unknown key(s) in [{section}]: {names}")
         try:
             parts[section] = cls(**values)
         except (TypeError, ValueError) as exc:

@@ -30,7 +30,10 @@ class TravelMatrix:
 
 
 class TravelModel(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str:
+        """Short name of the back-end, e.g. ``haversine``."""
+        ...
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> TravelMatrix:
         """Many-to-many matrix for the points (lat[i], lon[i]) in the given travel mode."""

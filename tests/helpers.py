@@ -12,7 +12,7 @@ from planner.build import build_problem
 from planner.checker import check_plan
 from planner.model import Resident, Team
 from planner.plan import build_plan
-from planner.settings import Settings, SolverParams
+from planner.settings import Settings
 from planner.solver import Result, solve
 from planner.travel import StraightLineTravel
 

@@ -83,6 +83,10 @@ class RowChecker:
             + " (all are left out: fix the list so that each id appears once)"))
 
 
+def empty_message(column: str) -> Callable[[int], str]:
+    return lambda i: f"{column} is empty"
+
+
 def canonical_table(table: RawTable, aliases: dict[str, str], required: list[str]
                     ) -> tuple[RawTable, dict[str, str]]:
     """Rename headers to canonical names; a missing required column is a file-level error."""

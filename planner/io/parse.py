@@ -67,7 +67,7 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_clock(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Clock times to seconds after midnight: '07:30', '7:30:00', '7h30', '7h' (Vietnamese style)."""
+    """Clock times to seconds after midnight: '07:30', '7:30:00', '7h30', '7h' (Vietnamese)."""
     text = s.astype(str).str.strip().str.lower()
     parts = text.str.extract(r"^(\d{1,2})\s*[:hg]\s*(\d{2})?(?::(\d{2}))?\s*$")
     hours = pd.to_numeric(parts[0], errors="coerce")

@@ -11,15 +11,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.errors import InputError
 from planner.geo import nearest_other_m
 from planner.io import parse
-from planner.io.checks import RowChecker, canonical_table
+from planner.io.checks import RowChecker, canonical_table, empty_message
 from planner.io.columns import RESIDENT_ALIASES
 from planner.io.problems import InputProblem
 from planner.io.tables import GEOMETRY_COLUMNS, RawTable, read_table
 from planner.model import Rejected, Resident
 from planner.settings import InputParams
+
 
 @dataclass
 class ResidentsRead:
@@ -74,7 +74,7 @@ def _parse_columns(c: RowChecker, today: dt.date) -> dict[str, pd.Series]:
                lambda i: f"the geometry is a {gtype.iloc[i]}, not a point")
     else:
         for col in ("lat", "lon"):
-            c.flag(c.frame[col] == "", col, lambda i, col=col: f"{col} is empty")
+            c.flag(c.frame[col] == "", col, empty_message(col))
     _range(c, v["birth_year"], "birth_year", 1890, today.year, "a birth year")
     _range(c, v["age"], "age", 0, 130, "an age")
     _range(c, v["doses_received"], "doses_received", 0, 20, "a number of doses")

@@ -72,7 +72,7 @@ def read_table_bytes(data: bytes, filename: str, sheet: str | None = None) -> Ra
 # --- CSV -----------------------------------------------------------------------------------
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 (Excel 'Unicode text'), Windows-1258."""
+    """Decode CSV bytes: UTF-8 (BOM or not), UTF-16 (Excel 'Unicode text'), Windows-1258."""
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

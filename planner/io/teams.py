@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from planner.io import parse
-from planner.io.checks import RowChecker, canonical_table
+from planner.io.checks import RowChecker, canonical_table, empty_message
 from planner.io.columns import TEAM_ALIASES
 from planner.io.problems import InputProblem
 from planner.io.tables import RawTable, read_table
@@ -52,7 +52,7 @@ def _parse(c: RowChecker) -> dict[str, pd.Series]:
         "max_doses": c.parse("max_doses", parse.parse_integer, "a whole number of doses"),
     }
     for col in ("depot_lat", "depot_lon"):
-        c.flag(c.frame[col] == "", col, lambda i, col=col: f"{col} is empty")
+        c.flag(c.frame[col] == "", col, empty_message(col))
     lat, lon = v["depot_lat"], v["depot_lon"]
     assert lat is not None and lon is not None
     c.flag(lat.abs() > 90, "depot_lat", lambda i: f"{lat.iloc[i]:g} is outside [-90, 90]"

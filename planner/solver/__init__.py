@@ -1,4 +1,4 @@
-"""``solve(data, travel, params) -> Result``: pure, bounded in time, reasons for every left-out stop."""
+"""``solve(data, travel, params) -> Result``: pure, time-bounded, a reason per stop left out."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -15,7 +16,7 @@ from planner.settings import SolverParams
 from planner.solver.extract import extract_routes
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import REASON_CODES, Result, Route, Unserved, Visit
-from planner.solver.routing import allowed_vehicles, build_model
+from planner.solver.routing import RoutingProblem, allowed_vehicles, build_model
 from planner.travel import TravelModel
 
 __all__ = ["REASON_CODES", "Progress", "Result", "Route", "Unserved", "Visit", "solve"]
@@ -86,7 +87,8 @@ def _search_parameters(params: SolverParams) -> pywrapcp.DefaultRoutingSearchPar
     return search
 
 
-def _run(problem, search, initial_routes):  # type: ignore[no-untyped-def]
+def _run(problem: RoutingProblem, search: Any,
+         initial_routes: Sequence[Sequence[int]] | None) -> Any:
     routing = problem.routing
     if initial_routes:
         node_routes = [[problem.layout.node_of_stop[s] for s in route

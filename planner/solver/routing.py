@@ -75,7 +75,7 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
     manager = pywrapcp.RoutingIndexManager(layout.n_nodes, len(vehicles), depots, depots)
     routing = pywrapcp.RoutingModel(manager)
     problem = RoutingProblem(data, layout, vehicles, matrices, service, manager, routing,
-                             None, {})  # type: ignore[arg-type]
+                             None, {})
     _add_costs(problem, params)
     _add_time(problem, params)
     _add_doses(problem)

@@ -35,14 +35,14 @@ def test_time_short_never_leaves_a_higher_priority_out_for_a_lower_one() -> None
 
 
 def test_needs_doctor_goes_only_to_a_team_with_a_doctor() -> None:
-    people = ring(6) + [resident("DOC", around(1, 6, 650), needs_doctor=True)]
+    people = [*ring(6), resident("DOC", around(1, 6, 650), needs_doctor=True)]
     teams = [team("NURSE", has_doctor=False), team("DOCTOR", around(3, 6, 900), has_doctor=True)]
     plan, _ = plan_and_check(people, teams)
     assert served(plan)["DOC"][0] == "DOCTOR"
 
 
 def test_no_team_with_doctor_is_a_reason() -> None:
-    plan, _ = plan_and_check(ring(3) + [resident("DOC", around(1, 3, 650), needs_doctor=True)],
+    plan, _ = plan_and_check([*ring(3), resident("DOC", around(1, 3, 650), needs_doctor=True)],
                              [team(has_doctor=False)])
     assert reasons(plan) == {"DOC": "no_team_with_doctor"}
 
@@ -58,7 +58,7 @@ def test_lunch_break_is_taken_and_never_during_a_visit() -> None:
 
 
 def test_availability_windows_are_met() -> None:
-    people = ring(6) + [resident("PM", around(2, 6, 650), available_from_s=14 * 3600,
+    people = [*ring(6), resident("PM", around(2, 6, 650), available_from_s=14 * 3600,
                                  available_to_s=15 * 3600)]
     plan, _ = plan_and_check(people, [team()])
     route = plan["routes"][0]
@@ -67,7 +67,7 @@ def test_availability_windows_are_met() -> None:
 
 
 def test_window_no_team_can_meet_is_a_reason() -> None:
-    people = ring(3) + [resident("NIGHT", around(1, 3, 650), available_from_s=19 * 3600,
+    people = [*ring(3), resident("NIGHT", around(1, 3, 650), available_from_s=19 * 3600,
                                  available_to_s=21 * 3600)]
     plan, _ = plan_and_check(people, [team()])
     assert reasons(plan) == {"NIGHT": "window_unreachable"}
@@ -75,7 +75,7 @@ def test_window_no_team_can_meet_is_a_reason() -> None:
 
 def test_too_far_for_any_shift_is_a_reason() -> None:
     far = (DEPOT[0] + 0.9, DEPOT[1])  # 130 km by road on a motorbike: 5 h each way
-    plan, _ = plan_and_check(ring(3) + [resident("FAR", far)], [team()])
+    plan, _ = plan_and_check([*ring(3), resident("FAR", far)], [team()])
     assert reasons(plan) == {"FAR": "outside_shift_reach"}
 
 
@@ -86,7 +86,7 @@ def test_household_bigger_than_any_team_load() -> None:
 
 
 def test_residents_are_planned_only_on_days_they_are_due() -> None:
-    people = ring(4) + [resident("LATE", around(1, 4, 650), doses_received=1,
+    people = [*ring(4), resident("LATE", around(1, 4, 650), doses_received=1,
                                  last_dose_date=START - dt.timedelta(days=27))]
     plan, _ = plan_and_check(people, [team()], days=2)
     assert served(plan)["LATE"][1] == (START + dt.timedelta(days=1)).isoformat()
@@ -105,7 +105,7 @@ def test_high_priority_residents_are_pushed_to_the_first_day() -> None:
 
 
 def test_every_resident_accounted_and_summary_consistent() -> None:
-    people = ring(10) + [resident("NO", DEPOT, status="refused")]
+    people = [*ring(10), resident("NO", DEPOT, status="refused")]
     settings = Settings(visit=VisitParams(observation_minutes=15))
     plan, result = plan_and_check(people, [team(), team("T2", around(5, 10, 900))],
                                   settings=settings)
