@@ -79,8 +79,10 @@ def _check_shift(c: RowChecker, v: dict[str, pd.Series | None]) -> None:
     c.flag(end <= start, "shift_end", lambda i: "the shift ends before it starts")
     brk = v["break_start"]
     if brk is not None:
-        outside = brk.notna() & ((brk < start) | (brk >= end))
-        c.flag(outside, "break_start", lambda i: "the break starts outside the shift")
+        minutes = v["break_minutes"] if v["break_minutes"] is not None else pd.Series([60] * n)
+        ends = brk + minutes.fillna(DEFAULTS.break_minutes) * 60
+        outside = brk.notna() & ((brk < start) | (ends > end))
+        c.flag(outside, "break_start", lambda i: "the break does not fit inside the shift")
 
 
 def _num(v: dict[str, pd.Series], col: str, i: int) -> Any:

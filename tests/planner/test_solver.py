@@ -118,6 +118,8 @@ def test_every_resident_accounted_and_summary_consistent() -> None:
 
 def test_warm_start_from_previous_routes_keeps_them() -> None:
     from planner.build import build_problem
+    from planner.checker import check_plan
+    from planner.plan import build_plan
     from planner.solver import solve
     from planner.travel import StraightLineTravel
 
@@ -131,3 +133,5 @@ def test_warm_start_from_previous_routes_keeps_them() -> None:
         routes[r.team_index] = [v.stop_index for v in r.visits]
     again = solve(data, travel, settings.solver, initial_routes=routes)
     assert again.objective <= first.objective
+    plan = build_plan(data, again, travel, settings)
+    assert check_plan(plan, people, [team(), team("T2", around(4, 8, 900))]).ok
