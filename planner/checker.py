@@ -129,6 +129,10 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
     if start < team.shift_start_s or end > team.shift_end_s:
         report.add(f"{where}: runs {route['start']}..{route['end']}, outside the shift")
     brk = _check_break(route, team, params, where, report)
+    depot_at = route.get("depot")
+    if depot_at and _metres((depot_at["lat"], depot_at["lon"]),
+                            (team.depot_lat, team.depot_lon), 1.0) > 1.0:
+        report.add(f"{where}: depot position differs from the team's")
     depot = (team.depot_lat, team.depot_lon)
     here, departure, dist, travel, doses = depot, start, 0.0, 0.0, 0
     for k, stop in enumerate(route["stops"], start=1):

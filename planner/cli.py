@@ -6,8 +6,10 @@ import datetime as dt
 import json
 import sys
 import time
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +18,17 @@ from rich.text import Text
 
 from planner.errors import VaxRouteError
 from planner.settings import Settings, load_settings
+
+
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+TilesOption = Annotated[str | None, typer.Option(
+    help="Background tiles URL template ({z}/{x}/{y}); 'none' for no tiles. "
+         "Default: OpenStreetMap")]
+AttributionOption = Annotated[str | None, typer.Option(help="Attribution for --tiles")]
 
 app = typer.Typer(help="Plan home-visit vaccination rounds from ward lists.",
                   no_args_is_help=True, add_completion=False)
@@ -42,14 +55,35 @@ def _settings(path: Path | None, time_limit: float | None, seed: int | None) -> 
     return settings.with_solver(**changes) if changes else settings
 
 
+@dataclass(frozen=True)
+class MapOptions:
+    lang: str = "vi"
+    tiles: str | None = None
+    tiles_attribution: str | None = None
+    wards_approximate: bool = False
+
+    def tile_spec(self) -> Any:
+        from maps.style import DEFAULT_TILES, TileSpec
+
+        if self.tiles is None:
+            return DEFAULT_TILES
+        if self.tiles.lower() == "none":
+            return None
+        return TileSpec(self.tiles, self.tiles_attribution or "", "tiles")
+
+
 def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path,
-              settings: Settings, boundaries: Path | None, sheet: str | None) -> None:
+              settings: Settings, boundaries: Path | None, sheet: str | None,
+              maps: MapOptions) -> None:
+    from maps.render import write_maps
+    from planner.io.boundaries import load_boundaries
     from planner.output import write_outputs
     from planner.pipeline import plan_from_inputs, read_inputs
     from planner.report import print_problems, print_summary
 
     began = time.monotonic()
-    inputs = read_inputs(residents, teams, start, settings, boundaries, sheet)
+    wards = load_boundaries(boundaries) if boundaries else None
+    inputs = read_inputs(residents, teams, start, settings, wards, sheet)
     print_problems(inputs.problems, console)
     with Progress(TextColumn("solving"), BarColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[info]}"), console=console,
@@ -60,10 +94,15 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
             info=f"{p.solutions} solutions, cost {p.objective:,}"))
         bar.update(task, completed=settings.solver.time_limit_s)
     written = write_outputs(run, out)
+    people = {r.resident_id: r for r in inputs.residents.residents}
+    write_maps(run.plan, out, residents=people, teams=run.data.teams, wards=wards,
+               wards_approximate=maps.wards_approximate, lang=maps.lang,
+               tiles=maps.tile_spec())
     print_summary(run.plan, console)
-    console.print(f"independent check: [green]passed[/green] · wrote {written['plan']} and "
-                  f"{len(run.plan['routes'])} route sheets in {out / 'sheets'} · total "
-                  f"{time.monotonic() - began:.1f} s")
+    console.print(f"independent check: [green]passed[/green] · wrote {written['plan']}, "
+                  f"{len(run.plan['routes'])} team maps, sheets and GPX files, "
+                  f"{out / 'maps' / 'overview.html'} · total "
+                  f"{time.monotonic() - began:.1f} s", soft_wrap=True)
 
 
 @app.command()
@@ -80,12 +119,16 @@ def plan(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet name")] = None,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit, seconds")] = None,
     seed: Annotated[int | None, typer.Option(help="Solver seed")] = None,
+    lang: Lang = Lang.vi,
+    tiles: TilesOption = None,
+    tiles_attribution: AttributionOption = None,
 ) -> None:
-    """Plan rounds for the given days and write plan.json, routes.geojson and route sheets."""
+    """Plan rounds; write plan.json, routes.geojson, maps, route sheets and GPX files."""
     try:
         start = _parse_date(start_date) if start_date else _tomorrow()
         cfg = _settings(settings, time_limit, seed)
-        _run_plan(residents, teams, start, days, out, cfg, boundaries, sheet)
+        _run_plan(residents, teams, start, days, out, cfg, boundaries, sheet,
+                  MapOptions(lang.value, tiles, tiles_attribution))
     except VaxRouteError as exc:
         _fail(exc)
 
@@ -95,16 +138,20 @@ def demo(
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("demo"),
     days: Annotated[int, typer.Option(min=1, max=31)] = 3,
     time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds")] = 20,
+    lang: Lang = Lang.vi,
+    tiles: TilesOption = None,
+    tiles_attribution: AttributionOption = None,
 ) -> None:
-    """Plan the built-in Bắc Kạn scenario (generated residents; see planner/demo/README.md)."""
+    """Plan the built-in Bắc Kạn scenario (generated residents; see planner/demo/)."""
     from planner.demo import DEMO_START, demo_files
 
     files = demo_files()
     console.print(f"Demo: Bắc Kạn city, {DEMO_START.isoformat()}, {days} day(s); inputs in "
-                  f"{files.residents.parent}")
+                  f"{files.residents.parent}", soft_wrap=True)
     try:
         cfg = _settings(None, time_limit, None)
-        _run_plan(files.residents, files.teams, DEMO_START, days, out, cfg, None, None)
+        _run_plan(files.residents, files.teams, DEMO_START, days, out, cfg, files.wards, None,
+                  MapOptions(lang.value, tiles, tiles_attribution, wards_approximate=True))
     except VaxRouteError as exc:
         _fail(exc)
 

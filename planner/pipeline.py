@@ -44,14 +44,15 @@ class PlanRun:
 
 
 def read_inputs(residents: Path | RawTable, teams: Path | RawTable, start_date: dt.date,
-                settings: Settings, boundaries: Path | None = None,
+                settings: Settings, boundaries: Path | Any = None,
                 sheet: str | None = None) -> Inputs:
     """Read both lists; teams first, since their depots help judge residents' coordinates."""
     teams_read = read_teams(teams)
     if not teams_read.teams:
         raise InputError(_nothing_left("teams", teams_read.problems))
     depots = [(t.depot_lat, t.depot_lon) for t in teams_read.teams]
-    polygons = load_boundaries(boundaries) if boundaries else None
+    polygons = (load_boundaries(boundaries) if isinstance(boundaries, str | Path)
+                else boundaries)
     residents_read = read_residents(residents, reference_date=start_date,
                                     params=settings.input, depots=depots,
                                     boundaries=polygons, sheet=sheet)

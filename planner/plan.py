@@ -1,7 +1,7 @@
 """Turn a solver :class:`Result` into the spec's ``plan.json`` document.
 
-Fields beyond the spec (allowed: "extend, never break") are marked *extension* below: per route
-``team_name``, ``travel_mode``, ``break``, ``doses``; per stop ``stop_id``, ``household_id``,
+Fields beyond the spec (allowed: "extend, never break"): per route ``team_name``,
+``travel_mode``, ``depot``, ``break``, ``doses``; per stop ``stop_id``, ``household_id``,
 ``ward``, ``needs_doctor``, ``service_s``; ``parameters`` (what the checker needs to recompute
 service times) and a richer ``summary``.
 """
@@ -89,6 +89,7 @@ def _route(data: ProblemData, r: Route) -> dict[str, Any]:
         "team_id": team.team_id, "date": date.isoformat(), "start": iso_time(date, r.start_s),
         "end": iso_time(date, r.end_s), "distance_m": r.distance_m, "travel_s": r.travel_s,
         "stops": stops, "team_name": team.name, "travel_mode": team.travel_mode,
+        "depot": {"lat": team.depot_lat, "lon": team.depot_lon},
         "doses": sum(s["doses"] for s in stops),
         "break": None if r.break_s is None else {"start": iso_time(date, r.break_s[0]),
                                                  "end": iso_time(date, r.break_s[1])},

@@ -117,9 +117,10 @@ def _add_time(p: RoutingProblem, params: SolverParams) -> None:
         start, end = p.routing.Start(v), p.routing.End(v)
         p.time.CumulVar(start).SetRange(team.shift_start_s, team.shift_end_s)
         p.time.CumulVar(end).SetRange(team.shift_start_s, team.shift_end_s)
-        # Leave as late and return as early as the route allows: tight, readable schedules.
-        p.routing.AddVariableMaximizedByFinalizer(p.time.CumulVar(start))
+        # Return as early as possible, then leave as late as that allows: the team sets out
+        # at the start of its shift unless a window makes it wait, and never idles needlessly.
         p.routing.AddVariableMinimizedByFinalizer(p.time.CumulVar(end))
+        p.routing.AddVariableMaximizedByFinalizer(p.time.CumulVar(start))
         if team.break_start_s is not None and team.break_minutes > 0:
             duration = team.break_minutes * 60
             latest = min(team.break_start_s + params.break_slack_minutes * 60,

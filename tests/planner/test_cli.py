@@ -115,3 +115,17 @@ def test_bad_settings_file_is_named(tmp_path: Path) -> None:
     run = vaxroute("plan", "--residents", str(files.residents), "--teams", str(files.teams),
                    "--settings", str(tmp_path / "s.toml"))
     assert run.returncode == 2 and "s.toml: unknown key(s) in [visit]: setup_minute" in run.stderr
+
+
+def test_demo_writes_maps_sheets_and_gpx_for_every_route(demo_out: Path) -> None:
+    plan = json.loads((demo_out / "plan.json").read_text(encoding="utf-8"))
+    assert (demo_out / "maps" / "overview.html").stat().st_size > 0
+    for route in plan["routes"]:
+        stem = f"team-{route['team_id']}-{route['date']}"
+        page = demo_out / "maps" / f"{stem}.html"
+        assert page.stat().st_size < 2_000_000, page
+        assert (demo_out / "sheets" / f"{stem}.html").exists()
+        assert (demo_out / "gpx" / f"{stem}.gpx").exists()
+    overview = (demo_out / "maps" / "overview.html").read_text(encoding="utf-8")
+    label = "ranh giới gần đúng"  # the demo's ward areas are labelled approximate
+    assert label in overview or json.dumps(label)[1:-1] in overview

@@ -135,3 +135,11 @@ def test_warm_start_from_previous_routes_keeps_them() -> None:
     assert again.objective <= first.objective
     plan = build_plan(data, again, travel, settings)
     assert check_plan(plan, people, [team(), team("T2", around(4, 8, 900))]).ok
+
+
+def test_rounds_start_in_the_morning_without_idle_time() -> None:
+    plan, _ = plan_and_check(ring(3), [team()])
+    (route,) = plan["routes"]
+    first = route["stops"][0]
+    assert route["start"][11:16] == "07:30"
+    assert first["arrival"] == first["service_start"]  # nobody waits at the first door

@@ -1,0 +1,107 @@
+"""Offline HTML: inline Leaflet and our controls, so a page saved on a tablet opens offline.
+
+Folium links its JavaScript and CSS from CDNs (Leaflet, jQuery, Bootstrap, Font Awesome...).
+VaxRoute maps need only Leaflet and ``vaxroute.js``/``vaxroute.css``; :func:`offline_map`
+drops folium's links and inlines those instead. Only background tiles still need a network.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import folium
+from branca.element import Figure, MacroElement
+from jinja2 import Template
+
+STATIC = resources.files("maps") / "static"
+
+
+@cache
+def _text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+@cache
+def leaflet_css() -> str:
+    """leaflet.css with its images as data URIs (the layer-control icon must work offline)."""
+    css = _text("leaflet/leaflet.css")
+
+    def inline(match: re.Match[str]) -> str:
+        image = (STATIC / "leaflet" / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(image).decode()})"
+
+    css = re.sub(r"url\((images/layers(?:-2x)?\.png)\)", inline, css)
+    # Marker images are not used (every marker is a DivIcon); drop their URLs.
+    return re.sub(r"url\(images/[^)]*\)", "none", css)
+
+
+def add_html(m: folium.Map, markup: str) -> None:
+    """Add markup to the page body (panels, legends)."""
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.html.add_child(folium.Element(markup))
+
+
+def offline_map(**kwargs: Any) -> folium.Map:
+    """A folium Map whose page carries Leaflet and our assets inline, and links nothing."""
+    m = folium.Map(tiles=None, **kwargs)
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    header = root.header
+    header.add_child(folium.Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
+    header.add_child(folium.Element(f"<style>{_text('vaxroute.css')}</style>"), name="vr_css")
+    header.add_child(folium.Element(f"<script>{_text('leaflet/leaflet.js')}</script>"),
+                     name="leaflet_js")
+    header.add_child(folium.Element(f"<script>{_text('vaxroute.js')}</script>"), name="vr_js")
+    return m
+
+
+class MapScript(MacroElement):
+    """JavaScript run after the map and its layers exist (a plain Element would run before)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "MapScript"
+        self.code = code
+
+
+class HtmlPopup(MacroElement):
+    """A popup bound to its parent from an HTML string (folium.Popup needs jQuery; this not)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.bindPopup({{ this.html_js }}, "
+        "{maxWidth: {{ this.max_width }}, autoPanPaddingTopLeft: [64, 16]});"
+        "{% endmacro %}")
+
+    def __init__(self, html: str, max_width: int = 320) -> None:
+        super().__init__()
+        self._name = "HtmlPopup"
+        # Literal UTF-8 (readable, smaller than \u escapes); "</" escaped so it cannot close
+        # the surrounding <script>.
+        self.html_js = json.dumps(html, ensure_ascii=False).replace("</", "<\\/")
+        self.max_width = max_width
+
+
+def external_references(html: str) -> list[str]:
+    """Scripts and stylesheets the page would fetch from elsewhere (must be empty)."""
+    found = re.findall(r"<script[^>]+src=[\"']([^\"']+)", html)
+    found += re.findall(r"<link[^>]+href=[\"']([^\"']+)", html)
+    return found
+
+
+def render(m: folium.Map) -> str:
+    html = m.get_root().render()
+    leaks = external_references(html)
+    if leaks:  # a folium element brought its own CDN link: fail loudly, never ship it
+        raise RuntimeError(f"map would load external assets: {leaks}")
+    return html

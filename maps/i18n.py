@@ -1,0 +1,73 @@
+"""All map and sheet texts, in Vietnamese and English, in one place."""
+
+from __future__ import annotations
+
+LANGS = ("vi", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "stop": {"vi": "Điểm", "en": "Stop"},
+    "arrival": {"vi": "Đến", "en": "Arrive"},
+    "service": {"vi": "Bắt đầu tiêm", "en": "Start"},
+    "departure": {"vi": "Rời đi", "en": "Leave"},
+    "address": {"vi": "Địa chỉ", "en": "Address"},
+    "ward": {"vi": "Phường/Xã", "en": "Ward"},
+    "people": {"vi": "Số người", "en": "People"},
+    "doses": {"vi": "Số liều", "en": "Doses"},
+    "phone": {"vi": "Điện thoại", "en": "Phone"},
+    "call_ahead": {"vi": "Gọi trước", "en": "Call ahead"},
+    "who": {"vi": "Người được tiêm", "en": "Residents"},
+    "doctor": {"vi": "Cần bác sĩ khám", "en": "Doctor must screen"},
+    "depot": {"vi": "Trạm y tế", "en": "Health station"},
+    "team": {"vi": "Đội", "en": "Team"},
+    "day": {"vi": "Ngày", "en": "Day"},
+    "start": {"vi": "Xuất phát", "en": "Leave station"},
+    "end": {"vi": "Về trạm", "en": "Back at station"},
+    "break": {"vi": "Nghỉ trưa", "en": "Lunch break"},
+    "carry": {"vi": "Mang theo", "en": "Carry"},
+    "stops": {"vi": "điểm", "en": "stops"},
+    "km": {"vi": "km", "en": "km"},
+    "no_stops": {"vi": "Không có điểm nào", "en": "No stops"},
+    "fullscreen": {"vi": "Toàn màn hình", "en": "Full screen"},
+    "locate": {"vi": "Vị trí của tôi", "en": "Where am I"},
+    "locate_failed": {"vi": "Không xác định được vị trí", "en": "Position not available"},
+    "show_list": {"vi": "Danh sách", "en": "List"},
+    "hide_list": {"vi": "Ẩn danh sách", "en": "Hide list"},
+    "unassigned": {"vi": "Chưa xếp lịch", "en": "Not planned"},
+    "reason": {"vi": "Lý do", "en": "Reason"},
+    "coverage": {"vi": "Độ bao phủ (đã xếp / đủ điều kiện)",
+                 "en": "Coverage (planned / eligible)"},
+    "wards": {"vi": "Phường/Xã", "en": "Wards"},
+    "approximate": {"vi": "ranh giới gần đúng", "en": "approximate boundaries"},
+    "depots": {"vi": "Trạm y tế", "en": "Health stations"},
+    "route_sheet": {"vi": "Phiếu lộ trình", "en": "Route sheet"},
+    "resident_ids": {"vi": "Mã", "en": "IDs"},
+    "total": {"vi": "Tổng", "en": "Total"},
+    "outcome": {"vi": "Kết quả", "en": "Outcome"},
+    "printed": {"vi": "In lúc", "en": "Printed"},
+    "distance": {"vi": "Quãng đường", "en": "Distance"},
+    "travel_model": {"vi": "Mô hình di chuyển", "en": "Travel model"},
+}
+
+REASONS: dict[str, dict[str, str]] = {
+    "invalid_input": {"vi": "Dữ liệu không hợp lệ", "en": "Invalid input row"},
+    "not_due_in_horizon": {"vi": "Chưa đến hạn tiêm", "en": "Not due yet"},
+    "no_team_with_doctor": {"vi": "Không có đội có bác sĩ", "en": "No team with a doctor"},
+    "exceeds_team_doses": {"vi": "Hộ cần nhiều liều hơn đội mang", "en": "Household too large"},
+    "outside_shift_reach": {"vi": "Quá xa, không kịp trong ca", "en": "Too far for any shift"},
+    "window_unreachable": {"vi": "Không khớp giờ có mặt", "en": "Availability hours unreachable"},
+    "no_capacity": {"vi": "Hết năng lực trong các ngày", "en": "Teams' days are full"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    return TEXTS[key][lang if lang in LANGS else "en"]
+
+
+def reason_text(code: str, lang: str) -> str:
+    return REASONS.get(code, {}).get(lang, code)
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The texts the page's JavaScript needs."""
+    return {k: t(k, lang) for k in ("fullscreen", "locate", "locate_failed", "show_list",
+                                    "hide_list")}

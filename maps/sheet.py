@@ -1,0 +1,98 @@
+"""Printable route sheet (HTML with print CSS) and GPX, per team and day.
+
+Same order and times as the map. Initials, address and phone only: no names, no conditions.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from maps.i18n import t
+from maps.team import stop_details
+from planner.model import Resident
+
+SHEET_CSS = """
+body { font-family: system-ui, Arial, sans-serif; margin: 16px; color: #111; }
+h1 { font-size: 20px; margin: 0 0 4px; } .meta { margin: 0 0 12px; font-size: 14px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { border: 1px solid #444; padding: 5px 6px; text-align: left; vertical-align: top; }
+th { background: #e8eef5; } td.n { text-align: right; }
+td.seq { font-size: 18px; font-weight: 700; }
+.flag { color: #c00000; font-weight: 700; } tr.break td { background: #f4f4f4; font-style: italic; }
+@media print { @page { size: A4 portrait; margin: 12mm; } body { margin: 0; }
+  th { background: #ddd !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  tr { page-break-inside: avoid; } }
+"""
+
+
+def route_sheet_html(route: Mapping[str, Any], residents: Mapping[str, Resident] | None = None,
+                     lang: str = "vi", team_name: str = "") -> str:
+    people = residents or {}
+    e = html.escape
+    head = [t("stop", lang), t("arrival", lang), t("service", lang), t("departure", lang),
+            t("who", lang), t("address", lang), t("people", lang), t("doses", lang),
+            t("phone", lang), t("doctor", lang), t("outcome", lang)]
+    rows = []
+    brk = route.get("break")
+    brk_row = "" if not brk else (f'<tr class="break"><td></td><td colspan="10">'
+                                  f"{t('break', lang)} {brk['start'][11:16]}–"
+                                  f"{brk['end'][11:16]}</td></tr>")
+    for stop in route["stops"]:
+        if brk and brk_row and stop["service_start"] >= brk["end"]:
+            rows.append(brk_row)
+            brk_row = ""
+        d = stop_details(stop, people)
+        rows.append(
+            f'<tr><td class="seq">{stop["seq"]}</td><td>{stop["arrival"][11:16]}</td>'
+            f"<td>{stop['service_start'][11:16]}</td><td>{stop['departure'][11:16]}</td>"
+            f"<td>{e(d['initials'])}<br><small>{e(' '.join(stop['resident_ids']))}</small></td>"
+            f"<td>{e(d['address'])}</td><td class=\"n\">{len(stop['resident_ids'])}</td>"
+            f"<td class=\"n\">{stop['doses']}</td><td>{e(d['phones'])}</td>"
+            f"<td class=\"flag\">{'✔' if stop.get('needs_doctor') else ''}</td><td></td></tr>")
+    if brk_row and route["stops"]:
+        rows.append(brk_row)
+    title = (f"{t('route_sheet', lang)} · {t('team', lang)} {e(route['team_id'])}"
+             f"{' · ' + e(team_name) if team_name else ''} · {route['date']}")
+    meta = (f"{t('start', lang)} {route['start'][11:16]} · {t('end', lang)} "
+            f"{route['end'][11:16]} · {len(route['stops'])} {t('stops', lang)} · "
+            f"{t('carry', lang)} <b>{route['doses']}</b> {t('doses', lang).lower()} · "
+            f"{t('distance', lang)} {route['distance_m'] / 1000:.1f} km")
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title}</title><style>{SHEET_CSS}</style></head><body>"
+            f"<h1>{title}</h1><p class=\"meta\">{meta}</p><table><thead><tr>"
+            + "".join(f"<th>{h}</th>" for h in head)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></body></html>")
+
+
+def route_gpx(route: Mapping[str, Any], residents: Mapping[str, Resident] | None = None,
+              lang: str = "vi") -> str:
+    """GPX 1.1: a waypoint per stop and the route in visit order (depot first and last)."""
+    people = residents or {}
+    ns = "http://www.topografix.com/GPX/1/1"
+    ET.register_namespace("", ns)
+    gpx = ET.Element(f"{{{ns}}}gpx", {"version": "1.1", "creator": "VaxRoute"})
+    meta = ET.SubElement(gpx, f"{{{ns}}}metadata")
+    ET.SubElement(meta, f"{{{ns}}}name").text = f"{route['team_id']} {route['date']}"
+    points = []
+    if route.get("depot"):
+        points.append((route["depot"]["lat"], route["depot"]["lon"], t("depot", lang), ""))
+    for stop in route["stops"]:
+        d = stop_details(stop, people)
+        points.append((stop["lat"], stop["lon"], f"{stop['seq']}. {stop['arrival'][11:16]}",
+                       f"{d['initials']} · {d['address']} · {stop['doses']} "
+                       f"{t('doses', lang).lower()}"))
+    for lat, lon, name, desc in points[1:] if route.get("depot") else points:
+        wpt = ET.SubElement(gpx, f"{{{ns}}}wpt", {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}"})
+        ET.SubElement(wpt, f"{{{ns}}}name").text = name
+        ET.SubElement(wpt, f"{{{ns}}}desc").text = desc
+    rte = ET.SubElement(gpx, f"{{{ns}}}rte")
+    ET.SubElement(rte, f"{{{ns}}}name").text = f"{route['team_id']} {route['date']}"
+    sequence = [*points, points[0]] if route.get("depot") else points
+    for lat, lon, name, _ in sequence:
+        pt = ET.SubElement(rte, f"{{{ns}}}rtept", {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}"})
+        ET.SubElement(pt, f"{{{ns}}}name").text = name
+    return ET.tostring(gpx, encoding="unicode", xml_declaration=True)

@@ -1,0 +1,171 @@
+"""``team_map``: one team's rounds for the tablet: numbered stops, route, times, stop list."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+
+from maps.assets import HtmlPopup, MapScript, add_html, offline_map
+from maps.i18n import labels, t
+from maps.style import DEFAULT_TILES, TileSpec, add_tiles, depot_icon, stop_icon
+from planner.model import Resident
+
+ROUTE_COLOUR = "#1f4e79"
+
+
+def team_map(plan: Mapping[str, Any], team_id: str, day: str | None = None, *,
+             residents: Mapping[str, Resident] | None = None, lang: str = "vi",
+             tiles: TileSpec | None = DEFAULT_TILES) -> folium.Map:
+    """The team's map: each day of the plan a layer, ``day`` (ISO date) shown first.
+
+    Popups and the stop list show initials, address, phone, people, doses and flags, never a
+    full name or a condition. Without ``residents`` only resident ids are shown.
+    """
+    routes = [r for r in plan["routes"] if r["team_id"] == team_id]
+    shown = day or (routes[0]["date"] if routes else plan["start_date"])
+    people = residents or {}
+    visible = next((r for r in routes if r["date"] == shown), None)
+    centre = _centre(visible or (routes[0] if routes else None))
+    m = offline_map(location=centre, zoom_start=15, control_scale=True)
+    add_tiles(m, tiles)
+    panel: list[str] = []
+    for route in routes:
+        layer = folium.FeatureGroup(name=f"{t('day', lang)} {route['date']}",
+                                    show=route["date"] == shown)
+        markers = _draw_route(layer, route, people, lang)
+        layer.add_to(m)
+        if route["date"] == shown:
+            panel.insert(0, _panel_day(m, route, markers, people, lang))
+        else:
+            panel.append(_panel_day(m, route, markers, people, lang))
+    folium.LayerControl(collapsed=True).add_to(m)
+    title = f"{t('team', lang)} {html.escape(team_id)}"
+    _add_panel(m, title, panel or [f"<p>{t('no_stops', lang)}</p>"], lang)
+    if visible and visible["stops"]:
+        m.add_child(MapScript(f"vaxrouteFit({m.get_name()}, {json.dumps(_bounds(visible))});"))
+    return m
+
+
+def _centre(route: Mapping[str, Any] | None) -> list[float]:
+    if route is None:
+        return [21.0285, 105.8542]
+    if route.get("depot"):
+        return [route["depot"]["lat"], route["depot"]["lon"]]
+    return [route["stops"][0]["lat"], route["stops"][0]["lon"]]
+
+
+def _bounds(route: Mapping[str, Any]) -> list[list[float]]:
+    pts = [(s["lat"], s["lon"]) for s in route["stops"]]
+    if route.get("depot"):
+        pts.append((route["depot"]["lat"], route["depot"]["lon"]))
+    return [[min(p[0] for p in pts), min(p[1] for p in pts)],
+            [max(p[0] for p in pts), max(p[1] for p in pts)]]
+
+
+def _path(route: Mapping[str, Any]) -> list[tuple[float, float]]:
+    pts = [(s["lat"], s["lon"]) for s in route["stops"]]
+    if route.get("depot"):
+        depot = (route["depot"]["lat"], route["depot"]["lon"])
+        pts = [depot, *pts, depot]
+    return pts
+
+
+def _draw_route(layer: folium.FeatureGroup, route: Mapping[str, Any],
+                people: Mapping[str, Resident], lang: str) -> list[folium.Marker]:
+    path = _path(route)
+    if len(path) >= 2:
+        # A white casing under the line keeps it readable on any background, or none.
+        folium.PolyLine(path, color="#ffffff", weight=10, opacity=0.9).add_to(layer)
+        folium.PolyLine(path, color=ROUTE_COLOUR, weight=5, opacity=0.95,
+                        class_name="vr-route").add_to(layer)
+        for a, b in itertools.pairwise(path):
+            _arrow(layer, a, b)
+    if route.get("depot"):
+        folium.Marker([route["depot"]["lat"], route["depot"]["lon"]], icon=depot_icon(),
+                      tooltip=t("depot", lang)).add_to(layer)
+    markers = []
+    for stop in route["stops"]:
+        marker = folium.Marker([stop["lat"], stop["lon"]],
+                               icon=stop_icon(stop["seq"], bool(stop.get("needs_doctor"))))
+        marker.add_child(HtmlPopup(stop_popup(stop, people, lang)))
+        marker.add_to(layer)
+        markers.append(marker)
+    return markers
+
+
+def _arrow(layer: folium.FeatureGroup, a: tuple[float, float], b: tuple[float, float]) -> None:
+    if abs(a[0] - b[0]) + abs(a[1] - b[1]) < 1e-5:
+        return
+    dx = (b[1] - a[1]) * math.cos(math.radians(a[0]))
+    angle = math.degrees(math.atan2(b[0] - a[0], dx))
+    mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+    icon = folium.DivIcon(html=f'<div class="vr-arrow" style="transform: rotate({-angle:.0f}deg)">'
+                               "&#10148;</div>", icon_size=(24, 24), icon_anchor=(12, 12))
+    folium.Marker(mid, icon=icon, interactive=False).add_to(layer)
+
+
+def stop_details(stop: Mapping[str, Any], people: Mapping[str, Resident]
+                 ) -> dict[str, str]:
+    """What may be shown of a stop: initials, address, phones. Never names or conditions."""
+    members = [people[rid] for rid in stop["resident_ids"] if rid in people]
+    return {
+        "initials": ", ".join(m.initials or m.resident_id for m in members)
+        or ", ".join(stop["resident_ids"]),
+        "address": members[0].address if members else "",
+        "phones": " / ".join(sorted({m.phone for m in members if m.phone})),
+    }
+
+
+def stop_popup(stop: Mapping[str, Any], people: Mapping[str, Resident], lang: str) -> str:
+    d = stop_details(stop, people)
+    e = html.escape
+    rows = [f"<b>{t('stop', lang)} {stop['seq']}</b> · {t('arrival', lang)} "
+            f"<b>{stop['arrival'][11:16]}</b> – {t('departure', lang)} {stop['departure'][11:16]}",
+            f"{t('who', lang)}: {e(d['initials'])}"]
+    if d["address"]:
+        rows.append(f"{t('address', lang)}: {e(d['address'])}")
+    rows.append(f"{t('people', lang)}: {len(stop['resident_ids'])} · {t('doses', lang)}: "
+                f"{stop['doses']}")
+    if d["phones"]:
+        links = " / ".join(f'<a href="tel:{e(p)}">{e(p)}</a>' for p in d["phones"].split(" / "))
+        rows.append(f"{t('call_ahead', lang)}: {links}")
+    if stop.get("needs_doctor"):
+        rows.append(f'<span class="vr-flag">{t("doctor", lang)}</span>')
+    return '<div class="vr-popup">' + "<br>".join(rows) + "</div>"
+
+
+def _panel_day(m: folium.Map, route: Mapping[str, Any], markers: list[folium.Marker],
+               people: Mapping[str, Resident], lang: str) -> str:
+    e = html.escape
+    head = (f"<h3>{t('day', lang)} {route['date']} · {len(route['stops'])} {t('stops', lang)} · "
+            f"{t('carry', lang)} {route['doses']} {t('doses', lang).lower()} · "
+            f"{route['start'][11:16]}–{route['end'][11:16]}</h3>")
+    items = []
+    for stop, marker in zip(route["stops"], markers, strict=True):
+        d = stop_details(stop, people)
+        call = (f"vaxrouteFocus({m.get_name()}, {stop['lat']}, {stop['lon']}, "
+                f"{json.dumps(marker.get_name())})")
+        flag = f' <span class="vr-flag">{t("doctor", lang)}</span>' if stop.get(
+            "needs_doctor") else ""
+        disc = stop_icon(stop["seq"], bool(stop.get("needs_doctor")), html_only=True)
+        items.append(
+            f"<li onclick='{e(call)}'>{disc}"
+            f"<div><b>{stop['arrival'][11:16]}</b> · {e(d['initials'])} · "
+            f"{stop['doses']} {t('doses', lang).lower()}{flag}"
+            f"<div class=\"vr-meta\">{e(d['address'])}"
+            f"{' · ☎ ' + e(d['phones']) if d['phones'] else ''}</div></div></li>")
+    return head + "<ol>" + "".join(items) + "</ol>"
+
+
+def _add_panel(m: folium.Map, title: str, days: list[str], lang: str) -> None:
+    panel = (f'<div id="vr-panel" role="complementary"><h2>{title}</h2>{"".join(days)}</div>'
+             f'<button id="vr-toggle" type="button">{t("hide_list", lang)}</button>')
+    add_html(m, panel)
+    m.add_child(MapScript(f"vaxrouteControls({m.get_name()}, "
+                          f"{json.dumps(labels(lang), ensure_ascii=False)});"))
