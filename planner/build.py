@@ -20,7 +20,7 @@ import numpy as np
 
 from planner.errors import InputError
 from planner.model import NOT_ROUTED_STATUSES, ProblemData, Rejected, Resident, Stop, Team
-from planner.priority import due_date, earliest_day, priority_score
+from planner.priority import earliest_date, earliest_day, priority_score
 from planner.settings import Settings
 
 
@@ -40,10 +40,11 @@ def build_problem(residents: Iterable[Resident], teams: Iterable[Team], start_da
     for r in residents:
         if r.resident_id in excluded:
             continue
-        due = due_date(r, settings.doses)
+        due = earliest_date(r, settings.doses)
         if due is not None and due > horizon_end:
+            why = "visit postponed to" if due == r.not_before else "next dose due on"
             pre[r.resident_id] = ("not_due_in_horizon",
-                                  f"next dose due on {due.isoformat()}, after the plan's last day "
+                                  f"{why} {due.isoformat()}, after the plan's last day "
                                   f"{horizon_end.isoformat()}")
             continue
         routable.append(r)

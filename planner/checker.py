@@ -224,6 +224,8 @@ def _check_stop(plan: dict[str, Any], stop: dict[str, Any], members: list[Reside
         due = _due(m, intervals)
         if due is not None and date < due:
             report.add(f"{at}: resident {m.resident_id} is not due until {due}")
+        if m.not_before is not None and date < m.not_before:
+            report.add(f"{at}: resident {m.resident_id} was postponed to {m.not_before}")
 
 
 def _check_summary(plan: dict[str, Any], report: CheckReport) -> None:

@@ -31,6 +31,8 @@ class Resident:
     service_minutes: float | None = None
     phone: str = ""
     notes: str = ""
+    #: not to be visited before this date (a visit postponed to a later day)
+    not_before: dt.date | None = None
 
     @property
     def initials(self) -> str:
@@ -81,6 +83,17 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class VehicleStart:
+    """Where and when a team's day resumes in a re-plan: its current stop, or its station now."""
+
+    lat: float
+    lon: float
+    time_s: int
+    doses_used: int = 0
+    break_taken: bool = False
+
+
+@dataclass(frozen=True)
 class ProblemData:
     """Everything the solver needs, frozen: built by :mod:`planner.build`, never mutated."""
 
@@ -93,6 +106,9 @@ class ProblemData:
     # resident ids not routed: status (excluded) and reason (unassigned before solving)
     excluded: dict[str, str] = field(repr=False)
     pre_unassigned: dict[str, tuple[str, str]] = field(repr=False)
+    #: re-plans: (team index, day) -> where the team resumes; stop index -> previous vehicle
+    starts: dict[tuple[int, int], VehicleStart] = field(default_factory=dict, repr=False)
+    previous_vehicle: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
     def dates(self) -> list[dt.date]:

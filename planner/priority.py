@@ -35,10 +35,16 @@ def overdue_days(r: Resident, doses: DoseParams, on: dt.date) -> int:
     return 0 if due is None else max(0, (on - due).days)
 
 
+def earliest_date(r: Resident, doses: DoseParams) -> dt.date | None:
+    """The first day the resident may be visited: dose due date or a postponement, the later."""
+    dates = [d for d in (due_date(r, doses), r.not_before) if d is not None]
+    return max(dates) if dates else None
+
+
 def earliest_day(r: Resident, doses: DoseParams, start: dt.date) -> int:
-    """Index of the first plan day (0 = start date) on which the resident is due."""
-    due = due_date(r, doses)
-    return 0 if due is None else max(0, (due - start).days)
+    """Index of the first plan day (0 = start date) on which the resident may be visited."""
+    first = earliest_date(r, doses)
+    return 0 if first is None else max(0, (first - start).days)
 
 
 def priority_score(r: Resident, p: PriorityParams, doses: DoseParams, on: dt.date) -> float:

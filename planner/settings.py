@@ -125,6 +125,8 @@ class SolverParams:
     #: cost units (seconds of travel) per priority unit per day a resident waits.
     day_delay_cost: int = 600
     break_slack_minutes: int = 60
+    #: re-plans: cost (travel seconds) of moving a stop to another team or day than before.
+    change_cost: int = 1800
     #: wall-clock guard: the search is cancelled after time_limit_s * guard_factor + 10 s.
     guard_factor: float = 1.5
 
@@ -134,6 +136,7 @@ class SolverParams:
         _check(self.day_delay_cost >= 0, "solver.day_delay_cost must be >= 0")
         _check(0 <= self.break_slack_minutes <= 240, "solver.break_slack_minutes in [0, 240]")
         _check(self.guard_factor >= 1, "solver.guard_factor must be >= 1")
+        _check(0 <= self.change_cost <= 50_000, "solver.change_cost must be in [0, 50000]")
 
     @property
     def guard_s(self) -> float:

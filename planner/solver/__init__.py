@@ -98,5 +98,8 @@ def _run(problem: RoutingProblem, search: Any,
         hint = routing.ReadAssignmentFromRoutes(
             [[problem.manager.NodeToIndex(n) for n in r] for r in node_routes], True)
         if hint is not None:
-            return routing.SolveFromAssignmentWithParameters(hint, search)
+            solution = routing.SolveFromAssignmentWithParameters(hint, search)
+            if solution is not None:
+                return solution
+        # the previous routes no longer fit (times or capacity changed): search from scratch
     return routing.SolveWithParameters(search)

@@ -22,15 +22,20 @@ HORIZON_S = 24 * 3600
 
 @dataclass
 class NodeLayout:
-    """Node numbering shared by the model and the extraction code."""
+    """Node numbering shared by the model and the extraction code.
+
+    Nodes 0..T-1 are the team depots, then one node per re-plan start (a team resuming its day
+    from its current stop), then one node per stop.
+    """
 
     n_teams: int
+    start_of_vehicle: dict[int, int]  # vehicle -> its own start node (re-plans only)
     stop_of_node: dict[int, int]  # node -> stop index (only stops in the model)
     node_of_stop: dict[int, int]
 
     @property
     def n_nodes(self) -> int:
-        return self.n_teams + len(self.stop_of_node)
+        return self.n_teams + len(self.start_of_vehicle) + len(self.stop_of_node)
 
 
 @dataclass
@@ -63,16 +68,24 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
     if order_seed:
         stops = list(np.random.default_rng(order_seed).permutation(stops))
     n_teams = len(data.teams)
-    layout = NodeLayout(n_teams, {n_teams + k: s for k, s in enumerate(stops)},
-                        {s: n_teams + k for k, s in enumerate(stops)})
     vehicles = [(t, d) for d in range(data.days) for t in range(n_teams)]
-    lat = [t.depot_lat for t in data.teams] + [data.stops[s].lat for s in stops]
-    lon = [t.depot_lon for t in data.teams] + [data.stops[s].lon for s in stops]
+    resumed = [v for v, (t, d) in enumerate(vehicles) if (t, d) in data.starts]
+    first_stop = n_teams + len(resumed)
+    layout = NodeLayout(n_teams, {v: n_teams + k for k, v in enumerate(resumed)},
+                        {first_stop + k: s for k, s in enumerate(stops)},
+                        {s: first_stop + k for k, s in enumerate(stops)})
+    starts = [data.starts[vehicles[v]] for v in resumed]
+    lat = ([t.depot_lat for t in data.teams] + [x.lat for x in starts]
+           + [data.stops[s].lat for s in stops])
+    lon = ([t.depot_lon for t in data.teams] + [x.lon for x in starts]
+           + [data.stops[s].lon for s in stops])
     modes = sorted({t.travel_mode for t in data.teams})
     matrices = {m: travel.matrix(lat, lon, m) for m in modes}
-    service = np.array([0] * n_teams + [data.stops[s].service_s for s in stops], dtype=np.int64)
-    depots = [t for t, _ in vehicles]
-    manager = pywrapcp.RoutingIndexManager(layout.n_nodes, len(vehicles), depots, depots)
+    service = np.array([0] * first_stop + [data.stops[s].service_s for s in stops],
+                       dtype=np.int64)
+    ends = [t for t, _ in vehicles]
+    begins = [layout.start_of_vehicle.get(v, t) for v, (t, _) in enumerate(vehicles)]
+    manager = pywrapcp.RoutingIndexManager(layout.n_nodes, len(vehicles), begins, ends)
     routing = pywrapcp.RoutingModel(manager)
     problem = RoutingProblem(data, layout, vehicles, matrices, service, manager, routing,
                              None, {})
@@ -84,22 +97,29 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
 
 
 def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
-    """Arc cost = travel seconds + a delay cost for serving a stop on a later day.
+    """Arc cost = travel seconds + a delay cost for a later day + a cost for moving a stop.
 
     The delay cost (``day_delay_cost`` x priority x day index, charged on the arc leaving the
-    stop) pushes high-priority residents to earlier days without forbidding later ones.
+    stop) pushes high-priority residents to earlier days without forbidding later ones. In a
+    re-plan, a stop served by another vehicle than before costs ``change_cost``: the new plan
+    moves residents only when that buys more than it costs.
     """
     prio = np.zeros(p.layout.n_nodes)
+    previous = np.full(p.layout.n_nodes, -1)
     for node, s in p.layout.stop_of_node.items():
         prio[node] = p.data.stops[s].priority
-    cache: dict[tuple[str, int], int] = {}
+        previous[node] = p.data.previous_vehicle.get(s, -1)
+    moved = previous >= 0
+    cache: dict[tuple[str, int, int], int] = {}
     for v, (t, day) in enumerate(p.vehicles):
         mode = p.data.teams[t].travel_mode
-        if (mode, day) not in cache:
-            delay = np.ceil(params.day_delay_cost * day * prio).astype(np.int64)
-            cost = p.matrices[mode].seconds + delay[:, None]
-            cache[(mode, day)] = p.routing.RegisterTransitMatrix(cost.tolist())
-        p.routing.SetArcCostEvaluatorOfVehicle(cache[(mode, day)], v)
+        key = (mode, day, v if moved.any() else -1)
+        if key not in cache:
+            leave = np.ceil(params.day_delay_cost * day * prio)
+            leave += np.where(moved & (previous != v), params.change_cost, 0)
+            cost = p.matrices[mode].seconds + leave.astype(np.int64)[:, None]
+            cache[key] = p.routing.RegisterTransitMatrix(cost.tolist())
+        p.routing.SetArcCostEvaluatorOfVehicle(cache[key], v)
 
 
 def _add_time(p: RoutingProblem, params: SolverParams) -> None:
@@ -112,16 +132,19 @@ def _add_time(p: RoutingProblem, params: SolverParams) -> None:
     p.time = p.routing.GetDimensionOrDie("time")
     solver = p.routing.solver()
     visit = [int(x) for x in p.service]
-    for v, (t, _day) in enumerate(p.vehicles):
+    for v, (t, day) in enumerate(p.vehicles):
         team = p.data.teams[t]
         start, end = p.routing.Start(v), p.routing.End(v)
-        p.time.CumulVar(start).SetRange(team.shift_start_s, team.shift_end_s)
+        resume = p.data.starts.get((t, day))
+        earliest = max(team.shift_start_s, resume.time_s) if resume else team.shift_start_s
+        p.time.CumulVar(start).SetRange(min(earliest, team.shift_end_s), team.shift_end_s)
         p.time.CumulVar(end).SetRange(team.shift_start_s, team.shift_end_s)
         # Return as early as possible, then leave as late as that allows: the team sets out
         # at the start of its shift unless a window makes it wait, and never idles needlessly.
         p.routing.AddVariableMinimizedByFinalizer(p.time.CumulVar(end))
         p.routing.AddVariableMaximizedByFinalizer(p.time.CumulVar(start))
-        if team.break_start_s is not None and team.break_minutes > 0:
+        if team.break_start_s is not None and team.break_minutes > 0 and not (
+                resume and resume.break_taken):
             duration = team.break_minutes * 60
             latest = min(team.break_start_s + params.break_slack_minutes * 60,
                          team.shift_end_s - duration)
@@ -139,10 +162,13 @@ def _add_time(p: RoutingProblem, params: SolverParams) -> None:
 
 
 def _add_doses(p: RoutingProblem) -> None:
-    demand = [0] * p.layout.n_teams + [p.data.stops[s].doses for s in
-                                       p.layout.stop_of_node.values()]
+    demand = [0] * (p.layout.n_teams + len(p.layout.start_of_vehicle)) + [
+        p.data.stops[s].doses for s in p.layout.stop_of_node.values()]
     cb = p.routing.RegisterUnaryTransitVector(demand)
-    caps = [p.data.teams[t].max_doses for t, _ in p.vehicles]
+    caps = []
+    for t, day in p.vehicles:
+        resume = p.data.starts.get((t, day))
+        caps.append(max(0, p.data.teams[t].max_doses - (resume.doses_used if resume else 0)))
     p.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "doses")
 
 
