@@ -55,22 +55,22 @@ def apply_outcomes(residents: Iterable[Resident], outcomes: Iterable[Outcome]
     latest: dict[str, Outcome] = {}
     for o in sorted(outcomes, key=lambda o: o.at):
         latest[o.resident_id] = o
-    out = []
-    for r in residents:
-        o = latest.get(r.resident_id)
-        if o is None or o.outcome == "not_at_home":
-            out.append(r)
-        elif o.outcome == "vaccinated":
-            out.append(replace(r, status="vaccinated", doses_received=r.doses_received + 1,
-                               last_dose_date=o.at.date()))
-        elif o.outcome in FINAL_OUTCOMES:
-            out.append(replace(r, status=FINAL_OUTCOMES[o.outcome]))
-        elif o.outcome == "postponed":
-            out.append(replace(r, status="eligible", not_before=o.postponed_to)
-                       if o.postponed_to else replace(r, status="postponed"))
-        else:
-            out.append(r)
-    return out
+    return [_after(r, latest.get(r.resident_id)) for r in residents]
+
+
+def _after(r: Resident, o: Outcome | None) -> Resident:
+    if o is None or o.outcome == "not_at_home":
+        return r  # planned again
+    if o.outcome == "vaccinated":
+        return replace(r, status="vaccinated", doses_received=r.doses_received + 1,
+                       last_dose_date=o.at.date())
+    if o.outcome in FINAL_OUTCOMES:
+        return replace(r, status=FINAL_OUTCOMES[o.outcome])
+    if o.outcome == "postponed":
+        if o.postponed_to:
+            return replace(r, status="eligible", not_before=o.postponed_to)
+        return replace(r, status="postponed")
+    return r
 
 
 def _prefixes(base: Mapping[str, Any], today: dt.date, visited: set[str]
@@ -98,7 +98,7 @@ def _starts(base: Mapping[str, Any], teams: Sequence[Team], prefixes: Mapping[st
         if prefix:
             at = max(parse_iso_time(prefix[-1]["departure"])[1], now_s)
             brk = breaks.get(team.team_id)
-            taken = bool(brk) and parse_iso_time(brk["end"])[1] <= at
+            taken = brk is not None and parse_iso_time(brk["end"])[1] <= at
             out[(t, 0)] = VehicleStart(prefix[-1]["lat"], prefix[-1]["lon"], at,
                                        sum(s["doses"] for s in prefix), taken)
         elif now_s > team.shift_start_s:
