@@ -1,0 +1,1 @@
+"""VaxRoute HTTP API: lists, plans, maps, visit outcomes, re-plans, daily reports."""

@@ -47,14 +47,23 @@ def add_html(m: folium.Map, markup: str) -> None:
     root.html.add_child(folium.Element(markup))
 
 
-def offline_map(**kwargs: Any) -> folium.Map:
-    """A folium Map whose page carries Leaflet and our assets inline, and links nothing."""
+def offline_map(asset_base: str | None = None, **kwargs: Any) -> folium.Map:
+    """A folium Map whose page carries Leaflet and our assets inline and links nothing, or,
+    with ``asset_base`` (the API), links them from that path on the same server."""
     m = folium.Map(tiles=None, **kwargs)
     m.default_js = []
     m.default_css = []
     root = m.get_root()
     assert isinstance(root, Figure)
     header = root.header
+    if asset_base is not None:
+        for name, href in (("leaflet_css", "leaflet/leaflet.css"), ("vr_css", "vaxroute.css")):
+            header.add_child(folium.Element(f'<link rel="stylesheet" href="{asset_base}/{href}">'),
+                             name=name)
+        for name, src in (("leaflet_js", "leaflet/leaflet.js"), ("vr_js", "vaxroute.js")):
+            header.add_child(folium.Element(f'<script src="{asset_base}/{src}"></script>'),
+                             name=name)
+        return m
     header.add_child(folium.Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
     header.add_child(folium.Element(f"<style>{_text('vaxroute.css')}</style>"), name="vr_css")
     header.add_child(folium.Element(f"<script>{_text('leaflet/leaflet.js')}</script>"),
@@ -99,9 +108,10 @@ def external_references(html: str) -> list[str]:
     return found
 
 
-def render(m: folium.Map) -> str:
+def render(m: folium.Map, asset_base: str | None = None) -> str:
     html = m.get_root().render()
-    leaks = external_references(html)
+    leaks = [u for u in external_references(html)
+             if asset_base is None or not u.startswith(asset_base + "/")]
     if leaks:  # a folium element brought its own CDN link: fail loudly, never ship it
         raise RuntimeError(f"map would load external assets: {leaks}")
     return html

@@ -30,7 +30,8 @@ COVERAGE_BINS = [(0.0, "#d7191c"), (0.25, "#fdae61"), (0.5, "#ffffbf"), (0.75, "
 
 def overview_map(plan: Mapping[str, Any], *, residents: Mapping[str, Resident] | None = None,
                  teams: Iterable[Team] = (), wards: Any = None, wards_approximate: bool = False,
-                 lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES) -> folium.Map:
+                 lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES,
+                 asset_base: str | None = None) -> folium.Map:
     """One layer per team, ward coverage (planned / eligible) from ``wards`` polygons
     (a GeoDataFrame with a ``ward`` column), unassigned residents with their reason, depots."""
     people = residents or {}
@@ -39,7 +40,7 @@ def overview_map(plan: Mapping[str, Any], *, residents: Mapping[str, Resident] |
     points = [(s["lat"], s["lon"]) for r in plan["routes"] for s in r["stops"]]
     points += [(p.lat, p.lon) for p in people.values()]
     centre = list(np.mean(points, axis=0)) if points else [21.0285, 105.8542]
-    m = offline_map(location=centre, zoom_start=13, control_scale=True)
+    m = offline_map(asset_base, location=centre, zoom_start=13, control_scale=True)
     add_tiles(m, tiles)
     if wards is not None:
         _ward_layer(m, plan, people, wards, wards_approximate, lang)

@@ -21,7 +21,8 @@ ROUTE_COLOUR = "#1f4e79"
 
 def team_map(plan: Mapping[str, Any], team_id: str, day: str | None = None, *,
              residents: Mapping[str, Resident] | None = None, lang: str = "vi",
-             tiles: TileSpec | None = DEFAULT_TILES) -> folium.Map:
+             tiles: TileSpec | None = DEFAULT_TILES, asset_base: str | None = None
+             ) -> folium.Map:
     """The team's map: each day of the plan a layer, ``day`` (ISO date) shown first.
 
     Popups and the stop list show initials, address, phone, people, doses and flags, never a
@@ -32,7 +33,7 @@ def team_map(plan: Mapping[str, Any], team_id: str, day: str | None = None, *,
     people = residents or {}
     visible = next((r for r in routes if r["date"] == shown), None)
     centre = _centre(visible or (routes[0] if routes else None))
-    m = offline_map(location=centre, zoom_start=15, control_scale=True)
+    m = offline_map(asset_base, location=centre, zoom_start=15, control_scale=True)
     add_tiles(m, tiles)
     panel: list[str] = []
     for route in routes:

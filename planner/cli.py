@@ -187,6 +187,49 @@ def check(
     raise typer.Exit(1)
 
 
+token_app = typer.Typer(help="API access tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Run the HTTP API (database from DATABASE_URL; default vaxroute.sqlite here)."""
+    import uvicorn
+
+    from api.main import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+class Role(StrEnum):
+    planner = "planner"
+    team_leader = "team_leader"
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="planner or team_leader")],
+    team: Annotated[str | None, typer.Option(help="Team id (team leaders)")] = None,
+    label: Annotated[str, typer.Option(help="Who holds it (for your records)")] = "",
+) -> None:
+    """Create an API token and print it once (only its hash is stored)."""
+    from api.db import Database, migrate
+    from api.security import create_token
+    from api.settings import get_settings
+
+    db = Database(get_settings().database_url)
+    migrate(db.engine)
+    try:
+        with db.session() as session:
+            print(create_token(session, role.value, team, label))
+    except ValueError as exc:
+        err.print(Text(f"error (input): {exc}"), soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def _parse_date(text: str) -> dt.date:
     from planner.errors import InputError
 

@@ -1,0 +1,108 @@
+"""Solving in the background: one worker thread; status and progress kept in the plans table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from api.db import Database
+from api.models import JobLock, PlanRow, now
+from api.store import load_outcomes, load_residents, load_teams
+from planner.errors import VaxRouteError
+from planner.io.residents import ResidentsRead
+from planner.io.teams import TeamsRead
+from planner.pipeline import Inputs, plan_from_inputs
+from planner.replan import apply_outcomes, replan
+from planner.settings import Settings as PlannerSettings
+from planner.solver import Progress
+
+log = logging.getLogger("vaxroute.jobs")
+REPLAN_LOCK = "replan"
+
+
+class JobRunner:
+    def __init__(self, db: Database, planner_settings: PlannerSettings) -> None:
+        self.db = db
+        self.settings = planner_settings
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solver")
+
+    def submit(self, plan_id: int) -> Future[None]:
+        return self.pool.submit(self._run, plan_id)
+
+    def resume_pending(self) -> None:
+        """After a restart: re-queue plans that were waiting or solving, drop stale locks."""
+        with self.db.session() as s:
+            s.execute(delete(JobLock))
+            pending = s.scalars(select(PlanRow.id).where(
+                PlanRow.status.in_(("queued", "solving"))).order_by(PlanRow.id)).all()
+            s.execute(update(PlanRow).where(PlanRow.id.in_(pending)).values(status="queued",
+                                                                             progress=0.0))
+            s.commit()
+        for plan_id in pending:
+            self.submit(plan_id)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def _set(self, plan_id: int, **values: Any) -> None:
+        with self.db.session() as s:
+            s.execute(update(PlanRow).where(PlanRow.id == plan_id, PlanRow.status != "done")
+                      .values(**values))
+            s.commit()
+
+    def _run(self, plan_id: int) -> None:
+        self._set(plan_id, status="solving", started_at=now(), progress=0.0)
+        try:
+            document, changed = self._solve(plan_id)
+        except VaxRouteError as exc:
+            self._set(plan_id, status="failed", error=f"{exc.code}: {exc}", finished_at=now())
+        except Exception:  # a bug: keep the server up, record it, log the traceback
+            log.exception("plan %s failed", plan_id)
+            self._set(plan_id, status="failed", error="internal error (see the server log)",
+                      finished_at=now())
+        else:
+            self._set(plan_id, status="done", document=document, progress=1.0,
+                      changed_assignments=changed, finished_at=now())
+        finally:
+            with self.db.session() as s:
+                s.execute(delete(JobLock).where(JobLock.plan_id == plan_id))
+                s.commit()
+
+    def _progress(self, plan_id: int) -> Any:
+        last = [0.0]
+
+        def report(p: Progress) -> None:
+            if time.monotonic() - last[0] >= 1.0:
+                last[0] = time.monotonic()
+                self._set(plan_id, progress=round(min(0.99, p.elapsed_s / p.time_limit_s), 3))
+
+        return report
+
+    def _solve(self, plan_id: int) -> tuple[dict[str, Any], int | None]:
+        with self.db.session() as s:
+            row = s.get(PlanRow, plan_id)
+            assert row is not None
+            parent = s.get(PlanRow, row.parent_id) if row.parent_id else None
+            residents, teams = load_residents(s), load_teams(s)
+            as_of = row.as_of
+            outcomes = load_outcomes(s)
+            start, days, limit = row.start_date, row.days, row.time_limit_s
+        settings = self.settings.with_solver(time_limit_s=limit)
+        if parent is not None and parent.document is not None:
+            local = as_of.astimezone(dt.timezone(dt.timedelta(hours=7))) if as_of else None
+            moment = (local.replace(tzinfo=None) if local else
+                      dt.datetime.combine(start, dt.time(0, 0)))
+            result = replan(parent.document, residents, teams, outcomes, moment, days,
+                            settings, progress=self._progress(plan_id))
+            result.plan["plan_id"] = f"plan-{plan_id}"
+            return result.plan, result.changed
+        current = apply_outcomes(residents, outcomes)
+        inputs = Inputs(ResidentsRead(residents=current), TeamsRead(teams=teams))
+        run = plan_from_inputs(inputs, start, days, settings, progress=self._progress(plan_id))
+        run.plan["plan_id"] = f"plan-{plan_id}"
+        return run.plan, None

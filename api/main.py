@@ -1,0 +1,77 @@
+"""The FastAPI application: ``create_app(settings)``; ``vaxroute serve`` runs it with uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.db import Database, migrate
+from api.jobs import JobRunner
+from api.routes import plan_files, plans, reports, residents, teams, visits
+from api.settings import Settings, get_settings
+from api.store import ImportRefused
+from planner.errors import VaxRouteError
+from planner.settings import load_settings
+
+DESCRIPTION = """Plan home-visit vaccination rounds. Authenticate with
+`Authorization: Bearer <token>` (tokens: `vaxroute token create`). Planners may do everything;
+team leaders see only their own team's routes, maps, sheets and outcomes."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        migrate(db.engine)
+        app.state.db = db
+        app.state.jobs = JobRunner(db, app.state.planner_settings)
+        app.state.jobs.resume_pending()
+        yield
+        app.state.jobs.shutdown()
+        db.engine.dispose()
+
+    app = FastAPI(title="VaxRoute", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.planner_settings = load_settings(settings.planner_settings)
+    app.state.wards = _wards(settings)
+    for module in (residents, teams, plans, plan_files, visits, reports):
+        app.include_router(module.router)
+    static = resources.files("maps") / "static"
+    app.mount("/assets", StaticFiles(directory=str(static)), name="assets")
+    _handlers(app)
+    return app
+
+
+def _wards(settings: Settings) -> Any:
+    if settings.boundaries is None:
+        return None
+    from planner.io.boundaries import load_boundaries
+
+    return load_boundaries(settings.boundaries)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(VaxRouteError)
+    async def vaxroute_error(_: Request, exc: VaxRouteError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.http_status)
+
+    @app.exception_handler(ImportRefused)
+    async def import_refused(_: Request, exc: ImportRefused) -> JSONResponse:
+        return JSONResponse({"error": "input", "detail": exc.report}, status_code=422)
+
+    @app.middleware("http")
+    async def no_store(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.url.path.startswith("/assets/"):
+            response.headers["Cache-Control"] = "public, max-age=86400"
+        else:  # plans, maps, sheets carry health data: never cache them
+            response.headers["Cache-Control"] = "no-store"
+        return response

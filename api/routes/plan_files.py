@@ -1,0 +1,138 @@
+"""A plan's maps, route sheets, GPX and exports. Team leaders get only their own team's."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import done_document, get_plan, residents_of, route_resident_ids, team_route, view_for
+from api.security import PlannerDep, PrincipalDep, SessionDep
+from api.store import load_teams
+from maps.assets import render
+from maps.overview import overview_map
+from maps.sheet import route_gpx, route_sheet_html
+from maps.style import DEFAULT_TILES, TileSpec
+from maps.team import team_map
+from planner.output import SHEET_COLUMNS, sheet_rows
+
+router = APIRouter(prefix="/plans/{plan_id}", tags=["maps and sheets"])
+ASSETS = "/assets"
+
+
+def _tiles(request: Request) -> TileSpec | None:
+    s = request.app.state.settings
+    if not s.tiles_url:
+        return DEFAULT_TILES
+    return None if s.tiles_url == "none" else TileSpec(s.tiles_url, s.tiles_attribution or "")
+
+
+def _lang(request: Request, lang: str | None) -> str:
+    return lang if lang in ("vi", "en") else request.app.state.settings.lang
+
+
+LangQuery = Annotated[Literal["vi", "en"] | None, Query()]
+
+
+@router.get("/teams/{team_id}/route")
+def team_route_json(plan_id: int, team_id: str, session: SessionDep, principal: PrincipalDep,
+                    date: str | None = None) -> list[dict[str, Any]]:
+    """The team's routes (all days, or one ``date``) as in plan.json."""
+    return team_route(done_document(get_plan(session, plan_id)), principal, team_id, date)
+
+
+@router.get("/teams/{team_id}/map", response_class=HTMLResponse)
+def team_map_page(plan_id: int, team_id: str, request: Request, session: SessionDep,
+                  principal: PrincipalDep, date: str | None = None, lang: LangQuery = None
+                  ) -> HTMLResponse:
+    document = done_document(get_plan(session, plan_id))
+    routes = team_route(document, principal, team_id)
+    people = residents_of(session, route_resident_ids(routes))
+    own = {**document, "routes": routes}
+    page = render(team_map(own, team_id, date, residents=people, lang=_lang(request, lang),
+                           tiles=_tiles(request), asset_base=ASSETS), ASSETS)
+    return HTMLResponse(page)
+
+
+@router.get("/teams/{team_id}/sheet")
+def team_sheet(plan_id: int, team_id: str, request: Request, session: SessionDep,
+               principal: PrincipalDep, date: str | None = None,
+               format: Literal["html", "csv"] = "html", lang: LangQuery = None) -> Response:
+    document = done_document(get_plan(session, plan_id))
+    routes = team_route(document, principal, team_id, date)
+    people = residents_of(session, route_resident_ids(routes))
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["date", *SHEET_COLUMNS])
+        for route in routes:
+            writer.writerows([route["date"], *row] for row in sheet_rows(route, people))
+        return Response(buffer.getvalue().encode("utf-8-sig"), media_type="text/csv",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="team-{team_id}.csv"'})
+    pages = [route_sheet_html(r, people, _lang(request, lang)) for r in routes]
+    return HTMLResponse("\n".join(pages))
+
+
+@router.get("/teams/{team_id}/gpx")
+def team_gpx(plan_id: int, team_id: str, session: SessionDep, principal: PrincipalDep,
+             date: str | None = None, lang: LangQuery = None) -> Response:
+    document = done_document(get_plan(session, plan_id))
+    routes = team_route(document, principal, team_id, date)
+    people = residents_of(session, route_resident_ids(routes[:1]))
+    return Response(route_gpx(routes[0], people, lang or "vi"),
+                    media_type="application/gpx+xml",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="team-{team_id}-{routes[0]["date"]}.gpx"'})
+
+
+@router.get("/map", response_class=HTMLResponse)
+def overview_page(plan_id: int, request: Request, session: SessionDep, _: PlannerDep,
+                  lang: LangQuery = None) -> HTMLResponse:
+    document = done_document(get_plan(session, plan_id))
+    ids = route_resident_ids(document["routes"]) + [u["resident_id"]
+                                                    for u in document["unassigned"]]
+    wards = request.app.state.wards
+    page = render(overview_map(document, residents=residents_of(session, ids),
+                               teams=load_teams(session), wards=wards,
+                               lang=_lang(request, lang), tiles=_tiles(request),
+                               asset_base=ASSETS), ASSETS)
+    return HTMLResponse(page)
+
+
+def export_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for r in document["routes"]:
+        for s in r["stops"]:
+            for rid in s["resident_ids"]:
+                rows.append({"team_id": r["team_id"], "date": r["date"], "seq": s["seq"],
+                             "arrival": s["arrival"][11:16], "resident_id": rid,
+                             "ward": s.get("ward", ""), "status": "planned", "reason": ""})
+    for u in document["unassigned"]:
+        rows.append({"team_id": "", "date": "", "seq": "", "arrival": "",
+                     "resident_id": u["resident_id"], "ward": "", "status": u["reason_code"],
+                     "reason": u["reason"]})
+    return rows
+
+
+@router.get("/export")
+def export(plan_id: int, session: SessionDep, principal: PrincipalDep,
+           format: Literal["csv", "xlsx"] = "csv") -> Response:
+    """Every planned and unassigned resident, one row each (no names)."""
+    document = view_for(done_document(get_plan(session, plan_id)), principal)
+    frame = pd.DataFrame(export_rows(document),
+                         columns=["team_id", "date", "seq", "arrival", "resident_id", "ward",
+                                  "status", "reason"])
+    if format == "xlsx":
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name="plan")
+        return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-"
+                        "officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="plan-{plan_id}.xlsx"'})
+    return Response(frame.to_csv(index=False).encode("utf-8-sig"), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'})

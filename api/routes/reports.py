@@ -1,0 +1,93 @@
+"""The 16:30 report: per ward and per team, planned and what became of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+from typing import Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.models import PlanRow, ResidentRow, VisitRow
+from api.schemas import DailyReport
+from api.security import PlannerDep, SessionDep
+from api.store import as_local
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+OUTCOMES = ("vaccinated", "refused", "not_at_home", "contraindicated", "postponed")
+
+
+def _plan_for(session: Session, day: dt.date) -> PlanRow | None:
+    """The newest done plan whose days include ``day``."""
+    for row in session.scalars(select(PlanRow).where(PlanRow.status == "done")
+                               .order_by(PlanRow.version.desc())):
+        if row.start_date <= day < row.start_date + dt.timedelta(days=row.days):
+            return row
+    return None
+
+
+def daily_report(session: Session, day: dt.date) -> dict[str, Any]:
+    plan = _plan_for(session, day)
+    planned: dict[str, str] = {}  # resident -> team
+    if plan is not None and plan.document:
+        for r in plan.document["routes"]:
+            if r["date"] == day.isoformat():
+                planned.update({rid: r["team_id"] for s in r["stops"] for rid in s["resident_ids"]})
+    latest: dict[str, VisitRow] = {}
+    for v in session.scalars(select(VisitRow).order_by(VisitRow.at, VisitRow.id)):
+        if as_local(v.at).date() == day:
+            latest[v.resident_id] = v
+    people = set(planned) | set(latest)
+    wards = {r.resident_id: r.ward or "?" for r in session.scalars(
+        select(ResidentRow).where(ResidentRow.resident_id.in_(list(people))))} if people else {}
+    by_ward: dict[str, Counter[str]] = defaultdict(Counter)
+    by_team: dict[str, Counter[str]] = defaultdict(Counter)
+    for rid in people:
+        team = planned.get(rid) or latest[rid].team_id
+        for bucket in (by_ward[wards.get(rid, "?")], by_team[team]):
+            if rid in planned:
+                bucket["planned"] += 1
+            if rid in latest:
+                bucket[latest[rid].outcome] += 1
+            elif rid in planned:
+                bucket["remaining"] += 1
+    return {"date": day, "plan_id": plan.id if plan else None,
+            "by_ward": [_row(k, c) for k, c in sorted(by_ward.items())],
+            "by_team": [_row(k, c) for k, c in sorted(by_team.items())],
+            "totals": _row("total", sum(by_team.values(), Counter()))}
+
+
+def _row(group: str, c: Counter[str]) -> dict[str, Any]:
+    return {"group": group, "planned": c["planned"], **{o: c[o] for o in OUTCOMES},
+            "remaining": c["remaining"]}
+
+
+@router.get("/daily", response_model=DailyReport,
+            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-"
+                                         "officedocument.spreadsheetml.sheet": {}}}})
+def daily(session: SessionDep, _: PlannerDep, date: dt.date,
+          format: Literal["json", "csv", "xlsx"] = "json") -> Any:
+    """Per ward and per team: planned, vaccinated, refused, not at home, contraindicated,
+    postponed, remaining (planned with no outcome yet)."""
+    report = daily_report(session, date)
+    if format == "json":
+        return report
+    columns = ["group", "planned", *OUTCOMES, "remaining"]
+    frames = {k: pd.DataFrame(report[k], columns=columns) for k in ("by_ward", "by_team")}
+    name = f"report-{date.isoformat()}"
+    if format == "csv":
+        frame = pd.concat([f.assign(level=k[3:]) for k, f in frames.items()], ignore_index=True)
+        return Response(frame.to_csv(index=False).encode("utf-8-sig"), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer) as writer:
+        for k, f in frames.items():
+            f.to_excel(writer, index=False, sheet_name=k)
+    return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-"
+                    "officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

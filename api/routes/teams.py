@@ -1,0 +1,33 @@
+"""Teams: list imports (planner); a team leader sees the own team."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, UploadFile, status
+from sqlalchemy import select
+
+from api.deps import read_upload
+from api.models import TeamRow
+from api.schemas import ErrorBody, ImportReport
+from api.security import PlannerDep, PrincipalDep, SessionDep
+from api.store import import_teams
+
+router = APIRouter(prefix="/teams", tags=["teams"])
+
+
+@router.post("/imports", status_code=status.HTTP_201_CREATED, response_model=ImportReport,
+             responses={422: {"model": ErrorBody, "description": "rows rejected, nothing stored"},
+                        413: {"description": "file too large"}})
+async def import_list(request: Request, session: SessionDep, _: PlannerDep,
+                      file: Annotated[UploadFile, File(description="CSV or XLSX")],
+                      allow_rejects: bool = False) -> dict[str, Any]:
+    """Import the teams list in one transaction (same rules as residents)."""
+    table = await read_upload(request, file)
+    return import_teams(session, table, file.filename or "upload", allow_rejects)
+
+
+@router.get("")
+def list_teams(session: SessionDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    rows = session.scalars(select(TeamRow).order_by(TeamRow.team_id))
+    return [dict(r.data) for r in rows if principal.may_see_team(r.team_id)]

@@ -1,0 +1,132 @@
+"""Request and response bodies (Create / Public families), with OpenAPI examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["vaccinated", "refused", "not_at_home", "contraindicated", "postponed"]
+
+
+class ImportProblem(BaseModel):
+    row: int | None = None
+    column: str | None = None
+    resident_id: str | None = None
+    level: Literal["error", "warning"]
+    reason: str
+
+
+class ImportReport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "import_id": 3, "kind": "residents", "file": "phuong-duc-xuan.xlsx", "added": 120,
+        "updated": 4, "unchanged": 310, "rejected": 0, "problems": [], "committed": True}]})
+
+    import_id: int | None = None
+    kind: Literal["residents", "teams"]
+    file: str
+    added: int
+    updated: int
+    unchanged: int
+    rejected: int
+    problems: list[ImportProblem]
+    committed: bool
+
+
+class PlanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"start_date": "2026-11-24", "days": 3, "time_limit_s": 30}]})
+
+    start_date: dt.date
+    days: int = Field(1, ge=1, le=31)
+    time_limit_s: float | None = Field(None, gt=0, le=3600)
+
+
+class ReplanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"as_of": "2026-11-24T11:00:00+07:00", "days": 2, "time_limit_s": 20}]})
+
+    as_of: dt.datetime | None = Field(None, description="the moment of re-planning (default: now)")
+    days: int | None = Field(None, ge=1, le=31)
+    time_limit_s: float | None = Field(None, gt=0, le=3600)
+
+
+class PlanPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 7, "version": 7, "status": "done", "progress": 1.0, "start_date": "2026-11-24",
+        "days": 3, "parent_id": None, "changed_assignments": None, "error": None,
+        "created_at": "2026-11-23T16:40:00+07:00", "finished_at": "2026-11-23T16:40:31+07:00",
+        "plan": {"plan_id": "plan-7", "routes": [], "unassigned": [], "excluded": [],
+                 "summary": {}}}]})
+
+    id: int
+    version: int
+    status: Literal["queued", "solving", "done", "failed"]
+    progress: float
+    start_date: dt.date
+    days: int
+    parent_id: int | None = None
+    changed_assignments: int | None = None
+    error: str | None = None
+    created_at: str
+    finished_at: str | None = None
+    plan: dict[str, Any] | None = None
+
+
+class PlanCreated(BaseModel):
+    id: int
+    status: str
+    version: int
+
+
+class VisitCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "resident_id": "DX-014", "plan_id": 7, "outcome": "vaccinated",
+        "at": "2026-11-24T09:12:00+07:00", "idempotency_key": "tablet-DX-5f2c1a9e",
+        "lat": 22.1431, "lon": 105.8427}]})
+
+    resident_id: str = Field(min_length=1, max_length=100)
+    plan_id: int = Field(ge=1)
+    outcome: Outcome
+    at: dt.datetime
+    idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    postponed_to: dt.date | None = None
+
+
+class VisitPublic(BaseModel):
+    id: int
+    resident_id: str
+    plan_id: int
+    team_id: str
+    outcome: Outcome
+    at: str
+    postponed_to: dt.date | None = None
+    recorded_at: str
+    duplicate: bool = False
+
+
+class ReportRow(BaseModel):
+    group: str
+    planned: int
+    vaccinated: int
+    refused: int
+    not_at_home: int
+    contraindicated: int
+    postponed: int
+    remaining: int
+
+
+class DailyReport(BaseModel):
+    date: dt.date
+    plan_id: int | None
+    by_ward: list[ReportRow]
+    by_team: list[ReportRow]
+    totals: ReportRow
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: Any
