@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing as mp
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -19,6 +20,7 @@ from planner.io.teams import TeamsRead
 from planner.pipeline import Inputs, plan_from_inputs
 from planner.replan import apply_outcomes, replan
 from planner.settings import Settings as PlannerSettings
+from planner.settings import load_settings
 from planner.solver import Progress
 
 log = logging.getLogger("vaxroute.jobs")
@@ -26,28 +28,65 @@ REPLAN_LOCK = "replan"
 
 
 class JobRunner:
-    def __init__(self, db: Database, planner_settings: PlannerSettings) -> None:
-        self.db = db
-        self.settings = planner_settings
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solver")
+    """Queues plans for a solver *process*: OR-Tools holds the GIL while it searches, so a
+    solver thread would freeze the server; a separate process keeps every request fast."""
 
-    def submit(self, plan_id: int) -> Future[None]:
-        return self.pool.submit(self._run, plan_id)
+    def __init__(self, database_url: str, settings_path: str | None) -> None:
+        self.database_url = database_url
+        self.settings_path = settings_path
+        self.context = mp.get_context("spawn")
+        self.queue: Any = self.context.Queue()
+        self.process: Any = None
+        self.lock = threading.Lock()
+
+    def _ensure_worker(self) -> None:
+        with self.lock:
+            if self.process is None or not self.process.is_alive():
+                self.process = self.context.Process(
+                    target=worker_main, args=(self.queue, self.database_url, self.settings_path),
+                    name="vaxroute-solver", daemon=True)
+                self.process.start()
+
+    def submit(self, plan_id: int) -> None:
+        self._ensure_worker()
+        self.queue.put(plan_id)
 
     def resume_pending(self) -> None:
         """After a restart: re-queue plans that were waiting or solving, drop stale locks."""
-        with self.db.session() as s:
+        db = Database(self.database_url)
+        with db.session() as s:
             s.execute(delete(JobLock))
             pending = s.scalars(select(PlanRow.id).where(
                 PlanRow.status.in_(("queued", "solving"))).order_by(PlanRow.id)).all()
             s.execute(update(PlanRow).where(PlanRow.id.in_(pending)).values(status="queued",
                                                                              progress=0.0))
             s.commit()
+        db.engine.dispose()
         for plan_id in pending:
             self.submit(plan_id)
 
     def shutdown(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=10)
+
+
+def worker_main(queue: Any, database_url: str, settings_path: str | None) -> None:
+    """The solver process: take plan ids from the queue and solve them one at a time."""
+    logging.basicConfig(level=logging.INFO)
+    worker = Worker(Database(database_url), load_settings(settings_path))
+    while True:
+        try:
+            plan_id = queue.get()
+        except (EOFError, OSError):  # the server is gone: so are we
+            return
+        worker.run(plan_id)
+
+
+class Worker:
+    def __init__(self, db: Database, planner_settings: PlannerSettings) -> None:
+        self.db = db
+        self.settings = planner_settings
 
     def _set(self, plan_id: int, **values: Any) -> None:
         with self.db.session() as s:
@@ -55,7 +94,7 @@ class JobRunner:
                       .values(**values))
             s.commit()
 
-    def _run(self, plan_id: int) -> None:
+    def run(self, plan_id: int) -> None:
         self._set(plan_id, status="solving", started_at=now(), progress=0.0)
         try:
             document, changed = self._solve(plan_id)

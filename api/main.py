@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = Database(settings.database_url)
         migrate(db.engine)
         app.state.db = db
-        app.state.jobs = JobRunner(db, app.state.planner_settings)
+        path = str(settings.planner_settings) if settings.planner_settings else None
+        app.state.jobs = JobRunner(settings.database_url, path)
         app.state.jobs.resume_pending()
         yield
         app.state.jobs.shutdown()

@@ -40,7 +40,7 @@ class PlanCreate(BaseModel):
 
     start_date: dt.date
     days: int = Field(1, ge=1, le=31)
-    time_limit_s: float | None = Field(None, gt=0, le=3600)
+    time_limit_s: float | None = Field(None, gt=0, le=600)
 
 
 class ReplanCreate(BaseModel):
@@ -49,7 +49,7 @@ class ReplanCreate(BaseModel):
 
     as_of: dt.datetime | None = Field(None, description="the moment of re-planning (default: now)")
     days: int | None = Field(None, ge=1, le=31)
-    time_limit_s: float | None = Field(None, gt=0, le=3600)
+    time_limit_s: float | None = Field(None, gt=0, le=600)
 
 
 class PlanPublic(BaseModel):

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import time
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from planner.replan import Outcome
 from planner.settings import Settings as PlannerSettings
 
 VN = dt.timezone(dt.timedelta(hours=7))
+log = logging.getLogger("vaxroute.store")
 _DATE_FIELDS = {"last_dose_date", "not_before"}
 
 
@@ -106,6 +108,7 @@ def _pause_for_tests() -> None:
     """VAXROUTE_DEBUG_IMPORT_PAUSE_S holds an import open before commit (durability test)."""
     pause = float(os.environ.get("VAXROUTE_DEBUG_IMPORT_PAUSE_S", "0") or 0)
     if pause > 0:
+        log.warning("debug pause: holding the import open for %s s before commit", pause)
         time.sleep(pause)
 
 

@@ -7,11 +7,11 @@ rules in :mod:`planner.io.parse`; nothing is guessed by a reader's type inferenc
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import io
 import math
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,7 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=_sniff_separator(text), dtype=str,
                             keep_default_na=False, skip_blank_lines=False, engine="python")
-    except (pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise InputError(f"{name}: not a readable CSV table: {exc}") from exc
     frame = frame.map(lambda v: "" if v is None else str(v).strip())
     return RawTable(name, frame, [i + 2 for i in range(len(frame))], encoding)
@@ -142,10 +142,11 @@ def _read_excel(path: Path, name: str, sheet: str | None) -> RawTable:
     try:
         frame = pd.read_excel(path, sheet_name=sheet if sheet else 0, dtype=object,
                               engine="openpyxl")
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise InputError(f"{name}: not a readable XLSX workbook ({exc})") from exc
-    except ValueError as exc:
+    except ValueError as exc:  # e.g. a sheet name that does not exist
         raise InputError(f"{name}: {exc}") from exc
+    except Exception as exc:  # a damaged workbook can fail in many ways inside openpyxl
+        raise InputError(f"{name}: not a readable XLSX workbook "
+                         f"({type(exc).__name__})") from exc
     frame.columns = [_cell_text(c) for c in frame.columns]
     frame = frame.map(_cell_text)
     return RawTable(name, frame, [i + 2 for i in range(len(frame))], "xlsx")
