@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Request, UploadFile, status
+from fastapi import HTTPException, Path, Request, UploadFile, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,9 @@ from api.security import Principal
 from api.store import resident_from_row
 from planner.io.tables import RawTable, read_table_bytes
 from planner.model import Resident
+
+#: database ids are 32-bit: anything larger is simply not a plan (a 422, never a 500)
+PlanId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 async def read_upload(request: Request, file: UploadFile) -> RawTable:

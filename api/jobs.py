@@ -1,4 +1,4 @@
-"""Solving in the background: one worker thread; status and progress kept in the plans table."""
+"""Solving in the background, in a solver process; status and progress in the plans table."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import multiprocessing as mp
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -74,7 +75,8 @@ class JobRunner:
 def worker_main(queue: Any, database_url: str, settings_path: str | None) -> None:
     """The solver process: take plan ids from the queue and solve them one at a time."""
     logging.basicConfig(level=logging.INFO)
-    worker = Worker(Database(database_url), load_settings(settings_path))
+    worker = Worker(Database(database_url),
+                    load_settings(Path(settings_path) if settings_path else None))
     while True:
         try:
             plan_id = queue.get()

@@ -87,7 +87,7 @@ class VisitCreate(BaseModel):
         "lat": 22.1431, "lon": 105.8427}]})
 
     resident_id: str = Field(min_length=1, max_length=100)
-    plan_id: int = Field(ge=1)
+    plan_id: int = Field(ge=1, le=2_147_483_647)
     outcome: Outcome
     at: dt.datetime
     idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")

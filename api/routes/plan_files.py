@@ -10,7 +10,15 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import done_document, get_plan, residents_of, route_resident_ids, team_route, view_for
+from api.deps import (
+    PlanId,
+    done_document,
+    get_plan,
+    residents_of,
+    route_resident_ids,
+    team_route,
+    view_for,
+)
 from api.security import PlannerDep, PrincipalDep, SessionDep
 from api.store import load_teams
 from maps.assets import render
@@ -39,14 +47,14 @@ LangQuery = Annotated[Literal["vi", "en"] | None, Query()]
 
 
 @router.get("/teams/{team_id}/route")
-def team_route_json(plan_id: int, team_id: str, session: SessionDep, principal: PrincipalDep,
+def team_route_json(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
                     date: str | None = None) -> list[dict[str, Any]]:
     """The team's routes (all days, or one ``date``) as in plan.json."""
     return team_route(done_document(get_plan(session, plan_id)), principal, team_id, date)
 
 
 @router.get("/teams/{team_id}/map", response_class=HTMLResponse)
-def team_map_page(plan_id: int, team_id: str, request: Request, session: SessionDep,
+def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
                   principal: PrincipalDep, date: str | None = None, lang: LangQuery = None
                   ) -> HTMLResponse:
     document = done_document(get_plan(session, plan_id))
@@ -59,7 +67,7 @@ def team_map_page(plan_id: int, team_id: str, request: Request, session: Session
 
 
 @router.get("/teams/{team_id}/sheet")
-def team_sheet(plan_id: int, team_id: str, request: Request, session: SessionDep,
+def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
                principal: PrincipalDep, date: str | None = None,
                format: Literal["html", "csv"] = "html", lang: LangQuery = None) -> Response:
     document = done_document(get_plan(session, plan_id))
@@ -79,7 +87,7 @@ def team_sheet(plan_id: int, team_id: str, request: Request, session: SessionDep
 
 
 @router.get("/teams/{team_id}/gpx")
-def team_gpx(plan_id: int, team_id: str, session: SessionDep, principal: PrincipalDep,
+def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
              date: str | None = None, lang: LangQuery = None) -> Response:
     document = done_document(get_plan(session, plan_id))
     routes = team_route(document, principal, team_id, date)
@@ -91,7 +99,7 @@ def team_gpx(plan_id: int, team_id: str, session: SessionDep, principal: Princip
 
 
 @router.get("/map", response_class=HTMLResponse)
-def overview_page(plan_id: int, request: Request, session: SessionDep, _: PlannerDep,
+def overview_page(plan_id: PlanId, request: Request, session: SessionDep, _: PlannerDep,
                   lang: LangQuery = None) -> HTMLResponse:
     document = done_document(get_plan(session, plan_id))
     ids = route_resident_ids(document["routes"]) + [u["resident_id"]
@@ -120,7 +128,7 @@ def export_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @router.get("/export")
-def export(plan_id: int, session: SessionDep, principal: PrincipalDep,
+def export(plan_id: PlanId, session: SessionDep, principal: PrincipalDep,
            format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Every planned and unassigned resident, one row each (no names)."""
     document = view_for(done_document(get_plan(session, plan_id)), principal)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.deps import done_document, get_plan, view_for
+from api.deps import PlanId, done_document, get_plan, view_for
 from api.jobs import REPLAN_LOCK
 from api.models import JobLock, PlanRow
 from api.schemas import ErrorBody, PlanCreate, PlanCreated, PlanPublic, ReplanCreate
@@ -62,7 +62,7 @@ def list_plans(session: SessionDep, _: PrincipalDep,
 
 
 @router.get("/{plan_id}", response_model=PlanPublic)
-def read_plan(plan_id: int, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def read_plan(plan_id: PlanId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     """Status and progress; when done, the plan (a team leader sees the own team's routes)."""
     row = get_plan(session, plan_id)
     document = view_for(row.document, principal) if row.document else None
@@ -72,7 +72,7 @@ def read_plan(plan_id: int, session: SessionDep, principal: PrincipalDep) -> dic
 @router.post("/{plan_id}/replan", status_code=status.HTTP_202_ACCEPTED,
              response_model=PlanCreated,
              responses={409: {"model": ErrorBody, "description": "a re-plan is running"}})
-def replan_plan(plan_id: int, request: Request, session: SessionDep, _: PlannerDep,
+def replan_plan(plan_id: PlanId, request: Request, session: SessionDep, _: PlannerDep,
                 body: Annotated[ReplanCreate | None, Body()] = None) -> dict[str, Any]:
     """A new version from today's state: done visits kept, routes under way fixed up to the
     team's current stop, the previous plan as warm start; only one re-plan runs at a time."""

@@ -77,7 +77,8 @@ def record_visit(session: SessionDep, principal: PrincipalDep,
 
 
 @router.get("", response_model=list[VisitPublic])
-def list_visits(session: SessionDep, principal: PrincipalDep, plan_id: int | None = None,
+def list_visits(session: SessionDep, principal: PrincipalDep,
+                plan_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
                 team_id: str | None = None,
                 limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> list[dict[str, Any]]:
     """Planner: all outcomes. Team leader: the own team's only."""
