@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.cache import PageCache
 from api.db import Database, migrate
 from api.jobs import JobRunner
 from api.routes import plan_files, plans, reports, residents, teams, visits
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.planner_settings = load_settings(settings.planner_settings)
     app.state.wards = _wards(settings)
+    app.state.pages = PageCache()
     for module in (residents, teams, plans, plan_files, visits, reports):
         app.include_router(module.router)
     static = resources.files("maps") / "static"

@@ -10,6 +10,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.cache import residents_stamp
 from api.deps import (
     PlanId,
     done_document,
@@ -59,11 +60,16 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
                   ) -> HTMLResponse:
     document = done_document(get_plan(session, plan_id))
     routes = team_route(document, principal, team_id)
-    people = residents_of(session, route_resident_ids(routes))
-    own = {**document, "routes": routes}
-    page = render(team_map(own, team_id, date, residents=people, lang=_lang(request, lang),
-                           tiles=_tiles(request), asset_base=ASSETS), ASSETS)
-    return HTMLResponse(page)
+    language = _lang(request, lang)
+
+    def draw() -> str:
+        people = residents_of(session, route_resident_ids(routes))
+        own = {**document, "routes": routes}
+        return render(team_map(own, team_id, date, residents=people, lang=language,
+                               tiles=_tiles(request), asset_base=ASSETS), ASSETS)
+
+    key = ("team", plan_id, team_id, date, language, residents_stamp(session))
+    return HTMLResponse(request.app.state.pages.get(key, draw))
 
 
 @router.get("/teams/{team_id}/sheet")
@@ -102,14 +108,18 @@ def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: Prin
 def overview_page(plan_id: PlanId, request: Request, session: SessionDep, _: PlannerDep,
                   lang: LangQuery = None) -> HTMLResponse:
     document = done_document(get_plan(session, plan_id))
-    ids = route_resident_ids(document["routes"]) + [u["resident_id"]
-                                                    for u in document["unassigned"]]
-    wards = request.app.state.wards
-    page = render(overview_map(document, residents=residents_of(session, ids),
-                               teams=load_teams(session), wards=wards,
-                               lang=_lang(request, lang), tiles=_tiles(request),
-                               asset_base=ASSETS), ASSETS)
-    return HTMLResponse(page)
+    language = _lang(request, lang)
+
+    def draw() -> str:
+        ids = route_resident_ids(document["routes"]) + [u["resident_id"]
+                                                        for u in document["unassigned"]]
+        return render(overview_map(document, residents=residents_of(session, ids),
+                                   teams=load_teams(session), wards=request.app.state.wards,
+                                   lang=language, tiles=_tiles(request), asset_base=ASSETS),
+                      ASSETS)
+
+    key = ("overview", plan_id, language, residents_stamp(session))
+    return HTMLResponse(request.app.state.pages.get(key, draw))
 
 
 def export_rows(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -218,3 +218,19 @@ def test_daily_report_in_three_formats(client: TestClient, tokens, loaded) -> No
                       params={"date": "2026-11-23", "format": "xlsx"}).content
     sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None)
     assert set(sheets) == {"by_ward", "by_team"}
+
+
+def test_cached_map_follows_a_reimport(client: TestClient, tokens, loaded) -> None:
+    planner, plan_id = tokens["planner"], loaded["id"]
+    stop = _first_stops(loaded["plan"], "DX", 1)[0]
+    rid = stop["resident_ids"][0]
+    path = f"/plans/{plan_id}/teams/DX/map"
+    before = client.get(path, headers=planner).text
+    assert client.get(path, headers=planner).text == before  # served again, the same
+    text = demo_files().residents.read_text(encoding="utf-8")
+    line = next(row for row in text.splitlines() if row.startswith(rid + ","))
+    moved = text.replace(line, line.replace("Tổ ", "Tổ 99 / "), 1)
+    assert upload(client, planner, "residents", content=moved.encode()).json()["updated"] == 1
+    after = client.get(path, headers=planner).text
+    assert "Tổ 99 / " in after and "Tổ 99 / " not in before
+    upload(client, planner, "residents", demo_files().residents)
