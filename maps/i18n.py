@@ -46,12 +46,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "printed": {"vi": "In lúc", "en": "Printed"},
     "distance": {"vi": "Quãng đường", "en": "Distance"},
     "travel_model": {"vi": "Mô hình di chuyển", "en": "Travel model"},
+    "vials": {"vi": "Lọ vắc xin", "en": "Vials"},
+    "open_vial": {"vi": "Mở lọ", "en": "Open vial"},
+    "wasted": {"vi": "liều bỏ", "en": "doses wasted"},
 }
 
 REASONS: dict[str, dict[str, str]] = {
     "invalid_input": {"vi": "Dữ liệu không hợp lệ", "en": "Invalid input row"},
     "not_due_in_horizon": {"vi": "Chưa đến hạn tiêm", "en": "Not due yet"},
     "no_team_with_doctor": {"vi": "Không có đội có bác sĩ", "en": "No team with a doctor"},
+    "no_team_with_vaccine": {"vi": "Không đội nào mang loại vắc xin này",
+                             "en": "No team carries this vaccine"},
     "exceeds_team_doses": {"vi": "Hộ cần nhiều liều hơn đội mang", "en": "Household too large"},
     "outside_shift_reach": {"vi": "Quá xa, không kịp trong ca", "en": "Too far for any shift"},
     "window_unreachable": {"vi": "Không khớp giờ có mặt", "en": "Availability hours unreachable"},

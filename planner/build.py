@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 
@@ -32,15 +33,21 @@ def build_problem(residents: Iterable[Resident], teams: Iterable[Team], start_da
         raise InputError(f"days must be between 1 and 31 (got {days})")
     if not teams:
         raise InputError("no usable team: the teams list has no valid row")
+    products = settings.vials.products
+    teams = tuple(_with_product(t, settings) for t in teams)
     excluded = {r.resident_id: r.status for r in residents if r.status in NOT_ROUTED_STATUSES}
     pre: dict[str, tuple[str, str]] = {
         x.resident_id: ("invalid_input", x.reason) for x in rejected}
+    for r in residents:
+        if r.vaccine and r.vaccine not in products and r.resident_id not in excluded:
+            pre[r.resident_id] = ("invalid_input", f"unknown vaccine product {r.vaccine!r} "
+                                  f"(known: {', '.join(sorted(products))})")
     horizon_end = start_date + dt.timedelta(days=days - 1)
     routable: list[Resident] = []
     for r in residents:
-        if r.resident_id in excluded:
+        if r.resident_id in excluded or r.resident_id in pre:
             continue
-        due = earliest_date(r, settings.doses)
+        due = earliest_date(r, settings.doses, products)
         if due is not None and due > horizon_end:
             why = "visit postponed to" if due == r.not_before else "next dose due on"
             pre[r.resident_id] = ("not_due_in_horizon",
@@ -54,6 +61,14 @@ def build_problem(residents: Iterable[Resident], teams: Iterable[Team], start_da
     return ProblemData(start_date=start_date, days=days, teams=teams, stops=tuple(stops),
                        residents={r.resident_id: r for r in residents}, priorities=priorities,
                        excluded=excluded, pre_unassigned=pre)
+
+
+def _with_product(team: Team, settings: Settings) -> Team:
+    product = team.vaccine or settings.vials.product
+    if product not in settings.vials.products:
+        raise InputError(f"team {team.team_id}: unknown vaccine product {product!r} (known: "
+                         f"{', '.join(sorted(settings.vials.products))})")
+    return replace(team, vaccine=product)
 
 
 def household_keys(residents: list[Resident], same_spot_m: float) -> list[str]:
@@ -106,20 +121,21 @@ def _make_stops(routable: list[Resident], priorities: dict[str, float], start: d
     keys = household_keys(routable, settings.input.same_spot_m)
     groups: dict[tuple, list[Resident]] = defaultdict(list)
     for r, key in zip(routable, keys, strict=True):
-        day = earliest_day(r, settings.doses, start)
-        groups[(key, day, r.available_from_s, r.available_to_s)].append(r)
+        day = earliest_day(r, settings.doses, start, settings.vials.products)
+        groups[(key, day, r.available_from_s, r.available_to_s, r.vaccine)].append(r)
     stops = []
-    for n, ((_key, day, w0, w1), members) in enumerate(sorted(groups.items(), key=_group_order)):
+    for n, ((_key, day, w0, w1, vaccine), members) in enumerate(
+            sorted(groups.items(), key=_group_order)):
         first = members[0]
         stops.append(Stop(
             stop_id=f"S{n + 1:05d}", resident_ids=tuple(m.resident_id for m in members),
             lat=first.lat, lon=first.lon, service_s=service_seconds(members, settings),
             doses=len(members), priority=round(sum(priorities[m.resident_id] for m in members), 2),
             needs_doctor=any(m.needs_doctor for m in members), earliest_day=day,
-            window_start_s=w0, window_end_s=w1, ward=first.ward))
+            window_start_s=w0, window_end_s=w1, ward=first.ward, vaccine=vaccine))
     return stops
 
 
 def _group_order(item: tuple[tuple, list[Resident]]) -> tuple:
-    (key, day, w0, w1), members = item
-    return (members[0].ward, key, day, w0 or -1, w1 or -1)
+    (key, day, w0, w1, vaccine), members = item
+    return (members[0].ward, key, day, w0 or -1, w1 or -1, vaccine)

@@ -145,7 +145,8 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
         spot = (stop["lat"], stop["lon"])
         metres, secs = _leg(plan, here, spot, team.travel_mode)
         dist, travel = dist + metres, travel + secs
-        _check_stop(plan, stop, members, team, date, departure, secs, brk, where, report)
+        _check_stop(plan, stop, members, team, date, departure, secs, brk, where, report,
+                    route.get("vaccine", ""))
         doses += stop["doses"]
         here, departure = spot, _clock(stop["departure"])[1]
     metres, secs = _leg(plan, here, depot, team.travel_mode)
@@ -161,6 +162,41 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
         report.add(f"{where}: travel_s {route['travel_s']} but legs add to {travel:.2f}")
     if doses > team.max_doses:
         report.add(f"{where}: {doses} doses, more than the {team.max_doses} the team carries")
+    _check_vials(plan, route, team, where, report)
+
+
+def _check_vials(plan: dict[str, Any], route: dict[str, Any], team: Team, where: str,
+                 report: CheckReport) -> None:
+    """Recompute the vials: opened when a dose is needed and none is usable; discarded when
+    empty, expired or at the end of the day. The plan's vials and waste must agree."""
+    products = plan["parameters"].get("vials", {}).get("products")
+    if not products or "vials" not in route:
+        return
+    name = route.get("vaccine", "")
+    if team.vaccine and name != team.vaccine:
+        report.add(f"{where}: carries {name!r}, the team's product is {team.vaccine!r}")
+    if name not in products:
+        report.add(f"{where}: unknown vaccine product {name!r}")
+        return
+    size = int(products[name]["doses_per_vial"])
+    life = round(float(products[name]["hours_after_opening"]) * 3600)
+    opened: list[list[int]] = []  # [seq opened, opened at, drawn]
+    for stop in route["stops"]:
+        at, need = _clock(stop["service_start"])[1], int(stop["doses"])
+        while need:
+            if not opened or opened[-1][2] == size or at > opened[-1][1] + life:
+                opened.append([stop["seq"], at, 0])
+            take = min(need, size - opened[-1][2])
+            opened[-1][2] += take
+            need -= take
+    expected = [(seq, drawn, size - drawn) for seq, _, drawn in opened]
+    reported = [(v["opened_at_stop"], v["doses_drawn"], v["doses_wasted"])
+                for v in route["vials"]]
+    if reported != expected:
+        report.add(f"{where}: vials {reported} disagree with the recomputed {expected} "
+                   "(opened at stop, drawn, wasted)")
+    if route.get("doses_wasted") != sum(w for _, _, w in expected):
+        report.add(f"{where}: doses_wasted {route.get('doses_wasted')} disagrees with the vials")
 
 
 def _break_len(brk: tuple[int, int]) -> int:
@@ -191,7 +227,8 @@ def _check_break(route: dict[str, Any], team: Team, params: dict[str, Any], wher
 
 def _check_stop(plan: dict[str, Any], stop: dict[str, Any], members: list[Resident], team: Team,
                 date: dt.date, prev_departure: int, travel_s: float,
-                brk: tuple[int, int] | None, where: str, report: CheckReport) -> None:
+                brk: tuple[int, int] | None, where: str, report: CheckReport,
+                route_vaccine: str = "") -> None:
     at = f"{where} stop {stop['seq']}"
     arrival, begin, leave = (_clock(stop[k])[1] for k in ("arrival", "service_start",
                                                            "departure"))
@@ -212,7 +249,9 @@ def _check_stop(plan: dict[str, Any], stop: dict[str, Any], members: list[Reside
     if _metres((first.lat, first.lon), (stop["lat"], stop["lon"]), 1.0) > 1.0:
         report.add(f"{at}: stop position differs from resident {first.resident_id}'s")
     intervals = plan["parameters"]["doses"]["min_interval_days"]
+    products = plan["parameters"].get("vials", {}).get("products", {})
     for m in members:
+        table = products.get(m.vaccine, {}).get("min_interval_days") or intervals
         if m.status != "eligible":
             report.add(f"{at}: resident {m.resident_id} has status {m.status}")
         if m.needs_doctor and not team.has_doctor:
@@ -221,11 +260,14 @@ def _check_stop(plan: dict[str, Any], stop: dict[str, Any], members: list[Reside
             report.add(f"{at}: visit before resident {m.resident_id} is available")
         if m.available_to_s is not None and begin > m.available_to_s:
             report.add(f"{at}: visit after resident {m.resident_id}'s availability ends")
-        due = _due(m, intervals)
+        due = _due(m, table)
         if due is not None and date < due:
             report.add(f"{at}: resident {m.resident_id} is not due until {due}")
         if m.not_before is not None and date < m.not_before:
             report.add(f"{at}: resident {m.resident_id} was postponed to {m.not_before}")
+        if m.vaccine and route_vaccine and m.vaccine != route_vaccine:
+            report.add(f"{at}: resident {m.resident_id} needs {m.vaccine}, the team carries "
+                       f"{route_vaccine}")
 
 
 def _check_summary(plan: dict[str, Any], report: CheckReport) -> None:
@@ -238,3 +280,6 @@ def _check_summary(plan: dict[str, Any], report: CheckReport) -> None:
             report.add(f"summary.{key} is {s.get(key)}, the plan has {value}")
     if s.get("residents") != planned + expected["unassigned"] + expected["excluded"]:
         report.add("summary.residents does not equal planned + unassigned + excluded")
+    if "doses_wasted" in s and s["doses_wasted"] != sum(r.get("doses_wasted", 0)
+                                                        for r in plan["routes"]):
+        report.add("summary.doses_wasted does not equal the routes' waste")

@@ -33,6 +33,8 @@ class Resident:
     notes: str = ""
     #: not to be visited before this date (a visit postponed to a later day)
     not_before: dt.date | None = None
+    #: the vaccine product this resident must get ("" = whatever the team carries)
+    vaccine: str = ""
 
     @property
     def initials(self) -> str:
@@ -54,6 +56,8 @@ class Team:
     has_doctor: bool = True
     max_doses: int = 60
     source_row: int | None = None
+    #: the vaccine product the team carries ("" = the plan's default product)
+    vaccine: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Stop:
     window_start_s: int | None
     window_end_s: int | None
     ward: str = ""
+    vaccine: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Turn a solver :class:`Result` into the spec's ``plan.json`` document.
 
 Fields beyond the spec (allowed: "extend, never break"): per route ``team_name``,
-``travel_mode``, ``depot``, ``break``, ``doses``; per stop ``stop_id``, ``household_id``,
+``travel_mode``, ``depot``, ``break``, ``doses``, ``vaccine``, ``vials``, ``doses_wasted``;
+per stop ``stop_id``, ``household_id``,
 ``ward``, ``needs_doctor``, ``service_s``; ``parameters`` (what the checker needs to recompute
 service times) and a richer ``summary``.
 """
@@ -11,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from planner.constants import UTC_OFFSET
 from planner.model import ProblemData
 from planner.priority import priority_band
-from planner.settings import Settings
+from planner.settings import Product, Settings
 from planner.solver import Result, Route
 from planner.travel import TravelModel
+from planner.vials import describe, products_json, simulate
 
 
 def iso_time(date: dt.date, seconds: int) -> str:
@@ -39,7 +42,8 @@ def build_plan(data: ProblemData, result: Result, travel: TravelModel, settings:
                plan_id: str | None = None, created_at: dt.datetime | None = None
                ) -> dict[str, Any]:
     created = created_at or dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
-    routes = [_route(data, r) for r in sorted(result.routes, key=lambda r: (r.day, r.team_index))]
+    routes = [_route(data, r, settings) for r in sorted(result.routes,
+                                                        key=lambda r: (r.day, r.team_index))]
     unassigned = [{"resident_id": rid, "reason_code": code, "reason": reason}
                   for rid, (code, reason) in sorted(data.pre_unassigned.items())]
     for u in result.unserved:
@@ -63,13 +67,26 @@ def build_plan(data: ProblemData, result: Result, travel: TravelModel, settings:
                                             settings.doses.min_interval_days.items()}},
             "solver": {"time_limit_s": settings.solver.time_limit_s,
                        "seed": settings.solver.seed,
-                       "break_slack_minutes": settings.solver.break_slack_minutes}},
+                       "break_slack_minutes": settings.solver.break_slack_minutes},
+            "vials": {"wastage_aware": settings.vials.wastage_aware,
+                      "weight": settings.vials.weight,
+                      "products": products_json(settings.vials.products)}},
     }
     plan["summary"] = _summary(data, plan, result, settings)
     return plan
 
 
-def _route(data: ProblemData, r: Route) -> dict[str, Any]:
+def route_vials(route: dict[str, Any], products: Mapping[str, Product]) -> None:
+    """Add the route's ``vials`` and ``doses_wasted`` (see planner/vials.py)."""
+    date = dt.date.fromisoformat(route["date"])
+    product = products[route["vaccine"]]
+    vials = simulate(((s["seq"], parse_iso_time(s["service_start"])[1], s["doses"])
+                      for s in route["stops"]), product)
+    route["vials"] = describe(vials, lambda sec: iso_time(date, sec), route["vaccine"])
+    route["doses_wasted"] = sum(v.wasted for v in vials)
+
+
+def _route(data: ProblemData, r: Route, settings: Settings) -> dict[str, Any]:
     team = data.teams[r.team_index]
     date = data.start_date + dt.timedelta(days=r.day)
     stops = []
@@ -93,8 +110,18 @@ def _route(data: ProblemData, r: Route) -> dict[str, Any]:
         "doses": sum(s["doses"] for s in stops),
         "break": None if r.break_s is None else {"start": iso_time(date, r.break_s[0]),
                                                  "end": iso_time(date, r.break_s[1])},
+        "vaccine": team.vaccine or settings.vials.product,
     }
+    route_vials(out, settings.vials.products)
     return out
+
+
+def vial_totals(routes: list[dict[str, Any]]) -> dict[str, Any]:
+    given = sum(r["doses"] for r in routes)
+    wasted = sum(r.get("doses_wasted", 0) for r in routes)
+    return {"vials_opened": sum(len(r.get("vials", [])) for r in routes),
+            "doses_wasted": wasted,
+            "waste_per_dose_given": round(wasted / given, 4) if given else 0.0}
 
 
 def _summary(data: ProblemData, plan: dict[str, Any], result: Result, settings: Settings
@@ -120,6 +147,7 @@ def _summary(data: ProblemData, plan: dict[str, Any], result: Result, settings: 
         "distance_m": sum(r["distance_m"] for r in plan["routes"]),
         "travel_s": sum(r["travel_s"] for r in plan["routes"]),
         "unassigned_by_reason": dict(Counter(u["reason_code"] for u in plan["unassigned"])),
+        **vial_totals(plan["routes"]),
         "coverage_by_priority": bands,
         "solve_s": round(result.runtime_s, 2),
         "solutions_found": result.solutions_found,

@@ -18,15 +18,21 @@ diabetes and hypertension, two of three doses and 60 days overdue scores
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from planner.model import Resident
-from planner.settings import DoseParams, PriorityParams
+from planner.settings import DoseParams, PriorityParams, Product
 
 
-def due_date(r: Resident, doses: DoseParams) -> dt.date | None:
-    """The first day the next dose may be given (None: no previous dose, due now)."""
+def due_date(r: Resident, doses: DoseParams,
+             products: Mapping[str, Product] | None = None) -> dt.date | None:
+    """The first day the next dose may be given (None: no previous dose, due now). A resident
+    whose product has its own interval table uses it; everyone else the [doses] table."""
     if r.last_dose_date is None or r.doses_received <= 0:
         return None
+    product = (products or {}).get(r.vaccine)
+    if product is not None and product.min_interval_days:
+        doses = DoseParams(min_interval_days=product.min_interval_days)
     return r.last_dose_date + dt.timedelta(days=doses.interval_after(r.doses_received))
 
 
@@ -35,15 +41,17 @@ def overdue_days(r: Resident, doses: DoseParams, on: dt.date) -> int:
     return 0 if due is None else max(0, (on - due).days)
 
 
-def earliest_date(r: Resident, doses: DoseParams) -> dt.date | None:
+def earliest_date(r: Resident, doses: DoseParams,
+                  products: Mapping[str, Product] | None = None) -> dt.date | None:
     """The first day the resident may be visited: dose due date or a postponement, the later."""
-    dates = [d for d in (due_date(r, doses), r.not_before) if d is not None]
+    dates = [d for d in (due_date(r, doses, products), r.not_before) if d is not None]
     return max(dates) if dates else None
 
 
-def earliest_day(r: Resident, doses: DoseParams, start: dt.date) -> int:
+def earliest_day(r: Resident, doses: DoseParams, start: dt.date,
+                 products: Mapping[str, Product] | None = None) -> int:
     """Index of the first plan day (0 = start date) on which the resident may be visited."""
-    first = earliest_date(r, doses)
+    first = earliest_date(r, doses, products)
     return 0 if first is None else max(0, (first - start).days)
 
 

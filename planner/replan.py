@@ -24,7 +24,7 @@ from planner.build import build_problem
 from planner.checker import check_plan
 from planner.errors import InternalError
 from planner.model import ProblemData, Resident, Team, VehicleStart
-from planner.plan import build_plan, iso_time, parse_iso_time
+from planner.plan import build_plan, iso_time, parse_iso_time, route_vials, vial_totals
 from planner.settings import Settings
 from planner.solver import Progress, solve
 from planner.travel import StraightLineTravel, TravelModel
@@ -125,7 +125,7 @@ def replan(base: Mapping[str, Any], residents: Sequence[Resident], teams: Sequen
     data = replace(data, starts=starts, previous_vehicle=previous)
     result = solve(data, travel, settings.solver, progress, initial_routes=hint)
     plan = build_plan(data, result, travel, settings)
-    _compose(plan, base, prefixes, teams, travel, today)
+    _compose(plan, base, prefixes, teams, travel, today, settings)
     planning_view = [r for r in current if r.resident_id not in fixed] + [
         r for r in residents if r.resident_id in fixed]
     report = check_plan(plan, planning_view, teams)
@@ -161,7 +161,8 @@ def _previous(base: Mapping[str, Any], data: ProblemData, teams: Sequence[Team],
 
 
 def _compose(plan: dict[str, Any], base: Mapping[str, Any], prefixes: Mapping[str, list],
-             teams: Sequence[Team], travel: TravelModel, today: dt.date) -> None:
+             teams: Sequence[Team], travel: TravelModel, today: dt.date,
+             settings: Settings) -> None:
     """Put the kept stops in front of today's new routes and recount their travel."""
     by_team = {t.team_id: t for t in teams}
     base_today = {r["team_id"]: r for r in base["routes"] if r["date"] == today.isoformat()}
@@ -182,7 +183,9 @@ def _compose(plan: dict[str, Any], base: Mapping[str, Any], prefixes: Mapping[st
         if not route.get("break") or (old.get("break") and old["break"]["end"] <= prefix[-1][
                 "departure"]):
             route["break"] = old.get("break")
+        route.setdefault("vaccine", old.get("vaccine") or team.vaccine or settings.vials.product)
         _recount(route, team, travel, today)
+        route_vials(route, settings.vials.products)
     for route in new_today.values():  # lunch already taken before the re-plan: keep it shown
         team = by_team[route["team_id"]]
         if route.get("break") is None and team.break_start_s is not None and team.break_minutes:
@@ -198,6 +201,7 @@ def _compose(plan: dict[str, Any], base: Mapping[str, Any], prefixes: Mapping[st
     s["doses"] = sum(r["doses"] for r in plan["routes"])
     s["distance_m"] = sum(r["distance_m"] for r in plan["routes"])
     s["travel_s"] = sum(r["travel_s"] for r in plan["routes"])
+    s.update(vial_totals(plan["routes"]))
 
 
 def _recount(route: dict[str, Any], team: Team, travel: TravelModel, today: dt.date) -> None:

@@ -144,6 +144,57 @@ class SolverParams:
 
 
 @dataclass(frozen=True)
+class Product:
+    """A vaccine product as the teams carry it: multi-dose vials usable for some hours."""
+
+    doses_per_vial: int = 10
+    hours_after_opening: float = 6.0
+    #: days after dose k before dose k + 1 for this product (else the [doses] table)
+    min_interval_days: Mapping[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        _check(1 <= self.doses_per_vial <= 50, "vials: doses_per_vial must be in [1, 50]")
+        _check(0.25 <= self.hours_after_opening <= 48,
+               "vials: hours_after_opening must be in [0.25, 48]")
+        if self.min_interval_days is not None:
+            object.__setattr__(self, "min_interval_days",
+                               {int(k): int(v) for k, v in dict(self.min_interval_days).items()})
+
+
+DEFAULT_PRODUCTS = {
+    "pfizer": Product(6, 6.0, {1: 21, 2: 90, 3: 120}),
+    "moderna": Product(10, 12.0, {1: 28, 2: 90, 3: 120}),
+    "astrazeneca": Product(10, 6.0, {1: 56, 2: 90, 3: 120}),
+}
+
+
+@dataclass(frozen=True)
+class VialParams:
+    """Vaccine products and wastage-aware planning.
+
+    ``product`` is what a team carries when the teams list does not say. With ``wastage_aware``
+    the solver trades travel against wasted doses at ``weight`` seconds of travel per wasted
+    dose (see planner/solver/wastage.py); coverage is never traded (a left-out resident costs
+    100,000 per unit of priority, a wasted dose ``weight``).
+    """
+
+    wastage_aware: bool = True
+    weight: int = 900
+    product: str = "astrazeneca"
+    products: Mapping[str, Product] = field(default_factory=lambda: dict(DEFAULT_PRODUCTS))
+
+    def __post_init__(self) -> None:
+        products = dict(DEFAULT_PRODUCTS)
+        for name, p in dict(self.products).items():
+            products[str(name).lower()] = p if isinstance(p, Product) else Product(**p)
+        object.__setattr__(self, "products", products)
+        _check(0 <= self.weight <= 20_000, "vials.weight must be in [0, 20000]")
+        _check(self.product.lower() in products, f"vials.product: unknown product "
+                                                  f"{self.product!r}")
+        object.__setattr__(self, "product", self.product.lower())
+
+
+@dataclass(frozen=True)
 class Settings:
     travel: TravelParams = field(default_factory=TravelParams)
     visit: VisitParams = field(default_factory=VisitParams)
@@ -151,6 +202,7 @@ class Settings:
     priority: PriorityParams = field(default_factory=PriorityParams)
     input: InputParams = field(default_factory=InputParams)
     solver: SolverParams = field(default_factory=SolverParams)
+    vials: VialParams = field(default_factory=VialParams)
 
     def with_solver(self, **changes: Any) -> Settings:
         return replace(self, solver=replace(self.solver, **changes))
@@ -158,7 +210,7 @@ class Settings:
 
 _SECTIONS: dict[str, type] = {"travel": TravelParams, "visit": VisitParams, "doses": DoseParams,
                               "priority": PriorityParams, "input": InputParams,
-                              "solver": SolverParams}
+                              "solver": SolverParams, "vials": VialParams}
 
 
 def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> Settings:

@@ -44,6 +44,7 @@ RESIDENT_ALIASES = _aliases({
     "service_minutes": ["service_mi", "Thời gian khám", "Số phút"],
     "phone": ["Số điện thoại", "Điện thoại", "SĐT", "telephone"],
     "notes": ["Ghi chú", "note"],
+    "vaccine": ["Vắc xin", "Vaccine", "Loại vắc xin", "product"],
 })
 
 TEAM_ALIASES = _aliases({
@@ -58,6 +59,7 @@ TEAM_ALIASES = _aliases({
     "travel_mode": ["Phương tiện"],
     "has_doctor": ["Có bác sĩ"],
     "max_doses": ["Số liều", "Số liều tối đa"],
+    "vaccine": ["Vắc xin", "Loại vắc xin", "product"],
 })
 
 

@@ -234,5 +234,6 @@ def _resident(c: RowChecker, v: dict[str, pd.Series], i: int, today: dt.date) ->
         available_to_s=None if end is None else int(end),
         needs_doctor=bool(_get(v, "needs_doctor", i) or False),
         priority_override=_get(v, "priority", i), service_minutes=_get(v, "service_minutes", i),
-        phone=_text(c, "phone", i), notes=_text(c, "notes", i))
+        phone=_text(c, "phone", i), notes=_text(c, "notes", i),
+        vaccine=_text(c, "vaccine", i).lower())
 

@@ -113,4 +113,5 @@ def _team(c: RowChecker, v: dict[str, pd.Series], i: int) -> Team:
         travel_mode=str(pick("travel_mode", DEFAULTS.travel_mode)),
         has_doctor=bool(pick("has_doctor", DEFAULTS.has_doctor)),
         max_doses=int(pick("max_doses", DEFAULTS.max_doses)),
-        source_row=c.table.row_numbers[i])
+        source_row=c.table.row_numbers[i],
+        vaccine=str(c.frame.at[i, "vaccine"]).strip().lower() if c.has("vaccine") else "")

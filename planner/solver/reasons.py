@@ -9,7 +9,11 @@ from planner.travel import TravelModel
 
 
 def reason_without_vehicle(data: ProblemData, s: int) -> Unserved:
-    """For stops no vehicle may take: a doctor is needed and no doctor team works then."""
+    """For stops no vehicle may take: no team carries the product, or a doctor is needed."""
+    stop = data.stops[s]
+    if stop.vaccine and all(t.vaccine != stop.vaccine for t in data.teams):
+        return Unserved(s, "no_team_with_vaccine",
+                        f"no team carries the resident's vaccine ({stop.vaccine})")
     return Unserved(s, "no_team_with_doctor",
                     "a doctor must screen this household and no team with a doctor works on a "
                     "day it is due")

@@ -58,6 +58,8 @@ def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
         for t, team in enumerate(data.teams):
             if stop.needs_doctor and not team.has_doctor:
                 continue
+            if stop.vaccine and stop.vaccine != team.vaccine:
+                continue
             out.append(day * len(data.teams) + t)
     return out
 
