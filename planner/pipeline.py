@@ -76,7 +76,7 @@ def plan_from_inputs(inputs: Inputs, start_date: dt.date, days: int, settings: S
                          settings, inputs.residents.rejected)
     if not data.stops and not data.excluded and not data.pre_unassigned:
         raise InfeasibleError("nobody to plan: no eligible resident in the list")
-    result = solve(data, travel, settings.solver, progress)
+    result = solve(data, travel, settings.solver, progress, vials=settings.vials)
     plan = build_plan(data, result, travel, settings)
     check = check_plan(plan, inputs.residents.residents, inputs.teams.teams,
                        [r.resident_id for r in inputs.residents.rejected])

@@ -123,7 +123,8 @@ def replan(base: Mapping[str, Any], residents: Sequence[Resident], teams: Sequen
                      settings.solver.break_slack_minutes * 60)
     previous, hint = _previous(base, data, teams, today)
     data = replace(data, starts=starts, previous_vehicle=previous)
-    result = solve(data, travel, settings.solver, progress, initial_routes=hint)
+    result = solve(data, travel, settings.solver, progress, initial_routes=hint,
+                   vials=settings.vials)
     plan = build_plan(data, result, travel, settings)
     _compose(plan, base, prefixes, teams, travel, today, settings)
     planning_view = [r for r in current if r.resident_id not in fixed] + [

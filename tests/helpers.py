@@ -53,7 +53,7 @@ def plan_and_check(residents: list[Resident], teams: list[Team], days: int = 1,
     settings = (settings or Settings()).with_solver(time_limit_s=time_limit)
     data = build_problem(residents, teams, START, days, settings)
     travel = StraightLineTravel.from_params(settings.travel)
-    result = solve(data, travel, settings.solver)
+    result = solve(data, travel, settings.solver, vials=settings.vials)
     plan = build_plan(data, result, travel, settings)
     report = check_plan(plan, residents, teams)
     assert report.ok, report.violations

@@ -5,18 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from planner.errors import InternalError
 from planner.model import ProblemData
-from planner.settings import SolverParams
+from planner.settings import SolverParams, VialParams
 from planner.solver.extract import extract_routes
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import REASON_CODES, Result, Route, Unserved, Visit
-from planner.solver.routing import RoutingProblem, allowed_vehicles, build_model
+from planner.solver.routing import RoutingProblem, allowed_vehicles, build_model, set_dose_targets
+from planner.solver.wastage import better, dose_targets, evaluate
 from planner.travel import TravelModel
 
 __all__ = ["REASON_CODES", "Progress", "Result", "Route", "Unserved", "Visit", "solve"]
@@ -32,9 +33,35 @@ class Progress:
 
 def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = None,
           progress: Callable[[Progress], None] | None = None,
-          initial_routes: Sequence[Sequence[int]] | None = None) -> Result:
-    """Plan the whole horizon. ``initial_routes[v]`` (stop indices) warm-starts the search."""
+          initial_routes: Sequence[Sequence[int]] | None = None,
+          vials: VialParams | None = None) -> Result:
+    """Plan the whole horizon. ``initial_routes[v]`` (stop indices) warm-starts the search.
+    With ``vials`` (wastage-aware on), half the time goes to steering routes to whole vials."""
     params = params or SolverParams()
+    if vials is None or not vials.wastage_aware or vials.weight <= 0:
+        return _solve(data, travel, params, progress, initial_routes)
+    half = replace(params, time_limit_s=params.time_limit_s / 2)
+    first = _solve(data, travel, half, progress, initial_routes)
+    if not first.routes:
+        return first
+    targets = dose_targets(data, first, vials.products)
+    warm: list[list[int]] = [[] for _ in range(len(data.teams) * data.days)]
+    for r in first.routes:
+        warm[r.day * len(data.teams) + r.team_index] = [v.stop_index for v in r.visits]
+    second = _solve(data, travel, half, progress, warm, (targets, vials.weight))
+    old = evaluate(data, first, vials.products)
+    new = evaluate(data, second, vials.products)
+    chosen = second if better(new, old, vials.weight) else first
+    chosen.runtime_s = first.runtime_s + second.runtime_s
+    chosen.stats.update({"waste_first_pass": old[1], "waste_second_pass": new[1],
+                         "second_pass_kept": chosen is second})
+    return chosen
+
+
+def _solve(data: ProblemData, travel: TravelModel, params: SolverParams,
+           progress: Callable[[Progress], None] | None = None,
+           initial_routes: Sequence[Sequence[int]] | None = None,
+           targets: tuple[dict[int, int], int] | None = None) -> Result:
     started = time.monotonic()
     unserved: list[Unserved] = []
     in_model: list[int] = []
@@ -46,6 +73,8 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
     if not in_model:
         return Result([], unserved, 0, time.monotonic() - started, 0, "solved")
     problem = build_model(data, travel, params, in_model, params.seed)
+    if targets is not None:
+        set_dose_targets(problem, *targets)
     routing = problem.routing
     counter = {"n": 0, "best": 0}
 

@@ -189,3 +189,12 @@ def _add_stops(p: RoutingProblem) -> None:
             # SetAllowedVehiclesForIndex's Python binding rejects every list type in 9.15;
             # restricting the vehicle variable is equivalent (-1 keeps the stop skippable).
             p.routing.VehicleVar(index).SetValues([-1, *allowed])
+
+
+def set_dose_targets(p: RoutingProblem, targets: dict[int, int], weight: int) -> None:
+    """Soft bounds on each vehicle's doses at its target: ``weight`` per dose away from it."""
+    doses = p.routing.GetDimensionOrDie("doses")
+    for v, target in targets.items():
+        end = p.routing.End(v)
+        doses.SetCumulVarSoftUpperBound(end, target, weight)
+        doses.SetCumulVarSoftLowerBound(end, target, weight)
