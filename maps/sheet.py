@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from maps.i18n import t
 from maps.team import stop_details
 from planner.model import Resident
+from planner.output import vials_opened_at
 
 SHEET_CSS = """
 body { font-family: system-ui, Arial, sans-serif; margin: 16px; color: #111; }
@@ -34,10 +35,11 @@ def route_sheet_html(route: Mapping[str, Any], residents: Mapping[str, Resident]
     e = html.escape
     head = [t("stop", lang), t("arrival", lang), t("service", lang), t("departure", lang),
             t("who", lang), t("address", lang), t("people", lang), t("doses", lang),
-            t("phone", lang), t("doctor", lang), t("outcome", lang)]
+            t("phone", lang), t("doctor", lang), t("open_vial", lang), t("outcome", lang)]
+    opened = vials_opened_at(route)
     rows = []
     brk = route.get("break")
-    brk_row = "" if not brk else (f'<tr class="break"><td></td><td colspan="10">'
+    brk_row = "" if not brk else (f'<tr class="break"><td></td><td colspan="11">'
                                   f"{t('break', lang)} {brk['start'][11:16]}–"
                                   f"{brk['end'][11:16]}</td></tr>")
     for stop in route["stops"]:
@@ -51,7 +53,8 @@ def route_sheet_html(route: Mapping[str, Any], residents: Mapping[str, Resident]
             f"<td>{e(d['initials'])}<br><small>{e(' '.join(stop['resident_ids']))}</small></td>"
             f"<td>{e(d['address'])}</td><td class=\"n\">{len(stop['resident_ids'])}</td>"
             f"<td class=\"n\">{stop['doses']}</td><td>{e(d['phones'])}</td>"
-            f"<td class=\"flag\">{'✔' if stop.get('needs_doctor') else ''}</td><td></td></tr>")
+            f"<td class=\"flag\">{'✔' if stop.get('needs_doctor') else ''}</td>"
+            f"<td>{e(opened.get(stop['seq'], ''))}</td><td></td></tr>")
     if brk_row and route["stops"]:
         rows.append(brk_row)
     title = (f"{t('route_sheet', lang)} · {t('team', lang)} {e(route['team_id'])}"
@@ -59,7 +62,9 @@ def route_sheet_html(route: Mapping[str, Any], residents: Mapping[str, Resident]
     meta = (f"{t('start', lang)} {route['start'][11:16]} · {t('end', lang)} "
             f"{route['end'][11:16]} · {len(route['stops'])} {t('stops', lang)} · "
             f"{t('carry', lang)} <b>{route['doses']}</b> {t('doses', lang).lower()} · "
-            f"{t('distance', lang)} {route['distance_m'] / 1000:.1f} km")
+            f"{t('distance', lang)} {route['distance_m'] / 1000:.1f} km"
+            + (f" · {t('vials', lang)}: {len(route['vials'])} × {e(route['vaccine'])} "
+               f"({route['doses_wasted']} {t('wasted', lang)})" if route.get("vials") else ""))
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title><style>{SHEET_CSS}</style></head><body>"

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from planner.pipeline import PlanRun
 
 SHEET_COLUMNS = ["seq", "arrival", "service_start", "departure", "address", "ward",
                  "household_id", "resident_ids", "initials", "people", "doses", "phone",
-                 "needs_doctor"]
+                 "needs_doctor", "open_vial"]
 
 
 def safe_name(text: str) -> str:
@@ -61,8 +62,19 @@ def _csv_writer(path: Path) -> tuple[Any, Any]:
     return fh, csv.writer(fh)
 
 
+def vials_opened_at(route: Mapping[str, Any]) -> dict[int, str]:
+    """seq -> 'vial 2' where a new vial is opened (what the nurse prepares at that door)."""
+    out: dict[int, str] = {}
+    for v in route.get("vials", []):
+        label = f"{v['product']} #{v['vial']}"
+        out[v["opened_at_stop"]] = f"{out[v['opened_at_stop']]}, {label}" if v[
+            "opened_at_stop"] in out else label
+    return out
+
+
 def sheet_rows(route: dict[str, Any], people: dict[str, Resident]) -> list[list[Any]]:
     rows = []
+    opened = vials_opened_at(route)
     for stop in route["stops"]:
         members = [people[rid] for rid in stop["resident_ids"] if rid in people]
         phones = sorted({m.phone for m in members if m.phone})
@@ -71,7 +83,8 @@ def sheet_rows(route: dict[str, Any], people: dict[str, Resident]) -> list[list[
             stop["departure"][11:16], members[0].address if members else "", stop.get("ward", ""),
             stop.get("household_id", ""), " ".join(stop["resident_ids"]),
             " ".join(m.initials for m in members), len(members), stop["doses"],
-            " / ".join(phones), "yes" if stop.get("needs_doctor") else ""])
+            " / ".join(phones), "yes" if stop.get("needs_doctor") else "",
+            opened.get(stop["seq"], "")])
     return rows
 
 

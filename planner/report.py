@@ -23,16 +23,20 @@ def team_totals(plan: dict[str, Any]) -> dict[str, dict[str, float]]:
         t["doses"] += r["doses"]
         t["km"] += r["distance_m"] / 1000
         t["travel_h"] += r["travel_s"] / 3600
+        t["vials"] += len(r.get("vials", []))
+        t["wasted"] += r.get("doses_wasted", 0)
     return totals
 
 
 def print_summary(plan: dict[str, Any], console: Console) -> None:
     table = Table(title=f"Plan {plan['plan_id']}: {plan['start_date']}, {plan['days']} day(s)")
-    for col in ("team", "days", "stops", "residents", "doses", "km", "travel h"):
+    for col in ("team", "days", "stops", "residents", "doses", "vials", "wasted", "km",
+                "travel h"):
         table.add_column(col, justify="left" if col == "team" else "right")
     for team_id, t in sorted(team_totals(plan).items()):
         table.add_row(team_id, f"{t['days']:.0f}", f"{t['stops']:.0f}", f"{t['residents']:.0f}",
-                      f"{t['doses']:.0f}", f"{t['km']:.1f}", f"{t['travel_h']:.1f}")
+                      f"{t['doses']:.0f}", f"{t['vials']:.0f}", f"{t['wasted']:.0f}",
+                      f"{t['km']:.1f}", f"{t['travel_h']:.1f}")
     console.print(table)
     s = plan["summary"]
     cov = Table(title="Coverage by priority band")
@@ -44,6 +48,9 @@ def print_summary(plan: dict[str, Any], console: Console) -> None:
     console.print(cov)
     console.print(f"residents {s['residents']}: planned {s['planned']}, unassigned "
                   f"{s['unassigned']}, excluded {s['excluded']} · solved in {s['solve_s']} s")
+    if "doses_wasted" in s:
+        console.print(f"vials opened {s['vials_opened']}, doses wasted {s['doses_wasted']} "
+                      f"({100 * s['waste_per_dose_given']:.1f} % of doses given)")
     for code, n in sorted(s["unassigned_by_reason"].items(), key=lambda kv: -kv[1]):
         console.print(f"  unassigned {code}: {n} — {REASON_CODES.get(code, '')}",
                       soft_wrap=True, highlight=False)

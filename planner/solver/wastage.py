@@ -3,9 +3,9 @@
 OR-Tools cannot express "doses modulo vial size" in its objective, so the search runs twice:
 
 1. a normal solve on half the time budget (coverage first, then travel, as always);
-2. each (team, day) gets a *dose target*, a whole number of vials, chosen greedily per product
-   so that the targets add up to the doses given (largest routes filled first: one full vial
-   beats two half ones); the doses dimension gets soft lower and upper bounds at that target,
+2. each (team, day) gets a *dose target*, a whole number of vials: its last vial filled, or
+   zero for a route that opens a vial for at most half of it when the other routes' open vials
+   can take its doses; the doses dimension gets soft lower and upper bounds at that target,
    ``weight`` per dose away from it, and the search continues from the first solution.
 
 The second solution is kept only if it serves at least the same priority-weighted coverage and
@@ -29,6 +29,9 @@ from planner.vials import route_waste
 
 def dose_targets(data: ProblemData, result: Result, products: Mapping[str, Product]
                  ) -> dict[int, int]:
+    """A whole number of vials per (team, day): fill each route's last vial (more doses from
+    the vials it opens anyway), and empty a route that opens a vial for at most half of it
+    when the other routes' open vials have room for its doses."""
     n_teams = len(data.teams)
     doses: dict[int, int] = defaultdict(int)
     for r in result.routes:
@@ -40,13 +43,14 @@ def dose_targets(data: ProblemData, result: Result, products: Mapping[str, Produ
     targets: dict[int, int] = {}
     for name, vehicles in by_product.items():
         size = products[name].doses_per_vial
-        left = sum(doses[v] for v in vehicles)
-        for v in sorted(vehicles, key=lambda v: -doses[v]):
-            target = min(math.ceil(doses[v] / size) * size, (left // size) * size)
-            if target == 0:
-                target = min(doses[v], left)
-            targets[v] = target
-            left -= target
+        for v in vehicles:
+            targets[v] = math.ceil(doses[v] / size) * size
+        room = sum(targets[v] - doses[v] for v in vehicles)
+        for v in sorted(vehicles, key=lambda v: doses[v]):
+            spare = room - (targets[v] - doses[v])  # room in the *other* routes' vials
+            if 0 < doses[v] <= size // 2 and spare >= doses[v]:
+                room = spare - doses[v]
+                targets[v] = 0
     return targets
 
 
