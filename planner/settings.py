@@ -127,20 +127,23 @@ class SolverParams:
     break_slack_minutes: int = 60
     #: re-plans: cost (travel seconds) of moving a stop to another team or day than before.
     change_cost: int = 1800
-    #: wall-clock guard: the search is cancelled after time_limit_s * guard_factor + 10 s.
+    #: wall-clock guard: the search is cancelled after time_limit_s * guard_factor +
+    #: guard_grace_s, whatever OR-Tools' own limit does (normally factor >= 1).
     guard_factor: float = 1.5
+    guard_grace_s: float = 10.0
 
     def __post_init__(self) -> None:
         _check(0 < self.time_limit_s <= 24 * 3600, "solver.time_limit_s must be in (0, 86400]")
         _check(self.seed >= 0, "solver.seed must be >= 0")
         _check(self.day_delay_cost >= 0, "solver.day_delay_cost must be >= 0")
         _check(0 <= self.break_slack_minutes <= 240, "solver.break_slack_minutes in [0, 240]")
-        _check(self.guard_factor >= 1, "solver.guard_factor must be >= 1")
+        _check(self.guard_factor >= 0.01, "solver.guard_factor must be >= 0.01")
+        _check(self.guard_grace_s >= 0, "solver.guard_grace_s must be >= 0")
         _check(0 <= self.change_cost <= 50_000, "solver.change_cost must be in [0, 50000]")
 
     @property
     def guard_s(self) -> float:
-        return self.time_limit_s * self.guard_factor + 10
+        return self.time_limit_s * self.guard_factor + self.guard_grace_s
 
 
 @dataclass(frozen=True)

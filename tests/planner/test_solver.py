@@ -143,3 +143,19 @@ def test_rounds_start_in_the_morning_without_idle_time() -> None:
     first = route["stops"][0]
     assert route["start"][11:16] == "07:30"
     assert first["arrival"] == first["service_start"]  # nobody waits at the first door
+
+
+def test_wall_clock_guard_cancels_a_search_that_runs_on() -> None:
+    from planner.build import build_problem
+    from planner.checker import check_plan
+    from planner.plan import build_plan
+    from planner.solver import solve
+    from planner.travel import StraightLineTravel
+
+    settings = Settings().with_solver(time_limit_s=60, guard_factor=0.02, guard_grace_s=0)
+    people = ring(12)
+    data = build_problem(people, [team()], START, 2, settings)
+    travel = StraightLineTravel.from_params(settings.travel)
+    result = solve(data, travel, settings.solver)  # the guard fires at 1.2 s, not 60 s
+    assert result.stopped_by_guard and result.runtime_s < 30
+    assert check_plan(build_plan(data, result, travel, settings), people, [team()]).ok
