@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.io.problems import InputProblem
+from planner.plan import parse_iso_time
 from planner.solver.result import REASON_CODES
 
 
@@ -23,6 +24,7 @@ def team_totals(plan: dict[str, Any]) -> dict[str, dict[str, float]]:
         t["doses"] += r["doses"]
         t["km"] += r["distance_m"] / 1000
         t["travel_h"] += r["travel_s"] / 3600
+        t["hours"] += (parse_iso_time(r["end"])[1] - parse_iso_time(r["start"])[1]) / 3600
         t["vials"] += len(r.get("vials", []))
         t["wasted"] += r.get("doses_wasted", 0)
     return totals
@@ -31,12 +33,12 @@ def team_totals(plan: dict[str, Any]) -> dict[str, dict[str, float]]:
 def print_summary(plan: dict[str, Any], console: Console) -> None:
     table = Table(title=f"Plan {plan['plan_id']}: {plan['start_date']}, {plan['days']} day(s)")
     for col in ("team", "days", "stops", "residents", "doses", "vials", "wasted", "km",
-                "travel h"):
+                "hours", "travel h"):
         table.add_column(col, justify="left" if col == "team" else "right")
     for team_id, t in sorted(team_totals(plan).items()):
         table.add_row(team_id, f"{t['days']:.0f}", f"{t['stops']:.0f}", f"{t['residents']:.0f}",
                       f"{t['doses']:.0f}", f"{t['vials']:.0f}", f"{t['wasted']:.0f}",
-                      f"{t['km']:.1f}", f"{t['travel_h']:.1f}")
+                      f"{t['km']:.1f}", f"{t['hours']:.1f}", f"{t['travel_h']:.1f}")
     console.print(table)
     s = plan["summary"]
     cov = Table(title="Coverage by priority band")

@@ -225,6 +225,8 @@ def test_cached_map_follows_a_reimport(client: TestClient, tokens, loaded) -> No
     stop = _first_stops(loaded["plan"], "DX", 1)[0]
     rid = stop["resident_ids"][0]
     path = f"/plans/{plan_id}/teams/DX/map"
+    history = client.get("/visits", headers=planner).json()
+    assert any(v["resident_id"] == rid for v in history)
     before = client.get(path, headers=planner).text
     assert client.get(path, headers=planner).text == before  # served again, the same
     text = demo_files().residents.read_text(encoding="utf-8")
@@ -234,3 +236,4 @@ def test_cached_map_follows_a_reimport(client: TestClient, tokens, loaded) -> No
     after = client.get(path, headers=planner).text
     assert "Tổ 99 / " in after and "Tổ 99 / " not in before
     upload(client, planner, "residents", demo_files().residents)
+    assert client.get("/visits", headers=planner).json() == history  # history kept
