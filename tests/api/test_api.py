@@ -225,6 +225,9 @@ def test_cached_map_follows_a_reimport(client: TestClient, tokens, loaded) -> No
     stop = _first_stops(loaded["plan"], "DX", 1)[0]
     rid = stop["resident_ids"][0]
     path = f"/plans/{plan_id}/teams/DX/map"
+    client.post("/visits", headers=planner, json={
+        "resident_id": rid, "plan_id": plan_id, "outcome": "not_at_home",
+        "at": "2026-11-23T07:40:00+07:00", "idempotency_key": "tablet-DX-cache-1"})
     history = client.get("/visits", headers=planner).json()
     assert any(v["resident_id"] == rid for v in history)
     before = client.get(path, headers=planner).text
