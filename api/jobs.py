@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from api.db import Database
 from api.models import JobLock, PlanRow, now
-from api.store import load_outcomes, load_residents, load_teams
+from api.store import as_local, load_outcomes, load_residents, load_teams
 from planner.errors import VaxRouteError
 from planner.io.residents import ResidentsRead
 from planner.io.teams import TeamsRead
@@ -135,7 +135,7 @@ class Worker:
             start, days, limit = row.start_date, row.days, row.time_limit_s
         settings = self.settings.with_solver(time_limit_s=limit)
         if parent is not None and parent.document is not None:
-            local = as_of.astimezone(dt.timezone(dt.timedelta(hours=7))) if as_of else None
+            local = as_local(as_of) if as_of else None  # SQLite hands back naive UTC
             moment = (local.replace(tzinfo=None) if local else
                       dt.datetime.combine(start, dt.time(0, 0)))
             result = replan(parent.document, residents, teams, outcomes, moment, days,
