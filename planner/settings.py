@@ -127,6 +127,8 @@ class SolverParams:
     break_slack_minutes: int = 60
     #: re-plans: cost (travel seconds) of moving a stop to another team or day than before.
     change_cost: int = 1800
+    #: cost of using a vehicle at all (0 for rounds; benchmarks minimise vehicles first).
+    vehicle_fixed_cost: int = 0
     #: wall-clock guard: the search is cancelled after time_limit_s * guard_factor +
     #: guard_grace_s, whatever OR-Tools' own limit does (normally factor >= 1).
     guard_factor: float = 1.5
@@ -140,6 +142,7 @@ class SolverParams:
         _check(self.guard_factor >= 0.01, "solver.guard_factor must be >= 0.01")
         _check(self.guard_grace_s >= 0, "solver.guard_grace_s must be >= 0")
         _check(0 <= self.change_cost <= 50_000, "solver.change_cost must be in [0, 50000]")
+        _check(0 <= self.vehicle_fixed_cost <= 10**12, "solver.vehicle_fixed_cost out of range")
 
     @property
     def guard_s(self) -> float:

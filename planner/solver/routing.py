@@ -51,6 +51,11 @@ class RoutingProblem:
     breaks: dict[int, pywrapcp.IntervalVar]
 
 
+def horizon_of(data: ProblemData) -> int:
+    """A day, or longer when shifts say so (benchmark instances use scaled time units)."""
+    return max(HORIZON_S, *(t.shift_end_s for t in data.teams))
+
+
 def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
     stop = data.stops[stop_index]
     out = []
@@ -92,6 +97,8 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
     problem = RoutingProblem(data, layout, vehicles, matrices, service, manager, routing,
                              None, {})
     _add_costs(problem, params)
+    if params.vehicle_fixed_cost:
+        routing.SetFixedCostOfAllVehicles(params.vehicle_fixed_cost)
     _add_time(problem, params)
     _add_doses(problem)
     _add_stops(problem)
@@ -130,7 +137,8 @@ def _add_time(p: RoutingProblem, params: SolverParams) -> None:
         transit[mode] = p.routing.RegisterTransitMatrix(
             (m.seconds + p.service[:, None]).tolist())
     per_vehicle = [transit[p.data.teams[t].travel_mode] for t, _ in p.vehicles]
-    p.routing.AddDimensionWithVehicleTransits(per_vehicle, HORIZON_S, HORIZON_S, False, "time")
+    horizon = horizon_of(p.data)
+    p.routing.AddDimensionWithVehicleTransits(per_vehicle, horizon, horizon, False, "time")
     p.time = p.routing.GetDimensionOrDie("time")
     solver = p.routing.solver()
     visit = [int(x) for x in p.service]
@@ -159,7 +167,7 @@ def _add_time(p: RoutingProblem, params: SolverParams) -> None:
         stop = p.data.stops[s]
         index = p.manager.NodeToIndex(node)
         lo = stop.window_start_s if stop.window_start_s is not None else 0
-        hi = stop.window_end_s if stop.window_end_s is not None else HORIZON_S
+        hi = stop.window_end_s if stop.window_end_s is not None else horizon
         p.time.CumulVar(index).SetRange(lo, hi)
 
 

@@ -1,0 +1,1 @@
+"""Standard VRPTW benchmarks (Solomon, Gehring & Homberger) solved by VaxRoute's own engine."""
