@@ -20,9 +20,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.demo import demo_files  # noqa: E402
-from tests.api.live import make_token, start_server  # noqa: E402
-from tests.api.test_durability import big_list  # noqa: E402
+from planner.demo import demo_files
+from tests.api.live import make_token, start_server
+from tests.api.test_durability import big_list
 
 
 def timed_import(url: str, headers: dict[str, str], kind: str, name: str, data: bytes

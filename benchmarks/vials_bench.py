@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.scenarios import START, scenario  # noqa: E402
-from planner.build import build_problem  # noqa: E402
-from planner.checker import check_plan  # noqa: E402
-from planner.plan import build_plan  # noqa: E402
-from planner.settings import Settings, VialParams  # noqa: E402
-from planner.solver import solve  # noqa: E402
-from planner.travel import StraightLineTravel  # noqa: E402
+from benchmarks.scenarios import START, scenario
+from planner.build import build_problem
+from planner.checker import check_plan
+from planner.plan import build_plan
+from planner.settings import Settings, VialParams
+from planner.solver import solve
+from planner.travel import StraightLineTravel
 
 
 def run(people, crews, days: int, limit: float, aware: bool) -> dict[str, float]:
