@@ -100,7 +100,7 @@ def _solve(data: ProblemData, travel: TravelModel, params: SolverParams,
                             f"{routing.status()}); every stop is optional, so this is a bug")
     routes = extract_routes(problem, solution)
     served = {v.stop_index for r in routes for v in r.visits}
-    unserved += diagnose(data, travel, [s for s in in_model if s not in served], params)
+    unserved += diagnose(data, travel, [s for s in in_model if s not in served])
     return Result(routes, unserved, solution.ObjectiveValue(), elapsed, counter["n"], "solved",
                   stopped_by_guard=elapsed > params.guard_s,
                   stats={"stops_in_model": len(in_model), "vehicles": len(problem.vehicles)})

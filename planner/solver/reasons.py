@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from planner.model import ProblemData, Team
-from planner.settings import SolverParams
 from planner.solver.result import Unserved
 from planner.travel import TravelModel
 
@@ -29,8 +28,7 @@ def _fits_alone(team: Team, out_s: int, back_s: int, service_s: int, window: tup
     return shift_ok, shift_ok and window_ok
 
 
-def diagnose(data: ProblemData, travel: TravelModel, stops: list[int], params: SolverParams
-             ) -> list[Unserved]:
+def diagnose(data: ProblemData, travel: TravelModel, stops: list[int]) -> list[Unserved]:
     if not stops:
         return []
     lat = [t.depot_lat for t in data.teams] + [data.stops[s].lat for s in stops]
