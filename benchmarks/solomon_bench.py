@@ -1,9 +1,12 @@
-"""VaxRoute's engine on the 56 Solomon instances, against the best-known solutions.
+"""VaxRoute's engine, PyVRP and VROOM on Solomon instances, side by side in one run.
 
-    python benchmarks/solomon_bench.py [--time-limit 10] [--dir ../shared/benchmarks/solomon]
+    python benchmarks/solomon_bench.py [--time-limit 10] [--solvers vaxroute,pyvrp,vroom]
+                                       [--dir ../shared/benchmarks/solomon] [NAME ...]
 
-Every solution is re-checked by the independent checker. Gap = distance / BKS distance - 1,
-over instances solved with the BKS fleet. (PyVRP and VROOM side by side: not built yet.)
+Same integer data for all (x1000, each edge rounded up), same time budget per instance; every
+solution re-checked by the independent checker, distances recomputed in double precision.
+Gap = distance / BKS distance - 1, over instances solved with the BKS fleet. VROOM runs on
+both cores (its own threads); VaxRoute and PyVRP on one.
 """
 
 from __future__ import annotations
@@ -12,44 +15,68 @@ import argparse
 import csv
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.bench.engine import solve_instance
-from planner.bench.solomon import read_solomon
+from planner.bench.solomon import Instance, RouteCheck, check_routes, read_solomon
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "solomon"
+
+
+def run(solver: str, inst: Instance, limit: float) -> tuple[RouteCheck, float]:
+    began = time.perf_counter()
+    if solver == "vaxroute":
+        result = solve_instance(inst, limit)
+        return result.check, result.seconds
+    from benchmarks.peers import solve_pyvrp, solve_vroom
+
+    routes = solve_pyvrp(inst, limit) if solver == "pyvrp" else solve_vroom(inst, limit)
+    return check_routes(inst, routes), time.perf_counter() - began
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=10)
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--solvers", default="vaxroute,pyvrp,vroom")
     ap.add_argument("names", nargs="*", help="instance names (default: all)")
     args = ap.parse_args()
     with (args.dir / "bks.csv").open(encoding="utf-8") as fh:
         bks = {r["instance"]: (int(r["vehicles"]), float(r["distance"]))
                for r in csv.DictReader(fh)}
     names = args.names or sorted(bks)
-    print("| instance | vehicles (BKS) | distance (BKS) | gap | s | feasible |")
-    print("|---|---|---|---|---|---|")
-    gaps, vehicles, at_bks, feasible = [], 0, 0, 0
+    solvers = args.solvers.split(",")
+    print("| instance | solver | vehicles (BKS) | distance (BKS) | gap | s | feasible |")
+    print("|---|---|---|---|---|---|---|")
+    stats = {s: {"gaps": [], "vehicles": 0, "at_bks": 0, "feasible": 0, "seconds": 0.0}
+             for s in solvers}
     for name in names:
-        r = solve_instance(read_solomon(args.dir / f"{name}.txt"), args.time_limit)
+        inst = read_solomon(args.dir / f"{name}.txt")
         bv, bd = bks[name]
-        gap = r.check.distance / bd - 1 if r.check.vehicles == bv else None
-        if gap is not None:
-            gaps.append(gap)
-            at_bks += gap <= 1e-4
-        vehicles += r.check.vehicles
-        feasible += r.check.feasible
-        shown = f"{100 * gap:.2f} %" if gap is not None else "fleet differs"
-        print(f"| {name} | {r.check.vehicles} ({bv}) | {r.check.distance:.2f} ({bd:.2f}) | "
-              f"{shown} | {r.seconds:.1f} | {r.check.feasible} |", flush=True)
-    print(f"\ntotal vehicles {vehicles} (BKS {sum(bks[n][0] for n in names)}); "
-          f"mean gap {100 * statistics.mean(gaps):.2f} % on {len(gaps)} instances at BKS fleet "
-          f"(max {100 * max(gaps):.2f} %); {at_bks} at BKS; {feasible}/{len(names)} feasible")
+        for solver in solvers:
+            check, seconds = run(solver, inst, args.time_limit)
+            st = stats[solver]
+            gap = check.distance / bd - 1 if check.vehicles == bv and check.feasible else None
+            if gap is not None:
+                st["gaps"].append(gap)
+                st["at_bks"] += gap <= 1e-4
+            st["vehicles"] += check.vehicles
+            st["feasible"] += check.feasible
+            st["seconds"] += seconds
+            shown = f"{100 * gap:.2f} %" if gap is not None else "fleet differs"
+            print(f"| {name} | {solver} | {check.vehicles} ({bv}) | {check.distance:.2f} "
+                  f"({bd:.2f}) | {shown} | {seconds:.1f} | {check.feasible} |", flush=True)
+    print(f"\n| solver | total vehicles (BKS {sum(bks[n][0] for n in names)}) | mean gap | "
+          "max gap | at BKS fleet | at BKS | feasible | time s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for solver, st in stats.items():
+        gaps = st["gaps"] or [float("nan")]
+        print(f"| {solver} | {st['vehicles']} | {100 * statistics.mean(gaps):.2f} % | "
+              f"{100 * max(gaps):.2f} % | {len(st['gaps'])} | {st['at_bks']} | "
+              f"{st['feasible']}/{len(names)} | {st['seconds']:.0f} |")
 
 
 if __name__ == "__main__":
