@@ -45,16 +45,21 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
     if not first.routes:
         return first
     targets = dose_targets(data, first, vials.products)
+    steer = any(targets.get(r.day * len(data.teams) + r.team_index, 0) != sum(
+        data.stops[v.stop_index].doses for v in r.visits) for r in first.routes) or any(
+        t > 0 for v, t in targets.items() if all(
+            r.day * len(data.teams) + r.team_index != v for r in first.routes))
     warm: list[list[int]] = [[] for _ in range(len(data.teams) * data.days)]
     for r in first.routes:
         warm[r.day * len(data.teams) + r.team_index] = [v.stop_index for v in r.visits]
-    second = _solve(data, travel, half, progress, warm, (targets, vials.weight))
+    second = _solve(data, travel, half, progress, warm,
+                    (targets, vials.weight) if steer else None)
     old = evaluate(data, first, vials.products)
     new = evaluate(data, second, vials.products)
     chosen = second if better(new, old, vials.weight) else first
     chosen.runtime_s = first.runtime_s + second.runtime_s
     chosen.stats.update({"waste_first_pass": old[1], "waste_second_pass": new[1],
-                         "second_pass_kept": chosen is second})
+                         "second_pass_kept": chosen is second, "second_pass_steered": steer})
     return chosen
 
 

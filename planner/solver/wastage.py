@@ -3,10 +3,12 @@
 OR-Tools cannot express "doses modulo vial size" in its objective, so the search runs twice:
 
 1. a normal solve on half the time budget (coverage first, then travel, as always);
-2. each (team, day) gets a *dose target*, a whole number of vials: its last vial filled, or
-   zero for a route that opens a vial for at most half of it when the other routes' open vials
-   can take its doses; the doses dimension gets soft lower and upper bounds at that target,
-   ``weight`` per dose away from it, and the search continues from the first solution.
+2. each (team, day) gets a *dose target*: its last vial filled when that vial is at least
+   half used, zero for a route that opens a vial for at most half of it when the other routes'
+   open vials can take its doses, else what it has; the doses dimension gets soft lower and
+   upper bounds at that target, ``weight`` per dose away from it, and the search continues
+   from the first solution. When no target differs from what the routes have, the second half
+   is a plain continuation of the first search (no time is lost on a pass that cannot help).
 
 The second solution is kept only if it serves at least the same priority-weighted coverage and
 its travel + ``weight`` x (wasted doses, recomputed exactly by planner/vials.py) is lower.
@@ -44,7 +46,10 @@ def dose_targets(data: ProblemData, result: Result, products: Mapping[str, Produ
     for name, vehicles in by_product.items():
         size = products[name].doses_per_vial
         for v in vehicles:
-            targets[v] = math.ceil(doses[v] / size) * size
+            full = math.ceil(doses[v] / size) * size
+            # fill the last vial only when it is at least half used: a full day rarely has
+            # room for more than a few extra doses
+            targets[v] = full if full - doses[v] <= size // 2 else doses[v]
         room = sum(targets[v] - doses[v] for v in vehicles)
         for v in sorted(vehicles, key=lambda v: doses[v]):
             spare = room - (targets[v] - doses[v])  # room in the *other* routes' vials
