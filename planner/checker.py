@@ -109,11 +109,48 @@ def _due(r: Resident, intervals: dict[str, int]) -> dt.date | None:
     return r.last_dose_date + dt.timedelta(days=days)
 
 
-def _leg(plan: dict[str, Any], a: tuple[float, float], b: tuple[float, float], mode: str
+def _leg(plan: dict[str, Any], a: tuple[float, float], b: tuple[float, float], mode: str,
+         holder: dict[str, Any], prefix: str, where: str, report: CheckReport
          ) -> tuple[float, float]:
+    """A leg's metres and seconds: recomputed for straight lines; for road networks and
+    routing servers, the plan's own leg values, held to what any road must respect."""
     model = plan["travel_model"]
-    metres = _metres(a, b, float(model["detour_factor"]))
-    return metres, metres / (float(model["speed_kmh"][mode]) / 3.6)
+    if model.get("kind") == "haversine":
+        metres = _metres(a, b, float(model["detour_factor"]))
+        return metres, metres / (float(model["speed_kmh"][mode]) / 3.6)
+    name = "" if prefix else "_from_previous"
+    try:
+        metres = float(holder[f"{prefix}distance_m{name}"])
+        secs = float(holder[f"{prefix}travel_s{name}"])
+    except (KeyError, TypeError, ValueError):
+        report.add(f"{where}: no leg travel time and distance in the plan")
+        return 0.0, 0.0
+    air = _metres(a, b, 1.0)
+    if metres + 1 < air:
+        report.add(f"{where}: leg of {metres:.0f} m is shorter than the straight line "
+                   f"({air:.0f} m)")
+    fastest = max([150.0] + [float(v) for v in _mode_speeds(model, mode)])
+    if secs + 1 < metres / (fastest / 3.6):
+        report.add(f"{where}: {metres:.0f} m in {secs:.0f} s is faster than {fastest:.0f} km/h")
+    path = holder.get(f"{prefix}path{name}")
+    if path:
+        _check_path(path, a, b, metres, where, report)
+    return metres, secs
+
+
+def _mode_speeds(model: dict[str, Any], mode: str) -> list[float]:
+    return list(model.get("roads", {}).get("speed_kmh", {}).get(mode, {}).values())
+
+
+def _check_path(path: list[list[float]], a: tuple[float, float], b: tuple[float, float],
+                metres: float, where: str, report: CheckReport) -> None:
+    """The drawn path must join the two places and be as long as the leg's distance."""
+    if _metres(tuple(path[0]), a, 1.0) > 1 or _metres(tuple(path[-1]), b, 1.0) > 1:
+        report.add(f"{where}: the leg's path does not join its two places")
+    length = sum(_metres(tuple(p), tuple(q), 1.0) for p, q in zip(path, path[1:]))
+    if abs(length - metres) > 0.005 * metres + 2 + 0.2 * len(path):
+        report.add(f"{where}: the leg's path is {length:.0f} m long but the leg says "
+                   f"{metres:.0f} m")
 
 
 def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
@@ -143,13 +180,15 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
             report.add(f"{where} stop {k}: unknown or no residents")
             continue
         spot = (stop["lat"], stop["lon"])
-        metres, secs = _leg(plan, here, spot, team.travel_mode)
+        metres, secs = _leg(plan, here, spot, team.travel_mode, stop, "", f"{where} stop {k}",
+                            report)
         dist, travel = dist + metres, travel + secs
         _check_stop(plan, stop, members, team, date, departure, secs, brk, where, report,
                     route.get("vaccine", ""))
         doses += stop["doses"]
         here, departure = spot, _clock(stop["departure"])[1]
-    metres, secs = _leg(plan, here, depot, team.travel_mode)
+    metres, secs = _leg(plan, here, depot, team.travel_mode, route, "return_",
+                        f"{where} way back", report)
     dist, travel = dist + metres, travel + secs
     gap = end - departure
     if gap + 1 < secs + (_break_len(brk) if brk and departure <= brk[0] < end else 0):

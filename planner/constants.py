@@ -28,3 +28,7 @@ SAME_SPOT_METRES = 5.0
 #: how far the start of a lunch break may slide after its nominal start (seconds).
 DEFAULT_BREAK_SLACK_S = 3600
 EARTH_RADIUS_M = 6_371_008.8
+#: travel time and distance standing for "no road path" (a leg no route can take: more than
+#: any horizon), so the solver never plans it and the diagnosis can name it.
+UNREACHABLE_S = 100 * MAX_DAY_SECONDS
+UNREACHABLE_M = 100_000_000

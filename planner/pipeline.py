@@ -20,7 +20,8 @@ from planner.model import ProblemData
 from planner.plan import build_plan
 from planner.settings import Settings
 from planner.solver import Progress, Result, solve
-from planner.travel import StraightLineTravel, TravelModel
+from planner.roads import make_travel
+from planner.travel import TravelModel
 
 
 @dataclass
@@ -69,11 +70,13 @@ def _nothing_left(what: str, problems: list[InputProblem]) -> str:
 
 def plan_from_inputs(inputs: Inputs, start_date: dt.date, days: int, settings: Settings,
                      travel: TravelModel | None = None,
-                     progress: Callable[[Progress], None] | None = None) -> PlanRun:
-    if travel is None:
-        travel = StraightLineTravel.from_params(settings.travel)
+                     progress: Callable[[Progress], None] | None = None,
+                     roads: Path | None = None, osrm_url: str | None = None) -> PlanRun:
     data = build_problem(inputs.residents.residents, inputs.teams.teams, start_date, days,
                          settings, inputs.residents.rejected)
+    if travel is None:
+        travel = make_travel(settings, data.teams, [(s.lat, s.lon) for s in data.stops],
+                             roads, osrm_url)
     if not data.stops and not data.excluded and not data.pre_unassigned:
         raise InfeasibleError("nobody to plan: no eligible resident in the list")
     result = solve(data, travel, settings.solver, progress, vials=settings.vials)

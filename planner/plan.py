@@ -1,8 +1,10 @@
 """Turn a solver :class:`Result` into the spec's ``plan.json`` document.
 
 Fields beyond the spec (allowed: "extend, never break"): per route ``team_name``,
-``travel_mode``, ``depot``, ``break``, ``doses``, ``vaccine``, ``vials``, ``doses_wasted``;
-per stop ``stop_id``, ``household_id``,
+``travel_mode``, ``depot``, ``break``, ``doses``, ``vaccine``, ``vials``, ``doses_wasted``,
+``return_travel_s``, ``return_distance_m`` and on road networks ``return_path``;
+per stop ``travel_s_from_previous``, ``distance_m_from_previous`` (and ``path_from_previous``,
+``[[lat, lon], ...]`` along the roads, on road networks), ``stop_id``, ``household_id``,
 ``ward``, ``needs_doctor``, ``service_s``; ``parameters`` (what the checker needs to recompute
 service times) and a richer ``summary``.
 """
@@ -72,8 +74,33 @@ def build_plan(data: ProblemData, result: Result, travel: TravelModel, settings:
                       "weight": settings.vials.weight,
                       "products": products_json(settings.vials.products)}},
     }
+    add_legs(routes, travel)
     plan["summary"] = _summary(data, plan, result, settings)
     return plan
+
+
+def add_legs(routes: list[dict[str, Any]], travel: TravelModel) -> None:
+    """Per stop the leg that reaches it, per route the leg home: seconds and metres as the
+    solver saw them and, on a road network, the path along the roads (lat, lon pairs)."""
+    by_mode: dict[str, list[tuple[dict[str, Any], str, tuple[float, float], tuple[float, float]]]]
+    by_mode = {}
+    for route in routes:
+        depot = (route["depot"]["lat"], route["depot"]["lon"])
+        here = depot
+        for stop in route["stops"]:
+            spot = (stop["lat"], stop["lon"])
+            by_mode.setdefault(route["travel_mode"], []).append((stop, "", here, spot))
+            here = spot
+        by_mode.setdefault(route["travel_mode"], []).append((route, "return_", here, depot))
+    for mode, items in by_mode.items():
+        legs = travel.legs([(a, b) for _, _, a, b in items], mode)
+        for (target, prefix, _, _), leg in zip(items, legs, strict=True):
+            name = "return" if prefix else "from_previous"
+            target[f"{prefix}travel_s" if prefix else f"travel_s_{name}"] = leg.seconds
+            target[f"{prefix}distance_m" if prefix else f"distance_m_{name}"] = leg.metres
+            if leg.path is not None:
+                target[f"{prefix}path" if prefix else f"path_{name}"] = [
+                    [round(a, 6), round(b, 6)] for a, b in leg.path]
 
 
 def route_vials(route: dict[str, Any], products: Mapping[str, Product]) -> None:

@@ -18,16 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from planner.build import build_problem
 from planner.checker import check_plan
 from planner.errors import InternalError
 from planner.model import ProblemData, Resident, Team, VehicleStart
-from planner.plan import build_plan, iso_time, parse_iso_time, route_vials, vial_totals
+from planner.plan import add_legs, build_plan, iso_time, parse_iso_time, route_vials, vial_totals
 from planner.settings import Settings
 from planner.solver import Progress, solve
-from planner.travel import StraightLineTravel, TravelModel
+from planner.roads import make_travel
+from planner.travel import TravelModel
 
 FINAL_OUTCOMES = {"vaccinated": "vaccinated", "refused": "refused",
                   "contraindicated": "contraindicated"}
@@ -110,8 +112,8 @@ def _starts(base: Mapping[str, Any], teams: Sequence[Team], prefixes: Mapping[st
 def replan(base: Mapping[str, Any], residents: Sequence[Resident], teams: Sequence[Team],
            outcomes: Sequence[Outcome], as_of: dt.datetime, days: int, settings: Settings,
            travel: TravelModel | None = None,
-           progress: Callable[[Progress], None] | None = None) -> Replan:
-    travel = travel or StraightLineTravel.from_params(settings.travel)
+           progress: Callable[[Progress], None] | None = None,
+           roads: Path | None = None, osrm_url: str | None = None) -> Replan:
     today, now_s = as_of.date(), as_of.hour * 3600 + as_of.minute * 60 + as_of.second
     visited = {o.resident_id for o in outcomes}
     prefixes = _prefixes(base, today, visited)
@@ -123,6 +125,10 @@ def replan(base: Mapping[str, Any], residents: Sequence[Resident], teams: Sequen
                      settings.solver.break_slack_minutes * 60)
     previous, hint = _previous(base, data, teams, today)
     data = replace(data, starts=starts, previous_vehicle=previous)
+    if travel is None:
+        kept = [(s["lat"], s["lon"]) for stops in prefixes.values() for s in stops]
+        travel = make_travel(settings, teams, [(s.lat, s.lon) for s in data.stops] + kept,
+                             roads, osrm_url)
     result = solve(data, travel, settings.solver, progress, initial_routes=hint,
                    vials=settings.vials)
     plan = build_plan(data, result, travel, settings)
@@ -206,16 +212,15 @@ def _compose(plan: dict[str, Any], base: Mapping[str, Any], prefixes: Mapping[st
 
 
 def _recount(route: dict[str, Any], team: Team, travel: TravelModel, today: dt.date) -> None:
-    lat = [team.depot_lat] + [s["lat"] for s in route["stops"]] + [team.depot_lat]
-    lon = [team.depot_lon] + [s["lon"] for s in route["stops"]] + [team.depot_lon]
-    m = travel.matrix(lat, lon, team.travel_mode)
-    legs = range(len(lat) - 1)
-    route["distance_m"] = int(sum(m.metres[i, i + 1] for i in legs))
-    route["travel_s"] = int(sum(m.seconds[i, i + 1] for i in legs))
+    add_legs([route], travel)
+    route["distance_m"] = sum(s["distance_m_from_previous"] for s in route["stops"]
+                              ) + route["return_distance_m"]
+    route["travel_s"] = sum(s["travel_s_from_previous"] for s in route["stops"]
+                            ) + route["return_travel_s"]
     route["doses"] = sum(s["doses"] for s in route["stops"])
     if "end" not in route:
         last = parse_iso_time(route["stops"][-1]["departure"])[1]
-        route["end"] = iso_time(today, last + int(m.seconds[len(lat) - 2, len(lat) - 1]))
+        route["end"] = iso_time(today, last + route["return_travel_s"])
 
 
 def assignments(plan: Mapping[str, Any]) -> dict[str, tuple[str, str] | None]:

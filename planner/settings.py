@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError
+from planner.roads.params import RoadParams
 
 TRAVEL_MODES = ("motorbike", "car", "foot")
 
@@ -209,6 +210,7 @@ class Settings:
     input: InputParams = field(default_factory=InputParams)
     solver: SolverParams = field(default_factory=SolverParams)
     vials: VialParams = field(default_factory=VialParams)
+    roads: RoadParams = field(default_factory=RoadParams)
 
     def with_solver(self, **changes: Any) -> Settings:
         return replace(self, solver=replace(self.solver, **changes))
@@ -216,7 +218,8 @@ class Settings:
 
 _SECTIONS: dict[str, type] = {"travel": TravelParams, "visit": VisitParams, "doses": DoseParams,
                               "priority": PriorityParams, "input": InputParams,
-                              "solver": SolverParams, "vials": VialParams}
+                              "solver": SolverParams, "vials": VialParams,
+                              "roads": RoadParams}
 
 
 def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> Settings:

@@ -7,7 +7,7 @@ the mode's speed); road networks and routing servers come later behind the same 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,6 +29,15 @@ class TravelMatrix:
     metres: IntMatrix
 
 
+@dataclass(frozen=True)
+class Leg:
+    """One leg of a route: the matrix's whole seconds and metres, and where it goes."""
+
+    seconds: int
+    metres: int
+    path: list[tuple[float, float]] | None = None  # (lat, lon) along the roads; None: unknown
+
+
 class TravelModel(Protocol):
     @property
     def kind(self) -> str:
@@ -37,6 +46,11 @@ class TravelModel(Protocol):
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> TravelMatrix:
         """Many-to-many matrix for the points (lat[i], lon[i]) in the given travel mode."""
+        ...
+
+    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+             mode: str) -> list[Leg]:
+        """The matrix's values for each (from, to) pair, with the path where the model knows it."""
         ...
 
     def describe(self) -> dict[str, Any]:
@@ -69,6 +83,14 @@ class StraightLineTravel:
         seconds = np.ceil(road_m / (self.speed(mode) / 3.6) - 1e-9).astype(np.int64)
         metres = np.ceil(road_m - 1e-9).astype(np.int64)
         return TravelMatrix(np.maximum(seconds, 0), np.maximum(metres, 0))
+
+    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+             mode: str) -> list[Leg]:
+        out = []
+        for a, b in pairs:
+            m = self.matrix([a[0], b[0]], [a[1], b[1]], mode)
+            out.append(Leg(int(m.seconds[0, 1]), int(m.metres[0, 1])))
+        return out
 
     def describe(self) -> dict[str, Any]:
         speeds = dict(self.speed_kmh or TravelParams().speed_kmh)

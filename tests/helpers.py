@@ -14,7 +14,7 @@ from planner.model import Resident, Team
 from planner.plan import build_plan
 from planner.settings import Settings
 from planner.solver import Result, solve
-from planner.travel import StraightLineTravel
+from planner.travel import StraightLineTravel, TravelModel
 
 START = dt.date(2026, 11, 23)
 DEPOT = (22.1470, 105.8340)
@@ -47,12 +47,12 @@ def team(tid: str = "T1", at: tuple[float, float] = DEPOT, **kw: Any) -> Team:
 
 
 def plan_and_check(residents: list[Resident], teams: list[Team], days: int = 1,
-                   settings: Settings | None = None, time_limit: float = 2.0
-                   ) -> tuple[dict[str, Any], Result]:
+                   settings: Settings | None = None, time_limit: float = 2.0,
+                   travel: TravelModel | None = None) -> tuple[dict[str, Any], Result]:
     """Solve with the real OR-Tools model and assert the independent checker accepts the plan."""
     settings = (settings or Settings()).with_solver(time_limit_s=time_limit)
     data = build_problem(residents, teams, START, days, settings)
-    travel = StraightLineTravel.from_params(settings.travel)
+    travel = travel or StraightLineTravel.from_params(settings.travel)
     result = solve(data, travel, settings.solver, vials=settings.vials)
     plan = build_plan(data, result, travel, settings)
     report = check_plan(plan, residents, teams)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.constants import UNREACHABLE_S
 from planner.model import ProblemData, Team
 from planner.solver.result import Unserved
 from planner.travel import TravelModel
@@ -33,10 +34,16 @@ def diagnose(data: ProblemData, travel: TravelModel, stops: list[int]) -> list[U
         return []
     lat = [t.depot_lat for t in data.teams] + [data.stops[s].lat for s in stops]
     lon = [t.depot_lon for t in data.teams] + [data.stops[s].lon for s in stops]
-    matrices = {m: travel.matrix(lat, lon, m) for m in {t.travel_mode for t in data.teams}}
+    modes = {t.travel_mode for t in data.teams}
+    matrices = {m: travel.matrix(lat, lon, m) for m in modes}
+    off_road = _off_road(travel, lat, lon, modes, len(data.teams))
     n_teams, out = len(data.teams), []
     for k, s in enumerate(stops):
         stop = data.stops[s]
+        road = _road_reason(data, matrices, off_road, k, s)
+        if road is not None:
+            out.append(road)
+            continue
         window = (stop.window_start_s or 0, stop.window_end_s or 24 * 3600)
         teams = [t for t in data.teams if t.has_doctor or not stop.needs_doctor]
         if all(stop.doses > t.max_doses for t in teams):
@@ -64,3 +71,27 @@ def diagnose(data: ProblemData, travel: TravelModel, stops: list[int]) -> list[U
                                 "the teams' days are full (time or doses): residents with a "
                                 "higher priority were planned first; add a day or a team"))
     return out
+
+
+def _off_road(travel: TravelModel, lat: list[float], lon: list[float], modes: set[str],
+              n_teams: int) -> dict[str, set[int]]:
+    """Per mode, the stops (by position k) no usable road comes near (road models only)."""
+    issues = getattr(travel, "point_issues", None)
+    if issues is None:
+        return {m: set() for m in modes}
+    return {m: {i - n_teams for i in issues(lat, lon, m) if i >= n_teams} for m in modes}
+
+
+def _road_reason(data: ProblemData, matrices: dict, off_road: dict[str, set[int]], k: int,
+                 s: int) -> Unserved | None:
+    teams = list(enumerate(data.teams))
+    if all(k in off_road[t.travel_mode] for _, t in teams):
+        return Unserved(s, "no_road_nearby", "no road the teams can use comes near enough to "
+                        "the address (see roads.max_snap_m); check its coordinates")
+    n = len(data.teams)
+    if all(int(matrices[t.travel_mode].seconds[i, n + k]) >= UNREACHABLE_S
+           or int(matrices[t.travel_mode].seconds[n + k, i]) >= UNREACHABLE_S
+           for i, t in teams):
+        return Unserved(s, "road_unreachable", "the road network joins no team's station to "
+                        "this address and back (a cut-off part of the map, or one-way streets)")
+    return None

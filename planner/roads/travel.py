@@ -1,0 +1,195 @@
+"""``RoadTravel``: the travel-time interface on a road network read from an OSM extract.
+
+Built once per (extract content, road settings, clip box) and kept in the disk cache; matrices
+are cached too, keyed by the graph, the mode, the snapping settings and the points.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from planner.constants import UNREACHABLE_M, UNREACHABLE_S
+from planner.roads.graph import Arcs, RoadGraph
+from planner.roads.osm import BBox, read_extract
+from planner.roads.params import RoadParams
+from planner.roads.shortest import PathSums, decode, many_to_many, paths, point_graph
+from planner.roads.snap import Snapper, Snaps
+from planner.travel import Leg, TravelMatrix
+
+GRID_DEG = 0.05  # clip boxes snap outwards to this grid so nearby re-plans share a graph
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def clip_box(lat: npt.ArrayLike, lon: npt.ArrayLike, margin_km: float) -> BBox:
+    la, lo = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    dlat = margin_km / 111.0
+    dlon = margin_km / (111.0 * max(np.cos(np.radians(float(np.mean(la)))), 0.1))
+    box = (la.min() - dlat, lo.min() - dlon, la.max() + dlat, lo.max() + dlon)
+    down = [float(np.floor(x / GRID_DEG) * GRID_DEG) for x in box[:2]]
+    up = [float(np.ceil(x / GRID_DEG) * GRID_DEG) for x in box[2:]]
+    return (round(down[0], 4), round(down[1], 4), round(up[0], 4), round(up[1], 4))
+
+
+@dataclass
+class RoadTravel:
+    graph: RoadGraph
+    params: RoadParams
+    source: dict[str, Any]
+    kind: str = "road"
+    stats: dict[str, float] = field(default_factory=dict)
+    _memo: dict[str, TravelMatrix] = field(default_factory=dict, repr=False)
+    _snappers: dict[str, Snapper] = field(default_factory=dict, repr=False)
+    _arcs: dict[str, Arcs] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_extract(cls, path: Path, params: RoadParams, lat: npt.ArrayLike,
+                     lon: npt.ArrayLike) -> RoadTravel:
+        """The extract's graph around the points (the disk cache first)."""
+        t0 = time.perf_counter()
+        path = Path(path)
+        if not path.is_file():
+            from planner.errors import InputError
+            raise InputError(f"{path}: road network file not found")
+        sha = file_sha256(path)
+        box = clip_box(lat, lon, params.margin_km)
+        key = hashlib.sha256(json.dumps([sha, params.graph_fingerprint(), box]).encode()
+                             ).hexdigest()[:24]
+        cached = params.cache_path() / "roads" / f"graph-{key}.npz"
+        hit = cached.is_file()
+        if hit:
+            graph = RoadGraph.load(cached)
+        else:
+            graph = read_extract(path, params, box)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            graph.save(cached)
+        source = {"extract": path.name, "sha256": sha, "bbox": list(box), "graph_key": key}
+        return cls(graph, params, source, stats={"graph_s": time.perf_counter() - t0,
+                                                 "graph_cached": float(hit)})
+
+    # -- per mode ----------------------------------------------------------------------------
+    def snapper(self, mode: str) -> Snapper:
+        if mode not in self._snappers:
+            self._snappers[mode] = Snapper(self.graph, self.arcs(mode))
+        return self._snappers[mode]
+
+    def arcs(self, mode: str) -> Arcs:
+        if mode not in self._arcs:
+            self._arcs[mode] = self.graph.arcs(mode)
+        return self._arcs[mode]
+
+    def snap(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> Snaps:
+        return self.snapper(mode).snap(lat, lon, self.params.max_snap_m)
+
+    # -- the travel-time interface -----------------------------------------------------------
+    def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> TravelMatrix:
+        la, lo = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        key = self._matrix_key(la, lo, mode)
+        if key in self._memo:
+            return self._memo[key]
+        disk = self.params.cache_path() / "roads" / f"matrix-{key}.npz"
+        if disk.is_file():
+            with np.load(disk) as z:
+                out = TravelMatrix(z["seconds"], z["metres"])
+        else:
+            out = self._compute(la, lo, mode)
+            tmp = disk.with_suffix(".tmp.npz")
+            np.savez(tmp, seconds=out.seconds, metres=out.metres)
+            tmp.replace(disk)
+        self._memo[key] = out
+        return out
+
+    def _matrix_key(self, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64],
+                    mode: str) -> str:
+        digest = hashlib.sha256(np.stack([la, lo]).tobytes())
+        digest.update(json.dumps([self.source["graph_key"], mode, self.params.max_snap_m,
+                                  self.params.walk_kmh]).encode())
+        return digest.hexdigest()[:32]
+
+    def _compute(self, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64],
+                 mode: str) -> TravelMatrix:
+        snaps = self.snap(la, lo, mode)
+        g = point_graph(self.graph, mode, self.arcs(mode), snaps)
+        return self._finish(many_to_many(g, self.graph.n_nodes, len(la)), snaps)
+
+    def _finish(self, sums: PathSums, snaps: Snaps) -> TravelMatrix:
+        off = np.where(snaps.edge >= 0, snaps.offroad_m, np.inf)
+        walk = off / (self.params.walk_kmh / 3.6)
+        secs = sums.seconds + walk[:, None] + walk[None, :]
+        mets = sums.metres + off[:, None] + off[None, :]
+        np.fill_diagonal(secs, 0)
+        np.fill_diagonal(mets, 0)
+        bad = ~np.isfinite(secs)
+        seconds = np.where(bad, UNREACHABLE_S, np.ceil(np.where(bad, 0, secs) - 1e-9))
+        metres = np.where(bad, UNREACHABLE_M, np.ceil(np.where(bad, 0, mets) - 1e-9))
+        return TravelMatrix(seconds.astype(np.int64), metres.astype(np.int64))
+
+    def point_issues(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str
+                     ) -> dict[int, tuple[str, str]]:
+        """Points that no road of the mode comes near enough to: index -> (code, reason)."""
+        snaps = self.snap(lat, lon, mode)
+        limit = round(self.params.max_snap_m)
+        return {int(i): ("no_road_nearby",
+                         f"no road usable by {mode} within {limit} m of the address")
+                for i in np.flatnonzero(snaps.edge < 0)}
+
+    def offroad_m(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> list[float]:
+        return [float(x) for x in self.snap(lat, lon, mode).offroad_m]
+
+    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+             mode: str) -> list[Leg]:
+        """Seconds, metres (the matrix's values) and the path along the roads per leg."""
+        points = sorted({p for pair in pairs for p in pair})
+        where = {p: i for i, p in enumerate(points)}
+        la = np.array([p[0] for p in points])
+        lo = np.array([p[1] for p in points])
+        snaps = self.snap(la, lo, mode)
+        g = point_graph(self.graph, mode, self.arcs(mode), snaps)
+        index = [(where[a], where[b]) for a, b in pairs]
+        routes = paths(g, self.graph.n_nodes, index)
+        m = self.matrix(la, lo, mode)
+        out = []
+        for (i, j), nodes in zip(index, routes, strict=True):
+            out.append(Leg(int(m.seconds[i, j]), int(m.metres[i, j]),
+                           self._polyline(nodes, la, lo, snaps, i, j)))
+        return out
+
+    def _polyline(self, nodes: list[int], la: npt.NDArray[np.float64],
+                  lo: npt.NDArray[np.float64], snaps: Snaps, i: int, j: int
+                  ) -> list[tuple[float, float]] | None:
+        if i == j:
+            return [(la[i], lo[i])]
+        if not nodes:
+            return None
+        n, g = self.graph.n_nodes, self.graph
+        pts = [(float(la[i]), float(lo[i]))]
+        for k in nodes:
+            if k >= n:
+                pts.append((float(snaps.lat[k - n]), float(snaps.lon[k - n])))
+            else:
+                pts.append((float(g.lat[k]), float(g.lon[k])))
+        pts.append((float(la[j]), float(lo[j])))
+        return [(round(a, 6), round(b, 6)) for a, b in pts]
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.source,
+                "graph": {"nodes": self.graph.n_nodes, "segments": self.graph.n_edges},
+                "roads": self.params.describe()}
+
+
+__all__ = ["RoadTravel", "clip_box", "decode", "file_sha256"]
