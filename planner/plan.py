@@ -3,8 +3,9 @@
 Fields beyond the spec (allowed: "extend, never break"): per route ``team_name``,
 ``travel_mode``, ``depot``, ``break``, ``doses``, ``vaccine``, ``vials``, ``doses_wasted``,
 ``return_travel_s``, ``return_distance_m`` and on road networks ``return_path``;
-per stop ``travel_s_from_previous``, ``distance_m_from_previous`` (and ``path_from_previous``,
-``[[lat, lon], ...]`` along the roads, on road networks), ``stop_id``, ``household_id``,
+per stop ``travel_s_from_previous``, ``distance_m_from_previous`` (and, on road networks,
+``path_from_previous``, ``[[lat, lon], ...]`` along the roads, and ``offroad_m``, the walk from
+the road to the door), ``stop_id``, ``household_id``,
 ``ward``, ``needs_doctor``, ``service_s``; ``parameters`` (what the checker needs to recompute
 service times) and a richer ``summary``.
 """
@@ -92,7 +93,13 @@ def add_legs(routes: list[dict[str, Any]], travel: TravelModel) -> None:
             by_mode.setdefault(route["travel_mode"], []).append((stop, "", here, spot))
             here = spot
         by_mode.setdefault(route["travel_mode"], []).append((route, "return_", here, depot))
+    offroad = getattr(travel, "offroad_m", None)
     for mode, items in by_mode.items():
+        if offroad is not None:  # how far each door is from the road it is reached by
+            stops = [t for t, prefix, _, _ in items if not prefix]
+            for stop, off in zip(stops, offroad([t["lat"] for t in stops],
+                                                [t["lon"] for t in stops], mode), strict=True):
+                stop["offroad_m"] = round(off, 1)
         legs = travel.legs([(a, b) for _, _, a, b in items], mode)
         for (target, prefix, _, _), leg in zip(items, legs, strict=True):
             name = "return" if prefix else "from_previous"

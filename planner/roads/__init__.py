@@ -44,7 +44,8 @@ def road_travel(extract: Path, settings: Settings, teams: Sequence[Team],
     travel = RoadTravel.from_extract(Path(extract), settings.roads, lat, lon)
     for mode in sorted({t.travel_mode for t in teams}):
         mine = [t for t in teams if t.travel_mode == mode]
-        off = travel.offroad_m([t.depot_lat for t in mine], [t.depot_lon for t in mine], mode)
+        off = travel.offroad_m([t.depot_lat for t in mine], [t.depot_lon for t in mine], mode,
+                               limit_m=100_000)
         far = [f"{t.team_id} ({d:.0f} m)" if d != float("inf") else t.team_id
                for t, d in zip(mine, off, strict=True) if d > settings.roads.max_snap_m]
         if far:

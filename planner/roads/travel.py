@@ -125,15 +125,16 @@ class RoadTravel:
                  mode: str) -> TravelMatrix:
         snaps = self.snap(la, lo, mode)
         g = point_graph(self.graph, mode, self.arcs(mode), snaps)
-        return self._finish(many_to_many(g, self.graph.n_nodes, len(la)), snaps)
+        return self._finish(many_to_many(g, self.graph.n_nodes, len(la)), snaps, la, lo)
 
-    def _finish(self, sums: PathSums, snaps: Snaps) -> TravelMatrix:
+    def _finish(self, sums: PathSums, snaps: Snaps, la: npt.NDArray[np.float64],
+                lo: npt.NDArray[np.float64]) -> TravelMatrix:
         off = np.where(snaps.edge >= 0, snaps.offroad_m, np.inf)
         walk = off / (self.params.walk_kmh / 3.6)
         secs = sums.seconds + walk[:, None] + walk[None, :]
         mets = sums.metres + off[:, None] + off[None, :]
-        np.fill_diagonal(secs, 0)
-        np.fill_diagonal(mets, 0)
+        same = (la[:, None] == la[None, :]) & (lo[:, None] == lo[None, :])
+        secs[same], mets[same] = 0, 0  # one place twice (a station and a house at one spot)
         bad = ~np.isfinite(secs)
         seconds = np.where(bad, UNREACHABLE_S, np.ceil(np.where(bad, 0, secs) - 1e-9))
         metres = np.where(bad, UNREACHABLE_M, np.ceil(np.where(bad, 0, mets) - 1e-9))
@@ -148,8 +149,11 @@ class RoadTravel:
                          f"no road usable by {mode} within {limit} m of the address")
                 for i in np.flatnonzero(snaps.edge < 0)}
 
-    def offroad_m(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> list[float]:
-        return [float(x) for x in self.snap(lat, lon, mode).offroad_m]
+    def offroad_m(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str,
+                  limit_m: float | None = None) -> list[float]:
+        """Distance from each point to the road it attaches to (inf: none within the limit)."""
+        limit = self.params.max_snap_m if limit_m is None else limit_m
+        return [float(x) for x in self.snapper(mode).snap(lat, lon, limit).offroad_m]
 
     def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
              mode: str) -> list[Leg]:
@@ -173,7 +177,7 @@ class RoadTravel:
                   lo: npt.NDArray[np.float64], snaps: Snaps, i: int, j: int
                   ) -> list[tuple[float, float]] | None:
         if i == j:
-            return [(la[i], lo[i])]
+            return [(float(la[i]), float(lo[i]))]
         if not nodes:
             return None
         n, g = self.graph.n_nodes, self.graph
