@@ -29,6 +29,12 @@ TilesOption = Annotated[str | None, typer.Option(
     help="Background tiles URL template ({z}/{x}/{y}); 'none' for no tiles. "
          "Default: OpenStreetMap")]
 AttributionOption = Annotated[str | None, typer.Option(help="Attribution for --tiles")]
+RoadsOption = Annotated[Path | None, typer.Option(
+    help="OpenStreetMap extract (.osm.pbf or .osm) of the area: travel times on its roads "
+         "instead of straight lines ([roads] in settings.toml tunes speeds and access)")]
+OsrmOption = Annotated[str | None, typer.Option(
+    help="Base URL of an OSRM routing server (e.g. http://localhost:5000): travel times from "
+         "its table service")]
 
 app = typer.Typer(help="Plan home-visit vaccination rounds from ward lists.",
                   no_args_is_help=True, add_completion=False)
@@ -61,6 +67,8 @@ class MapOptions:
     tiles: str | None = None
     tiles_attribution: str | None = None
     wards_approximate: bool = False
+    roads: Path | None = None
+    osrm_url: str | None = None
 
     def tile_spec(self) -> Any:
         from maps.style import DEFAULT_TILES, TileSpec
@@ -79,7 +87,7 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
     from planner.io.boundaries import load_boundaries
     from planner.output import write_outputs
     from planner.pipeline import plan_from_inputs, read_inputs
-    from planner.report import print_problems, print_summary
+    from planner.report import describe_travel, print_problems, print_summary
 
     began = time.monotonic()
     wards = load_boundaries(boundaries) if boundaries else None
@@ -91,7 +99,8 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
         task = bar.add_task("solve", total=settings.solver.time_limit_s, info="")
         run = plan_from_inputs(inputs, start, days, settings, progress=lambda p: bar.update(
             task, completed=min(p.elapsed_s, p.time_limit_s),
-            info=f"{p.solutions} solutions, cost {p.objective:,}"))
+            info=f"{p.solutions} solutions, cost {p.objective:,}"),
+            roads=maps.roads, osrm_url=maps.osrm_url)
         bar.update(task, completed=settings.solver.time_limit_s)
     written = write_outputs(run, out)
     people = {r.resident_id: r for r in inputs.residents.residents}
@@ -99,6 +108,7 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
                wards_approximate=maps.wards_approximate, lang=maps.lang,
                tiles=maps.tile_spec())
     print_summary(run.plan, console)
+    console.print(f"travel model: {describe_travel(run.plan['travel_model'])}", soft_wrap=True)
     console.print(f"independent check: [green]passed[/green] · wrote {written['plan']}, "
                   f"{len(run.plan['routes'])} team maps, sheets and GPX files, "
                   f"{out / 'maps' / 'overview.html'} · total "
@@ -122,13 +132,16 @@ def plan(
     lang: Lang = Lang.vi,
     tiles: TilesOption = None,
     tiles_attribution: AttributionOption = None,
+    roads: RoadsOption = None,
+    osrm_url: OsrmOption = None,
 ) -> None:
     """Plan rounds; write plan.json, routes.geojson, maps, route sheets and GPX files."""
     try:
         start = _parse_date(start_date) if start_date else _tomorrow()
         cfg = _settings(settings, time_limit, seed)
         _run_plan(residents, teams, start, days, out, cfg, boundaries, sheet,
-                  MapOptions(lang.value, tiles, tiles_attribution))
+                  MapOptions(lang.value, tiles, tiles_attribution, roads=roads,
+                             osrm_url=osrm_url))
     except VaxRouteError as exc:
         _fail(exc)
 
@@ -141,6 +154,7 @@ def demo(
     lang: Lang = Lang.vi,
     tiles: TilesOption = None,
     tiles_attribution: AttributionOption = None,
+    roads: RoadsOption = None,
 ) -> None:
     """Plan the built-in Bắc Kạn scenario (generated residents; see planner/demo/)."""
     from planner.demo import DEMO_START, demo_files
@@ -151,7 +165,8 @@ def demo(
     try:
         cfg = _settings(None, time_limit, None)
         _run_plan(files.residents, files.teams, DEMO_START, days, out, cfg, files.wards, None,
-                  MapOptions(lang.value, tiles, tiles_attribution, wards_approximate=True))
+                  MapOptions(lang.value, tiles, tiles_attribution, wards_approximate=True,
+                             roads=roads))
     except VaxRouteError as exc:
         _fail(exc)
 

@@ -68,3 +68,16 @@ def print_problems(problems: list[InputProblem], console: Console, limit: int = 
         console.print(Text(f"  {p}", style="red" if p.fatal else "yellow"), soft_wrap=True)
     if len(problems) > limit:
         console.print(f"  … {len(problems) - limit} more in input_problems.csv")
+
+
+def describe_travel(model: dict[str, Any]) -> str:
+    """One line saying which travel model a plan used."""
+    kind = model.get("kind")
+    if kind == "road":
+        g = model.get("graph", {})
+        return (f"road network from {model.get('extract')} ({g.get('nodes', 0):,} nodes, "
+                f"{g.get('segments', 0):,} road segments)")
+    if kind == "osrm":
+        return f"OSRM routing server {model.get('url')} (profile {model.get('profile')})"
+    return (f"straight lines x {model.get('detour_factor')} (no road network given: "
+            "--roads FILE uses an OpenStreetMap extract)")

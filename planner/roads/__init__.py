@@ -30,7 +30,7 @@ def make_travel(settings: Settings, teams: Sequence[Team],
         return road_travel(roads, settings, teams, points)
     if osrm_url:
         from planner.roads.osrm import OsrmTravel
-        return OsrmTravel(osrm_url)
+        return OsrmTravel(osrm_url, settings.roads.osrm_profile, settings.roads.osrm_timeout_s)
     from planner.travel import StraightLineTravel
     return StraightLineTravel.from_params(settings.travel)
 

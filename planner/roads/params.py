@@ -62,6 +62,9 @@ class RoadParams:
     #: ``oneway`` tags bind these modes (walkers may go both ways).
     oneway_modes: tuple[str, ...] = ("motorbike", "car")
     cache_dir: str = ""
+    #: for a routing server (``--osrm-url``): the profile in its URLs and how long to wait.
+    osrm_profile: str = "driving"
+    osrm_timeout_s: float = 30.0
 
     def __post_init__(self) -> None:
         speeds = _default_speeds()
@@ -83,6 +86,8 @@ class RoadParams:
             raise InputError("roads.walk_kmh must be in [0.5, 10]")
         if not 0 < self.max_snap_m <= 10_000:
             raise InputError("roads.max_snap_m must be in (0, 10000]")
+        if not 0.1 <= self.osrm_timeout_s <= 600:
+            raise InputError("roads.osrm_timeout_s must be in [0.1, 600]")
         if not 0 <= self.margin_km <= 100:
             raise InputError("roads.margin_km must be in [0, 100]")
 
