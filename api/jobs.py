@@ -32,9 +32,11 @@ class JobRunner:
     """Queues plans for a solver *process*: OR-Tools holds the GIL while it searches, so a
     solver thread would freeze the server; a separate process keeps every request fast."""
 
-    def __init__(self, database_url: str, settings_path: str | None) -> None:
+    def __init__(self, database_url: str, settings_path: str | None,
+                 travel: dict[str, str | None] | None = None) -> None:
         self.database_url = database_url
         self.settings_path = settings_path
+        self.travel = travel or {}  # {"roads": extract path, "osrm_url": server}
         self.context = mp.get_context("spawn")
         self.queue: Any = self.context.Queue()
         self.process: Any = None
@@ -44,7 +46,8 @@ class JobRunner:
         with self.lock:
             if self.process is None or not self.process.is_alive():
                 self.process = self.context.Process(
-                    target=worker_main, args=(self.queue, self.database_url, self.settings_path),
+                    target=worker_main, args=(self.queue, self.database_url, self.settings_path,
+                                             self.travel),
                     name="vaxroute-solver", daemon=True)
                 self.process.start()
 
@@ -72,11 +75,12 @@ class JobRunner:
             self.process.join(timeout=10)
 
 
-def worker_main(queue: Any, database_url: str, settings_path: str | None) -> None:
+def worker_main(queue: Any, database_url: str, settings_path: str | None,
+                travel: dict[str, str | None] | None = None) -> None:
     """The solver process: take plan ids from the queue and solve them one at a time."""
     logging.basicConfig(level=logging.INFO)
     worker = Worker(Database(database_url),
-                    load_settings(Path(settings_path) if settings_path else None))
+                    load_settings(Path(settings_path) if settings_path else None), travel)
     while True:
         try:
             plan_id = queue.get()
@@ -86,9 +90,13 @@ def worker_main(queue: Any, database_url: str, settings_path: str | None) -> Non
 
 
 class Worker:
-    def __init__(self, db: Database, planner_settings: PlannerSettings) -> None:
+    def __init__(self, db: Database, planner_settings: PlannerSettings,
+                 travel: dict[str, str | None] | None = None) -> None:
         self.db = db
         self.settings = planner_settings
+        travel = travel or {}
+        self.roads = Path(travel["roads"]) if travel.get("roads") else None
+        self.osrm_url = travel.get("osrm_url")
 
     def _set(self, plan_id: int, **values: Any) -> None:
         with self.db.session() as s:
@@ -139,11 +147,13 @@ class Worker:
             moment = (local.replace(tzinfo=None) if local else
                       dt.datetime.combine(start, dt.time(0, 0)))
             result = replan(parent.document, residents, teams, outcomes, moment, days,
-                            settings, progress=self._progress(plan_id))
+                            settings, progress=self._progress(plan_id), roads=self.roads,
+                            osrm_url=self.osrm_url)
             result.plan["plan_id"] = f"plan-{plan_id}"
             return result.plan, result.changed
         current = apply_outcomes(residents, outcomes)
         inputs = Inputs(ResidentsRead(residents=current), TeamsRead(teams=teams))
-        run = plan_from_inputs(inputs, start, days, settings, progress=self._progress(plan_id))
+        run = plan_from_inputs(inputs, start, days, settings, progress=self._progress(plan_id),
+                               roads=self.roads, osrm_url=self.osrm_url)
         run.plan["plan_id"] = f"plan-{plan_id}"
         return run.plan, None

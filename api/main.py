@@ -17,7 +17,7 @@ from api.jobs import JobRunner
 from api.routes import plan_files, plans, reports, residents, teams, visits
 from api.settings import Settings, get_settings
 from api.store import ImportRefused
-from planner.errors import VaxRouteError
+from planner.errors import InputError, VaxRouteError
 from planner.settings import load_settings
 
 DESCRIPTION = """Plan home-visit vaccination rounds. Authenticate with
@@ -34,7 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(db.engine)
         app.state.db = db
         path = str(settings.planner_settings) if settings.planner_settings else None
-        app.state.jobs = JobRunner(settings.database_url, path)
+        app.state.jobs = JobRunner(settings.database_url, path, {
+            "roads": str(settings.roads) if settings.roads else None,
+            "osrm_url": settings.osrm_url})
         app.state.jobs.resume_pending()
         yield
         app.state.jobs.shutdown()
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="VaxRoute", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.planner_settings = load_settings(settings.planner_settings)
+    if settings.roads is not None and not settings.roads.is_file():
+        raise InputError(f"VAXROUTE_ROADS: {settings.roads}: road network file not found")
     app.state.wards = _wards(settings)
     app.state.pages = PageCache()
     for module in (residents, teams, plans, plan_files, visits, reports):

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(10.0, gt=0, le=200)
     planner_settings: Path | None = None  # a settings.toml for the planner
     boundaries: Path | None = None  # ward polygons for the overview map
+    roads: Path | None = None  # an OpenStreetMap extract (.osm.pbf/.osm): road travel times
+    osrm_url: str | None = None  # or a routing server's base URL (OSRM table service)
     default_time_limit_s: float = Field(30.0, gt=0, le=3600)
     lang: str = "vi"
     tiles_url: str | None = None

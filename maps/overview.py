@@ -22,6 +22,7 @@ from maps.style import (
     unassigned_icon,
 )
 from planner.model import Resident, Team
+from planner.plan import route_line
 
 # Coverage classes for the choropleth (share of eligible residents planned).
 COVERAGE_BINS = [(0.0, "#d7191c"), (0.25, "#fdae61"), (0.5, "#ffffbf"), (0.75, "#a6d96a"),
@@ -111,10 +112,7 @@ def _team_layer(m: folium.Map, plan: Mapping[str, Any], team_id: str, colour: st
                 lang: str) -> None:
     layer = folium.FeatureGroup(name=f"{t('team', lang)} {team_id}")
     for route in (r for r in plan["routes"] if r["team_id"] == team_id):
-        path = [(s["lat"], s["lon"]) for s in route["stops"]]
-        if route.get("depot"):
-            depot = (route["depot"]["lat"], route["depot"]["lon"])
-            path = [depot, *path, depot]
+        path = route_line(route)
         folium.PolyLine(path, color=colour, weight=4, opacity=0.85,
                         class_name="vr-route").add_to(layer)
         for stop in route["stops"]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from maps.assets import HtmlPopup, MapScript, add_html, offline_map
 from maps.i18n import labels, t
 from maps.style import DEFAULT_TILES, TileSpec, add_tiles, depot_icon, stop_icon
 from planner.model import Resident
+from planner.plan import route_legs, route_line
 
 ROUTE_COLOUR = "#1f4e79"
 
@@ -69,23 +69,17 @@ def _bounds(route: Mapping[str, Any]) -> list[list[float]]:
             [max(p[0] for p in pts), max(p[1] for p in pts)]]
 
 
-def _path(route: Mapping[str, Any]) -> list[tuple[float, float]]:
-    pts = [(s["lat"], s["lon"]) for s in route["stops"]]
-    if route.get("depot"):
-        depot = (route["depot"]["lat"], route["depot"]["lon"])
-        pts = [depot, *pts, depot]
-    return pts
-
-
 def _draw_route(layer: folium.FeatureGroup, route: Mapping[str, Any],
                 people: Mapping[str, Resident], lang: str) -> list[folium.Marker]:
-    path = _path(route)
+    path = route_line(route)  # along the roads when the plan used a road network
     if len(path) >= 2:
         # A white casing under the line keeps it readable on any background, or none.
         folium.PolyLine(path, color="#ffffff", weight=10, opacity=0.9).add_to(layer)
         folium.PolyLine(path, color=ROUTE_COLOUR, weight=5, opacity=0.95,
                         class_name="vr-route").add_to(layer)
-        for a, b in itertools.pairwise(path):
+        for leg in route_legs(route):  # one arrow per leg, on its middle stretch
+            middle = len(leg) // 2
+            a, b = (leg[middle - 1], leg[middle]) if len(leg) > 2 else (leg[0], leg[-1])
             _arrow(layer, a, b)
     if route.get("depot"):
         folium.Marker([route["depot"]["lat"], route["depot"]["lon"]], icon=depot_icon(),

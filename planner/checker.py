@@ -8,6 +8,7 @@ break rules are recomputed here from the inputs and the plan's own ``travel_mode
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -145,9 +146,10 @@ def _mode_speeds(model: dict[str, Any], mode: str) -> list[float]:
 def _check_path(path: list[list[float]], a: tuple[float, float], b: tuple[float, float],
                 metres: float, where: str, report: CheckReport) -> None:
     """The drawn path must join the two places and be as long as the leg's distance."""
-    if _metres(tuple(path[0]), a, 1.0) > 1 or _metres(tuple(path[-1]), b, 1.0) > 1:
+    points = [(float(p[0]), float(p[1])) for p in path]
+    if _metres(points[0], a, 1.0) > 1 or _metres(points[-1], b, 1.0) > 1:
         report.add(f"{where}: the leg's path does not join its two places")
-    length = sum(_metres(tuple(p), tuple(q), 1.0) for p, q in zip(path, path[1:]))
+    length = sum(_metres(p, q, 1.0) for p, q in itertools.pairwise(points))
     if abs(length - metres) > 0.005 * metres + 2 + 0.2 * len(path):
         report.add(f"{where}: the leg's path is {length:.0f} m long but the leg says "
                    f"{metres:.0f} m")

@@ -19,6 +19,7 @@ from typing import Any
 from planner.io.problems import write_problems_csv
 from planner.model import Resident
 from planner.pipeline import PlanRun
+from planner.plan import route_line
 
 SHEET_COLUMNS = ["seq", "arrival", "service_start", "departure", "address", "ward",
                  "household_id", "resident_ids", "initials", "people", "doses", "phone",
@@ -106,17 +107,24 @@ def _write_unassigned(run: PlanRun, people: dict[str, Resident], path: Path) -> 
                              run.data.priorities.get(u["resident_id"], "")])
 
 
+def _with_depot(route: dict[str, Any], depots: dict[str, tuple[float, float]]
+                ) -> dict[str, Any]:
+    """Routes from older plans may lack ``depot``: take it from the teams when known."""
+    if route.get("depot") or route["team_id"] not in depots:
+        return route
+    lon, lat = depots[route["team_id"]]
+    return {**route, "depot": {"lat": lat, "lon": lon}}
+
+
 def routes_geojson(plan: dict[str, Any], run: PlanRun | None = None) -> dict[str, Any]:
-    """One LineString per route (depot -> stops -> depot) and one Point per stop; no names."""
+    """One LineString per route (depot -> stops -> depot, along the roads on a road network)
+    and one Point per stop; no names."""
     depots = {}
     if run is not None:
         depots = {t.team_id: (t.depot_lon, t.depot_lat) for t in run.data.teams}
     features = []
     for route in plan["routes"]:
-        coords = [[s["lon"], s["lat"]] for s in route["stops"]]
-        depot = depots.get(route["team_id"])
-        if depot:
-            coords = [list(depot), *coords, list(depot)]
+        coords = [[lon, lat] for lat, lon in route_line(_with_depot(route, depots))]
         props = {k: route[k] for k in ("team_id", "date", "start", "end", "distance_m",
                                        "travel_s", "doses")}
         props["stops"] = len(route["stops"])

@@ -13,6 +13,7 @@ service times) and a richer ``summary``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -78,6 +79,29 @@ def build_plan(data: ProblemData, result: Result, travel: TravelModel, settings:
     add_legs(routes, travel)
     plan["summary"] = _summary(data, plan, result, settings)
     return plan
+
+
+def route_legs(route: Mapping[str, Any]) -> list[list[tuple[float, float]]]:
+    """The route's legs as (lat, lon) lines: along the roads where the plan has paths, else
+    straight from place to place (depot first and last when the route has one)."""
+    places = [(s["lat"], s["lon"]) for s in route["stops"]]
+    depot = route.get("depot")
+    if depot:
+        places = [(depot["lat"], depot["lon"]), *places, (depot["lat"], depot["lon"])]
+    paths = [s.get("path_from_previous") for s in route["stops"]]
+    if depot:
+        paths.append(route.get("return_path"))
+    else:
+        paths = paths[1:]
+    return [[(p[0], p[1]) for p in path] if path else [a, b]
+            for (a, b), path in zip(itertools.pairwise(places), paths, strict=True)]
+
+
+def route_line(route: Mapping[str, Any]) -> list[tuple[float, float]]:
+    line: list[tuple[float, float]] = []
+    for leg in route_legs(route):
+        line += leg[1:] if line and line[-1] == leg[0] else leg
+    return line
 
 
 def add_legs(routes: list[dict[str, Any]], travel: TravelModel) -> None:

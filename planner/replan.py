@@ -26,9 +26,9 @@ from planner.checker import check_plan
 from planner.errors import InternalError
 from planner.model import ProblemData, Resident, Team, VehicleStart
 from planner.plan import add_legs, build_plan, iso_time, parse_iso_time, route_vials, vial_totals
+from planner.roads import make_travel
 from planner.settings import Settings
 from planner.solver import Progress, solve
-from planner.roads import make_travel
 from planner.travel import TravelModel
 
 FINAL_OUTCOMES = {"vaccinated": "vaccinated", "refused": "refused",
@@ -126,8 +126,8 @@ def replan(base: Mapping[str, Any], residents: Sequence[Resident], teams: Sequen
     previous, hint = _previous(base, data, teams, today)
     data = replace(data, starts=starts, previous_vehicle=previous)
     if travel is None:
-        kept = [(s["lat"], s["lon"]) for stops in prefixes.values() for s in stops]
-        travel = make_travel(settings, teams, [(s.lat, s.lon) for s in data.stops] + kept,
+        spots = [(s["lat"], s["lon"]) for stops in prefixes.values() for s in stops]
+        travel = make_travel(settings, teams, [(s.lat, s.lon) for s in data.stops] + spots,
                              roads, osrm_url)
     result = solve(data, travel, settings.solver, progress, initial_routes=hint,
                    vials=settings.vials)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from planner.bench.solomon import Instance, RouteCheck, check_routes
 from planner.model import ProblemData, Stop, Team
 from planner.settings import SolverParams
 from planner.solver import solve
-from planner.travel import TravelMatrix
+from planner.travel import Leg, TravelMatrix
 
 SCALE = 1000  # time and distance units per instance unit (3 decimals kept)
 VEHICLE_COST = 10**9  # > any scaled total distance of the standard instances
@@ -41,6 +42,11 @@ class EuclideanTravel:
         d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) * self.scale
         whole = np.ceil(d - 1e-9).astype(np.int64)
         return TravelMatrix(whole, whole)
+
+    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+             mode: str) -> list[Leg]:
+        return [Leg(int(m.seconds[0, 1]), int(m.metres[0, 1])) for m in
+                (self.matrix([a[0], b[0]], [a[1], b[1]], mode) for a, b in pairs)]
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "scale": self.scale}

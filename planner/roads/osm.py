@@ -8,6 +8,7 @@ Only segments with an end inside the clip box are kept.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -133,7 +134,7 @@ class _Builder:
         dirs = {m: _direction(tags, cls, m, self.params) for m in TRAVEL_MODES}
         points = [(n.ref, n.lat, n.lon) for n in way.nodes  # type: ignore[attr-defined]
                   if n.location.valid()]
-        for (ra, la, oa), (rb, lb, ob) in zip(points, points[1:], strict=False):
+        for (ra, la, oa), (rb, lb, ob) in itertools.pairwise(points):
             if ra == rb or not (self._inside(la, oa) or self._inside(lb, ob)):
                 continue
             self.u.append(self._node(ra, la, oa))

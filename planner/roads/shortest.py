@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 import numpy as np
 import numpy.typing as npt
@@ -72,8 +72,8 @@ def _virtual_arcs(graph: RoadGraph, arcs: Arcs, fwd: npt.NDArray[np.bool_],
     order = np.argsort(e, kind="stable")
     groups = np.split(order, np.flatnonzero(np.diff(e[order])) + 1)
     for g in (g for g in groups if len(g) > 1):
-        a, b = np.meshgrid(g, g, indexing="ij")
-        a, b = a.ravel(), b.ravel()
+        grid_a, grid_b = np.meshgrid(g, g, indexing="ij")
+        a, b = grid_a.ravel(), grid_b.ravel()
         keep = a != b
         a, b = a[keep], b[keep]
         ed = e[a]

@@ -13,7 +13,6 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from pyproj import Transformer
-
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 

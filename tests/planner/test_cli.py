@@ -129,3 +129,35 @@ def test_demo_writes_maps_sheets_and_gpx_for_every_route(demo_out: Path) -> None
     overview = (demo_out / "maps" / "overview.html").read_text(encoding="utf-8")
     label = "ranh giới gần đúng"  # the demo's ward areas are labelled approximate
     assert label in overview or json.dumps(label)[1:-1] in overview
+
+
+def test_plan_with_a_road_network_extract(tmp_path: Path) -> None:
+    from tests.planner.test_roads import HANOI, random_points
+
+    if not HANOI.exists():
+        pytest.skip("SKIPPED LOUDLY: ../shared/data/osm missing")
+    pts = random_points(HANOI, 9, seed=9)
+    teams = write_csv(tmp_path / "teams.csv", [
+        {"team_id": "DD", "depot_lat": pts[0][0], "depot_lon": pts[0][1]}])
+    residents = write_csv(tmp_path / "residents.csv", [
+        {"resident_id": f"HN-{k}", "lat": la, "lon": lo, "birth_year": 1950}
+        for k, (la, lo) in enumerate(pts[1:])])
+    out = tmp_path / "out"
+    run = vaxroute("plan", "--residents", str(residents), "--teams", str(teams), "--out",
+                   str(out), "--roads", str(HANOI), "--time-limit", "2", "--start-date",
+                   "2026-11-23")
+    assert run.returncode == 0, run.stderr + run.stdout
+    assert f"travel model: road network from {HANOI.name}" in run.stdout
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["travel_model"]["kind"] == "road"
+    lines = [f for f in json.loads((out / "routes.geojson").read_text(encoding="utf-8"))[
+        "features"] if f["properties"]["kind"] == "route"]
+    stops = sum(len(r["stops"]) for r in plan["routes"])
+    assert sum(len(f["geometry"]["coordinates"]) for f in lines) > 2 * (stops + 2)
+    check = vaxroute("check", "--residents", str(residents), "--teams", str(teams), "--plan",
+                     str(out / "plan.json"))
+    assert check.returncode == 0, check.stdout
+    bad = vaxroute("plan", "--residents", str(residents), "--teams", str(teams), "--out",
+                   str(out), "--roads", str(tmp_path / "nope.osm.pbf"))
+    assert bad.returncode == 2 and "nope.osm.pbf: road network file not found" in bad.stdout \
+        + bad.stderr and "Traceback" not in bad.stderr

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
@@ -27,7 +28,7 @@ CUT_OFF = (22.2, 105.9)  # a place the stand-in has no route to
 
 
 class Table(BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
     delay_s = 0.0
 
     def log_message(self, *args: object) -> None:

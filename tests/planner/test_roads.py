@@ -281,3 +281,34 @@ def test_speeds_and_access_come_from_the_settings(tmp_path: Path) -> None:
     assert list(g2.speed_kmh["motorbike"]) == [8.0, 8.0]
     with pytest.raises(InputError, match="unknown road class 'highway'"):
         RoadParams(speed_kmh={"car": {"highway": 30}})
+
+
+def test_checker_rejects_road_legs_that_break_physics(tmp_path: Path, params: RoadParams) -> None:
+    import copy
+
+    from planner.checker import check_plan
+
+    osm = write_osm(tmp_path / "river.osm", [
+        ([(0, 0), (2000, 0)], ROAD), ([(0, 150), (2000, 150)], ROAD),
+        ([(2000, 0), (2000, 150)], ROAD)])
+    station, house = at(0, -10), at(0, 160)
+    people, teams = [resident("ACROSS", house)], [team("T1", station)]
+    settings = settings_with(params)
+    travel = road_travel(osm, settings, teams, [house])
+    plan, _ = plan_and_check(people, teams, settings=settings, travel=travel)
+    stop = plan["routes"][0]["stops"][0]
+    short = copy.deepcopy(plan)  # "100 m" across the river: shorter than the straight line
+    short["routes"][0]["stops"][0]["distance_m_from_previous"] = 100
+    short["routes"][0]["distance_m"] -= stop["distance_m_from_previous"] - 100
+    found = check_plan(short, people, teams).violations
+    assert any("shorter than the straight line" in v for v in found), found
+    fast = copy.deepcopy(plan)  # 4 km in 10 s
+    fast["routes"][0]["stops"][0]["travel_s_from_previous"] = 10
+    fast["routes"][0]["travel_s"] -= stop["travel_s_from_previous"] - 10
+    assert any("faster than" in v for v in check_plan(fast, people, teams).violations)
+    straight = copy.deepcopy(plan)  # a drawn line that skips the bridge
+    straight["routes"][0]["stops"][0]["path_from_previous"] = [list(station), list(house)]
+    assert any("path is" in v for v in check_plan(straight, people, teams).violations)
+    lost = copy.deepcopy(plan)
+    del lost["routes"][0]["return_travel_s"]
+    assert any("no leg travel time" in v for v in check_plan(lost, people, teams).violations)
