@@ -161,3 +161,28 @@ def test_plan_with_a_road_network_extract(tmp_path: Path) -> None:
                    str(out), "--roads", str(tmp_path / "nope.osm.pbf"))
     assert bad.returncode == 2 and "nope.osm.pbf: road network file not found" in bad.stdout \
         + bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_demo_runs_on_a_road_network_when_given_one(tmp_path: Path) -> None:
+    """A street grid (300 m blocks) over the demo area stands in for a Bắc Kạn extract."""
+    import math
+
+    from tests.planner.osm_builder import ORIGIN, write_osm
+
+    per_deg = 111_195.0
+    north0 = (22.06 - ORIGIN[0]) * per_deg
+    east0 = (105.76 - ORIGIN[1]) * per_deg * math.cos(math.radians(ORIGIN[0]))
+    n, step = 50, 300.0
+    grid = [[(east0 + i * step, north0 + j * step) for j in range(n)] for i in range(n)]
+    ways = [(row, {"highway": "residential"}) for row in grid]
+    ways += [([grid[i][j] for i in range(n)], {"highway": "tertiary"}) for j in range(n)]
+    osm = write_osm(tmp_path / "bac-kan-grid.osm", ways)
+    out = tmp_path / "demo"
+    run = vaxroute("demo", "--out", str(out), "--time-limit", "5", "--days", "1",
+                   "--roads", str(osm))
+    assert run.returncode == 0, run.stderr + run.stdout
+    assert "travel model: road network from bac-kan-grid.osm" in run.stdout
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["travel_model"]["kind"] == "road" and plan["routes"]
+    stop = plan["routes"][0]["stops"][0]
+    assert stop["offroad_m"] <= 215 and len(stop["path_from_previous"]) >= 3
