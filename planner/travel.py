@@ -86,16 +86,23 @@ class StraightLineTravel:
 
     def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
              mode: str) -> list[Leg]:
-        out = []
-        for a, b in pairs:
-            m = self.matrix([a[0], b[0]], [a[1], b[1]], mode)
-            out.append(Leg(int(m.seconds[0, 1]), int(m.metres[0, 1])))
-        return out
+        return legs_from_matrix(self, pairs, mode)
 
     def describe(self) -> dict[str, Any]:
         speeds = dict(self.speed_kmh or TravelParams().speed_kmh)
         return {"kind": self.kind, "detour_factor": self.detour_factor,
                 "speed_kmh": {m: speeds[m] for m in TRAVEL_MODES if m in speeds}}
+
+
+def legs_from_matrix(model: TravelModel,
+                     pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+                     mode: str) -> list[Leg]:
+    """Legs without paths: one matrix over the distinct places, looked up per pair."""
+    places = sorted({p for pair in pairs for p in pair})
+    where = {p: i for i, p in enumerate(places)}
+    m = model.matrix([p[0] for p in places], [p[1] for p in places], mode)
+    return [Leg(int(m.seconds[where[a], where[b]]), int(m.metres[where[a], where[b]]))
+            for a, b in pairs]
 
 
 def travel_model_from_description(desc: Mapping[str, Any]) -> TravelModel:

@@ -23,7 +23,7 @@ from planner.bench.solomon import Instance, RouteCheck, check_routes
 from planner.model import ProblemData, Stop, Team
 from planner.settings import SolverParams
 from planner.solver import solve
-from planner.travel import Leg, TravelMatrix
+from planner.travel import Leg, TravelMatrix, legs_from_matrix
 
 SCALE = 1000  # time and distance units per instance unit (3 decimals kept)
 VEHICLE_COST = 10**9  # > any scaled total distance of the standard instances
@@ -45,8 +45,7 @@ class EuclideanTravel:
 
     def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
              mode: str) -> list[Leg]:
-        return [Leg(int(m.seconds[0, 1]), int(m.metres[0, 1])) for m in
-                (self.matrix([a[0], b[0]], [a[1], b[1]], mode) for a, b in pairs)]
+        return legs_from_matrix(self, pairs, mode)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "scale": self.scale}

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from planner.constants import UNREACHABLE_M, UNREACHABLE_S
 from planner.errors import InputError
-from planner.travel import Leg, TravelMatrix
+from planner.travel import Leg, TravelMatrix, legs_from_matrix
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,7 @@ class OsrmTravel:
 
     def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
              mode: str) -> list[Leg]:
-        points = sorted({p for pair in pairs for p in pair})
-        where = {p: i for i, p in enumerate(points)}
-        m = self.matrix([p[0] for p in points], [p[1] for p in points], mode)
-        return [Leg(int(m.seconds[where[a], where[b]]), int(m.metres[where[a], where[b]]))
-                for a, b in pairs]
+        return legs_from_matrix(self, pairs, mode)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "url": self.url, "profile": self.profile}

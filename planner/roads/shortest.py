@@ -135,22 +135,25 @@ def decode(total: F64) -> PathSums:
     return PathSums(ds / 10.0, dm / 10.0)
 
 
-def paths(g: csr_matrix, n_nodes: int, legs: list[tuple[int, int]]) -> list[list[int]]:
-    """Node sequences (graph nodes and virtual ``n_nodes + k``) of the fastest path per leg
-    between points; an empty list where the target cannot be reached."""
+def paths(g: csr_matrix, n_nodes: int, legs: list[tuple[int, int]]
+          ) -> tuple[list[list[int]], F64]:
+    """Per leg between points: the node sequence (graph nodes and virtual ``n_nodes + k``) of
+    the fastest path, empty where the target cannot be reached, and its encoded weight."""
     out: list[list[int]] = [[] for _ in legs]
+    weight = np.full(len(legs), np.inf)
     sources = sorted({a for a, _ in legs})
     for s in range(0, len(sources), CHUNK):
         chunk = sources[s:s + CHUNK]
-        _, pred = dijkstra(g, directed=True, indices=[n_nodes + a for a in chunk],
-                           return_predecessors=True)
+        dist, pred = dijkstra(g, directed=True, indices=[n_nodes + a for a in chunk],
+                              return_predecessors=True)
         row = {a: i for i, a in enumerate(chunk)}
         for k, (a, b) in enumerate(legs):
             if a not in row:
                 continue
+            weight[k] = dist[row[a], n_nodes + b]
             p, here, seq = pred[row[a]], n_nodes + b, [n_nodes + b]
             while here != n_nodes + a and here >= 0:
                 here = int(p[here])
                 seq.append(here)
             out[k] = seq[::-1] if here == n_nodes + a else []
-    return out
+    return out, weight

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.constants import UNREACHABLE_M, UNREACHABLE_S
+from planner.errors import InputError
 from planner.roads.graph import Arcs, RoadGraph
 from planner.roads.osm import BBox, read_extract
 from planner.roads.params import RoadParams
@@ -63,8 +64,7 @@ class RoadTravel:
         """The extract's graph around the points (the disk cache first)."""
         t0 = time.perf_counter()
         path = Path(path)
-        if not path.is_file():
-            from planner.errors import InputError
+        if not path.is_file():  # before hashing it
             raise InputError(f"{path}: road network file not found")
         sha = file_sha256(path)
         box = clip_box(lat, lon, params.margin_km)
@@ -130,10 +130,16 @@ class RoadTravel:
     def _finish(self, sums: PathSums, snaps: Snaps, la: npt.NDArray[np.float64],
                 lo: npt.NDArray[np.float64]) -> TravelMatrix:
         off = np.where(snaps.edge >= 0, snaps.offroad_m, np.inf)
-        walk = off / (self.params.walk_kmh / 3.6)
-        secs = sums.seconds + walk[:, None] + walk[None, :]
-        mets = sums.metres + off[:, None] + off[None, :]
         same = (la[:, None] == la[None, :]) & (lo[:, None] == lo[None, :])
+        return self._whole(sums, off[:, None], off[None, :], same)
+
+    def _whole(self, sums: PathSums, off_from: npt.NDArray[np.float64],
+               off_to: npt.NDArray[np.float64], same: npt.NDArray[np.bool_]) -> TravelMatrix:
+        """Road sums + the walks at both ends, rounded up; one place twice costs nothing.
+        Works element-wise: on a whole matrix (broadcast) or on a list of legs."""
+        walk = self.params.walk_kmh / 3.6
+        secs = sums.seconds + off_from / walk + off_to / walk
+        mets = sums.metres + off_from + off_to
         secs[same], mets[same] = 0, 0  # one place twice (a station and a house at one spot)
         bad = ~np.isfinite(secs)
         seconds = np.where(bad, UNREACHABLE_S, np.ceil(np.where(bad, 0, secs) - 1e-9))
@@ -165,13 +171,14 @@ class RoadTravel:
         snaps = self.snap(la, lo, mode)
         g = point_graph(self.graph, mode, self.arcs(mode), snaps)
         index = [(where[a], where[b]) for a, b in pairs]
-        routes = paths(g, self.graph.n_nodes, index)
-        m = self.matrix(la, lo, mode)
-        out = []
-        for (i, j), nodes in zip(index, routes, strict=True):
-            out.append(Leg(int(m.seconds[i, j]), int(m.metres[i, j]),
-                           self._polyline(nodes, la, lo, snaps, i, j)))
-        return out
+        routes, weights = paths(g, self.graph.n_nodes, index)  # one search: paths and sums
+        i, j = np.array([p[0] for p in index], dtype=int), np.array([p[1] for p in index],
+                                                                     dtype=int)
+        off = np.where(snaps.edge >= 0, snaps.offroad_m, np.inf)
+        m = self._whole(decode(weights), off[i], off[j], (la[i] == la[j]) & (lo[i] == lo[j]))
+        return [Leg(int(m.seconds[k]), int(m.metres[k]),
+                    self._polyline(nodes, la, lo, snaps, int(i[k]), int(j[k])))
+                for k, nodes in enumerate(routes)]
 
     def _polyline(self, nodes: list[int], la: npt.NDArray[np.float64],
                   lo: npt.NDArray[np.float64], snaps: Snaps, i: int, j: int
