@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+
 import datetime as dt
 import logging
 import multiprocessing as mp
@@ -48,8 +50,12 @@ class JobRunner:
                 self.process = self.context.Process(
                     target=worker_main, args=(self.queue, self.database_url, self.settings_path,
                                              self.travel),
-                    name="vaxroute-solver", daemon=True)
+                    # not a daemon: the solver runs its portfolio workers as child processes
+                    # (a daemon may not have children); shutdown() and a closed queue end it
+                    name="vaxroute-solver", daemon=False)
                 self.process.start()
+                # runs before multiprocessing's own exit hook, which would wait for it
+                atexit.register(self.shutdown)
 
     def submit(self, plan_id: int) -> None:
         self._ensure_worker()

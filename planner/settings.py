@@ -134,6 +134,9 @@ class SolverParams:
     #: guard_grace_s, whatever OR-Tools' own limit does (normally factor >= 1).
     guard_factor: float = 1.5
     guard_grace_s: float = 10.0
+    #: searches run side by side in separate processes (a portfolio over the cores); the
+    #: best plan wins. 1 = search in this process only.
+    workers: int = 2
 
     def __post_init__(self) -> None:
         _check(0 < self.time_limit_s <= 24 * 3600, "solver.time_limit_s must be in (0, 86400]")
@@ -144,6 +147,7 @@ class SolverParams:
         _check(self.guard_grace_s >= 0, "solver.guard_grace_s must be >= 0")
         _check(0 <= self.change_cost <= 50_000, "solver.change_cost must be in [0, 50000]")
         _check(0 <= self.vehicle_fixed_cost <= 10**12, "solver.vehicle_fixed_cost out of range")
+        _check(1 <= self.workers <= 64, "solver.workers must be in [1, 64]")
 
     @property
     def guard_s(self) -> float:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
-
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from planner.errors import InternalError
 from planner.model import ProblemData
 from planner.settings import SolverParams, VialParams
-from planner.solver.extract import extract_routes
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import REASON_CODES, Result, Route, Unserved, Visit
-from planner.solver.routing import RoutingProblem, allowed_vehicles, build_model, set_dose_targets
+from planner.solver.portfolio import portfolio
+from planner.solver.routing import allowed_vehicles
 from planner.solver.wastage import better, dose_targets, evaluate
 from planner.travel import TravelModel
 
@@ -77,63 +73,24 @@ def _solve(data: ProblemData, travel: TravelModel, params: SolverParams,
             unserved.append(reason_without_vehicle(data, s))
     if not in_model:
         return Result([], unserved, 0, time.monotonic() - started, 0, "solved")
-    problem = build_model(data, travel, params, in_model, params.seed)
-    if targets is not None:
-        set_dose_targets(problem, *targets)
-    routing = problem.routing
-    counter = {"n": 0, "best": 0}
+    counter = {"n": 0}
 
-    def on_solution() -> None:
+    def on_solution(cost: int) -> None:
         counter["n"] += 1
-        counter["best"] = routing.CostVar().Value()
         if progress:
             progress(Progress(time.monotonic() - started, params.time_limit_s, counter["n"],
-                              counter["best"]))
+                              cost))
 
-    routing.AddAtSolutionCallback(on_solution)
-    search = _search_parameters(params)
-    guard = threading.Timer(params.guard_s, routing.CancelSearch)
-    guard.daemon = True
-    guard.start()
-    try:
-        solution = _run(problem, search, initial_routes)
-    finally:
-        guard.cancel()
+    found, workers = portfolio(data, travel, params, in_model, initial_routes, targets,
+                               on_solution)
     elapsed = time.monotonic() - started
-    if solution is None:
-        raise InternalError(f"the routing search found no solution (status "
-                            f"{routing.status()}); every stop is optional, so this is a bug")
-    routes = extract_routes(problem, solution)
-    served = {v.stop_index for r in routes for v in r.visits}
+    if found is None:
+        raise InternalError("the routing search found no solution; every stop is optional, "
+                            "so this is a bug")
+    served = {v.stop_index for r in found.routes for v in r.visits}
     unserved += diagnose(data, travel, [s for s in in_model if s not in served])
-    return Result(routes, unserved, solution.ObjectiveValue(), elapsed, counter["n"], "solved",
+    return Result(found.routes, unserved, found.objective, elapsed, found.solutions, "solved",
                   stopped_by_guard=elapsed > params.guard_s,
-                  stats={"stops_in_model": len(in_model), "vehicles": len(problem.vehicles)})
-
-
-def _search_parameters(params: SolverParams) -> pywrapcp.DefaultRoutingSearchParameters:
-    search = pywrapcp.DefaultRoutingSearchParameters()
-    search.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
-    search.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
-    search.time_limit.FromMilliseconds(max(1, int(params.time_limit_s * 1000)))
-    return search
-
-
-def _run(problem: RoutingProblem, search: Any,
-         initial_routes: Sequence[Sequence[int]] | None) -> Any:
-    routing = problem.routing
-    if initial_routes:
-        node_routes = [[problem.layout.node_of_stop[s] for s in route
-                        if s in problem.layout.node_of_stop] for route in initial_routes]
-        node_routes += [[] for _ in range(len(problem.vehicles) - len(node_routes))]
-        routing.CloseModelWithParameters(search)
-        hint = routing.ReadAssignmentFromRoutes(
-            [[problem.manager.NodeToIndex(n) for n in r] for r in node_routes], True)
-        if hint is not None:
-            solution = routing.SolveFromAssignmentWithParameters(hint, search)
-            if solution is not None:
-                return solution
-        # the previous routes no longer fit (times or capacity changed): search from scratch
-    return routing.SolveWithParameters(search)
+                  stats={"stops_in_model": len(in_model),
+                         "vehicles": len(data.teams) * data.days, "workers": workers,
+                         "best_worker": found.worker, "routes_removed": found.routes_removed})

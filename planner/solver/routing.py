@@ -7,6 +7,7 @@ callback is called inside the search.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,8 +71,10 @@ def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
 
 
 def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
-                stops: list[int], order_seed: int = 0) -> RoutingProblem:
-    """Build the model over the given stop indices (those with at least one allowed vehicle)."""
+                stops: list[int], order_seed: int = 0,
+                open_vehicles: Sequence[int] | None = None) -> RoutingProblem:
+    """Build the model over the given stop indices (those with at least one allowed vehicle).
+    ``open_vehicles``: only these vehicles may serve stops (route elimination, fixed fleet)."""
     if order_seed:
         stops = list(np.random.default_rng(order_seed).permutation(stops))
     n_teams = len(data.teams)
@@ -101,7 +104,7 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
         routing.SetFixedCostOfAllVehicles(params.vehicle_fixed_cost)
     _add_time(problem, params)
     _add_doses(problem)
-    _add_stops(problem)
+    _add_stops(problem, None if open_vehicles is None else set(open_vehicles))
     return problem
 
 
@@ -188,11 +191,13 @@ def stop_penalty(priority: float) -> int:
     return max(1, units) * PRIORITY_COST // PRIORITY_RESOLUTION
 
 
-def _add_stops(p: RoutingProblem) -> None:
+def _add_stops(p: RoutingProblem, open_vehicles: set[int] | None) -> None:
     for node, s in p.layout.stop_of_node.items():
         index = p.manager.NodeToIndex(node)
         p.routing.AddDisjunction([index], stop_penalty(p.data.stops[s].priority))
         allowed = allowed_vehicles(p.data, s)
+        if open_vehicles is not None:
+            allowed = [v for v in allowed if v in open_vehicles]
         if len(allowed) < len(p.vehicles):
             # SetAllowedVehiclesForIndex's Python binding rejects every list type in 9.15;
             # restricting the vehicle variable is equivalent (-1 keeps the stop skippable).

@@ -1,0 +1,108 @@
+"""Route elimination, vehicles-first search and the multi-process portfolio, on the real model."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pytest
+
+from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
+from planner.bench.solomon import Instance, check_routes
+from planner.settings import SolverParams
+from planner.solver import solve
+from planner.solver.phases import DESCENT, fewer_vehicles, run, search_parameters
+from planner.solver.portfolio import SharedMatrices
+
+TRAVEL = EuclideanTravel()
+
+
+def line_instance(customers: int = 6, vehicles: int = 4) -> Instance:
+    """Customers on a line east of the depot, wide windows, capacity for all of them:
+    one vehicle serves everyone (out and back), which is the unique minimum fleet."""
+    x = np.array([0.0, *range(1, customers + 1)])
+    n = customers + 1
+    return Instance("LINE", vehicles, 100, x, np.zeros(n), np.r_[0, np.ones(customers)],
+                    np.zeros(n), np.full(n, 1000.0), np.zeros(n))
+
+
+def stop_numbers(data, routes):  # type: ignore[no-untyped-def]
+    return [[int(data.stops[s].stop_id) for s in r] for r in routes if r]
+
+
+def test_route_elimination_empties_routes_until_one_vehicle_serves_everyone() -> None:
+    inst = line_instance()
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=5, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
+                          workers=1)
+    stops = list(range(len(data.stops)))
+    # a deliberately wasteful start: three vehicles, two customers each
+    warm = [[0, 1], [2, 3], [4, 5], []]
+    as_given = search_parameters(params, 1, DESCENT)
+    as_given.solution_limit = 1  # the warm start itself, not improved
+    start = run(data, TRAVEL, params, stops, as_given, warm=warm)
+    assert start is not None and len(start.used) == 3
+    best, removed = fewer_vehicles(data, TRAVEL, params, stops, start, time.time() + 5,
+                                   slice_s=1.0)
+    assert (len(best.used), removed) == (1, 2)
+    check = check_routes(inst, stop_numbers(data, best.routes))
+    assert check.feasible and check.vehicles == 1
+    # the try ends at the first plan serving everyone: travel is the next phase's job
+    assert check.distance >= 12.0 - 1e-9
+
+
+def test_route_elimination_keeps_the_fleet_when_a_route_cannot_go() -> None:
+    # two customers whose windows overlap in time but lie 20 apart: two vehicles are needed
+    x = np.array([0.0, 10.0, -10.0])
+    inst = Instance("TWO", 3, 100, x, np.zeros(3), np.array([0, 1, 1.0]), np.zeros(3),
+                    np.array([100.0, 11.0, 11.0]), np.zeros(3))
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=3, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
+                          workers=1)
+    start = run(data, TRAVEL, params, [0, 1], search_parameters(params, 0.5, DESCENT))
+    assert start is not None and len(start.used) == 2
+    best, removed = fewer_vehicles(data, TRAVEL, params, [0, 1], start, time.time() + 2,
+                                   slice_s=0.5)
+    assert (len(best.used), removed) == (2, 0)
+    assert best.dropped_penalty(data, [0, 1]) == 0
+
+
+def test_vehicles_first_solve_reports_exact_objective_and_minimum_fleet() -> None:
+    inst = line_instance(customers=8, vehicles=5)
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=3, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
+                          workers=1)
+    result = solve(data, TRAVEL, params)
+    used = [r for r in result.routes if r.visits]
+    assert len(used) == 1 and not result.unserved
+    # objective on the original costs: one vehicle's fixed cost plus its scaled travel
+    assert result.objective == VEHICLE_COST + 16 * 1000
+
+
+def test_shared_matrices_match_the_model_on_any_point_order() -> None:
+    inst = line_instance()
+    data = to_problem(inst)
+    shared = SharedMatrices.of(data, TRAVEL)
+    order = [3, 0, 5, 2]
+    lat = [data.stops[s].lat for s in order]
+    lon = [data.stops[s].lon for s in order]
+    direct = TRAVEL.matrix(lat, lon, "motorbike")
+    looked_up = shared.matrix(lat, lon, "motorbike")
+    assert np.array_equal(direct.seconds, looked_up.seconds)
+    assert np.array_equal(direct.metres, looked_up.metres)
+
+
+@pytest.mark.slow
+def test_portfolio_of_two_processes_returns_a_checked_plan() -> None:
+    inst = line_instance(customers=10, vehicles=4)
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=4, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
+                          workers=2)
+    began = time.monotonic()
+    result = solve(data, TRAVEL, params)
+    assert time.monotonic() - began < params.guard_s
+    assert result.stats["workers"] == 2 and result.stats["best_worker"] in (0, 1)
+    routes = [[int(data.stops[v.stop_index].stop_id) for v in r.visits] for r in result.routes]
+    check = check_routes(inst, routes)
+    assert check.feasible, check.violations
