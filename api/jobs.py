@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-
 import datetime as dt
 import logging
 import multiprocessing as mp

@@ -81,7 +81,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['residents']} x {r['teams']} x {r['days']} | {r['limit_s']:.0f} | "
-              f"{r['seconds']:.0f} | {r['peak_mb']:.0f} + {r['worker_peak_mb']:.0f} | {100 * r['coverage']:.2f} % | "
+              f"{r['seconds']:.0f} | {r['peak_mb']:.0f} + {r['worker_peak_mb']:.0f} | "
+              f"{100 * r['coverage']:.2f} % | "
               f"{r['planned']} / {r['eligible']} | {r['travel_h']:.1f} | {r['checked']} |")
     ref = {(r["residents"], r["teams"], r["days"]): r for r in rows if r["limit_s"] >= 600}
     for r in rows:

@@ -137,6 +137,9 @@ class SolverParams:
     #: searches run side by side in separate processes (a portfolio over the cores); the
     #: best plan wins. 1 = search in this process only.
     workers: int = 2
+    #: above this many stops the horizon is split into areas of about this size, each with
+    #: the teams of its stations, solved one after another (0 = never split)
+    split_stops: int = 1500
 
     def __post_init__(self) -> None:
         _check(0 < self.time_limit_s <= 24 * 3600, "solver.time_limit_s must be in (0, 86400]")
@@ -148,6 +151,8 @@ class SolverParams:
         _check(0 <= self.change_cost <= 50_000, "solver.change_cost must be in [0, 50000]")
         _check(0 <= self.vehicle_fixed_cost <= 10**12, "solver.vehicle_fixed_cost out of range")
         _check(1 <= self.workers <= 64, "solver.workers must be in [1, 64]")
+        _check(self.split_stops == 0 or self.split_stops >= 50,
+               "solver.split_stops must be 0 (never split) or >= 50")
 
     @property
     def guard_s(self) -> float:

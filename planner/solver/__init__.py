@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from planner.errors import InternalError
 from planner.model import ProblemData
 from planner.settings import SolverParams, VialParams
+from planner.solver.decompose import Area, local_routes, split
+from planner.solver.portfolio import portfolio
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import REASON_CODES, Result, Route, Unserved, Visit
-from planner.solver.portfolio import portfolio
 from planner.solver.routing import allowed_vehicles
 from planner.solver.wastage import better, dose_targets, evaluate
 from planner.travel import TravelModel
@@ -73,6 +74,10 @@ def _solve(data: ProblemData, travel: TravelModel, params: SolverParams,
             unserved.append(reason_without_vehicle(data, s))
     if not in_model:
         return Result([], unserved, 0, time.monotonic() - started, 0, "solved")
+    areas = split(data, in_model, params.split_stops) if params.split_stops else []
+    if areas:
+        return _solve_areas(data, travel, params, areas, progress, initial_routes, targets,
+                            unserved, started)
     counter = {"n": 0}
 
     def on_solution(cost: int) -> None:
@@ -94,3 +99,42 @@ def _solve(data: ProblemData, travel: TravelModel, params: SolverParams,
                   stats={"stops_in_model": len(in_model),
                          "vehicles": len(data.teams) * data.days, "workers": workers,
                          "best_worker": found.worker, "routes_removed": found.routes_removed})
+
+
+def _solve_areas(data: ProblemData, travel: TravelModel, params: SolverParams,
+                 areas: list[Area], progress: Callable[[Progress], None] | None,
+                 initial_routes: Sequence[Sequence[int]] | None,
+                 targets: tuple[dict[int, int], int] | None, unserved: list[Unserved],
+                 started: float) -> Result:
+    """Solve area by area (time shared by stops), then put routes and reasons back together."""
+    total = sum(len(a.stops) for a in areas)
+    routes: list[Route] = []
+    objective = solutions = 0
+    for area in areas:
+        if not area.stops:
+            continue
+        left = params.time_limit_s - (time.monotonic() - started)
+        share = max(1.0, min(left, params.time_limit_s * len(area.stops) / total))
+        local_targets = None
+        if targets is not None:
+            local_targets = ({lv: targets[0][area.vehicle(lv)] for lv in range(
+                len(area.teams) * data.days) if area.vehicle(lv) in targets[0]}, targets[1])
+
+        def told(p: Progress, before: int = solutions) -> None:
+            if progress:
+                progress(Progress(time.monotonic() - started, params.time_limit_s,
+                                  before + p.solutions, p.objective))
+
+        part = _solve(area.data, travel, replace(params, time_limit_s=share, split_stops=0),
+                      told, local_routes(area, initial_routes), local_targets)
+        for r in part.routes:
+            routes.append(replace(r, team_index=area.teams[r.team_index], visits=tuple(
+                replace(v, stop_index=area.stops[v.stop_index]) for v in r.visits)))
+        unserved += [replace(u, stop_index=area.stops[u.stop_index]) for u in part.unserved]
+        objective += part.objective
+        solutions += part.solutions_found
+    elapsed = time.monotonic() - started
+    return Result(routes, unserved, objective, elapsed, solutions, "solved",
+                  stopped_by_guard=elapsed > params.guard_s,
+                  stats={"areas": len([a for a in areas if a.stops]),
+                         "vehicles": len(data.teams) * data.days, "workers": params.workers})

@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from planner.model import ProblemData
+from planner.settings import SolverParams
 from planner.solver.extract import extract_routes
 from planner.solver.result import Route
-from planner.settings import SolverParams
-from planner.solver.routing import RoutingProblem, build_model, set_dose_targets, stop_penalty
+from planner.solver.routing import (
+    RoutingProblem,
+    build_model,
+    horizon_of,
+    set_dose_targets,
+    stop_penalty,
+)
 from planner.travel import TravelModel
 
 GLS = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
@@ -43,9 +49,34 @@ class Outcome:
     def used(self) -> list[int]:
         return [v for v, r in enumerate(self.routes) if r]
 
+    def late_s(self) -> int:
+        """Seconds after window ends, summed over stops (only soft windows allow any)."""
+        p, total = self.problem, 0
+        for node, s in p.layout.stop_of_node.items():
+            index = p.manager.NodeToIndex(node)
+            if self.solution.Value(p.routing.ActiveVar(index)):
+                end = p.data.stops[s].window_end_s
+                if end is not None:
+                    total += max(0, self.solution.Value(p.time.CumulVar(index)) - end)
+        return total
+
     def dropped_penalty(self, data: ProblemData, stops: Sequence[int]) -> int:
         served = {s for r in self.routes for s in r}
         return sum(stop_penalty(data.stops[s].priority) for s in stops if s not in served)
+
+
+def _all_on_time(cheapest: int) -> Callable[[RoutingProblem, int], bool]:
+    """Nobody left out (cost below one stop's penalty) and every stop within its window, given
+    the earliest times the fixed sequences allow."""
+    def check(p: RoutingProblem, cost: int) -> bool:
+        if cost >= cheapest:
+            return False
+        for node, s in p.layout.stop_of_node.items():
+            end = p.data.stops[s].window_end_s
+            if end is not None and p.time.CumulVar(p.manager.NodeToIndex(node)).Min() > end:
+                return False
+        return True
+    return check
 
 
 def search_parameters(params: SolverParams, seconds: float, metaheuristic: int = GLS,
@@ -62,11 +93,13 @@ def search_parameters(params: SolverParams, seconds: float, metaheuristic: int =
 def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: list[int],
         search: pywrapcp.DefaultRoutingSearchParameters, *, order_seed: int = 0,
         warm: Sequence[Sequence[int]] | None = None, open_vehicles: Sequence[int] | None = None,
-        targets: tuple[dict[int, int], int] | None = None, done_below: int | None = None,
-        on_solution: object = None, guard_s: float | None = None) -> Outcome | None:
-    """Build the model and search it once. ``done_below``: stop as soon as the objective is
-    below it (route elimination succeeded); ``on_solution(cost)`` is told every solution."""
-    problem = build_model(data, travel, params, stops, order_seed, open_vehicles)
+        targets: tuple[dict[int, int], int] | None = None,
+        done: Callable[[RoutingProblem, int], bool] | None = None,
+        on_solution: object = None, guard_s: float | None = None, late_cost: int = 0
+        ) -> Outcome | None:
+    """Build the model and search it once. ``done(problem, cost)``: stop as soon as it says so
+    (route elimination succeeded); ``on_solution(cost)`` is told every solution."""
+    problem = build_model(data, travel, params, stops, order_seed, open_vehicles, late_cost)
     if targets is not None:
         set_dose_targets(problem, *targets)
     routing = problem.routing
@@ -77,7 +110,7 @@ def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: lis
         cost = routing.CostVar().Value()
         if callable(on_solution):
             on_solution(cost)
-        if done_below is not None and cost < done_below:
+        if done is not None and done(problem, cost):
             routing.CancelSearch()
 
     routing.AddAtSolutionCallback(seen)
@@ -134,7 +167,9 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
     best, removed, failures = start, 0, 0
     free = replace(params, vehicle_fixed_cost=0)
     cheapest = min((stop_penalty(data.stops[s].priority) for s in stops), default=1)
-    while failures < 2 and len(best.used) > 1:
+    # lateness must stay cheaper than leaving a stop out, so squeezed stops stay in the routes
+    late_cost = max(1, cheapest // (2 * horizon_of(data)))
+    while failures < MAX_FAILURES and len(best.used) > 1:
         left = deadline - time.time()
         if left < 0.2:
             break
@@ -144,14 +179,13 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
         warm = [r if v != victim else [] for v, r in enumerate(best.routes)]
         seconds = min(left, slice_s)
         search = search_parameters(free, seconds)
-        # with nothing left out before and travel below one stop's penalty, the first solution
-        # serving everyone ends the try
-        done = cheapest if dropped_before == 0 else None
+        # with nothing left out before, the first solution serving everyone on time ends it
         found = run(data, travel, free, stops, search, order_seed=order_seed, warm=warm,
-                    open_vehicles=[v for v in best.used if v != victim], done_below=done,
-                    guard_s=seconds * 1.5 + 5)
-        if found is not None and found.dropped_penalty(data, stops) <= dropped_before and len(
-                found.used) < len(best.used):
+                    open_vehicles=[v for v in best.used if v != victim],
+                    done=_all_on_time(cheapest) if dropped_before == 0 else None,
+                    guard_s=seconds * 1.5 + 5, late_cost=late_cost)
+        if found is not None and found.late_s() == 0 and found.dropped_penalty(
+                data, stops) <= dropped_before and len(found.used) < len(best.used):
             best, removed, failures = found, removed + 1, 0
         else:
             failures += 1
@@ -162,6 +196,10 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
 LAMBDAS = (0.1, 0.2, 0.05, 0.15)
 #: route elimination stops at this share of the time limit; the rest optimises travel
 ELIMINATION_SHARE = 0.5
+#: route elimination gives up after this many failed tries in a row (the smallest routes)
+MAX_FAILURES = 2
+#: odd workers run one GLS with the fixed cost instead of the phases
+MIXED_WORKERS = True
 #: one route-elimination try gets at most this share of the time limit
 SLICE_SHARE = 0.15
 #: the first solution (with fixed costs, greedy descent) gets at most this share
@@ -191,7 +229,7 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
     order_seed = params.seed + worker
     lam = LAMBDAS[worker % len(LAMBDAS)]
     total = max(0.05, deadline - time.time())
-    if not params.vehicle_fixed_cost or worker % 2 == 1:
+    if not params.vehicle_fixed_cost or (MIXED_WORKERS and worker % 2 == 1):
         # odd workers keep the fixed cost in one GLS run: weaker on fleet size, but it does
         # reach distances the phased search misses (C101: 828.94 against 854.31)
         out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam),

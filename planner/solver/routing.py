@@ -72,9 +72,12 @@ def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
 
 def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
                 stops: list[int], order_seed: int = 0,
-                open_vehicles: Sequence[int] | None = None) -> RoutingProblem:
+                open_vehicles: Sequence[int] | None = None,
+                late_cost: int = 0) -> RoutingProblem:
     """Build the model over the given stop indices (those with at least one allowed vehicle).
-    ``open_vehicles``: only these vehicles may serve stops (route elimination, fixed fleet)."""
+    ``open_vehicles``: only these vehicles may serve stops (route elimination, fixed fleet).
+    ``late_cost`` > 0 makes window ends soft at that cost per second late (route elimination
+    squeezes stops in late, then works the lateness off; a plan is only kept without any)."""
     if order_seed:
         stops = list(np.random.default_rng(order_seed).permutation(stops))
     n_teams = len(data.teams)
@@ -102,7 +105,7 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
     _add_costs(problem, params)
     if params.vehicle_fixed_cost:
         routing.SetFixedCostOfAllVehicles(params.vehicle_fixed_cost)
-    _add_time(problem, params)
+    _add_time(problem, params, late_cost)
     _add_doses(problem)
     _add_stops(problem, None if open_vehicles is None else set(open_vehicles))
     return problem
@@ -134,7 +137,7 @@ def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
         p.routing.SetArcCostEvaluatorOfVehicle(cache[key], v)
 
 
-def _add_time(p: RoutingProblem, params: SolverParams) -> None:
+def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0) -> None:
     transit: dict[str, int] = {}
     for mode, m in p.matrices.items():
         transit[mode] = p.routing.RegisterTransitMatrix(
@@ -171,7 +174,11 @@ def _add_time(p: RoutingProblem, params: SolverParams) -> None:
         index = p.manager.NodeToIndex(node)
         lo = stop.window_start_s if stop.window_start_s is not None else 0
         hi = stop.window_end_s if stop.window_end_s is not None else horizon
-        p.time.CumulVar(index).SetRange(lo, hi)
+        if late_cost and hi < horizon:
+            p.time.CumulVar(index).SetRange(lo, horizon)
+            p.time.SetCumulVarSoftUpperBound(index, hi, late_cost)
+        else:
+            p.time.CumulVar(index).SetRange(lo, hi)
 
 
 def _add_doses(p: RoutingProblem) -> None:
