@@ -139,7 +139,7 @@ class SolverParams:
     workers: int = 2
     #: above this many stops the horizon is split into areas of about this size, each with
     #: the teams of its stations, solved one after another (0 = never split)
-    split_stops: int = 1500
+    split_stops: int = 800
 
     def __post_init__(self) -> None:
         _check(0 < self.time_limit_s <= 24 * 3600, "solver.time_limit_s must be in (0, 86400]")

@@ -75,8 +75,15 @@ def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Are
         home = next((j for j in order if any(_may_serve(data.teams[t], stop)
                                              for t in groups[j])), order[0])
         members[home].append(s)
-    return [_area(data, tuple(int(t) for t in g), tuple(m)) for g, m in zip(groups, members,
-                                                                           strict=True)]
+    areas = []
+    for g, m in zip(groups, members, strict=True):
+        area = _area(data, tuple(int(t) for t in g), tuple(m))
+        # stations are not spread like residents: an area far above the size is split again
+        parts = split(area.data, range(len(m)), split_stops) if len(m) > 1.25 * split_stops \
+            else []
+        areas += [_area(data, tuple(area.teams[t] for t in part.teams),
+                        tuple(area.stops[x] for x in part.stops)) for part in parts] or [area]
+    return areas
 
 
 def _area(data: ProblemData, teams: tuple[int, ...], stops: tuple[int, ...]) -> Area:
