@@ -82,7 +82,7 @@ class BenchResult:
 def solve_instance(inst: Instance, time_limit_s: float, seed: int = 0) -> BenchResult:
     data = to_problem(inst)
     params = SolverParams(time_limit_s=time_limit_s, seed=seed, day_delay_cost=0,
-                          vehicle_fixed_cost=VEHICLE_COST)
+                          vehicle_fixed_cost=VEHICLE_COST, split_stops=0)
     began = time.perf_counter()
     result = solve(data, EuclideanTravel(), params)
     spent = time.perf_counter() - began
