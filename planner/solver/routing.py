@@ -112,43 +112,29 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
 
 
 def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
-    """Arc cost = travel seconds; per stop, a delay cost for a later day and a cost for moving it.
+    """Arc cost = travel seconds + a delay cost for a later day + a cost for moving a stop.
 
-    The delay cost (``day_delay_cost`` x priority x day index) pushes high-priority residents to
-    earlier days without forbidding later ones. In a re-plan, a stop served by another vehicle
-    than before costs ``change_cost``: the new plan moves residents only when that buys more
-    than it costs. Both depend on the stop and the vehicle, not on the arc, so they are the
-    span of a "delay" dimension whose transit is that cost: charged on the arcs instead (as
-    before), they made guided local search penalise later days' arcs in proportion and stall
-    (1,000 residents, 60 s: 47.2 h of travel and 775 planned; measured with the delay off:
-    26.5 h and 789).
+    The delay cost (``day_delay_cost`` x priority x day index, charged on the arc leaving the
+    stop) pushes high-priority residents to earlier days without forbidding later ones. In a
+    re-plan, a stop served by another vehicle than before costs ``change_cost``: the new plan
+    moves residents only when that buys more than it costs.
     """
-    travel: dict[str, int] = {}
-    for v, (t, _) in enumerate(p.vehicles):
-        mode = p.data.teams[t].travel_mode
-        if mode not in travel:
-            travel[mode] = p.routing.RegisterTransitMatrix(p.matrices[mode].seconds.tolist())
-        p.routing.SetArcCostEvaluatorOfVehicle(travel[mode], v)
     prio = np.zeros(p.layout.n_nodes)
     previous = np.full(p.layout.n_nodes, -1)
     for node, s in p.layout.stop_of_node.items():
         prio[node] = p.data.stops[s].priority
         previous[node] = p.data.previous_vehicle.get(s, -1)
     moved = previous >= 0
-    if not (params.day_delay_cost and prio.any()) and not (params.change_cost and moved.any()):
-        return
-    cache: dict[tuple[int, int], int] = {}
-    evaluators, top = [], 0
-    for v, (_, day) in enumerate(p.vehicles):
-        key = (day, v if moved.any() else -1)
+    cache: dict[tuple[str, int, int], int] = {}
+    for v, (t, day) in enumerate(p.vehicles):
+        mode = p.data.teams[t].travel_mode
+        key = (mode, day, v if moved.any() else -1)
         if key not in cache:
-            cost = np.ceil(params.day_delay_cost * day * prio)
-            cost += np.where(moved & (previous != v), params.change_cost, 0)
-            top = max(top, int(cost.sum()))
-            cache[key] = p.routing.RegisterUnaryTransitVector(cost.astype(np.int64).tolist())
-        evaluators.append(cache[key])
-    p.routing.AddDimensionWithVehicleTransits(evaluators, 0, max(1, top), True, "delay")
-    p.routing.GetDimensionOrDie("delay").SetSpanCostCoefficientForAllVehicles(1)
+            leave = np.ceil(params.day_delay_cost * day * prio)
+            leave += np.where(moved & (previous != v), params.change_cost, 0)
+            cost = p.matrices[mode].seconds + leave.astype(np.int64)[:, None]
+            cache[key] = p.routing.RegisterTransitMatrix(cost.tolist())
+        p.routing.SetArcCostEvaluatorOfVehicle(cache[key], v)
 
 
 def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0) -> None:
