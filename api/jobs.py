@@ -42,6 +42,8 @@ class JobRunner:
         self.queue: Any = self.context.Queue()
         self.process: Any = None
         self.lock = threading.Lock()
+        # runs before multiprocessing's own exit hook, which would wait for a live worker
+        atexit.register(self.shutdown)
 
     def _ensure_worker(self) -> None:
         with self.lock:
@@ -53,8 +55,6 @@ class JobRunner:
                     # (a daemon may not have children); shutdown() and a closed queue end it
                     name="vaxroute-solver", daemon=False)
                 self.process.start()
-                # runs before multiprocessing's own exit hook, which would wait for it
-                atexit.register(self.shutdown)
 
     def submit(self, plan_id: int) -> None:
         self._ensure_worker()

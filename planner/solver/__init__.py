@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from planner.errors import InternalError
 from planner.model import ProblemData
 from planner.settings import SolverParams, VialParams
-from planner.solver.decompose import Area, local_routes, split
+from planner.solver.decompose import Area, local_routes, local_targets, split
 from planner.solver.portfolio import portfolio
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import REASON_CODES, Result, Route, Unserved, Visit
@@ -115,10 +115,6 @@ def _solve_areas(data: ProblemData, travel: TravelModel, params: SolverParams,
             continue
         left = params.time_limit_s - (time.monotonic() - started)
         share = max(1.0, min(left, params.time_limit_s * len(area.stops) / total))
-        local_targets = None
-        if targets is not None:
-            local_targets = ({lv: targets[0][area.vehicle(lv)] for lv in range(
-                len(area.teams) * data.days) if area.vehicle(lv) in targets[0]}, targets[1])
 
         def told(p: Progress, before: int = solutions) -> None:
             if progress:
@@ -126,7 +122,8 @@ def _solve_areas(data: ProblemData, travel: TravelModel, params: SolverParams,
                                   before + p.solutions, p.objective))
 
         part = _solve(area.data, travel, replace(params, time_limit_s=share, split_stops=0),
-                      told, local_routes(area, initial_routes), local_targets)
+                      told, local_routes(area, initial_routes),
+                      local_targets(area, targets))
         for r in part.routes:
             routes.append(replace(r, team_index=area.teams[r.team_index], visits=tuple(
                 replace(v, stop_index=area.stops[v.stop_index]) for v in r.visits)))

@@ -117,3 +117,14 @@ def local_routes(area: Area, routes: Sequence[Sequence[int]] | None
         route = routes[v] if v < len(routes) else []
         out.append([stop_at[s] for s in route if s in stop_at])
     return out
+
+
+def local_targets(area: Area, targets: tuple[dict[int, int], int] | None
+                  ) -> tuple[dict[int, int], int] | None:
+    """Dose targets (global vehicles) restricted to one area's vehicles."""
+    if targets is None:
+        return None
+    by_vehicle, weight = targets
+    local = {lv: by_vehicle[v] for lv in range(len(area.teams) * area.data.days)
+             if (v := area.vehicle(lv)) in by_vehicle}
+    return local, weight

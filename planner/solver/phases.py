@@ -6,8 +6,8 @@ vehicles first (the literature's objective, and a planner's "use as few team-day
 those depot arcs dominate every penalty and GLS stops improving distance (measured: 4.5 % above
 the best known on R201 with the fixed cost, 0.3 % without). So when vehicles count, the search
 (1) finds a first solution with the fixed cost, (2) removes whole routes one at a time, each time
-re-inserting their stops into the remaining vehicles with GLS, and (3) optimises travel with the
-fleet closed to the vehicles used and no fixed cost at all.
+squeezing their stops into the remaining vehicles with GLS and soft window ends, and (3)
+optimises travel with the fleet closed to the vehicles used and no fixed cost at all.
 """
 
 from __future__ import annotations
@@ -35,6 +35,19 @@ from planner.travel import TravelModel
 GLS = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
 DESCENT = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
 
+#: GLS penalty weight per portfolio worker: a little diversity between processes
+LAMBDAS = (0.1, 0.2, 0.05, 0.15)
+#: route elimination stops at this share of the time limit; the rest optimises travel
+ELIMINATION_SHARE = 0.5
+#: route elimination gives up after this many failed tries in a row (the smallest routes)
+MAX_FAILURES = 2
+#: odd workers run one GLS with the fixed cost instead of the phases
+MIXED_WORKERS = True
+#: one route-elimination try gets at most this share of the time limit
+SLICE_SHARE = 0.15
+#: the first solution (with fixed costs, greedy descent) gets at most this share
+FIRST_SHARE = 0.1
+
 
 @dataclass
 class Outcome:
@@ -51,31 +64,27 @@ class Outcome:
 
     def late_s(self) -> int:
         """Seconds after window ends, summed over stops (only soft windows allow any)."""
-        p, total = self.problem, 0
-        for node, s in p.layout.stop_of_node.items():
-            index = p.manager.NodeToIndex(node)
-            if self.solution.Value(p.routing.ActiveVar(index)):
-                end = p.data.stops[s].window_end_s
-                if end is not None:
-                    total += max(0, self.solution.Value(p.time.CumulVar(index)) - end)
-        return total
+        p, sol = self.problem, self.solution
+        return sum(max(0, sol.Value(p.time.CumulVar(index)) - end)
+                   for index, end in _window_ends(p) if sol.Value(p.routing.ActiveVar(index)))
 
     def dropped_penalty(self, data: ProblemData, stops: Sequence[int]) -> int:
         served = {s for r in self.routes for s in r}
         return sum(stop_penalty(data.stops[s].priority) for s in stops if s not in served)
 
 
+def _window_ends(p: RoutingProblem) -> list[tuple[int, int]]:
+    """(routing index, window end) of every stop in the model that has a window end."""
+    return [(p.manager.NodeToIndex(node), end) for node, s in p.layout.stop_of_node.items()
+            if (end := p.data.stops[s].window_end_s) is not None]
+
+
 def _all_on_time(cheapest: int) -> Callable[[RoutingProblem, int], bool]:
     """Nobody left out (cost below one stop's penalty) and every stop within its window, given
     the earliest times the fixed sequences allow."""
     def check(p: RoutingProblem, cost: int) -> bool:
-        if cost >= cheapest:
-            return False
-        for node, s in p.layout.stop_of_node.items():
-            end = p.data.stops[s].window_end_s
-            if end is not None and p.time.CumulVar(p.manager.NodeToIndex(node)).Min() > end:
-                return False
-        return True
+        return cost < cheapest and all(p.time.CumulVar(index).Min() <= end
+                                       for index, end in _window_ends(p))
     return check
 
 
@@ -95,7 +104,8 @@ def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: lis
         warm: Sequence[Sequence[int]] | None = None, open_vehicles: Sequence[int] | None = None,
         targets: tuple[dict[int, int], int] | None = None,
         done: Callable[[RoutingProblem, int], bool] | None = None,
-        on_solution: object = None, guard_s: float | None = None, late_cost: int = 0
+        on_solution: Callable[[int], None] | None = None, guard_s: float | None = None,
+        late_cost: int = 0
         ) -> Outcome | None:
     """Build the model and search it once. ``done(problem, cost)``: stop as soon as it says so
     (route elimination succeeded); ``on_solution(cost)`` is told every solution."""
@@ -108,7 +118,7 @@ def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: lis
     def seen() -> None:
         count["n"] += 1
         cost = routing.CostVar().Value()
-        if callable(on_solution):
+        if on_solution is not None:
             on_solution(cost)
         if done is not None and done(problem, cost):
             routing.CancelSearch()
@@ -161,8 +171,9 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
                    slice_s: float = 1.0) -> tuple[Outcome, int]:
     """Route elimination: empty the smallest route and re-insert its stops into the others.
 
-    Kept only when no more is left out than before. Each try gets at most ``slice_s``; after
-    two failed tries in a row (the two smallest routes) the fleet is taken as final.
+    Kept only when everyone is on time and no more is left out than before. Each try gets at
+    most ``slice_s``; after two failed tries in a row (the two smallest routes) the fleet is
+    taken as final.
     Returns the best outcome and how many routes were removed."""
     best, removed, failures = start, 0, 0
     free = replace(params, vehicle_fixed_cost=0)
@@ -192,20 +203,6 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
     return best, removed
 
 
-#: GLS penalty weight per portfolio worker: a little diversity between processes
-LAMBDAS = (0.1, 0.2, 0.05, 0.15)
-#: route elimination stops at this share of the time limit; the rest optimises travel
-ELIMINATION_SHARE = 0.5
-#: route elimination gives up after this many failed tries in a row (the smallest routes)
-MAX_FAILURES = 2
-#: odd workers run one GLS with the fixed cost instead of the phases
-MIXED_WORKERS = True
-#: one route-elimination try gets at most this share of the time limit
-SLICE_SHARE = 0.15
-#: the first solution (with fixed costs, greedy descent) gets at most this share
-FIRST_SHARE = 0.1
-
-
 @dataclass
 class Found:
     """What one search (one portfolio worker) hands back: picklable, model-free."""
@@ -221,7 +218,7 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
            deadline: float, worker: int = 0,
            initial_routes: Sequence[Sequence[int]] | None = None,
            targets: tuple[dict[int, int], int] | None = None,
-           on_solution: object = None) -> Found | None:
+           on_solution: Callable[[int], None] | None = None) -> Found | None:
     """One worker's whole search until ``deadline`` (``time.time()``): a plain GLS run, or,
     when vehicles carry a fixed cost, on even workers first solution -> route elimination ->
     travel on the fleet found, on odd ones GLS with the fixed cost (two different strengths
@@ -229,28 +226,26 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
     order_seed = params.seed + worker
     lam = LAMBDAS[worker % len(LAMBDAS)]
     total = max(0.05, deadline - time.time())
-    if not params.vehicle_fixed_cost or (MIXED_WORKERS and worker % 2 == 1):
-        # odd workers keep the fixed cost in one GLS run: weaker on fleet size, but it does
-        # reach distances the phased search misses (C101: 828.94 against 854.31)
-        out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam),
-                  order_seed=order_seed, warm=initial_routes, targets=targets,
-                  on_solution=on_solution, guard_s=total * params.guard_factor
-                  + params.guard_grace_s)
-        return None if out is None else Found(extract_routes(out.problem, out.solution),
-                                              out.solution.ObjectiveValue(), out.solutions,
-                                              worker)
-    return _vehicles_first(data, travel, params, stops, deadline, worker, initial_routes,
-                           targets, on_solution)
+    if params.vehicle_fixed_cost and not (MIXED_WORKERS and worker % 2 == 1):
+        return _vehicles_first(data, travel, params, stops, deadline, total, worker, lam,
+                               initial_routes, targets, on_solution)
+    # odd workers keep the fixed cost in one GLS run: weaker on fleet size, but it does reach
+    # distances the phased search misses (C101: 828.94 against 854.31)
+    out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam),
+              order_seed=order_seed, warm=initial_routes, targets=targets,
+              on_solution=on_solution,
+              guard_s=total * params.guard_factor + params.guard_grace_s)
+    return None if out is None else Found(extract_routes(out.problem, out.solution),
+                                          out.solution.ObjectiveValue(), out.solutions, worker)
 
 
 def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams,
-                    stops: list[int], deadline: float, worker: int,
+                    stops: list[int], deadline: float, total: float, worker: int, lam: float,
                     initial_routes: Sequence[Sequence[int]] | None,
                     targets: tuple[dict[int, int], int] | None,
-                    on_solution: object) -> Found | None:
-    order_seed, lam = params.seed + worker, LAMBDAS[worker % len(LAMBDAS)]
-    total = max(0.05, deadline - time.time())
-    now = time.time()
+                    on_solution: Callable[[int], None] | None) -> Found | None:
+    order_seed = params.seed + worker
+    began = time.time()
     first = run(data, travel, params, stops,
                 search_parameters(params, total * FIRST_SHARE, DESCENT),
                 order_seed=order_seed, warm=initial_routes, targets=targets,
@@ -258,7 +253,7 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
     if first is None:
         return None
     best, removed = fewer_vehicles(data, travel, params, stops, first,
-                                   now + total * ELIMINATION_SHARE, order_seed,
+                                   began + total * ELIMINATION_SHARE, order_seed,
                                    max(0.5, total * SLICE_SHARE))
     free = replace(params, vehicle_fixed_cost=0)
     left = max(0.05, deadline - time.time())
@@ -267,9 +262,9 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
                targets=targets, on_solution=on_solution, guard_s=left * 1.5 + 5)
     if last is None or last.dropped_penalty(data, stops) > best.dropped_penalty(data, stops):
         last = best
-    used = len(last.used)
+    # only the first solution's objective has the fixed costs in it; the later phases drop them
     objective = last.solution.ObjectiveValue()
-    if last.problem.routing.GetFixedCostOfVehicle(0) == 0:
-        objective += params.vehicle_fixed_cost * used
+    if last is not first:
+        objective += params.vehicle_fixed_cost * len(last.used)
     return Found(extract_routes(last.problem, last.solution), objective,
                  first.solutions + last.solutions, worker, removed)

@@ -66,13 +66,6 @@ class SharedMatrices:
         return {"kind": self.kind}
 
 
-def _worker(data: ProblemData, travel: SharedMatrices, params: SolverParams,
-            stops: list[int], deadline: float, worker: int,
-            initial_routes: Sequence[Sequence[int]] | None,
-            targets: tuple[dict[int, int], int] | None) -> Found | None:
-    return search(data, travel, params, stops, deadline, worker, initial_routes, targets)
-
-
 def portfolio(data: ProblemData, travel: TravelModel, params: SolverParams, stops: list[int],
               initial_routes: Sequence[Sequence[int]] | None = None,
               targets: tuple[dict[int, int], int] | None = None,
@@ -90,7 +83,7 @@ def portfolio(data: ProblemData, travel: TravelModel, params: SolverParams, stop
     found: list[Found] = []
     with ProcessPoolExecutor(max_workers=workers - 1,
                              mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(_worker, data, shared, params, stops, deadline, k,
+        futures = [pool.submit(search, data, shared, params, stops, deadline, k,
                                initial_routes, targets) for k in range(1, workers)]
         mine = search(data, shared, params, stops, deadline, 0, initial_routes, targets,
                       on_solution)
