@@ -14,8 +14,7 @@ from api.security import create_token
 from api.settings import Settings
 from planner.errors import InputError
 from tests.api.conftest import upload, wait_done
-from tests.helpers import write_csv
-from tests.planner.test_roads import HANOI, random_points
+from tests.planner.test_roads import HANOI, street_lists
 
 pytestmark = pytest.mark.skipif(not HANOI.exists(),
                                 reason="SKIPPED LOUDLY: ../shared/data/osm missing")
@@ -34,12 +33,7 @@ def test_plan_on_roads_and_its_map_follows_the_streets(client: TestClient,
                                                        tmp_path: Path) -> None:
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         headers = {"Authorization": f"Bearer {create_token(s, 'planner', None)}"}
-    pts = random_points(HANOI, 13, seed=8)
-    teams = write_csv(tmp_path / "teams.csv", [
-        {"team_id": "DD", "depot_lat": pts[0][0], "depot_lon": pts[0][1]}])
-    residents = write_csv(tmp_path / "residents.csv", [
-        {"resident_id": f"HN-{k:02d}", "lat": lat, "lon": lon, "birth_year": 1950}
-        for k, (lat, lon) in enumerate(pts[1:])])
+    teams, residents = street_lists(tmp_path, HANOI, 13, seed=8)
     assert upload(client, headers, "teams", teams).status_code == 201
     assert upload(client, headers, "residents", residents).status_code == 201
     created = client.post("/plans", headers=headers,

@@ -132,16 +132,11 @@ def test_demo_writes_maps_sheets_and_gpx_for_every_route(demo_out: Path) -> None
 
 
 def test_plan_with_a_road_network_extract(tmp_path: Path) -> None:
-    from tests.planner.test_roads import HANOI, random_points
+    from tests.planner.test_roads import HANOI, street_lists
 
     if not HANOI.exists():
         pytest.skip("SKIPPED LOUDLY: ../shared/data/osm missing")
-    pts = random_points(HANOI, 9, seed=9)
-    teams = write_csv(tmp_path / "teams.csv", [
-        {"team_id": "DD", "depot_lat": pts[0][0], "depot_lon": pts[0][1]}])
-    residents = write_csv(tmp_path / "residents.csv", [
-        {"resident_id": f"HN-{k}", "lat": la, "lon": lo, "birth_year": 1950}
-        for k, (la, lo) in enumerate(pts[1:])])
+    teams, residents = street_lists(tmp_path, HANOI, 9, seed=9)
     out = tmp_path / "out"
     run = vaxroute("plan", "--residents", str(residents), "--teams", str(teams), "--out",
                    str(out), "--roads", str(HANOI), "--time-limit", "2", "--start-date",

@@ -18,7 +18,7 @@ from planner.roads.osm import read_extract
 from planner.roads.params import RoadParams
 from planner.roads.travel import RoadTravel
 from planner.settings import Settings
-from tests.helpers import plan_and_check, reasons, resident, served, team
+from tests.helpers import plan_and_check, reasons, resident, served, team, write_csv
 from tests.planner.osm_builder import at, write_osm
 
 OSM = Path(__file__).resolve().parents[3] / "shared" / "data" / "osm"
@@ -47,6 +47,17 @@ def random_points(graph_path: Path, n: int, seed: int) -> list[tuple[float, floa
     rng = np.random.default_rng(seed)
     pick = rng.choice(g.n_nodes, n, replace=False)  # on the roads, so all snap
     return [(float(g.lat[k]) + 1e-4, float(g.lon[k])) for k in pick]
+
+
+def street_lists(folder: Path, graph_path: Path, n: int, seed: int) -> tuple[Path, Path]:
+    """teams.csv (one team, DD) and residents.csv (n - 1 people) on the extract's streets."""
+    pts = random_points(graph_path, n, seed)
+    teams = write_csv(folder / "teams.csv", [
+        {"team_id": "DD", "depot_lat": pts[0][0], "depot_lon": pts[0][1]}])
+    residents = write_csv(folder / "residents.csv", [
+        {"resident_id": f"HN-{k:02d}", "lat": lat, "lon": lon, "birth_year": 1950}
+        for k, (lat, lon) in enumerate(pts[1:])])
+    return teams, residents
 
 
 # -- real extracts ------------------------------------------------------------------------------
