@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Outcome = Literal["vaccinated", "refused", "not_at_home", "contraindicated", "postponed"]
+
+#: what the API accepts as a date: a campaign is planned and recorded in this century, and an
+#: instant near year 1 or 9999 overflows the time-zone arithmetic (a 422 here, never a 500 later)
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def _in_campaign_range(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+CampaignDate = Annotated[dt.date, AfterValidator(_in_campaign_range)]
+CampaignTime = Annotated[dt.datetime, AfterValidator(_in_campaign_range)]
 
 
 class ImportProblem(BaseModel):
@@ -38,7 +53,7 @@ class PlanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"start_date": "2026-11-24", "days": 3, "time_limit_s": 30}]})
 
-    start_date: dt.date
+    start_date: CampaignDate
     days: int = Field(1, ge=1, le=31)
     time_limit_s: float | None = Field(None, gt=0, le=600)
 
@@ -47,7 +62,7 @@ class ReplanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"as_of": "2026-11-24T11:00:00+07:00", "days": 2, "time_limit_s": 20}]})
 
-    as_of: dt.datetime | None = Field(None, description="the moment of re-planning (default: now)")
+    as_of: CampaignTime | None = Field(None, description="the moment of re-planning (default: now)")
     days: int | None = Field(None, ge=1, le=31)
     time_limit_s: float | None = Field(None, gt=0, le=600)
 
@@ -89,11 +104,11 @@ class VisitCreate(BaseModel):
     resident_id: str = Field(min_length=1, max_length=100)
     plan_id: int = Field(ge=1, le=2_147_483_647)
     outcome: Outcome
-    at: dt.datetime
+    at: CampaignTime
     idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
-    postponed_to: dt.date | None = None
+    postponed_to: CampaignDate | None = None
 
 
 class VisitPublic(BaseModel):

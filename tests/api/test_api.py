@@ -240,3 +240,27 @@ def test_cached_map_follows_a_reimport(client: TestClient, tokens, loaded) -> No
     assert "Tổ 99 / " in after and "Tổ 99 / " not in before
     upload(client, planner, "residents", demo_files().residents)
     assert client.get("/visits", headers=planner).json() == history  # history kept
+
+
+def test_dates_outside_the_campaign_century_are_refused(client: TestClient, tokens,
+                                                        loaded) -> None:
+    """Far-off instants overflow time-zone arithmetic: a 422 when posted, and never a stored
+    visit that would later break the daily report (found by the schemathesis fuzz)."""
+    planner, leader, plan_id = tokens["planner"], tokens["DX"], loaded["id"]
+    resident = _first_stops(loaded["plan"], "DX", 1)[0]["resident_ids"][0]
+    for k, at in enumerate(("9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+05:00",
+                            "1812-10-18T09:00:00+07:00")):
+        r = client.post("/visits", headers=leader, json={
+            "resident_id": resident, "plan_id": plan_id, "outcome": "vaccinated", "at": at,
+            "idempotency_key": f"far-off-{k}-key"})
+        assert r.status_code == 422, (at, r.text)
+    far = {"resident_id": resident, "plan_id": plan_id, "outcome": "postponed",
+           "at": "2026-11-23T09:00:00+07:00", "idempotency_key": "far-off-postponed",
+           "postponed_to": "9999-12-31"}
+    assert client.post("/visits", headers=leader, json=far).status_code == 422
+    assert client.post("/plans", headers=planner, json={"start_date": "9999-12-31",
+                                                         "days": 2}).status_code == 422
+    assert client.post(f"/plans/{plan_id}/replan", headers=planner, json={
+        "as_of": "0001-01-01T00:00:00+05:00"}).status_code == 422
+    report = client.get("/reports/daily", headers=planner, params={"date": "1812-10-18"})
+    assert report.status_code == 200, report.text
