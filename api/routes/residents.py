@@ -49,7 +49,8 @@ def _own_ids(session: SessionDep, team_id: str | None) -> set[str]:
 @router.get("")
 def list_residents(session: SessionDep, principal: PrincipalDep,
                    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                   offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0
+                   ) -> list[dict[str, Any]]:
     """Planner: every resident, in full. Team leader: the own team's residents, minimal."""
     if principal.is_planner:
         rows = session.scalars(select(ResidentRow).order_by(ResidentRow.resident_id)

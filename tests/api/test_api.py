@@ -262,5 +262,7 @@ def test_dates_outside_the_campaign_century_are_refused(client: TestClient, toke
                                                          "days": 2}).status_code == 422
     assert client.post(f"/plans/{plan_id}/replan", headers=planner, json={
         "as_of": "0001-01-01T00:00:00+05:00"}).status_code == 422
+    huge = client.get("/residents", headers=planner, params={"offset": 10**21})
+    assert huge.status_code == 422, huge.text  # the database's integers end at 2**63
     report = client.get("/reports/daily", headers=planner, params={"date": "1812-10-18"})
     assert report.status_code == 200, report.text
