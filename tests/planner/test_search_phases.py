@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,3 +110,52 @@ def test_portfolio_of_two_processes_returns_a_checked_plan() -> None:
     routes = [[int(data.stops[v.stop_index].stop_id) for v in r.visits] for r in result.routes]
     check = check_routes(inst, routes)
     assert check.feasible, check.violations
+
+
+ORPHAN_PARENT = """
+from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
+from planner.settings import SolverParams
+from planner.solver import solve
+from tests.planner.test_search_phases import line_instance
+
+if __name__ == "__main__":
+    data = to_problem(line_instance(customers=30, vehicles=8))
+    solve(data, EuclideanTravel(), SolverParams(time_limit_s=120, guard_factor=2,
+                                               day_delay_cost=0, workers=2))
+"""
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="SKIPPED LOUDLY: needs /proc")
+def test_portfolio_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "parent.py"
+    script.write_text(ORPHAN_PARENT, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    parent = subprocess.Popen([sys.executable, str(script)], cwd=root,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        workers: list[int] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not workers:  # the spawned search worker
+            workers = [c for c in _children(parent.pid)
+                       if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+            time.sleep(0.2)
+        assert workers, "no portfolio worker started"
+        time.sleep(1.0)  # let the worker start its search
+    finally:
+        parent.kill()
+        parent.wait(timeout=30)
+    gone = time.monotonic() + 10
+    while time.monotonic() < gone and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.2)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert not alive, "portfolio worker outlived its killed parent"
