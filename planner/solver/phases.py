@@ -21,10 +21,12 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from planner.model import ProblemData
 from planner.settings import SolverParams
+from planner.solver.breaks import place_breaks
 from planner.solver.extract import extract_routes
 from planner.solver.result import Route
 from planner.solver.routing import (
     RoutingProblem,
+    break_window,
     build_model,
     horizon_of,
     set_dose_targets,
@@ -47,6 +49,9 @@ MIXED_WORKERS = True
 SLICE_SHARE = 0.15
 #: the first solution (with fixed costs, greedy descent) gets at most this share
 FIRST_SHARE = 0.1
+#: with lunch breaks, the relaxed model (see breaks.py) gets this share of a plain search; the
+#: full model, warm-started from its routes with their breaks put back, gets the rest
+RELAXED_SHARE = 0.85
 
 
 @dataclass
@@ -105,11 +110,12 @@ def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: lis
         targets: tuple[dict[int, int], int] | None = None,
         done: Callable[[RoutingProblem, int], bool] | None = None,
         on_solution: Callable[[int], None] | None = None, guard_s: float | None = None,
-        late_cost: int = 0
+        late_cost: int = 0, relax_breaks: bool = False
         ) -> Outcome | None:
     """Build the model and search it once. ``done(problem, cost)``: stop as soon as it says so
     (route elimination succeeded); ``on_solution(cost)`` is told every solution."""
-    problem = build_model(data, travel, params, stops, order_seed, open_vehicles, late_cost)
+    problem = build_model(data, travel, params, stops, order_seed, open_vehicles, late_cost,
+                          relax_breaks)
     if targets is not None:
         set_dose_targets(problem, *targets)
     routing = problem.routing
@@ -231,12 +237,25 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
                                initial_routes, targets, on_solution)
     # odd workers keep the fixed cost in one GLS run: weaker on fleet size, but it does reach
     # distances the phased search misses (C101: 828.94 against 854.31)
+    warm, solutions = initial_routes, 0
+    if any(break_window(data, params, (t, d)) for d in range(data.days)
+           for t in range(len(data.teams))):
+        relaxed = run(data, travel, params, stops,
+                      search_parameters(params, total * RELAXED_SHARE, GLS, lam),
+                      order_seed=order_seed, warm=warm, targets=targets,
+                      on_solution=on_solution, relax_breaks=True,
+                      guard_s=total * RELAXED_SHARE * params.guard_factor + params.guard_grace_s)
+        if relaxed is not None:
+            warm = place_breaks(relaxed.problem, params, relaxed.routes)
+            solutions = relaxed.solutions
+        total = max(0.05, deadline - time.time())
     out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam),
-              order_seed=order_seed, warm=initial_routes, targets=targets,
+              order_seed=order_seed, warm=warm, targets=targets,
               on_solution=on_solution,
               guard_s=total * params.guard_factor + params.guard_grace_s)
     return None if out is None else Found(extract_routes(out.problem, out.solution),
-                                          out.solution.ObjectiveValue(), out.solutions, worker)
+                                          out.solution.ObjectiveValue(),
+                                          solutions + out.solutions, worker)
 
 
 def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams,

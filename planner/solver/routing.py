@@ -70,14 +70,30 @@ def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
     return out
 
 
+def break_window(data: ProblemData, params: SolverParams, vehicle: tuple[int, int]
+                 ) -> tuple[int, int, int] | None:
+    """(earliest start, latest start, duration) of the vehicle's lunch break, or None."""
+    t, day = vehicle
+    team = data.teams[t]
+    resume = data.starts.get((t, day))
+    if team.break_start_s is None or team.break_minutes <= 0 or (resume and resume.break_taken):
+        return None
+    duration = team.break_minutes * 60
+    latest = min(team.break_start_s + params.break_slack_minutes * 60,
+                 team.shift_end_s - duration)
+    return team.break_start_s, max(latest, team.break_start_s), duration
+
+
 def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
                 stops: list[int], order_seed: int = 0,
                 open_vehicles: Sequence[int] | None = None,
-                late_cost: int = 0) -> RoutingProblem:
+                late_cost: int = 0, relax_breaks: bool = False) -> RoutingProblem:
     """Build the model over the given stop indices (those with at least one allowed vehicle).
     ``open_vehicles``: only these vehicles may serve stops (route elimination, fixed fleet).
     ``late_cost`` > 0 makes window ends soft at that cost per second late (route elimination
-    squeezes stops in late, then works the lateness off; a plan is only kept without any)."""
+    squeezes stops in late, then works the lateness off; a plan is only kept without any).
+    ``relax_breaks``: no break intervals, the shift shortened by the break instead (see
+    planner/solver/breaks.py: a hundred times faster to search, repaired afterwards)."""
     if order_seed:
         stops = list(np.random.default_rng(order_seed).permutation(stops))
     n_teams = len(data.teams)
@@ -105,7 +121,7 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
     _add_costs(problem, params)
     if params.vehicle_fixed_cost:
         routing.SetFixedCostOfAllVehicles(params.vehicle_fixed_cost)
-    _add_time(problem, params, late_cost)
+    _add_time(problem, params, late_cost, relax_breaks)
     _add_doses(problem)
     _add_stops(problem, None if open_vehicles is None else set(open_vehicles))
     return problem
@@ -137,7 +153,8 @@ def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
         p.routing.SetArcCostEvaluatorOfVehicle(cache[key], v)
 
 
-def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0) -> None:
+def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0,
+              relax_breaks: bool = False) -> None:
     transit: dict[str, int] = {}
     for mode, m in p.matrices.items():
         transit[mode] = p.routing.RegisterTransitMatrix(
@@ -153,19 +170,16 @@ def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0) -> No
         start, end = p.routing.Start(v), p.routing.End(v)
         resume = p.data.starts.get((t, day))
         earliest = max(team.shift_start_s, resume.time_s) if resume else team.shift_start_s
-        p.time.CumulVar(start).SetRange(min(earliest, team.shift_end_s), team.shift_end_s)
-        p.time.CumulVar(end).SetRange(team.shift_start_s, team.shift_end_s)
+        window = break_window(p.data, params, (t, day))
+        last = team.shift_end_s - (window[2] if window and relax_breaks else 0)
+        p.time.CumulVar(start).SetRange(min(earliest, last), last)
+        p.time.CumulVar(end).SetRange(min(team.shift_start_s, last), last)
         # Return as early as possible, then leave as late as that allows: the team sets out
         # at the start of its shift unless a window makes it wait, and never idles needlessly.
         p.routing.AddVariableMinimizedByFinalizer(p.time.CumulVar(end))
         p.routing.AddVariableMaximizedByFinalizer(p.time.CumulVar(start))
-        if team.break_start_s is not None and team.break_minutes > 0 and not (
-                resume and resume.break_taken):
-            duration = team.break_minutes * 60
-            latest = min(team.break_start_s + params.break_slack_minutes * 60,
-                         team.shift_end_s - duration)
-            latest = max(latest, team.break_start_s)
-            brk = solver.FixedDurationIntervalVar(team.break_start_s, latest, duration, False,
+        if window and not relax_breaks:
+            brk = solver.FixedDurationIntervalVar(window[0], window[1], window[2], False,
                                                   f"break-{v}")
             p.time.SetBreakIntervalsOfVehicle([brk], v, visit)
             p.breaks[v] = brk
