@@ -8,6 +8,9 @@ the best known on R201 with the fixed cost, 0.3 % without). So when vehicles cou
 (1) finds a first solution with the fixed cost, (2) removes whole routes one at a time, each time
 squeezing their stops into the remaining vehicles with GLS and soft window ends, and (3)
 optimises travel with the fleet closed to the vehicles used and no fixed cost at all.
+
+Lunch breaks: a plain search runs most of its time on a model without break intervals (they
+make every move a hundred times dearer) and finishes on the full one; see breaks.py.
 """
 
 from __future__ import annotations
@@ -237,18 +240,9 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
                                initial_routes, targets, on_solution)
     # odd workers keep the fixed cost in one GLS run: weaker on fleet size, but it does reach
     # distances the phased search misses (C101: 828.94 against 854.31)
-    warm, solutions = initial_routes, 0
-    if any(break_window(data, params, (t, d)) for d in range(data.days)
-           for t in range(len(data.teams))):
-        relaxed = run(data, travel, params, stops,
-                      search_parameters(params, total * RELAXED_SHARE, GLS, lam),
-                      order_seed=order_seed, warm=warm, targets=targets,
-                      on_solution=on_solution, relax_breaks=True,
-                      guard_s=total * RELAXED_SHARE * params.guard_factor + params.guard_grace_s)
-        if relaxed is not None:
-            warm = place_breaks(relaxed.problem, params, relaxed.routes)
-            solutions = relaxed.solutions
-        total = max(0.05, deadline - time.time())
+    warm, solutions = _breaks_relaxed(data, travel, params, stops, total, order_seed, lam,
+                                      initial_routes, targets, on_solution)
+    total = max(0.05, deadline - time.time())
     out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam),
               order_seed=order_seed, warm=warm, targets=targets,
               on_solution=on_solution,
@@ -256,6 +250,27 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
     return None if out is None else Found(extract_routes(out.problem, out.solution),
                                           out.solution.ObjectiveValue(),
                                           solutions + out.solutions, worker)
+
+
+def _breaks_relaxed(data: ProblemData, travel: TravelModel, params: SolverParams,
+                    stops: list[int], total: float, order_seed: int, lam: float,
+                    warm: Sequence[Sequence[int]] | None,
+                    targets: tuple[dict[int, int], int] | None,
+                    on_solution: Callable[[int], None] | None
+                    ) -> tuple[Sequence[Sequence[int]] | None, int]:
+    """With lunch breaks, RELAXED_SHARE of the time on the model without them (breaks.py), and
+    the routes found with their breaks put back: (warm start for the full model, solutions)."""
+    if not any(break_window(data, params, (t, d)) for d in range(data.days)
+               for t in range(len(data.teams))):
+        return warm, 0
+    seconds = total * RELAXED_SHARE
+    relaxed = run(data, travel, params, stops, search_parameters(params, seconds, GLS, lam),
+                  order_seed=order_seed, warm=warm, targets=targets, on_solution=on_solution,
+                  relax_breaks=True,
+                  guard_s=seconds * params.guard_factor + params.guard_grace_s)
+    if relaxed is None:
+        return warm, 0
+    return place_breaks(relaxed.problem, params, relaxed.routes), relaxed.solutions
 
 
 def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner.build import build_problem
+from planner.model import Resident, Team
 from planner.settings import Settings
 from planner.solver.breaks import place_breaks
 from planner.solver.routing import build_model
@@ -12,7 +13,7 @@ from tests.helpers import START, around, plan_and_check, resident, team
 H = 3600
 
 
-def morning(people: int = 5) -> tuple[list, list, Settings]:  # type: ignore[type-arg]
+def morning(people: int = 5) -> tuple[list[Resident], list[Team], Settings]:
     """Five 45-minute visits 150 m from the station, a 08:00-12:30 shift and a 30-minute break
     that must start at 10:00 sharp. Without the break all five fit (3 h 45 of visits); with
     it, the visit running across 10:00 forces a wait, and only four fit."""
