@@ -55,6 +55,10 @@ FIRST_SHARE = 0.1
 #: with lunch breaks, the relaxed model (see breaks.py) gets this share of a plain search; the
 #: full model, warm-started from its routes with their breaks put back, gets the rest
 RELAXED_SHARE = 0.85
+#: ... but the full model gets at least this many seconds (restoring a warm start with break
+#: intervals is itself bounded by the time limit: 0.1 s was too short for 14 vehicles, and the
+#: search then restarted from nothing), and a search shorter than twice this is not split
+FULL_MIN_S = 1.0
 
 
 @dataclass
@@ -258,12 +262,16 @@ def _breaks_relaxed(data: ProblemData, travel: TravelModel, params: SolverParams
                     targets: tuple[dict[int, int], int] | None,
                     on_solution: Callable[[int], None] | None
                     ) -> tuple[Sequence[Sequence[int]] | None, int]:
-    """With lunch breaks, RELAXED_SHARE of the time on the model without them (breaks.py), and
-    the routes found with their breaks put back: (warm start for the full model, solutions)."""
-    if not any(break_window(data, params, (t, d)) for d in range(data.days)
-               for t in range(len(data.teams))):
+    """With lunch breaks, most of the time on the model without them (breaks.py), and the
+    routes found with their breaks put back: (warm start for the full model, solutions)."""
+    # a warm start (re-plans, the wastage pass) rarely fits the shortened shifts, and searching
+    # from nothing would forget the plan it should change little: full model only
+    if warm or not any(break_window(data, params, (t, d)) for d in range(data.days)
+                       for t in range(len(data.teams))):
         return warm, 0
-    seconds = total * RELAXED_SHARE
+    seconds = total - max(total * (1 - RELAXED_SHARE), FULL_MIN_S)
+    if seconds < FULL_MIN_S:
+        return warm, 0
     relaxed = run(data, travel, params, stops, search_parameters(params, seconds, GLS, lam),
                   order_seed=order_seed, warm=warm, targets=targets, on_solution=on_solution,
                   relax_breaks=True,
