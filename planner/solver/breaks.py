@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.settings import SolverParams
-from planner.solver.routing import RoutingProblem, break_window
+from planner.solver.routing import RoutingProblem, break_window, earliest_departure
 
 
 def place_breaks(p: RoutingProblem, params: SolverParams, routes: Sequence[Sequence[int]]
@@ -50,18 +50,16 @@ def _cheapest_to_drop(p: RoutingProblem, v: int, stops: list[int],
 
 
 def _fits(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int]) -> bool:
-    return any(_schedule(p, v, stops, window, gap) for gap in range(len(stops) + 1))
+    return any(_on_time(p, v, stops, window, gap) for gap in range(len(stops) + 1))
 
 
-def _schedule(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int],
-              gap: int) -> bool:
+def _on_time(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int],
+             gap: int) -> bool:
     """Whether the route is on time with the break in leg ``gap`` (0: before the first stop,
     len(stops): on the way back), every stop served as early as it can be."""
-    t, day = p.vehicles[v]
-    team = p.data.teams[t]
-    seconds = p.matrices[team.travel_mode].seconds
-    resume = p.data.starts.get((t, day))
-    departure = max(team.shift_start_s, resume.time_s) if resume else team.shift_start_s
+    t, _ = p.vehicles[v]
+    seconds = p.matrices[p.data.teams[t].travel_mode].seconds
+    departure = earliest_departure(p.data, p.vehicles[v])
     prev = p.layout.start_of_vehicle.get(v, t)
     earliest, latest, duration = window
     for k, s in enumerate([*stops, None]):
@@ -72,7 +70,7 @@ def _schedule(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, in
                 return False
             arrival = max(arrival + duration, earliest + duration)
         if s is None:
-            return arrival <= team.shift_end_s
+            return arrival <= p.data.teams[t].shift_end_s
         stop = p.data.stops[s]
         begin = max(arrival, stop.window_start_s or 0)
         if stop.window_end_s is not None and begin > stop.window_end_s:

@@ -70,6 +70,14 @@ def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
     return out
 
 
+def earliest_departure(data: ProblemData, vehicle: tuple[int, int]) -> int:
+    """The shift start, or later when a re-plan resumes the team's day from its current stop."""
+    t, day = vehicle
+    resume = data.starts.get((t, day))
+    shift_start = data.teams[t].shift_start_s
+    return max(shift_start, resume.time_s) if resume else shift_start
+
+
 def break_window(data: ProblemData, params: SolverParams, vehicle: tuple[int, int]
                  ) -> tuple[int, int, int] | None:
     """(earliest start, latest start, duration) of the vehicle's lunch break, or None."""
@@ -168,8 +176,7 @@ def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0,
     for v, (t, day) in enumerate(p.vehicles):
         team = p.data.teams[t]
         start, end = p.routing.Start(v), p.routing.End(v)
-        resume = p.data.starts.get((t, day))
-        earliest = max(team.shift_start_s, resume.time_s) if resume else team.shift_start_s
+        earliest = earliest_departure(p.data, (t, day))
         window = break_window(p.data, params, (t, day))
         last = team.shift_end_s - (window[2] if window and relax_breaks else 0)
         p.time.CumulVar(start).SetRange(min(earliest, last), last)
