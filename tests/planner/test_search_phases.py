@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,14 @@ from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.bench.solomon import Instance, check_routes
 from planner.settings import SolverParams
 from planner.solver import solve
-from planner.solver.phases import DESCENT, fewer_vehicles, run, search_parameters
+from planner.solver.phases import (
+    DESCENT,
+    coverage_rounds,
+    fewer_vehicles,
+    insertion_parameters,
+    run,
+    search_parameters,
+)
 from planner.solver.portfolio import SharedMatrices
 
 TRAVEL = EuclideanTravel()
@@ -70,6 +79,44 @@ def test_route_elimination_keeps_the_fleet_when_a_route_cannot_go() -> None:
                                    slice_s=0.5)
     assert (len(best.used), removed) == (2, 0)
     assert best.dropped_penalty(data, [0, 1]) == 0
+
+
+def test_an_insertion_descent_puts_in_a_resident_who_fits_and_moves_nobody_else() -> None:
+    inst = line_instance(customers=4, vehicles=2)
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=2, day_delay_cost=0, workers=1)
+    # customer 4 left out although the route has room; the order 3, 1, 2 is a poor one
+    warm = [[2, 0, 1], []]
+    out = run(data, TRAVEL, params, [0, 1, 2, 3], insertion_parameters(params, 1), warm=warm)
+    assert out is not None
+    route = [r for r in out.routes if r]
+    assert len(route) == 1 and sorted(route[0]) == [0, 1, 2, 3]
+    # only insertions ran: the poor order of the others is left as it was
+    assert [s for s in route[0] if s != 3] == [2, 0, 1]
+
+
+def test_coverage_rounds_serve_everyone_and_end_by_their_deadline() -> None:
+    inst = line_instance(customers=8, vehicles=3)
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=3, day_delay_cost=0, workers=1)
+    began = time.time()
+    out, solutions = coverage_rounds(data, TRAVEL, params, list(range(8)), began + 1.5, 0.1)
+    assert out is not None and solutions >= 1
+    assert time.time() - began < 1.5 + 1.0
+    check = check_routes(inst, stop_numbers(data, out.routes))
+    assert check.feasible, check.violations  # every customer served, once, on time
+
+
+def test_a_finished_search_frees_its_model() -> None:
+    # the solution callback once kept every model alive (~50 MB each on 1,000 residents)
+    data = to_problem(line_instance())
+    params = SolverParams(time_limit_s=1, day_delay_cost=0, workers=1)
+    out = run(data, TRAVEL, params, list(range(6)), search_parameters(params, 0.2))
+    assert out is not None
+    model = weakref.ref(out.problem)
+    del out
+    gc.collect()
+    assert model() is None
 
 
 def test_vehicles_first_solve_reports_exact_objective_and_minimum_fleet() -> None:
