@@ -19,6 +19,13 @@ from planner.travel import TravelModel
 
 __all__ = ["REASON_CODES", "Progress", "Result", "Route", "Unserved", "Visit", "solve"]
 
+#: the wastage pass's share of the time limit. It runs on the full model (it starts from the
+#: first plan, which the model without breaks may not take), where moves are a hundred times
+#: dearer, so it changes little either way (1,000 residents, 60 s: 412 -> 402 wasted doses with
+#: a half, 405 -> 405 with a quarter), while the first plan gains from the time: 84.38 % ->
+#: 84.91 % priority-weighted coverage
+STEER_SHARE = 0.25
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -33,12 +40,14 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
           initial_routes: Sequence[Sequence[int]] | None = None,
           vials: VialParams | None = None) -> Result:
     """Plan the whole horizon. ``initial_routes[v]`` (stop indices) warm-starts the search.
-    With ``vials`` (wastage-aware on), half the time goes to steering routes to whole vials."""
+    With ``vials`` (wastage-aware on), ``STEER_SHARE`` of the time goes to steering routes to
+    whole vials."""
     params = params or SolverParams()
     if vials is None or not vials.wastage_aware or vials.weight <= 0:
         return _solve(data, travel, params, progress, initial_routes)
-    half = replace(params, time_limit_s=params.time_limit_s / 2)
-    first = _solve(data, travel, half, progress, initial_routes)
+    steer_s = params.time_limit_s * STEER_SHARE
+    first = _solve(data, travel, replace(params, time_limit_s=params.time_limit_s - steer_s),
+                   progress, initial_routes)
     if not first.routes:
         return first
     targets = dose_targets(data, first, vials.products)
@@ -49,7 +58,7 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
     warm: list[list[int]] = [[] for _ in range(len(data.teams) * data.days)]
     for r in first.routes:
         warm[r.day * len(data.teams) + r.team_index] = [v.stop_index for v in r.visits]
-    second = _solve(data, travel, half, progress, warm,
+    second = _solve(data, travel, replace(params, time_limit_s=steer_s), progress, warm,
                     (targets, vials.weight) if steer else None)
     old = evaluate(data, first, vials.products)
     new = evaluate(data, second, vials.products)

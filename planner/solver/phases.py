@@ -87,6 +87,7 @@ class Outcome:
     solution: pywrapcp.Assignment
     routes: list[list[int]]  # stop indices per vehicle
     solutions: int
+    restored: bool = True  # False: the warm start given did not fit and the search began anew
 
     @property
     def used(self) -> list[int]:
@@ -177,17 +178,20 @@ def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: lis
     guard.daemon = True
     guard.start()
     try:
-        solution = _solve(problem, search, warm)
+        solution, restored = _solve(problem, search, warm)
     finally:
         guard.cancel()
         live.clear()
     if solution is None:
         return None
-    return Outcome(problem, solution, _routes_of(problem, solution), count["n"])
+    return Outcome(problem, solution, _routes_of(problem, solution), count["n"],
+                   restored or not warm)
 
 
 def _solve(problem: RoutingProblem, search: pywrapcp.DefaultRoutingSearchParameters,
-           warm: Sequence[Sequence[int]] | None) -> pywrapcp.Assignment | None:
+           warm: Sequence[Sequence[int]] | None
+           ) -> tuple[pywrapcp.Assignment | None, bool]:
+    """(solution, whether it grew from the warm start)."""
     routing = problem.routing
     if warm:
         node_routes = [[problem.layout.node_of_stop[s] for s in route
@@ -199,9 +203,9 @@ def _solve(problem: RoutingProblem, search: pywrapcp.DefaultRoutingSearchParamet
         if hint is not None:
             solution = routing.SolveFromAssignmentWithParameters(hint, search)
             if solution is not None:
-                return solution
+                return solution, True
         # the warm routes no longer fit (times or capacity changed): search from scratch
-    return routing.SolveWithParameters(search)
+    return routing.SolveWithParameters(search), False
 
 
 def _routes_of(problem: RoutingProblem, solution: pywrapcp.Assignment) -> list[list[int]]:
@@ -302,8 +306,9 @@ def _before_full(data: ProblemData, travel: TravelModel, params: SolverParams,
     """Most of a plain search's time: on the model without lunch breaks when there are any
     (breaks.py), in coverage rounds on even workers. Returns (warm start for the last GLS run
     on the full model, with breaks put back; solutions found)."""
-    # a warm start (re-plans, the wastage pass) rarely fits the shortened shifts, and searching
-    # from nothing would forget the plan it should change little: full model only
+    # a warm start (re-plans, the wastage pass) keeps to the full model: it often does not fit
+    # the shortened shifts (a break taken while waiting for a window costs no time in the full
+    # model), and searching from nothing would forget the plan it should change little
     if warm:
         return warm, 0
     relax = any(break_window(data, params, (t, d)) for d in range(data.days)
@@ -341,7 +346,8 @@ def coverage_rounds(data: ProblemData, travel: TravelModel, params: SolverParams
         out = run(data, travel, params, stops, search,
                   warm=None if best is None else best.routes,
                   guard_s=seconds * params.guard_factor + params.guard_grace_s, **common)
-        if out is None:
+        if out is None or not out.restored:
+            # a slice too short to restore its start would throw the rounds' work away
             break
         best, solutions, insert = out, solutions + out.solutions, not insert
     return best, solutions

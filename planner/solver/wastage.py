@@ -2,12 +2,13 @@
 
 OR-Tools cannot express "doses modulo vial size" in its objective, so the search runs twice:
 
-1. a normal solve on half the time budget (coverage first, then travel, as always);
+1. a normal solve on three quarters of the time budget (``STEER_SHARE`` in solver/__init__.py;
+   coverage first, then travel, as always);
 2. each (team, day) gets a *dose target*: its last vial filled when that vial is at least
    half used, zero for a route that opens a vial for at most half of it when the other routes'
    open vials can take its doses, else what it has; the doses dimension gets soft lower and
    upper bounds at that target, ``weight`` per dose away from it, and the search continues
-   from the first solution. When no target differs from what the routes have, the second half
+   from the first solution. When no target differs from what the routes have, the second part
    is a plain continuation of the first search (no time is lost on a pass that cannot help).
 
 The second solution is kept only if it serves at least the same priority-weighted coverage and
