@@ -317,7 +317,8 @@ def _before_full(data: ProblemData, travel: TravelModel, params: SolverParams,
     seconds = total - max(total * (1 - RELAXED_SHARE), FULL_MIN_S)
     if not (relax or rounds) or seconds < FULL_MIN_S:
         return warm, 0
-    deadline = time.time() + seconds
+    # the rounds are many short runs: the wall-clock guard bounds them as one
+    deadline = time.time() + min(seconds, seconds * params.guard_factor + params.guard_grace_s)
     common: dict[str, Any] = dict(order_seed=params.seed + worker, targets=targets,
                                   on_solution=on_solution, relax_breaks=relax)
     if rounds:
