@@ -7,9 +7,9 @@
 Each run is a fresh process (its peak memory is its own, imports included), solving the
 scenario of ``benchmarks/scenarios.py`` (seed 1) with straight-line travel, every plan checked
 by the independent checker, with the product's default settings (wastage-aware pass on, as in
-`vaxroute plan`; the benchmark measured it off until 2026-11-23). Coverage is priority-weighted: the share of the eligible residents'
-priority that the plan serves. The 10-minute run at 1,000 residents is the reference the shorter
-runs are compared against.
+`vaxroute plan`; the benchmark measured it off until 2026-11-23). Coverage is priority-weighted:
+the share of the eligible residents' priority that the plan serves. The 10-minute run at 1,000
+residents is the reference the shorter runs are compared against.
 """
 
 from __future__ import annotations

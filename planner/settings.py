@@ -156,7 +156,11 @@ class SolverParams:
 
     @property
     def guard_s(self) -> float:
-        return self.time_limit_s * self.guard_factor + self.guard_grace_s
+        return self.guard_after(self.time_limit_s)
+
+    def guard_after(self, seconds: float) -> float:
+        """The wall-clock guard of a search given ``seconds`` (one phase of a solve)."""
+        return seconds * self.guard_factor + self.guard_grace_s
 
 
 @dataclass(frozen=True)

@@ -291,7 +291,7 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
     out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam),
               order_seed=order_seed, warm=warm, targets=targets,
               on_solution=on_solution,
-              guard_s=total * params.guard_factor + params.guard_grace_s)
+              guard_s=params.guard_after(total))
     return None if out is None else Found(extract_routes(out.problem, out.solution),
                                           out.solution.ObjectiveValue(),
                                           solutions + out.solutions, worker)
@@ -318,14 +318,14 @@ def _before_full(data: ProblemData, travel: TravelModel, params: SolverParams,
     if not (relax or rounds) or seconds < FULL_MIN_S:
         return warm, 0
     # the rounds are many short runs: the wall-clock guard bounds them as one
-    deadline = time.time() + min(seconds, seconds * params.guard_factor + params.guard_grace_s)
+    deadline = time.time() + min(seconds, params.guard_after(seconds))
     common: dict[str, Any] = dict(order_seed=params.seed + worker, targets=targets,
                                   on_solution=on_solution, relax_breaks=relax)
     if rounds:
         found, solutions = coverage_rounds(data, travel, params, stops, deadline, lam, **common)
     else:
         found = run(data, travel, params, stops, search_parameters(params, seconds, GLS, lam),
-                    guard_s=seconds * params.guard_factor + params.guard_grace_s, **common)
+                    guard_s=params.guard_after(seconds), **common)
         solutions = 0 if found is None else found.solutions
     if found is None:
         return warm, solutions
@@ -346,7 +346,7 @@ def coverage_rounds(data: ProblemData, travel: TravelModel, params: SolverParams
                   else search_parameters(params, seconds, GLS, lam))
         out = run(data, travel, params, stops, search,
                   warm=None if best is None else best.routes,
-                  guard_s=seconds * params.guard_factor + params.guard_grace_s, **common)
+                  guard_s=params.guard_after(seconds), **common)
         if out is None or not out.restored:
             # a slice too short to restore its start would throw the rounds' work away
             break

@@ -89,10 +89,12 @@ def portfolio(data: ProblemData, travel: TravelModel, params: SolverParams, stop
     if workers > 1 and mp.current_process().daemon:
         log.warning("solver runs in a daemon process: one worker instead of %d", workers)
         workers = 1
-    if workers <= 1:
-        return search(data, travel, params, stops, deadline, 0, initial_routes, targets,
-                      on_solution), 1
+    # every model a search builds (coverage rounds build one every few seconds) slices these
+    # matrices instead of asking the travel model again (a road network, an OSRM server)
     shared = SharedMatrices.of(data, travel)
+    if workers <= 1:
+        return search(data, shared, params, stops, deadline, 0, initial_routes, targets,
+                      on_solution), 1
     found: list[Found] = []
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=mp.get_context("spawn"),
                              initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
