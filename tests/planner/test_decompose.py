@@ -48,3 +48,23 @@ def test_a_split_plan_keeps_each_team_in_its_area_and_passes_the_checker() -> No
     assert all(t == "TB" for rid, t in served_by.items() if rid.startswith("B"))
     planned_or_reasoned = set(served_by) | {u["resident_id"] for u in plan["unassigned"]}
     assert planned_or_reasoned == {p.resident_id for p in people}
+
+
+def test_an_overloaded_area_hands_its_stops_nearest_the_neighbour_over() -> None:
+    # town A: 40 residents on a road towards town B, one team; town B: 10 residents, one team
+    step = ((TOWN_B[0] - DEPOT[0]) / 100, (TOWN_B[1] - DEPOT[1]) / 100)
+    people = [resident(f"A{k:02d}", (DEPOT[0] + k * step[0], DEPOT[1] + k * step[1]))
+              for k in range(1, 41)]
+    people += [resident(f"B{k:02d}", around(k, 10, 500, TOWN_B)) for k in range(10)]
+    teams = [team("TA", DEPOT), team("TB", TOWN_B)]
+    data = build_problem(people, teams, START, 1, Settings())
+    areas = split(data, list(range(len(data.stops))), 25)
+    assert len(areas) == 2
+    load = [sum(data.stops[s].service_s for s in a.stops) for a in areas]
+    assert max(load) <= 1.1 * min(load), load  # one team each: about the same visiting time
+    b = next(a for a in areas if "TB" in {data.teams[t].team_id for t in a.teams})
+    moved = sorted(int(rid[1:]) for s in b.stops for rid in data.stops[s].resident_ids
+                   if rid.startswith("A"))
+    assert moved, "town B's team had room, yet no stop moved"
+    # the ones handed over are those furthest along the road, nearest town B
+    assert moved == list(range(41 - len(moved), 41))
