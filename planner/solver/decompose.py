@@ -113,31 +113,33 @@ def _balance(data: ProblemData, stops: list[int], groups: list[list[int]],
              members: list[list[int]], far: npt.NDArray[np.float64]) -> list[list[int]]:
     """Move stops out of areas whose visits exceed their teams' time, to the area beside them
     with the most room, nearest stops first, until every area is loaded about alike."""
-    shift = [data.days * sum(_team_seconds(data.teams[t]) for t in g) for g in groups]
-    load = [float(sum(data.stops[s].service_s for s in m)) for m in members]
+    k = len(groups)
+    shift = np.array([max(1.0, data.days * sum(_team_seconds(data.teams[t]) for t in g))
+                      for g in groups])
+    serve = np.array([[_area_may_serve(data, g, s) for g in groups] for s in stops])
+    service = np.array([data.stops[s].service_s for s in stops], dtype=float)
+    row = {s: r for r, s in enumerate(stops)}
+    home = np.empty(len(stops), dtype=int)
+    for j, m in enumerate(members):
+        home[[row[s] for s in m]] = j
+    load = np.bincount(home, weights=service, minlength=k)
     # below this share of their shifts in visits, an area's teams have room left for travel
-    target = max(BALANCE_FLOOR, sum(load) / max(1.0, sum(shift)))
-    row = {s: k for k, s in enumerate(stops)}
-    home = {s: j for j, m in enumerate(members) for s in m}
+    target = max(BALANCE_FLOOR, load.sum() / shift.sum())
     for _ in range(len(stops)):
-        ratio = [x / max(1.0, c) for x, c in zip(load, shift, strict=True)]
+        ratio = load / shift
         j = int(np.argmax(ratio))
         if ratio[j] <= target * (1 + BALANCE_SLACK):
             break
-        best: tuple[float, int, int] | None = None
-        for s in (s for s in stops if home[s] == j):
-            for i in range(len(groups)):
-                if i != j and ratio[i] < target and _area_may_serve(data, groups[i], s):
-                    extra = far[row[s], i] - far[row[s], j]
-                    if best is None or extra < best[0]:
-                        best = (extra, s, i)
-        if best is None:
+        rows = np.flatnonzero(home == j)
+        extra = far[rows] - far[rows, j][:, None]
+        extra[~(serve[rows] & (ratio < target)[None, :])] = np.inf
+        if not rows.size or not np.isfinite(extra.min()):
             break
-        _, s, i = best
-        home[s] = i
-        load[j] -= data.stops[s].service_s
-        load[i] += data.stops[s].service_s
-    return [[s for s in stops if home[s] == j] for j in range(len(groups))]
+        r, i = divmod(int(np.argmin(extra)), k)
+        home[rows[r]] = i
+        load[j] -= service[rows[r]]
+        load[i] += service[rows[r]]
+    return [[s for r, s in enumerate(stops) if home[r] == j] for j in range(k)]
 
 
 def _team_seconds(team: Team) -> int:
