@@ -111,8 +111,9 @@ def _station_distance(data: ProblemData, stops: Sequence[int], groups: list[list
 
 def _balance(data: ProblemData, stops: list[int], groups: list[list[int]],
              members: list[list[int]], far: npt.NDArray[np.float64]) -> list[list[int]]:
-    """Move stops out of areas whose visits exceed their teams' time, to the area beside them
-    with the most room, nearest stops first, until every area is loaded about alike."""
+    """Move stops out of the area most loaded (visiting time against its teams' shifts), each
+    time the stop and the area with room that add the least distance to a station, until every
+    area is loaded about alike."""
     k = len(groups)
     shift = np.array([max(1.0, data.days * sum(_team_seconds(data.teams[t]) for t in g))
                       for g in groups])
