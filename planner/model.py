@@ -59,6 +59,11 @@ class Team:
     #: the vaccine product the team carries ("" = the plan's default product)
     vaccine: str = ""
 
+    @property
+    def break_s(self) -> int:
+        """Seconds of lunch break in a day (0 when the team takes none)."""
+        return 60 * self.break_minutes if self.break_start_s is not None else 0
+
 
 @dataclass(frozen=True)
 class Rejected:

@@ -75,11 +75,13 @@ def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Are
     if len(groups) <= 1:
         return []
     far = _station_distance(data, stops, groups)
-    members: list[list[int]] = [[] for _ in groups]
-    for row, s in enumerate(stops):
-        serving = [j for j in np.argsort(far[row]) if _area_may_serve(data, groups[j], s)]
-        members[int(serving[0]) if serving else int(np.argmin(far[row]))].append(s)
-    members = _balance(data, list(stops), groups, members, far)
+    serve = np.array([[any(_may_serve(data.teams[t], data.stops[s]) for t in g) for g in groups]
+                      for s in stops])
+    # the nearest station whose teams may serve the stop (the nearest at all if none may)
+    home = np.argmin(np.where(serve | ~serve.any(axis=1, keepdims=True), far, np.inf), axis=1)
+    home = _balance(data, stops, groups, home, far, serve)
+    members = [[s for s, h in zip(stops, home, strict=True) if h == j]
+               for j in range(len(groups))]
     areas = []
     for g, m in zip(groups, members, strict=True):
         area = _area(data, tuple(int(t) for t in g), tuple(m))
@@ -89,10 +91,6 @@ def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Are
         areas += [_area(data, tuple(area.teams[t] for t in part.teams),
                         tuple(area.stops[x] for x in part.stops)) for part in parts] or [area]
     return areas
-
-
-def _area_may_serve(data: ProblemData, group: Sequence[int], s: int) -> bool:
-    return any(_may_serve(data.teams[t], data.stops[s]) for t in group)
 
 
 def _station_distance(data: ProblemData, stops: Sequence[int], groups: list[list[int]]
@@ -109,20 +107,19 @@ def _station_distance(data: ProblemData, stops: Sequence[int], groups: list[list
     return out
 
 
-def _balance(data: ProblemData, stops: list[int], groups: list[list[int]],
-             members: list[list[int]], far: npt.NDArray[np.float64]) -> list[list[int]]:
+def _balance(data: ProblemData, stops: Sequence[int], groups: list[list[int]],
+             home: npt.NDArray[np.intp], far: npt.NDArray[np.float64],
+             serve: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
     """Move stops out of the area most loaded (visiting time against its teams' shifts), each
     time the stop and the area with room that add the least distance to a station, until every
-    area is loaded about alike."""
+    area is loaded about alike. ``home``: each stop's area; ``serve``: stops x areas, whether
+    one of the area's teams may serve the stop. Returns the stops' areas after the moves."""
     k = len(groups)
-    shift = np.array([max(1.0, data.days * sum(_team_seconds(data.teams[t]) for t in g))
-                      for g in groups])
-    serve = np.array([[_area_may_serve(data, g, s) for g in groups] for s in stops])
+    home = home.copy()
+    shift = np.array([max(1.0, data.days * sum(
+        data.teams[t].shift_end_s - data.teams[t].shift_start_s - data.teams[t].break_s
+        for t in g)) for g in groups])
     service = np.array([data.stops[s].service_s for s in stops], dtype=float)
-    row = {s: r for r, s in enumerate(stops)}
-    home = np.empty(len(stops), dtype=int)
-    for j, m in enumerate(members):
-        home[[row[s] for s in m]] = j
     load = np.bincount(home, weights=service, minlength=k)
     # below this share of their shifts in visits, an area's teams have room left for travel
     target = max(BALANCE_FLOOR, load.sum() / shift.sum())
@@ -140,12 +137,7 @@ def _balance(data: ProblemData, stops: list[int], groups: list[list[int]],
         home[rows[r]] = i
         load[j] -= service[rows[r]]
         load[i] += service[rows[r]]
-    return [[s for r, s in enumerate(stops) if home[r] == j] for j in range(k)]
-
-
-def _team_seconds(team: Team) -> int:
-    return team.shift_end_s - team.shift_start_s - (
-        60 * team.break_minutes if team.break_start_s is not None else 0)
+    return home
 
 
 def _area(data: ProblemData, teams: tuple[int, ...], stops: tuple[int, ...]) -> Area:

@@ -55,9 +55,8 @@ def diagnose(data: ProblemData, travel: TravelModel, stops: list[int]) -> list[U
         for t in teams:
             m = matrices[t.travel_mode]
             ti = data.teams.index(t)
-            brk = t.break_minutes * 60 if t.break_start_s is not None else 0
             a, b = _fits_alone(t, int(m.seconds[ti, n_teams + k]), int(m.seconds[n_teams + k, ti]),
-                               stop.service_s, window, brk)
+                               stop.service_s, window, t.break_s)
             shift_ok, window_ok = shift_ok or a, window_ok or b
         if not shift_ok:
             out.append(Unserved(s, "outside_shift_reach",
