@@ -122,10 +122,11 @@ def _all_on_time(cheapest: int) -> Callable[[RoutingProblem, int], bool]:
 
 
 def search_parameters(params: SolverParams, seconds: float, metaheuristic: int = GLS,
-                      lambda_coefficient: float = 0.1, first: int = CHEAPEST_INSERTION
-                      ) -> pywrapcp.DefaultRoutingSearchParameters:
+                      lambda_coefficient: float = 0.1, first: int = CHEAPEST_INSERTION,
+                      bandit: bool = False) -> pywrapcp.DefaultRoutingSearchParameters:
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = first
+    search.use_multi_armed_bandit_concatenate_operators = bandit
     search.local_search_metaheuristic = metaheuristic
     search.guided_local_search_lambda_coefficient = lambda_coefficient
     search.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
@@ -293,7 +294,8 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
     # vehicles first, the GLS worker starts from savings: GLS keeps the shape of its start, and
     # on clustered customers savings gives the clusters' routes (C104, C108 at their best known)
     first = SAVINGS if params.vehicle_fixed_cost else CHEAPEST_INSERTION
-    out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam, first),
+    out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam, first,
+                                                             bool(params.vehicle_fixed_cost)),
               order_seed=order_seed, warm=warm, targets=targets,
               on_solution=on_solution,
               guard_s=params.guard_after(total))
