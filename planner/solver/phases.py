@@ -133,6 +133,19 @@ def search_parameters(params: SolverParams, seconds: float, metaheuristic: int =
     return search
 
 
+def _gls_parameters(params: SolverParams, seconds: float, lam: float
+                    ) -> pywrapcp.DefaultRoutingSearchParameters:
+    """The long GLS run of a worker outside the phases (and outside coverage rounds).
+
+    Vehicles first (the odd workers' fixed-cost GLS), it starts from savings: GLS keeps the
+    shape of its start, and on clustered customers savings gives the clusters' routes (C104,
+    C108 at their best known). Its operators are picked by a bandit on recent gains (Solomon
+    gap 3.18 -> 2.54 %; on the phased worker the bandit cost vehicles: benchmarks/RESULTS.md)."""
+    vehicles_first = bool(params.vehicle_fixed_cost)
+    return search_parameters(params, seconds, GLS, lam,
+                             SAVINGS if vehicles_first else CHEAPEST_INSERTION, vehicles_first)
+
+
 def insertion_parameters(params: SolverParams, seconds: float
                          ) -> pywrapcp.DefaultRoutingSearchParameters:
     """A greedy descent whose only moves put a resident in (or a likelier one instead)."""
@@ -291,13 +304,7 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
     warm, solutions = _before_full(data, travel, params, stops, total, worker, lam,
                                    initial_routes, targets, on_solution)
     total = max(0.05, deadline - time.time())
-    # vehicles first, the GLS worker starts from savings: GLS keeps the shape of its start, and
-    # on clustered customers savings gives the clusters' routes (C104, C108 at their best known);
-    # its operators are picked by a bandit on recent gains (Solomon gap 3.18 -> 2.54 %; on the
-    # phased worker the bandit cost vehicles: see benchmarks/RESULTS.md)
-    first = SAVINGS if params.vehicle_fixed_cost else CHEAPEST_INSERTION
-    out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam, first,
-                                                             bool(params.vehicle_fixed_cost)),
+    out = run(data, travel, params, stops, _gls_parameters(params, total, lam),
               order_seed=order_seed, warm=warm, targets=targets,
               on_solution=on_solution,
               guard_s=params.guard_after(total))
@@ -333,7 +340,7 @@ def _before_full(data: ProblemData, travel: TravelModel, params: SolverParams,
     if rounds:
         found, solutions = coverage_rounds(data, travel, params, stops, deadline, lam, **common)
     else:
-        found = run(data, travel, params, stops, search_parameters(params, seconds, GLS, lam),
+        found = run(data, travel, params, stops, _gls_parameters(params, seconds, lam),
                     guard_s=params.guard_after(seconds), **common)
         solutions = 0 if found is None else found.solutions
     if found is None:
