@@ -12,11 +12,16 @@ capacity. The product's teams (own stations, shifts, lunch breaks, doctors, seve
 optional residents) are not modelled here; building it into the engine means all of those.
 
     python -W ignore benchmarks/route_min_prototype.py --start-s 2 --budget-s 5
+
+With ``--travel-s S`` the routes found then get S seconds of the engine's travel phase (GLS on
+that fleet, no fixed cost, warm-started from them), and the gap to bks.csv is reported: what
+the engine would reach with the pool as its route elimination.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import sys
 import time
@@ -27,8 +32,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner.bench.engine import solve_instance  # noqa: E402
+from planner.bench.engine import EuclideanTravel, solve_instance, to_problem  # noqa: E402
 from planner.bench.solomon import Instance, check_routes, read_solomon  # noqa: E402
+from planner.settings import SolverParams  # noqa: E402
+from planner.solver.phases import run, search_parameters  # noqa: E402
 
 Route = list[int]
 
@@ -142,13 +149,31 @@ class Pool:
                 routes[b].insert(self.rng.choice(places)[1], routes[a].pop(i))
 
 
+def polish(inst: Instance, routes: list[Route], seconds: float) -> list[Route]:
+    """The engine's travel phase on this fleet: GLS without the fixed cost, from ``routes``."""
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=seconds, day_delay_cost=0, split_stops=0, workers=1)
+    warm = [[c - 1 for c in r] for r in routes]  # customer c is stop c - 1
+    out = run(data, EuclideanTravel(), params, list(range(len(data.stops))),
+              search_parameters(params, seconds), warm=warm,
+              open_vehicles=list(range(len(routes))))
+    if out is None or not out.restored:
+        return routes
+    return [[s + 1 for s in r] for r in out.routes if r]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*")
     ap.add_argument("--dir", default=str(ROOT.parent / "shared/benchmarks/solomon"))
     ap.add_argument("--start-s", type=float, default=2.0)
     ap.add_argument("--budget-s", type=float, default=5.0)
+    ap.add_argument("--travel-s", type=float, default=0.0)
     args = ap.parse_args()
+    with (Path(args.dir) / "bks.csv").open(encoding="utf-8") as fh:
+        bks = {r["instance"]: (int(r["vehicles"]), float(r["distance"]))
+               for r in csv.DictReader(fh)}
+    gaps: list[float] = []
     files = ([Path(args.dir) / f"{n}.txt" for n in args.names] if args.names
              else sorted(Path(args.dir).glob("*.txt")))
     before = after = 0
@@ -159,11 +184,18 @@ def main() -> None:
         deadline = time.time() + args.budget_s
         while time.time() < deadline and (fewer := pool.remove_one_route(routes, deadline)):
             routes = [r for r in fewer if r]
+        if args.travel_s:
+            routes = polish(inst, routes, args.travel_s)
         check = check_routes(inst, routes)
         before, after = before + start.check.vehicles, after + check.vehicles
+        gap = ""
+        if bks.get(inst.name, (0, 0.0))[0] == check.vehicles:
+            gaps.append(check.distance / bks[inst.name][1] - 1)
+            gap = f", gap {100 * gaps[-1]:.2f} %"
         print(f"{inst.name}: {start.check.vehicles} -> {check.vehicles} vehicles, "
-              f"feasible {check.feasible}", flush=True)
-    print(f"total: {before} -> {after} vehicles")
+              f"{check.distance:.2f}{gap}, feasible {check.feasible}", flush=True)
+    mean = f"{100 * sum(gaps) / len(gaps):.2f} %" if gaps else "-"
+    print(f"total: {before} -> {after} vehicles; mean gap {mean} over {len(gaps)} at BKS fleet")
 
 
 if __name__ == "__main__":
