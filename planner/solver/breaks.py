@@ -30,7 +30,7 @@ def place_breaks(p: RoutingProblem, params: SolverParams, routes: Sequence[Seque
     for v, route in enumerate(routes):
         stops = list(route)
         window = break_window(p.data, params, p.vehicles[v])
-        while window is not None and stops and not _fits(p, v, stops, window):
+        while window is not None and stops and not fits_break(p, v, stops, window):
             stops.remove(_cheapest_to_drop(p, v, stops, window))
         out.append(stops)
     return out
@@ -43,13 +43,15 @@ def _cheapest_to_drop(p: RoutingProblem, v: int, stops: list[int],
     def per_second(s: int) -> float:
         return p.data.stops[s].priority / max(1, p.data.stops[s].service_s)
 
-    fitting = [s for s in stops if _fits(p, v, [x for x in stops if x != s], window)]
+    fitting = [s for s in stops if fits_break(p, v, [x for x in stops if x != s], window)]
     if fitting:
         return min(fitting, key=lambda s: (p.data.stops[s].priority, per_second(s)))
     return min(stops, key=per_second)
 
 
-def _fits(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int]) -> bool:
+def fits_break(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int]
+               ) -> bool:
+    """Whether the route is on time with its break in some leg (the full model's rule)."""
     return any(_on_time(p, v, stops, window, gap) for gap in range(len(stops) + 1))
 
 

@@ -37,6 +37,7 @@ from ortools.util import optional_boolean_pb2
 from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver.breaks import place_breaks
+from planner.solver.ejection import MAX_NODES, eject_routes
 from planner.solver.extract import extract_routes
 from planner.solver.result import Route
 from planner.solver.routing import (
@@ -272,6 +273,21 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
     return best, removed
 
 
+def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
+               stops: list[int], first: Outcome, deadline: float, order_seed: int,
+               total: float) -> tuple[Outcome, list[list[int]], int]:
+    """Route elimination after the first solution: (outcome to fall back on, routes for the
+    travel phase, routes removed). The ejection pool (ejection.py) when the model is small
+    enough for it, else OR-Tools tries (fewer_vehicles)."""
+    if first.problem.layout.n_nodes <= MAX_NODES:
+        routes, removed = eject_routes(first.problem, params, first.routes, deadline,
+                                       order_seed)
+        return first, routes, removed
+    best, removed = fewer_vehicles(data, travel, params, stops, first, deadline, order_seed,
+                                   max(0.5, total * SLICE_SHARE))
+    return best, best.routes, removed
+
+
 @dataclass
 class Found:
     """What one search (one portfolio worker) hands back: picklable, model-free."""
@@ -383,16 +399,16 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
                 on_solution=on_solution, guard_s=total * FIRST_SHARE * 1.5 + 5)
     if first is None:
         return None
-    best, removed = fewer_vehicles(data, travel, params, stops, first,
-                                   began + total * ELIMINATION_SHARE, order_seed,
-                                   max(0.5, total * SLICE_SHARE))
+    best, warm, removed = _eliminate(data, travel, params, stops, first,
+                                     began + total * ELIMINATION_SHARE, order_seed, total)
     free = replace(params, vehicle_fixed_cost=0)
     left = max(0.05, deadline - time.time())
     last = run(data, travel, free, stops, search_parameters(free, left, GLS, lam),
-               order_seed=order_seed, warm=best.routes, open_vehicles=best.used,
+               order_seed=order_seed, warm=warm, open_vehicles=[v for v, r in enumerate(warm) if r],
                targets=targets, on_solution=on_solution, guard_s=left * 1.5 + 5)
-    if last is None or last.dropped_penalty(data, stops) > best.dropped_penalty(data, stops):
-        last = best
+    if last is None or not last.restored or last.dropped_penalty(
+            data, stops) > best.dropped_penalty(data, stops):
+        last, removed = best, 0 if best is first else removed
     # only the first solution's objective has the fixed costs in it; the later phases drop them
     objective = last.solution.ObjectiveValue()
     if last is not first:

@@ -1,0 +1,168 @@
+"""The ejection pool (route elimination) on crafted instances, each result put to the real
+OR-Tools model (it must take the routes as a feasible warm start) or to the Solomon checker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from planner.bench.engine import EuclideanTravel, to_problem
+from planner.bench.solomon import Instance, check_routes
+from planner.model import ProblemData, Stop, Team, VehicleStart
+from planner.settings import Settings, SolverParams
+from planner.solver.ejection import EjectionPool, eject_routes
+from planner.solver.phases import DESCENT, run, search_parameters
+from planner.solver.routing import allowed_vehicles, build_model
+from tests.helpers import around, plan_and_check, resident
+from tests.helpers import team as helper_team
+
+MINUTE = EuclideanTravel(scale=60)  # one unit of x/y is one minute of travel
+PARAMS = SolverParams(time_limit_s=2, day_delay_cost=0, workers=1)
+
+
+def minutes(m: float) -> int:
+    return int(m * 60)
+
+
+def stop(name: str, x: float, y: float = 0.0, window: tuple[int, int] | None = None,
+         service_min: int = 10, **kw: object) -> Stop:
+    fields: dict[str, object] = dict(
+        stop_id=name, resident_ids=(name,), lat=x, lon=y, service_s=minutes(service_min),
+        doses=1, priority=1.0, needs_doctor=False, earliest_day=0,
+        window_start_s=minutes(window[0]) if window else None,
+        window_end_s=minutes(window[1]) if window else None)
+    fields.update(kw)
+    return Stop(**fields)  # type: ignore[arg-type]
+
+
+def team(name: str, **kw: object) -> Team:
+    fields: dict[str, object] = dict(break_start_s=None, break_minutes=0)
+    fields.update(kw)
+    return Team(name, 0.0, 0.0, **fields)  # type: ignore[arg-type]
+
+
+def problem(teams: Sequence[Team], stops: Sequence[Stop], days: int = 1,
+            starts: dict[tuple[int, int], VehicleStart] | None = None) -> ProblemData:
+    return ProblemData(dt.date(2026, 11, 24), days, tuple(teams), tuple(stops), residents={},
+                       priorities={}, excluded={}, pre_unassigned={}, starts=starts or {})
+
+
+def model_takes(data: ProblemData, routes: list[list[int]]) -> bool:
+    """Whether the full OR-Tools model (break intervals included) accepts the routes as they
+    are: read as a warm start, a one-solution search keeps every stop where it was."""
+    as_given = search_parameters(PARAMS, 1, DESCENT)
+    as_given.solution_limit = 1
+    out = run(data, MINUTE, PARAMS, list(range(len(data.stops))), as_given, warm=routes)
+    return out is not None and out.restored and out.routes == routes
+
+
+def pooled(data: ProblemData, routes: list[list[int]], seconds: float = 1.0,
+           params: SolverParams = PARAMS) -> tuple[list[list[int]], int]:
+    p = build_model(data, MINUTE, params, list(range(len(data.stops))))
+    return eject_routes(p, params, routes, time.time() + seconds)
+
+
+def used(routes: list[list[int]]) -> int:
+    return sum(1 for r in routes if r)
+
+
+def test_the_pool_empties_routes_until_one_vehicle_serves_everyone() -> None:
+    # customers on a line east of the depot, wide windows, room for all: one vehicle suffices
+    x = np.array([0.0, *range(1, 7)])
+    inst = Instance("LINE", 4, 100, x, np.zeros(7), np.r_[0, np.ones(6)], np.zeros(7),
+                    np.full(7, 1000.0), np.zeros(7))
+    data = to_problem(inst)
+    p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
+    routes, removed = eject_routes(p, PARAMS, [[0, 1], [2, 3], [4, 5], []], time.time() + 2)
+    assert (used(routes), removed) == (1, 2)
+    check = check_routes(inst, [[s + 1 for s in r] for r in routes if r])
+    assert check.feasible, check.violations
+
+
+def test_a_stop_that_fits_nowhere_ejects_the_stop_placed_more_easily() -> None:
+    # a full route (two stops of 5 doses, capacity 10): a third one goes in only if one leaves
+    stops = [stop(n, x, doses=5) for n, x in (("a", 1), ("b", 2), ("c", 3))]
+    data = problem([team("T1", max_doses=10)], stops)
+    pool = EjectionPool(build_model(data, MINUTE, PARAMS, [0, 1, 2]), PARAMS, random.Random(0))
+    routes = pool.to_routes([[0, 1]])
+    c = pool.p.layout.node_of_stop[2]
+    misses = [1] * len(pool.service)
+    misses[pool.p.layout.node_of_stop[0]] = 3  # "a" was hard to place: keep it, eject "b"
+    ejected = pool._eject_and_insert(routes, c, misses)
+    assert ejected == [pool.p.layout.node_of_stop[1]]
+    assert sorted(pool.to_stop_routes(routes)[0]) == [0, 2] and routes[0].load == 10
+
+
+def test_the_pool_keeps_doctors_vaccines_days_and_dose_capacity() -> None:
+    teams = [team("DOC", max_doses=3), team("NURSE", has_doctor=False, max_doses=3)]
+    stops = [stop("d1", 1, needs_doctor=True), stop("d2", 2, needs_doctor=True),
+             stop("n1", 1, 1), stop("n2", 2, 1), stop("n3", 3, 1), stop("n4", 1, 2),
+             stop("later", 2, 2, earliest_day=1), stop("astra", 3, 2, vaccine="AZ")]
+    teams[1] = team("NURSE", has_doctor=False, max_doses=3, vaccine="AZ")
+    data = problem(teams, stops, days=2)
+    # vehicles: 0 = DOC day 1, 1 = NURSE day 1, 2 = DOC day 2, 3 = NURSE day 2
+    start = [[0, 2], [3, 7], [1, 6], [4, 5]]
+    assert model_takes(data, start)
+    routes, removed = pooled(data, start)
+    assert removed == 1 and used(routes) == 3  # 8 doses at 3 a vehicle
+    for v, route in enumerate(routes):
+        assert len(route) <= 3
+        assert all(v in allowed_vehicles(data, s) for s in route), (v, route)
+    assert model_takes(data, routes)
+
+
+def test_a_resumed_day_sets_out_from_where_and_when_the_team_is() -> None:
+    # team A resumes at 14:00 ten minutes out: the morning stops cannot go on its day
+    teams = [team("A"), team("B"), team("C")]
+    stops = [stop("early1", 1, window=(480, 600)), stop("early2", 2, window=(480, 600)),
+             stop("late", 3, window=(850, 900))]
+    starts = {(0, 0): VehicleStart(10.0, 0.0, minutes(14 * 60))}
+    data = problem(teams, stops, starts=starts)
+    start = [[2], [0], [1]]
+    assert model_takes(data, start)
+    routes, removed = pooled(data, start)
+    assert removed == 2 and used(routes) == 1
+    assert not {0, 1} & set(routes[0])
+    assert model_takes(data, routes)
+
+
+def lunch_problem(second_window: tuple[int, int]) -> ProblemData:
+    """Two stops, each on its own route; lunch (60 min) starts between 11:30 and 12:30.
+    The first stop takes 11:30-12:20, so a route serving both has its lunch after it."""
+    teams = [team(n, break_start_s=minutes(690), break_minutes=60) for n in ("A", "B")]
+    stops = [stop("long", 5, window=(690, 700), service_min=50),
+             stop("other", 5, 1, window=second_window)]
+    return problem(teams, stops)
+
+
+def test_a_removal_that_leaves_no_room_for_lunch_is_not_kept() -> None:
+    # "other" must start by 12:30: after "long" and lunch it would be 13:20. With the shift
+    # merely shortened by the lunch hour (what the pool checks as it inserts) both fit.
+    data = lunch_problem((745, 750))
+    start = [[0], [1]]
+    assert model_takes(data, start) and not model_takes(data, [[0, 1], []])
+    routes, removed = pooled(data, start, seconds=0.3)
+    assert (routes, removed) == (start, 0)
+
+
+def test_a_removal_with_room_for_lunch_is_kept_and_the_model_takes_it() -> None:
+    data = lunch_problem((800, 900))
+    routes, removed = pooled(data, [[0], [1]])
+    assert removed == 1 and used(routes) == 1
+    assert model_takes(data, routes)
+
+
+def test_fewest_team_days_plan_passes_the_checker_with_lunch_and_doctors() -> None:
+    # 9 residents, 3 of them needing a doctor, teams carrying 5 doses a day: two team-days
+    # suffice (the doctor's team takes one of them), lunch breaks on
+    people = [resident(f"R{k}", around(k, 9, 800), needs_doctor=k % 3 == 0) for k in range(9)]
+    teams = [helper_team("DOC", max_doses=5), helper_team("NURSE", has_doctor=False,
+                                                         max_doses=5)]
+    settings = Settings().with_solver(vehicle_fixed_cost=50_000, workers=1, day_delay_cost=0)
+    plan, _ = plan_and_check(people, teams, days=2, settings=settings, time_limit=4)
+    assert not plan["unassigned"]
+    assert len([r for r in plan["routes"] if r["stops"]]) == 2
