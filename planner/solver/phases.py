@@ -5,9 +5,10 @@ local search penalises arcs in proportion to their cost. With a fixed cost large
 vehicles first (the literature's objective, and a planner's "use as few team-days as you can"),
 those depot arcs dominate every penalty and GLS stops improving distance (measured: 4.5 % above
 the best known on R201 with the fixed cost, 0.3 % without). So when vehicles count, the search
-(1) finds a first solution with the fixed cost, (2) removes whole routes one at a time, each time
-squeezing their stops into the remaining vehicles with GLS and soft window ends, and (3)
-optimises travel with the fleet closed to the vehicles used and no fixed cost at all.
+(1) finds a first solution with the fixed cost, (2) removes whole routes one at a time through
+an ejection pool (ejection.py; on models too big for it, by squeezing their stops into the
+remaining vehicles with GLS and soft window ends), and (3) optimises travel with the fleet
+closed to the vehicles used and no fixed cost at all.
 
 Lunch breaks: a plain search runs most of its time on a model without break intervals (they
 make every move a hundred times dearer) and finishes on the full one; see breaks.py.
@@ -58,11 +59,9 @@ SAVINGS = routing_enums_pb2.FirstSolutionStrategy.SAVINGS
 #: GLS penalty weight per portfolio worker: a little diversity between processes
 LAMBDAS = (0.1, 0.2, 0.05, 0.15)
 #: route elimination stops at this share of the time limit; the rest optimises travel
-ELIMINATION_SHARE = 0.5
+ELIMINATION_SHARE = 0.35
 #: route elimination gives up after this many failed tries in a row (the smallest routes)
 MAX_FAILURES = 2
-#: odd workers run one GLS with the fixed cost instead of the phases
-MIXED_WORKERS = True
 #: one route-elimination try gets at most this share of the time limit
 SLICE_SHARE = 0.15
 #: the first solution (with fixed costs, greedy descent) gets at most this share
@@ -132,19 +131,6 @@ def search_parameters(params: SolverParams, seconds: float, metaheuristic: int =
     search.guided_local_search_lambda_coefficient = lambda_coefficient
     search.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
     return search
-
-
-def _gls_parameters(params: SolverParams, seconds: float, lam: float
-                    ) -> pywrapcp.DefaultRoutingSearchParameters:
-    """The long GLS run of a worker outside the phases (and outside coverage rounds).
-
-    Vehicles first (the odd workers' fixed-cost GLS), it starts from savings: GLS keeps the
-    shape of its start, and on clustered customers savings gives the clusters' routes (C104,
-    C108 at their best known). Its operators are picked by a bandit on recent gains (Solomon
-    gap 3.18 -> 2.54 %; on the phased worker the bandit cost vehicles: benchmarks/RESULTS.md)."""
-    vehicles_first = bool(params.vehicle_fixed_cost)
-    return search_parameters(params, seconds, GLS, lam,
-                             SAVINGS if vehicles_first else CHEAPEST_INSERTION, vehicles_first)
 
 
 def insertion_parameters(params: SolverParams, seconds: float
@@ -305,22 +291,20 @@ def search(data: ProblemData, travel: TravelModel, params: SolverParams, stops: 
            targets: tuple[dict[int, int], int] | None = None,
            on_solution: Callable[[int], None] | None = None) -> Found | None:
     """One worker's whole search until ``deadline`` (``time.time()``): a plain GLS run, or,
-    when vehicles carry a fixed cost, on even workers first solution -> route elimination ->
-    travel on the fleet found, on odd ones GLS with the fixed cost (two different strengths
-    side by side)."""
+    when vehicles carry a fixed cost, first solution -> route elimination -> travel on the
+    fleet found (``_vehicles_first``)."""
     order_seed = params.seed + worker
     lam = LAMBDAS[worker % len(LAMBDAS)]
     total = max(0.05, deadline - time.time())
-    if params.vehicle_fixed_cost and not (MIXED_WORKERS and worker % 2 == 1):
+    if params.vehicle_fixed_cost:
         return _vehicles_first(data, travel, params, stops, deadline, total, worker, lam,
                                initial_routes, targets, on_solution)
     # coverage rounds or GLS on the model without breaks (if there are breaks), then one GLS run
-    # on the full model; odd workers keep the fixed cost in it: weaker on fleet size, but it
-    # reaches distances the phased search misses (C101: 828.94 against 854.31)
+    # on the full model
     warm, solutions = _before_full(data, travel, params, stops, total, worker, lam,
                                    initial_routes, targets, on_solution)
     total = max(0.05, deadline - time.time())
-    out = run(data, travel, params, stops, _gls_parameters(params, total, lam),
+    out = run(data, travel, params, stops, search_parameters(params, total, GLS, lam),
               order_seed=order_seed, warm=warm, targets=targets,
               on_solution=on_solution,
               guard_s=params.guard_after(total))
@@ -356,7 +340,7 @@ def _before_full(data: ProblemData, travel: TravelModel, params: SolverParams,
     if rounds:
         found, solutions = coverage_rounds(data, travel, params, stops, deadline, lam, **common)
     else:
-        found = run(data, travel, params, stops, _gls_parameters(params, seconds, lam),
+        found = run(data, travel, params, stops, search_parameters(params, seconds, GLS, lam),
                     guard_s=params.guard_after(seconds), **common)
         solutions = 0 if found is None else found.solutions
     if found is None:
@@ -391,10 +375,16 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
                     initial_routes: Sequence[Sequence[int]] | None,
                     targets: tuple[dict[int, int], int] | None,
                     on_solution: Callable[[int], None] | None) -> Found | None:
-    order_seed = params.seed + worker
+    """First solution (greedy descent with the fixed cost) -> route elimination -> travel on
+    the fleet found without the fixed cost. Odd workers start from savings and let a bandit
+    pick the travel phase's operators: on clustered customers savings builds the clusters'
+    routes (C104 at its best known), and the two workers then differ in more than their seed
+    (Solomon: 419 vehicles either way, mean gap 3.37 -> 3.28 %; benchmarks/RESULTS.md)."""
+    order_seed, odd = params.seed + worker, worker % 2 == 1
     began = time.time()
     first = run(data, travel, params, stops,
-                search_parameters(params, total * FIRST_SHARE, DESCENT),
+                search_parameters(params, total * FIRST_SHARE, DESCENT,
+                                  first=SAVINGS if odd else CHEAPEST_INSERTION),
                 order_seed=order_seed, warm=initial_routes, targets=targets,
                 on_solution=on_solution, guard_s=total * FIRST_SHARE * 1.5 + 5)
     if first is None:
@@ -403,7 +393,7 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
                                      began + total * ELIMINATION_SHARE, order_seed, total)
     free = replace(params, vehicle_fixed_cost=0)
     left = max(0.05, deadline - time.time())
-    last = run(data, travel, free, stops, search_parameters(free, left, GLS, lam),
+    last = run(data, travel, free, stops, search_parameters(free, left, GLS, lam, bandit=odd),
                order_seed=order_seed, warm=warm, open_vehicles=[v for v, r in enumerate(warm) if r],
                targets=targets, on_solution=on_solution, guard_s=left * 1.5 + 5)
     if last is None or not last.restored or last.dropped_penalty(
