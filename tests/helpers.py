@@ -8,6 +8,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from planner.bench.solomon import Instance
 from planner.build import build_problem
 from planner.checker import check_plan
 from planner.model import Resident, Team
@@ -68,3 +71,12 @@ def served(plan: dict[str, Any]) -> dict[str, tuple[str, str, int]]:
 
 def reasons(plan: dict[str, Any]) -> dict[str, str]:
     return {u["resident_id"]: u["reason_code"] for u in plan["unassigned"]}
+
+
+def line_instance(customers: int = 6, vehicles: int = 4) -> Instance:
+    """Customers on a line east of the depot, wide windows, capacity for all of them:
+    one vehicle serves everyone (out and back), which is the unique minimum fleet."""
+    x = np.array([0.0, *range(1, customers + 1)])
+    n = customers + 1
+    return Instance("LINE", vehicles, 100, x, np.zeros(n), np.r_[0, np.ones(customers)],
+                    np.zeros(n), np.full(n, 1000.0), np.zeros(n))

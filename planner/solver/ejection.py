@@ -175,7 +175,7 @@ class EjectionPool:
                 stuck = 0
                 continue
             misses[x] += 1
-            ejected = self._eject_and_insert(routes, x, misses)
+            ejected = self._eject_and_insert(routes, x, misses, deadline)
             if ejected is None:
                 pool.insert(0, x)  # try it again after the others have moved things
                 stuck += 1
@@ -194,14 +194,17 @@ class EjectionPool:
         self._put(routes[best[1]], x, best[2])
         return True
 
-    def _eject_and_insert(self, routes: list[_Route], x: int, misses: list[int]
-                          ) -> list[int] | None:
+    def _eject_and_insert(self, routes: list[_Route], x: int, misses: list[int],
+                          deadline: float) -> list[int] | None:
         """Eject one or two stops of least total ``misses`` from one route so that ``x`` fits
-        there; the ejected stops, or None when no such ejection exists."""
+        there; the ejected stops, or None when no such ejection exists (or time is up: a
+        scan of every pair on long routes takes seconds)."""
         best: tuple[int, int, _Route, list[int]] | None = None
         for i, r in enumerate(routes):
             if r.vehicle not in self.allowed[x]:
                 continue
+            if time.time() > deadline:
+                return None
             for weight, cut in self._ejections(r, x, misses):
                 if best is not None and weight >= best[0]:
                     break

@@ -8,16 +8,17 @@ import random
 import time
 from collections.abc import Sequence
 
-import numpy as np
+import pytest
 
-from planner.bench.engine import EuclideanTravel, to_problem
-from planner.bench.solomon import Instance, check_routes
+from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
+from planner.bench.solomon import check_routes
 from planner.model import ProblemData, Stop, Team, VehicleStart
 from planner.settings import Settings, SolverParams
+from planner.solver import phases
 from planner.solver.ejection import EjectionPool, eject_routes
 from planner.solver.phases import DESCENT, run, search_parameters
 from planner.solver.routing import allowed_vehicles, build_model
-from tests.helpers import around, plan_and_check, resident
+from tests.helpers import around, line_instance, plan_and_check, resident
 from tests.helpers import team as helper_team
 
 MINUTE = EuclideanTravel(scale=60)  # one unit of x/y is one minute of travel
@@ -71,10 +72,7 @@ def used(routes: list[list[int]]) -> int:
 
 
 def test_the_pool_empties_routes_until_one_vehicle_serves_everyone() -> None:
-    # customers on a line east of the depot, wide windows, room for all: one vehicle suffices
-    x = np.array([0.0, *range(1, 7)])
-    inst = Instance("LINE", 4, 100, x, np.zeros(7), np.r_[0, np.ones(6)], np.zeros(7),
-                    np.full(7, 1000.0), np.zeros(7))
+    inst = line_instance()
     data = to_problem(inst)
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
     routes, removed = eject_routes(p, PARAMS, [[0, 1], [2, 3], [4, 5], []], time.time() + 2)
@@ -92,7 +90,7 @@ def test_a_stop_that_fits_nowhere_ejects_the_stop_placed_more_easily() -> None:
     c = pool.p.layout.node_of_stop[2]
     misses = [1] * len(pool.service)
     misses[pool.p.layout.node_of_stop[0]] = 3  # "a" was hard to place: keep it, eject "b"
-    ejected = pool._eject_and_insert(routes, c, misses)
+    ejected = pool._eject_and_insert(routes, c, misses, time.time() + 5)
     assert ejected == [pool.p.layout.node_of_stop[1]]
     assert sorted(pool.to_stop_routes(routes)[0]) == [0, 2] and routes[0].load == 10
 
@@ -166,3 +164,25 @@ def test_fewest_team_days_plan_passes_the_checker_with_lunch_and_doctors() -> No
     plan, _ = plan_and_check(people, teams, days=2, settings=settings, time_limit=4)
     assert not plan["unassigned"]
     assert len([r for r in plan["routes"] if r["stops"]]) == 2
+
+
+def test_models_too_big_for_the_pool_keep_the_or_tools_elimination(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = line_instance()
+    data = to_problem(inst)
+    params = SolverParams(time_limit_s=4, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
+                          workers=1)
+    as_given = search_parameters(params, 1, DESCENT)
+    as_given.solution_limit = 1
+    first = run(data, EuclideanTravel(), params, list(range(6)), as_given,
+                warm=[[0, 1], [2, 3], [4, 5], []])
+    assert first is not None and len(first.used) == 3
+    for limit, by_pool in ((phases.MAX_NODES, True), (0, False)):
+        monkeypatch.setattr(phases, "MAX_NODES", limit)
+        fallback, routes, removed = phases._eliminate(
+            data, EuclideanTravel(), params, list(range(6)), first, time.time() + 2, 0, 4)
+        assert (used(routes), removed) == (1, 2)
+        # the pool hands back routes and keeps the first solution to fall back on; OR-Tools'
+        # elimination hands back its own outcome
+        assert (fallback is first) == by_pool
+        assert check_routes(inst, [[s + 1 for s in r] for r in routes if r]).feasible

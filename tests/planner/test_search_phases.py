@@ -27,17 +27,9 @@ from planner.solver.phases import (
     search_parameters,
 )
 from planner.solver.portfolio import SharedMatrices
+from tests.helpers import line_instance
 
 TRAVEL = EuclideanTravel()
-
-
-def line_instance(customers: int = 6, vehicles: int = 4) -> Instance:
-    """Customers on a line east of the depot, wide windows, capacity for all of them:
-    one vehicle serves everyone (out and back), which is the unique minimum fleet."""
-    x = np.array([0.0, *range(1, customers + 1)])
-    n = customers + 1
-    return Instance("LINE", vehicles, 100, x, np.zeros(n), np.r_[0, np.ones(customers)],
-                    np.zeros(n), np.full(n, 1000.0), np.zeros(n))
 
 
 def stop_numbers(data, routes):  # type: ignore[no-untyped-def]
