@@ -10,8 +10,8 @@ as removed only when the pool is empty: nobody is left out who was served before
 
 Why in Python, beside OR-Tools: OR-Tools' local search never empties a route on purpose; with
 the fixed cost on the depot arc it only drifts there (Solomon R1/RC1: 255 vehicles against
-the best known 235). The pool measured 437 -> 419 vehicles on the 56 Solomon instances in 5 s
-each (benchmarks/RESULTS.md).
+the best known 235). With the pool the engine went from 430 to 419 vehicles on the 56 Solomon
+instances at 10 s each (benchmarks/RESULTS.md).
 
 It works on the routing model's own numbers: its integer travel matrices, service times,
 windows, shifts, dose capacities and allowed vehicles (doctor, vaccine, earliest day), and
@@ -68,7 +68,7 @@ class EjectionPool:
 
     def __init__(self, p: RoutingProblem, params: SolverParams, rng: random.Random) -> None:
         data, layout, n = p.data, p.layout, p.layout.n_nodes
-        self.p, self.params, self.rng = p, params, rng
+        self.p, self.rng = p, rng
         horizon = horizon_of(data)
         self.service = [int(x) for x in p.service]
         self.lo, self.hi, self.doses = [0] * n, [horizon] * n, [0] * n
@@ -83,9 +83,11 @@ class EjectionPool:
         rows = {mode: m.seconds.tolist() for mode, m in p.matrices.items()}
         self.travel, self.begin, self.end, self.depart, self.last, self.cap = (
             [], [], [], [], [], [])
+        #: each vehicle's lunch break (breaks.py), None without one
+        self.windows = [break_window(data, params, vehicle) for vehicle in p.vehicles]
         for v, (t, day) in enumerate(p.vehicles):
             team = data.teams[t]
-            window = break_window(data, params, (t, day))
+            window = self.windows[v]
             resume = data.starts.get((t, day))
             self.travel.append(rows[team.travel_mode])
             self.begin.append(layout.start_of_vehicle.get(v, t))
@@ -150,12 +152,6 @@ class EjectionPool:
         r.nodes.insert(k, x)
         r.load += self.doses[x]
         r.times = False
-
-    def _take(self, r: _Route, k: int) -> int:
-        x = r.nodes.pop(k)
-        r.load -= self.doses[x]
-        r.times = False
-        return x
 
     # -- the pool -----------------------------------------------------------------------
 
@@ -276,7 +272,7 @@ class EjectionPool:
         """Every route admits its lunch break exactly (the pool only shortened the shift)."""
         stop = self.p.layout.stop_of_node
         for r in routes:
-            window = break_window(self.p.data, self.params, self.p.vehicles[r.vehicle])
+            window = self.windows[r.vehicle]
             if window and not fits_break(self.p, r.vehicle, [stop[x] for x in r.nodes],
                                          window):
                 return False
@@ -303,4 +299,4 @@ def eject_routes(p: RoutingProblem, params: SolverParams, stop_routes: Sequence[
             routes, removed, failed = fewer, removed + 1, set()
         else:
             failed.add(routes[victim].vehicle)
-    return pool.to_stop_routes(routes) if removed else [list(r) for r in stop_routes], removed
+    return pool.to_stop_routes(routes), removed

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from ortools.constraint_solver import pywrapcp
 
 from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.bench.solomon import check_routes
@@ -52,12 +53,18 @@ def problem(teams: Sequence[Team], stops: Sequence[Stop], days: int = 1,
                        priorities={}, excluded={}, pre_unassigned={}, starts=starts or {})
 
 
+def as_given(params: SolverParams) -> pywrapcp.DefaultRoutingSearchParameters:
+    """A search that stops at its first solution: the warm start itself, not improved."""
+    search = search_parameters(params, 1, DESCENT)
+    search.solution_limit = 1
+    return search
+
+
 def model_takes(data: ProblemData, routes: list[list[int]]) -> bool:
     """Whether the full OR-Tools model (break intervals included) accepts the routes as they
     are: read as a warm start, a one-solution search keeps every stop where it was."""
-    as_given = search_parameters(PARAMS, 1, DESCENT)
-    as_given.solution_limit = 1
-    out = run(data, MINUTE, PARAMS, list(range(len(data.stops))), as_given, warm=routes)
+    out = run(data, MINUTE, PARAMS, list(range(len(data.stops))), as_given(PARAMS),
+              warm=routes)
     return out is not None and out.restored and out.routes == routes
 
 
@@ -172,9 +179,7 @@ def test_models_too_big_for_the_pool_keep_the_or_tools_elimination(
     data = to_problem(inst)
     params = SolverParams(time_limit_s=4, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
                           workers=1)
-    as_given = search_parameters(params, 1, DESCENT)
-    as_given.solution_limit = 1
-    first = run(data, EuclideanTravel(), params, list(range(6)), as_given,
+    first = run(data, EuclideanTravel(), params, list(range(6)), as_given(params),
                 warm=[[0, 1], [2, 3], [4, 5], []])
     assert first is not None and len(first.used) == 3
     for limit, by_pool in ((phases.MAX_NODES, True), (0, False)):
