@@ -68,7 +68,7 @@ class EjectionPool:
 
     def __init__(self, p: RoutingProblem, params: SolverParams, rng: random.Random) -> None:
         data, layout, n = p.data, p.layout, p.layout.n_nodes
-        self.p, self.rng = p, rng
+        self.p, self.params, self.rng = p, params, rng
         horizon = horizon_of(data)
         self.service = [int(x) for x in p.service]
         self.lo, self.hi, self.doses = [0] * n, [horizon] * n, [0] * n
@@ -105,26 +105,32 @@ class EjectionPool:
 
     def _compute_times(self, v: int, nodes: list[int]
                        ) -> tuple[list[int], list[int]] | None:
+        # conditionals, not max() and min(): this and places() are the pool's and ruin and
+        # recreate's inner loops, and a builtin call costs more than the comparison
         d, svc, lo, hi = self.travel[v], self.service, self.lo, self.hi
         start, t, prev = [], self.depart[v], self.begin[v]
         for x in nodes:
-            t = max(lo[x], t + svc[prev] + d[prev][x])
+            t += svc[prev] + d[prev][x]
+            if t < lo[x]:
+                t = lo[x]
             if t > hi[x]:
                 return None
             start.append(t)
             prev = x
-        if t + svc[prev] + d[prev][self.end[v]] > self.last[v]:
+        bound = self.last[v] - svc[prev] - d[prev][self.end[v]]
+        if t > bound:
             return None
         latest = [0] * len(nodes)
-        bound = self.last[v] - svc[prev] - d[prev][self.end[v]]
         for i in range(len(nodes) - 1, -1, -1):
-            latest[i] = min(hi[nodes[i]], bound)
+            x = nodes[i]
+            latest[i] = bound = hi[x] if hi[x] < bound else bound
             if i:
-                bound = latest[i] - svc[nodes[i - 1]] - d[nodes[i - 1]][nodes[i]]
+                bound -= svc[nodes[i - 1]] + d[nodes[i - 1]][x]
         return start, latest
 
-    def places(self, r: _Route, x: int) -> list[tuple[int, int]]:
-        """(added travel seconds, position) of every place in ``r`` where node ``x`` fits."""
+    def places(self, r: _Route, x: int, bound: int | None = None) -> list[tuple[int, int]]:
+        """(added travel seconds, position) of every place in ``r`` where node ``x`` fits;
+        with ``bound``, only the places that add less than it."""
         v = r.vehicle
         if r.load + self.doses[x] > self.cap[v] or v not in self.allowed[x]:
             return []
@@ -132,18 +138,27 @@ class EjectionPool:
         if times is None:
             return []
         start, latest = times
-        d, svc, nodes = self.travel[v], self.service, r.nodes
-        lo_x, hi_x, end, out = self.lo[x], self.hi[x], len(nodes), []
+        d, svc, lo, nodes = self.travel[v], self.service, self.lo, r.nodes
+        lo_x, hi_x, svc_x, d_x = self.lo[x], self.hi[x], svc[x], d[x]
+        end, last, out = len(nodes), self.last[v], []
         prev, t_prev = self.begin[v], self.depart[v]
         for k in range(end + 1):
             nxt = nodes[k] if k < end else self.end[v]
-            at = max(lo_x, t_prev + svc[prev] + d[prev][x])
-            # no early exit when ``at`` is too late: without the triangle inequality (road
-            # times) a later position can reach ``x`` sooner
-            if at <= hi_x:
-                then = at + svc[x] + d[x][nxt]
-                if then <= self.last[v] if k == end else max(self.lo[nxt], then) <= latest[k]:
-                    out.append((d[prev][x] + d[x][nxt] - d[prev][nxt], k))
+            to_x = d[prev][x]
+            cost = to_x + d_x[nxt] - d[prev][nxt]
+            if bound is None or cost < bound:
+                at = t_prev + svc[prev] + to_x
+                if at < lo_x:
+                    at = lo_x
+                # no early exit when ``at`` is too late: without the triangle inequality
+                # (road times) a later position can reach ``x`` sooner
+                if at <= hi_x:
+                    then = at + svc_x + d_x[nxt]
+                    if k == end:
+                        if then <= last:
+                            out.append((cost, k))
+                    elif (then if then > lo[nxt] else lo[nxt]) <= latest[k]:
+                        out.append((cost, k))
             if k < end:
                 prev, t_prev = nxt, start[k]
         return out

@@ -49,6 +49,7 @@ from planner.solver.routing import (
     set_dose_targets,
     stop_penalty,
 )
+from planner.solver.ruin_recreate import improve_travel
 from planner.travel import TravelModel
 
 GLS = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
@@ -60,6 +61,9 @@ SAVINGS = routing_enums_pb2.FirstSolutionStrategy.SAVINGS
 LAMBDAS = (0.1, 0.2, 0.05, 0.15)
 #: route elimination stops at this share of the time limit; the rest optimises travel
 ELIMINATION_SHARE = 0.35
+#: ruin and recreate gets this share of the time left after route elimination; GLS on the full
+#: model polishes its routes in the rest
+RUIN_SHARE = 0.8
 #: route elimination gives up after this many failed tries in a row (the smallest routes)
 MAX_FAILURES = 2
 #: one route-elimination try gets at most this share of the time limit
@@ -274,6 +278,18 @@ def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
     return best, best.routes, removed
 
 
+def _recreate(p: RoutingProblem, params: SolverParams, routes: list[list[int]],
+              deadline: float, seed: int, on_solution: Callable[[int], None] | None
+              ) -> list[list[int]]:
+    """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
+    ``RUIN_SHARE`` of the time to ``deadline``; models too big for the pool's lists keep
+    their routes for GLS alone."""
+    if p.layout.n_nodes > MAX_NODES:
+        return routes
+    until = time.time() + RUIN_SHARE * max(0.0, deadline - time.time())
+    return improve_travel(p, params, routes, until, seed, on_solution=on_solution)[0]
+
+
 @dataclass
 class Found:
     """What one search (one portfolio worker) hands back: picklable, model-free."""
@@ -391,6 +407,7 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
         return None
     best, warm, removed = _eliminate(data, travel, params, stops, first,
                                      began + total * ELIMINATION_SHARE, order_seed, total)
+    warm = _recreate(first.problem, params, warm, deadline, order_seed, on_solution)
     free = replace(params, vehicle_fixed_cost=0)
     left = max(0.05, deadline - time.time())
     last = run(data, travel, free, stops, search_parameters(free, left, GLS, lam, bandit=odd),

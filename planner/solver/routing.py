@@ -143,22 +143,28 @@ def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
     re-plan, a stop served by another vehicle than before costs ``change_cost``: the new plan
     moves residents only when that buys more than it costs.
     """
-    prio = np.zeros(p.layout.n_nodes)
-    previous = np.full(p.layout.n_nodes, -1)
-    for node, s in p.layout.stop_of_node.items():
-        prio[node] = p.data.stops[s].priority
-        previous[node] = p.data.previous_vehicle.get(s, -1)
-    moved = previous >= 0
+    moved = any(s in p.data.previous_vehicle for s in p.layout.stop_of_node.values())
     cache: dict[tuple[str, int, int], int] = {}
     for v, (t, day) in enumerate(p.vehicles):
         mode = p.data.teams[t].travel_mode
-        key = (mode, day, v if moved.any() else -1)
+        key = (mode, day, v if moved else -1)
         if key not in cache:
-            leave = np.ceil(params.day_delay_cost * day * prio)
-            leave += np.where(moved & (previous != v), params.change_cost, 0)
-            cost = p.matrices[mode].seconds + leave.astype(np.int64)[:, None]
+            cost = p.matrices[mode].seconds + leave_costs(p, params, v)[:, None]
             cache[key] = p.routing.RegisterTransitMatrix(cost.tolist())
         p.routing.SetArcCostEvaluatorOfVehicle(cache[key], v)
+
+
+def leave_costs(p: RoutingProblem, params: SolverParams, vehicle: int) -> np.ndarray:
+    """Vehicle ``vehicle``'s cost on the arc leaving each node, beyond travel: the delay cost
+    of its day and, in a re-plan, the cost of a stop moved from another vehicle."""
+    day = p.vehicles[vehicle][1]
+    leave = np.zeros(p.layout.n_nodes)
+    for node, s in p.layout.stop_of_node.items():
+        leave[node] = np.ceil(params.day_delay_cost * day * p.data.stops[s].priority)
+        previous = p.data.previous_vehicle.get(s, -1)
+        if previous >= 0 and previous != vehicle:
+            leave[node] += params.change_cost
+    return leave.astype(np.int64)
 
 
 def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0,

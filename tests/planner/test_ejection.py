@@ -3,69 +3,32 @@ OR-Tools model (it must take the routes as a feasible warm start) or to the Solo
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import time
-from collections.abc import Sequence
 
 import pytest
-from ortools.constraint_solver import pywrapcp
 
 from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.bench.solomon import check_routes
-from planner.model import ProblemData, Stop, Team, VehicleStart
+from planner.model import ProblemData, VehicleStart
 from planner.settings import Settings, SolverParams
 from planner.solver import phases
 from planner.solver.ejection import EjectionPool, eject_routes
-from planner.solver.phases import DESCENT, run, search_parameters
+from planner.solver.phases import run
 from planner.solver.routing import allowed_vehicles, build_model
 from tests.helpers import around, line_instance, plan_and_check, resident
 from tests.helpers import team as helper_team
-
-MINUTE = EuclideanTravel(scale=60)  # one unit of x/y is one minute of travel
-PARAMS = SolverParams(time_limit_s=2, day_delay_cost=0, workers=1)
-
-
-def minutes(m: float) -> int:
-    return int(m * 60)
-
-
-def stop(name: str, x: float, y: float = 0.0, window: tuple[int, int] | None = None,
-         service_min: int = 10, **kw: object) -> Stop:
-    fields: dict[str, object] = dict(
-        stop_id=name, resident_ids=(name,), lat=x, lon=y, service_s=minutes(service_min),
-        doses=1, priority=1.0, needs_doctor=False, earliest_day=0,
-        window_start_s=minutes(window[0]) if window else None,
-        window_end_s=minutes(window[1]) if window else None)
-    fields.update(kw)
-    return Stop(**fields)  # type: ignore[arg-type]
-
-
-def team(name: str, **kw: object) -> Team:
-    fields: dict[str, object] = dict(break_start_s=None, break_minutes=0)
-    fields.update(kw)
-    return Team(name, 0.0, 0.0, **fields)  # type: ignore[arg-type]
-
-
-def problem(teams: Sequence[Team], stops: Sequence[Stop], days: int = 1,
-            starts: dict[tuple[int, int], VehicleStart] | None = None) -> ProblemData:
-    return ProblemData(dt.date(2026, 11, 24), days, tuple(teams), tuple(stops), residents={},
-                       priorities={}, excluded={}, pre_unassigned={}, starts=starts or {})
-
-
-def as_given(params: SolverParams) -> pywrapcp.DefaultRoutingSearchParameters:
-    """A search that stops at its first solution: the warm start itself, not improved."""
-    search = search_parameters(params, 1, DESCENT)
-    search.solution_limit = 1
-    return search
-
-
-def model_takes(data: ProblemData, routes: list[list[int]]) -> bool:
-    """Whether the full OR-Tools model (break intervals included) accepts the routes as they
-    are: read as a warm start, a one-solution search keeps every stop where it was."""
-    out = run(data, MINUTE, PARAMS, list(range(len(data.stops))), as_given(PARAMS),
-              warm=routes)
-    return out is not None and out.restored and out.routes == routes
+from tests.planner.crafted import (
+    MINUTE,
+    PARAMS,
+    as_given,
+    lunch_problem,
+    minutes,
+    model_takes,
+    problem,
+    stop,
+    team,
+)
 
 
 def pooled(data: ProblemData, routes: list[list[int]], seconds: float = 1.0,
@@ -133,15 +96,6 @@ def test_a_resumed_day_sets_out_from_where_and_when_the_team_is() -> None:
     assert removed == 2 and used(routes) == 1
     assert not {0, 1} & set(routes[0])
     assert model_takes(data, routes)
-
-
-def lunch_problem(second_window: tuple[int, int]) -> ProblemData:
-    """Two stops, each on its own route; lunch (60 min) starts between 11:30 and 12:30.
-    The first stop takes 11:30-12:20, so a route serving both has its lunch after it."""
-    teams = [team(n, break_start_s=minutes(690), break_minutes=60) for n in ("A", "B")]
-    stops = [stop("long", 5, window=(690, 700), service_min=50),
-             stop("other", 5, 1, window=second_window)]
-    return problem(teams, stops)
 
 
 def test_a_removal_that_leaves_no_room_for_lunch_is_not_kept() -> None:

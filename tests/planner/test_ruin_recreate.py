@@ -1,0 +1,125 @@
+"""Ruin and recreate (travel on a fixed fleet) on crafted instances: the optimum where it is
+known, the model's own cost, and every result put to the real OR-Tools model or the Solomon
+checker."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+import pytest
+
+from planner.bench.engine import EuclideanTravel, to_problem
+from planner.bench.solomon import Instance, check_routes
+from planner.settings import SolverParams
+from planner.solver.ejection import EjectionPool
+from planner.solver.phases import run
+from planner.solver.routing import allowed_vehicles, build_model
+from planner.solver.ruin_recreate import RuinParams, RuinRecreate, improve_travel
+from tests.planner.crafted import (
+    MINUTE,
+    PARAMS,
+    as_given,
+    lunch_problem,
+    model_takes,
+    problem,
+    stop,
+    team,
+)
+
+
+def two_sides() -> Instance:
+    """Three customers east of the depot and three west, two vehicles of capacity 3: the
+    optimum serves each side out and back, 12 in all."""
+    x = np.array([0.0, 1, 2, 3, -1, -2, -3])
+    n = len(x)
+    return Instance("SIDES", 2, 3, x, np.zeros(n), np.r_[0, np.ones(n - 1)], np.zeros(n),
+                    np.full(n, 1000.0), np.zeros(n))
+
+
+def improved(data: object, routes: list[list[int]], seconds: float = 0.5,
+             params: SolverParams = PARAMS, travel: object = MINUTE) -> list[list[int]]:
+    p = build_model(data, travel, params, list(range(len(data.stops))))  # type: ignore
+    return improve_travel(p, params, routes, time.time() + seconds)[0]
+
+
+def test_crossed_routes_become_the_known_optimum() -> None:
+    inst = two_sides()
+    # stops 0-2 east, 3-5 west; each route starts zig-zagging across the depot
+    start = [[0, 3, 1], [4, 2, 5]]
+    assert check_routes(inst, [[s + 1 for s in r] for r in start]).distance == 24
+    routes = improved(to_problem(inst), start, travel=EuclideanTravel())
+    check = check_routes(inst, [[s + 1 for s in r] for r in routes if r])
+    assert check.feasible, check.violations
+    assert check.distance == pytest.approx(12)
+    assert sorted(map(sorted, routes)) == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
+    # two days: the delay cost of day 2 (600 s per priority unit) is part of the model's arc
+    # cost, so ruin and recreate must count it too
+    params = SolverParams(time_limit_s=2, day_delay_cost=600, workers=1)
+    data = problem([team("A"), team("B")], [stop(n, x, priority=2.0) for n, x in
+                                            (("a", 1), ("b", 2), ("c", -1), ("d", -2))],
+                   days=2)
+    routes = [[0, 1], [], [2], [3]]  # vehicles: A day 1, B day 1, A day 2, B day 2
+    out = run(data, MINUTE, params, [0, 1, 2, 3], as_given(params), warm=routes)
+    assert out is not None and out.routes == routes
+    pool = EjectionPool(out.problem, params, random.Random(0))
+    search = RuinRecreate(pool, pool.to_routes(routes), RuinParams())
+    assert search.current_cost == out.solution.ObjectiveValue()
+    # and it moves the day-2 stops to day 1, where they cost no delay
+    better = improve_travel(out.problem, params, routes, time.time() + 0.5)[0]
+    assert not better[2] and not better[3]
+    assert model_takes(data, better)
+
+
+def test_doctors_vaccines_days_and_dose_capacity_hold() -> None:
+    teams = [team("DOC", max_doses=3),
+             team("NURSE", has_doctor=False, max_doses=3, vaccine="AZ")]
+    stops = [stop("d1", 1, needs_doctor=True), stop("d2", 2, needs_doctor=True),
+             stop("n1", 1, 1), stop("n2", 2, 1), stop("n3", 3, 1), stop("n4", 1, 2),
+             stop("later", 2, 2, earliest_day=1), stop("astra", 3, 2, vaccine="AZ")]
+    data = problem(teams, stops, days=2)
+    start = [[0, 3], [7, 2], [1, 6], [4, 5]]  # crossed, on time, 3 doses at most per vehicle
+    assert model_takes(data, start)
+    routes = improved(data, start)
+    assert sorted(s for r in routes for s in r) == list(range(8))
+    for v, route in enumerate(routes):
+        assert len(route) <= 3
+        assert all(v in allowed_vehicles(data, s) for s in route), (v, route)
+    assert model_takes(data, routes)
+
+
+def test_no_vehicle_is_added_to_the_fleet_it_starts_from() -> None:
+    # team C's station is right at stop "c": its day would be the shortest way to serve it,
+    # but C is not in the fleet the search starts from, so it stays home
+    data = problem([team("A"), team("B"), team("C", station_x=10)],
+                   [stop(n, x) for n, x in (("a", 1), ("b", -1), ("c", 10))])
+    routes = improved(data, [[0, 2], [1], []])
+    assert routes[2] == []
+    assert sorted(s for r in routes for s in r) == [0, 1, 2]
+    assert model_takes(data, routes)
+
+
+def test_a_merge_that_leaves_no_room_for_lunch_is_not_kept() -> None:
+    # one route serving both stops is shorter, and fits the shift shortened by lunch, but
+    # the lunch hour itself no longer fits (see test_ejection)
+    data = lunch_problem((745, 750))
+    assert improved(data, [[0], [1]]) == [[0], [1]]
+
+
+def test_a_merge_with_room_for_lunch_is_kept() -> None:
+    data = lunch_problem((800, 900))
+    routes = improved(data, [[0], [1]])
+    assert sorted(len(r) for r in routes) == [0, 2]
+    assert model_takes(data, routes)
+
+
+@pytest.mark.parametrize("field, value", [("mean_removed", 0), ("split_rate", 1.5),
+                                          ("blink_rate", 1.0), ("end_temperature", 1.0),
+                                          ("neighbours", 0)])
+def test_params_check_themselves(field: str, value: float) -> None:
+    with pytest.raises(ValueError):
+        RuinParams(**{field: value})
