@@ -23,6 +23,7 @@ checked in O(1) from a route's cached earliest service starts and latest feasibl
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Sequence
@@ -46,6 +47,17 @@ ATTEMPT_SHARE = 0.5
 PERTURB_MOVES = 100
 
 
+#: a cost bound above any insertion's
+UNBOUNDED = 1 << 62
+
+
+#: a feasible route's gaps, where a stop may go: per gap k between seq[k] and seq[k + 1]
+#: (seq = start, stops, end), (seq[k], seq[k + 1], when the team leaves seq[k] at the
+#: earliest, the arc's travel, the earliest and the latest start at seq[k + 1] that keep the
+#: rest of the route on time; the shift's end for the last gap)
+_Gaps = list[tuple[int, int, int, int, int, int]]
+
+
 class _Route:
     """One vehicle's stops (model nodes) with its load and cached service times."""
 
@@ -53,9 +65,9 @@ class _Route:
 
     def __init__(self, vehicle: int, nodes: list[int], load: int) -> None:
         self.vehicle, self.nodes, self.load = vehicle, nodes, load
-        #: (earliest service starts, latest starts keeping the rest on time), or None when
-        #: the route is late somewhere; computed on demand, dropped on every change
-        self.times: tuple[list[int], list[int]] | bool | None = False
+        #: the route's gaps (_Gaps), or None when it is late somewhere; computed on demand,
+        #: dropped on every change
+        self.times: _Gaps | bool | None = False
 
     def copy(self) -> _Route:
         out = _Route(self.vehicle, list(self.nodes), self.load)
@@ -98,13 +110,12 @@ class EjectionPool:
 
     # -- route times --------------------------------------------------------------------
 
-    def _times(self, r: _Route) -> tuple[list[int], list[int]] | None:
+    def _times(self, r: _Route) -> _Gaps | None:
         if r.times is False:
             r.times = self._compute_times(r.vehicle, r.nodes)
         return r.times  # type: ignore[return-value]
 
-    def _compute_times(self, v: int, nodes: list[int]
-                       ) -> tuple[list[int], list[int]] | None:
+    def _compute_times(self, v: int, nodes: list[int]) -> _Gaps | None:
         # conditionals, not max() and min(): this and places() are the pool's and ruin and
         # recreate's inner loops, and a builtin call costs more than the comparison
         d, svc, lo, hi = self.travel[v], self.service, self.lo, self.hi
@@ -126,7 +137,11 @@ class EjectionPool:
             latest[i] = bound = hi[x] if hi[x] < bound else bound
             if i:
                 bound -= svc[nodes[i - 1]] + d[nodes[i - 1]][x]
-        return start, latest
+        seq = [self.begin[v], *nodes, self.end[v]]
+        leave = [self.depart[v]] + [t + svc[x] for t, x in zip(start, nodes, strict=True)]
+        arcs = [d[a][b] for a, b in itertools.pairwise(seq)]
+        return list(zip(seq[:-1], seq[1:], leave, arcs, [*(lo[x] for x in nodes), 0],
+                        [*latest, self.last[v]], strict=True))
 
     def places(self, r: _Route, x: int, bound: int | None = None) -> list[tuple[int, int]]:
         """(added travel seconds, position) of every place in ``r`` where node ``x`` fits;
@@ -134,33 +149,26 @@ class EjectionPool:
         v = r.vehicle
         if r.load + self.doses[x] > self.cap[v] or v not in self.allowed[x]:
             return []
-        times = self._times(r)
-        if times is None:
+        gaps = self._times(r)
+        if gaps is None:
             return []
-        start, latest = times
-        d, svc, lo, nodes = self.travel[v], self.service, self.lo, r.nodes
-        lo_x, hi_x, svc_x, d_x = self.lo[x], self.hi[x], svc[x], d[x]
-        end, last, out = len(nodes), self.last[v], []
-        prev, t_prev = self.begin[v], self.depart[v]
-        for k in range(end + 1):
-            nxt = nodes[k] if k < end else self.end[v]
-            to_x = d[prev][x]
-            cost = to_x + d_x[nxt] - d[prev][nxt]
-            if bound is None or cost < bound:
-                at = t_prev + svc[prev] + to_x
+        d, lo_x, hi_x, out = self.travel[v], self.lo[x], self.hi[x], []
+        svc_x, d_x = self.service[x], d[x]
+        if bound is None:
+            bound = UNBOUNDED
+        for k, (a, b, leave, arc, lo_b, late_b) in enumerate(gaps):
+            to_x = d[a][x]
+            cost = to_x + d_x[b] - arc
+            if cost < bound:
+                at = leave + to_x
                 if at < lo_x:
                     at = lo_x
                 # no early exit when ``at`` is too late: without the triangle inequality
                 # (road times) a later position can reach ``x`` sooner
                 if at <= hi_x:
-                    then = at + svc_x + d_x[nxt]
-                    if k == end:
-                        if then <= last:
-                            out.append((cost, k))
-                    elif (then if then > lo[nxt] else lo[nxt]) <= latest[k]:
+                    then = at + svc_x + d_x[b]
+                    if (then if then > lo_b else lo_b) <= late_b:
                         out.append((cost, k))
-            if k < end:
-                prev, t_prev = nxt, start[k]
         return out
 
     def _put(self, r: _Route, x: int, k: int) -> None:

@@ -30,7 +30,6 @@ from planner.settings import SolverParams
 from planner.solver.ejection import EjectionPool, _Route
 from planner.solver.routing import RoutingProblem, leave_costs
 
-
 #: routes of this many nearest stops are tried first when a stop is put back
 NEAR_FIRST = 3
 
