@@ -11,7 +11,7 @@ from ortools.constraint_solver import pywrapcp
 from planner.bench.engine import EuclideanTravel
 from planner.model import ProblemData, Stop, Team, VehicleStart
 from planner.settings import SolverParams
-from planner.solver.phases import DESCENT, run, search_parameters
+from planner.solver.runs import DESCENT, run, search_parameters
 
 MINUTE = EuclideanTravel(scale=60)  # one unit of x/y is one minute of travel
 PARAMS = SolverParams(time_limit_s=2, day_delay_cost=0, workers=1)

@@ -14,8 +14,8 @@ from planner.model import ProblemData, VehicleStart
 from planner.settings import Settings, SolverParams
 from planner.solver import phases
 from planner.solver.ejection import EjectionPool, eject_routes
-from planner.solver.phases import run
 from planner.solver.routing import allowed_vehicles, build_model
+from planner.solver.runs import run
 from tests.helpers import around, line_instance, plan_and_check, resident
 from tests.helpers import team as helper_team
 from tests.planner.crafted import (

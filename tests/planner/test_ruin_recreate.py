@@ -13,10 +13,11 @@ import pytest
 from planner.bench.engine import EuclideanTravel, to_problem
 from planner.bench.solomon import Instance, check_routes
 from planner.settings import SolverParams
+from planner.solver import phases
 from planner.solver.ejection import EjectionPool
-from planner.solver.phases import run
 from planner.solver.routing import allowed_vehicles, build_model
 from planner.solver.ruin_recreate import RuinParams, RuinRecreate, improve_travel
+from planner.solver.runs import run
 from tests.planner.crafted import (
     MINUTE,
     PARAMS,
@@ -54,6 +55,21 @@ def test_crossed_routes_become_the_known_optimum() -> None:
     assert check.feasible, check.violations
     assert check.distance == pytest.approx(12)
     assert sorted(map(sorted, routes)) == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_progress_hears_each_new_best_and_big_models_keep_their_routes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = two_sides()
+    data = to_problem(inst)
+    p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
+    start = [[0, 3, 1], [4, 2, 5]]
+    heard: list[int] = []
+    routes = phases._recreate(p, PARAMS, start, time.time() + 0.5, 0, heard.append)
+    assert heard and heard == sorted(heard, reverse=True) and heard[-1] == 12_000
+    assert check_routes(inst, [[s + 1 for s in r] for r in routes]).distance == 12
+    # above the pool's size limit the travel phase is GLS's alone
+    monkeypatch.setattr(phases, "MAX_NODES", 0)
+    assert phases._recreate(p, PARAMS, start, time.time() + 0.5, 0, None) is start
 
 
 def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:

@@ -18,15 +18,9 @@ from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.bench.solomon import Instance, check_routes
 from planner.settings import SolverParams
 from planner.solver import solve
-from planner.solver.phases import (
-    DESCENT,
-    coverage_rounds,
-    fewer_vehicles,
-    insertion_parameters,
-    run,
-    search_parameters,
-)
+from planner.solver.phases import coverage_rounds, fewer_vehicles
 from planner.solver.portfolio import SharedMatrices
+from planner.solver.runs import DESCENT, insertion_parameters, run, search_parameters
 from tests.helpers import line_instance
 
 TRAVEL = EuclideanTravel()
