@@ -58,8 +58,9 @@ UNBOUNDED = 1 << 62
 _Gaps = list[tuple[int, int, int, int, int, int]]
 
 
-class _Route:
-    """One vehicle's stops (model nodes) with its load and cached service times."""
+class PoolRoute:
+    """One vehicle's stops (model nodes) with its load and cached gaps (shared by the pool
+    and ruin and recreate)."""
 
     __slots__ = ("load", "nodes", "times", "vehicle")
 
@@ -69,8 +70,8 @@ class _Route:
         #: dropped on every change
         self.times: _Gaps | bool | None = False
 
-    def copy(self) -> _Route:
-        out = _Route(self.vehicle, list(self.nodes), self.load)
+    def copy(self) -> PoolRoute:
+        out = PoolRoute(self.vehicle, list(self.nodes), self.load)
         out.times = self.times
         return out
 
@@ -110,7 +111,8 @@ class EjectionPool:
 
     # -- route times --------------------------------------------------------------------
 
-    def _times(self, r: _Route) -> _Gaps | None:
+    def gaps(self, r: PoolRoute) -> _Gaps | None:
+        """The route's gaps where a stop may go, or None when the route is late somewhere."""
         if r.times is False:
             r.times = self._compute_times(r.vehicle, r.nodes)
         return r.times  # type: ignore[return-value]
@@ -143,13 +145,13 @@ class EjectionPool:
         return list(zip(seq[:-1], seq[1:], leave, arcs, [*(lo[x] for x in nodes), 0],
                         [*latest, self.last[v]], strict=True))
 
-    def places(self, r: _Route, x: int, bound: int | None = None) -> list[tuple[int, int]]:
+    def places(self, r: PoolRoute, x: int, bound: int | None = None) -> list[tuple[int, int]]:
         """(added travel seconds, position) of every place in ``r`` where node ``x`` fits;
         with ``bound``, only the places that add less than it."""
         v = r.vehicle
         if r.load + self.doses[x] > self.cap[v] or v not in self.allowed[x]:
             return []
-        gaps = self._times(r)
+        gaps = self.gaps(r)
         if gaps is None:
             return []
         d, lo_x, hi_x, out = self.travel[v], self.lo[x], self.hi[x], []
@@ -171,15 +173,16 @@ class EjectionPool:
                         out.append((cost, k))
         return out
 
-    def _put(self, r: _Route, x: int, k: int) -> None:
+    def put(self, r: PoolRoute, x: int, k: int) -> None:
+        """Node ``x`` into ``r`` at position ``k`` (a place ``places`` found)."""
         r.nodes.insert(k, x)
         r.load += self.doses[x]
         r.times = False
 
     # -- the pool -----------------------------------------------------------------------
 
-    def remove_route(self, routes: list[_Route], victim: int, deadline: float
-                     ) -> list[_Route] | None:
+    def remove_route(self, routes: list[PoolRoute], victim: int, deadline: float
+                     ) -> list[PoolRoute] | None:
         """Empty ``routes[victim]`` through the ejection pool: the other routes then serve all
         its stops (returned), or None when the deadline came first or nothing can move."""
         routes = [r.copy() for r in routes]
@@ -205,20 +208,20 @@ class EjectionPool:
         # a whole turn of the pool without a move: the routes will never change again
         return None if pool else routes
 
-    def _insert(self, routes: list[_Route], x: int) -> bool:
+    def _insert(self, routes: list[PoolRoute], x: int) -> bool:
         best = min(((cost, i, k) for i, r in enumerate(routes) for cost, k in self.places(r, x)),
                    default=None)
         if best is None:
             return False
-        self._put(routes[best[1]], x, best[2])
+        self.put(routes[best[1]], x, best[2])
         return True
 
-    def _eject_and_insert(self, routes: list[_Route], x: int, misses: list[int],
+    def _eject_and_insert(self, routes: list[PoolRoute], x: int, misses: list[int],
                           deadline: float) -> list[int] | None:
         """Eject one or two stops of least total ``misses`` from one route so that ``x`` fits
         there; the ejected stops, or None when no such ejection exists (or time is up: a
         scan of every pair on long routes takes seconds)."""
-        best: tuple[int, int, _Route, list[int]] | None = None
+        best: tuple[int, int, PoolRoute, list[int]] | None = None
         for i, r in enumerate(routes):
             if r.vehicle not in self.allowed[x]:
                 continue
@@ -227,11 +230,11 @@ class EjectionPool:
             for weight, cut in self._ejections(r, x, misses):
                 if best is not None and weight >= best[0]:
                     break
-                rest = _Route(r.vehicle, [y for k, y in enumerate(r.nodes) if k not in cut],
+                rest = PoolRoute(r.vehicle, [y for k, y in enumerate(r.nodes) if k not in cut],
                               r.load - sum(self.doses[r.nodes[k]] for k in cut))
                 places = self.places(rest, x)
                 if places:
-                    self._put(rest, x, min(places)[1])
+                    self.put(rest, x, min(places)[1])
                     best = (weight, i, rest, [r.nodes[k] for k in cut])
                     break
         if best is None:
@@ -239,7 +242,7 @@ class EjectionPool:
         routes[best[1]] = best[2]
         return best[3]
 
-    def _ejections(self, r: _Route, x: int, misses: list[int]
+    def _ejections(self, r: PoolRoute, x: int, misses: list[int]
                    ) -> list[tuple[int, tuple[int, ...]]]:
         """Positions to eject (one or two) with their weight, lightest first; only those
         that free enough doses for ``x``."""
@@ -253,7 +256,7 @@ class EjectionPool:
         cuts.sort()
         return cuts
 
-    def _perturb(self, routes: list[_Route]) -> None:
+    def _perturb(self, routes: list[PoolRoute]) -> None:
         """Random feasible relocations between routes."""
         for _ in range(PERTURB_MOVES):
             a, b = self.rng.randrange(len(routes)), self.rng.randrange(len(routes))
@@ -264,34 +267,34 @@ class EjectionPool:
             places = self.places(rb, ra.nodes[k])
             if not places:
                 continue
-            shorter = _Route(ra.vehicle, ra.nodes[:k] + ra.nodes[k + 1:],
+            shorter = PoolRoute(ra.vehicle, ra.nodes[:k] + ra.nodes[k + 1:],
                              ra.load - self.doses[ra.nodes[k]])
             # without the triangle inequality (road times), taking a stop out can make a
             # route late: only feasible routes leave a move
-            if self._times(shorter) is None:
+            if self.gaps(shorter) is None:
                 continue
-            self._put(rb, ra.nodes[k], self.rng.choice(places)[1])
+            self.put(rb, ra.nodes[k], self.rng.choice(places)[1])
             routes[a] = shorter
 
     # -- whole routes -------------------------------------------------------------------
 
-    def to_routes(self, stop_routes: Sequence[Sequence[int]]) -> list[_Route]:
+    def to_routes(self, stop_routes: Sequence[Sequence[int]]) -> list[PoolRoute]:
         node = self.p.layout.node_of_stop
         out = []
         for v, route in enumerate(stop_routes):
             nodes = [node[s] for s in route]
             if nodes:
-                out.append(_Route(v, nodes, sum(self.doses[x] for x in nodes)))
+                out.append(PoolRoute(v, nodes, sum(self.doses[x] for x in nodes)))
         return out
 
-    def to_stop_routes(self, routes: list[_Route]) -> list[list[int]]:
+    def to_stop_routes(self, routes: list[PoolRoute]) -> list[list[int]]:
         stop = self.p.layout.stop_of_node
         out: list[list[int]] = [[] for _ in self.p.vehicles]
         for r in routes:
             out[r.vehicle] = [stop[x] for x in r.nodes]
         return out
 
-    def breaks_fit(self, routes: list[_Route]) -> bool:
+    def breaks_fit(self, routes: list[PoolRoute]) -> bool:
         """Every route admits its lunch break exactly (the pool only shortened the shift)."""
         stop = self.p.layout.stop_of_node
         for r in routes:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.settings import SolverParams
-from planner.solver.ejection import EjectionPool, _Route
+from planner.solver.ejection import EjectionPool, PoolRoute
 from planner.solver.routing import RoutingProblem, leave_costs
 
 #: routes of this many nearest stops are tried first when a stop is put back
@@ -63,22 +63,23 @@ class RuinParams:
 class RuinRecreate:
     """One search: the current routes, the best found, and the annealing state."""
 
-    def __init__(self, pool: EjectionPool, routes: list[_Route], params: RuinParams) -> None:
-        self.pool, self.params, self.rng = pool, params, pool.rng
+    def __init__(self, pool: EjectionPool, routes: list[PoolRoute], params: RuinParams,
+                 on_best: Callable[[int], None] | None = None) -> None:
+        self.pool, self.params, self.rng, self.on_best = pool, params, pool.rng, on_best
         self.extra = _leave_costs(pool.p, pool.params)
-        self.routes = [r for r in routes]
+        self.routes = list(routes)
         self.cost = [self._route_cost(r) for r in self.routes]
         self.best = [r.copy() for r in self.routes]
         self.best_cost = self.current_cost = sum(self.cost)
-        nodes = [x for r in self.routes for x in r.nodes]
+        #: every stop served (all of them, always: a step that leaves one out is dropped)
+        self.nodes = nodes = [x for r in self.routes for x in r.nodes]
         self.near = _nearest(pool.p, nodes, params.neighbours)
         self.where = {x: i for i, r in enumerate(self.routes) for x in r.nodes}
         arcs = max(1, len(nodes) + len(self.routes))
         self.mean_arc = max(1.0, sum(self.cost) / arcs)
         self.steps = self.accepted = 0
-        self.on_best: Callable[[int], None] | None = None
 
-    def _route_cost(self, r: _Route) -> int:
+    def _route_cost(self, r: PoolRoute) -> int:
         if not r.nodes:
             return 0
         pool, v = self.pool, r.vehicle
@@ -101,7 +102,7 @@ class RuinRecreate:
     def step(self, temperature: float) -> bool:
         """One ruin and recreate; True when the result became the current routes."""
         self.steps += 1
-        changed: dict[int, _Route] = {}
+        changed: dict[int, PoolRoute] = {}
         removed = self._ruin(changed)
         if not self._recreate(removed, changed):
             return False
@@ -121,17 +122,17 @@ class RuinRecreate:
                 self.on_best(new)
         return True
 
-    def _feasible(self, changed: dict[int, _Route]) -> bool:
+    def _feasible(self, changed: dict[int, PoolRoute]) -> bool:
         """Every changed route on time (removals without the triangle inequality can make a
         route late) and, with lunch breaks, admitting its break exactly."""
         pool = self.pool
-        if any(pool._times(r) is None for r in changed.values()):
+        if any(pool.gaps(r) is None for r in changed.values()):
             return False
         return pool.breaks_fit(list(changed.values()))
 
     # -- ruin ---------------------------------------------------------------------------
 
-    def _ruin(self, changed: dict[int, _Route]) -> list[int]:
+    def _ruin(self, changed: dict[int, PoolRoute]) -> list[int]:
         prm, rng, routes = self.params, self.rng, self.routes
         served = [r for r in routes if r.nodes]
         if not served:
@@ -139,7 +140,7 @@ class RuinRecreate:
         mean_len = sum(len(r.nodes) for r in served) / len(served)
         longest = min(float(prm.max_string), mean_len)
         strings = int(rng.uniform(1, 4 * prm.mean_removed / (1 + longest)))
-        seed = rng.choice(self.pool_nodes())
+        seed = rng.choice(self.nodes)
         removed: list[int] = []
         for x in (seed, *self.near[seed]):
             if len(changed) >= strings:
@@ -151,12 +152,9 @@ class RuinRecreate:
             length = int(rng.uniform(1, min(len(r.nodes), longest) + 1))
             out = self._string(r.nodes, r.nodes.index(x), length)
             keep = [y for y in r.nodes if y not in out]
-            changed[i] = _Route(r.vehicle, keep, r.load - sum(self.pool.doses[y] for y in out))
+            changed[i] = PoolRoute(r.vehicle, keep, r.load - sum(self.pool.doses[y] for y in out))
             removed += out
         return removed
-
-    def pool_nodes(self) -> list[int]:
-        return list(self.where)
 
     def _string(self, nodes: list[int], at: int, length: int) -> set[int]:
         """A string of ``length`` stops around position ``at``; with ``split_rate``, a longer
@@ -177,7 +175,7 @@ class RuinRecreate:
 
     # -- recreate -----------------------------------------------------------------------
 
-    def _recreate(self, removed: list[int], changed: dict[int, _Route]) -> bool:
+    def _recreate(self, removed: list[int], changed: dict[int, PoolRoute]) -> bool:
         """Insert every removed stop where it adds least cost (with blinks); False when one
         fits nowhere."""
         self._order(removed)
@@ -199,7 +197,7 @@ class RuinRecreate:
             i, k = best[1], best[2]
             if i not in changed:
                 changed[i] = routes[i].copy()
-            pool._put(changed[i], x, k)
+            pool.put(changed[i], x, k)
         return True
 
     def _routes_near(self, x: int) -> list[int]:
@@ -252,7 +250,6 @@ def improve_travel(p: RoutingProblem, params: SolverParams,
     stops with no vehicle the given ones do not use. ``on_solution(cost)`` hears of each
     new best (progress)."""
     pool = EjectionPool(p, params, random.Random(seed))
-    search = RuinRecreate(pool, pool.to_routes(stop_routes), ruin or RuinParams())
-    search.on_best = on_solution
+    search = RuinRecreate(pool, pool.to_routes(stop_routes), ruin or RuinParams(), on_solution)
     search.run(deadline)
     return pool.to_stop_routes(search.best), search.steps, search.accepted
