@@ -6,14 +6,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from planner.errors import InternalError
+from planner.errors import InputError, InternalError
 from planner.model import ProblemData
 from planner.settings import SolverParams, VialParams
 from planner.solver.decompose import Area, local_routes, local_targets, split
 from planner.solver.portfolio import portfolio
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import REASON_CODES, Result, Route, Unserved, Visit
-from planner.solver.routing import allowed_vehicles
+from planner.solver.routing import allowed_vehicles, stop_penalty
 from planner.solver.wastage import better, dose_targets, evaluate
 from planner.travel import TravelModel
 
@@ -69,6 +69,19 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
     return chosen
 
 
+def _check_fixed_cost(data: ProblemData, params: SolverParams, stops: Sequence[int]) -> None:
+    """A vehicle's fixed cost at or above the cost of leaving someone out makes the search
+    leave residents out to save team-days (a 9-resident plan at 10^7 served nobody): refuse
+    it with the bound, instead of a plan that looks empty for no reason."""
+    cheapest = min(stop_penalty(data.stops[s].priority) for s in stops)
+    if params.vehicle_fixed_cost >= cheapest:
+        raise InputError(
+            f"settings [solver] vehicle_fixed_cost: {params.vehicle_fixed_cost} is not below "
+            f"the cost of leaving a resident of the lowest priority here out ({cheapest}); "
+            f"plans would leave residents out to save team-days. Use a value below {cheapest} "
+            "and above a day's travel in seconds (e.g. 50000), or 0")
+
+
 def _solve(data: ProblemData, travel: TravelModel, params: SolverParams,
            progress: Callable[[Progress], None] | None = None,
            initial_routes: Sequence[Sequence[int]] | None = None,
@@ -83,6 +96,7 @@ def _solve(data: ProblemData, travel: TravelModel, params: SolverParams,
             unserved.append(reason_without_vehicle(data, s))
     if not in_model:
         return Result([], unserved, 0, time.monotonic() - started, 0, "solved")
+    _check_fixed_cost(data, params, in_model)
     areas = split(data, in_model, params.split_stops) if params.split_stops else []
     if areas:
         return _solve_areas(data, travel, params, areas, progress, initial_routes, targets,

@@ -117,6 +117,21 @@ def test_bad_settings_file_is_named(tmp_path: Path) -> None:
     assert run.returncode == 2 and "s.toml: unknown key(s) in [visit]: setup_minute" in run.stderr
 
 
+def test_a_fixed_cost_that_would_leave_residents_out_is_refused(tmp_path: Path) -> None:
+    # 10^7 per team-day is more than leaving any demo resident out costs: such a plan would
+    # serve nobody to save team-days, so the command says why and writes nothing
+    (tmp_path / "s.toml").write_text("[solver]\nvehicle_fixed_cost = 10000000\n",
+                                     encoding="utf-8")
+    files = demo_files()
+    run = vaxroute("plan", "--residents", str(files.residents), "--teams", str(files.teams),
+                   "--settings", str(tmp_path / "s.toml"), "--time-limit", "2",
+                   "--out", str(tmp_path / "out"))
+    assert run.returncode == 2, run.stderr + run.stdout
+    assert "vehicle_fixed_cost: 10000000 is not below" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+    assert not (tmp_path / "out" / "plan.json").exists()
+
+
 def test_demo_writes_maps_sheets_and_gpx_for_every_route(demo_out: Path) -> None:
     plan = json.loads((demo_out / "plan.json").read_text(encoding="utf-8"))
     assert (demo_out / "maps" / "overview.html").stat().st_size > 0
