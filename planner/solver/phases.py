@@ -148,9 +148,12 @@ def _recreate(p: RoutingProblem, params: SolverParams, routes: list[list[int]],
               deadline: float, seed: int, on_solution: Callable[[int], None] | None
               ) -> list[list[int]]:
     """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
-    ``RUIN_SHARE`` of the time to ``deadline``; models too big for the pool's lists keep
-    their routes for GLS alone."""
-    if p.layout.n_nodes > MAX_NODES:
+    ``RUIN_SHARE`` of the time to ``deadline``. GLS alone gets the time when the model is too
+    big for the pool's lists, or when someone is left out: ruin and recreate only reorders
+    whom the routes serve, while GLS also puts residents in (1,000 residents, 12 teams, 5
+    days, fixed cost 50,000, 60 s: 83.0 % priority-weighted coverage without it, 82.0 % with)."""
+    served = sum(len(r) for r in routes)
+    if p.layout.n_nodes > MAX_NODES or served < len(p.layout.stop_of_node):
         return routes
     until = time.time() + RUIN_SHARE * max(0.0, deadline - time.time())
     return improve_travel(p, params, routes, until, seed, on_solution=on_solution)[0]

@@ -57,7 +57,7 @@ def test_crossed_routes_become_the_known_optimum() -> None:
     assert sorted(map(sorted, routes)) == [[0, 1, 2], [3, 4, 5]]
 
 
-def test_progress_hears_each_new_best_and_big_models_keep_their_routes(
+def test_progress_hears_each_new_best_and_gls_alone_runs_where_it_should(
         monkeypatch: pytest.MonkeyPatch) -> None:
     inst = two_sides()
     data = to_problem(inst)
@@ -67,7 +67,10 @@ def test_progress_hears_each_new_best_and_big_models_keep_their_routes(
     routes = phases._recreate(p, PARAMS, start, time.time() + 0.5, 0, heard.append)
     assert heard and heard == sorted(heard, reverse=True) and heard[-1] == 12_000
     assert check_routes(inst, [[s + 1 for s in r] for r in routes]).distance == 12
-    # above the pool's size limit the travel phase is GLS's alone
+    # with someone left out, GLS gets the time (it also puts residents in) ...
+    left_out = [[0, 3], [4, 2, 5]]
+    assert phases._recreate(p, PARAMS, left_out, time.time() + 0.5, 0, None) is left_out
+    # ... and above the pool's size limit, too
     monkeypatch.setattr(phases, "MAX_NODES", 0)
     assert phases._recreate(p, PARAMS, start, time.time() + 0.5, 0, None) is start
 
