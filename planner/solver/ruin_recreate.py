@@ -1,7 +1,7 @@
 """Travel on a fixed fleet by ruin and recreate: string removals, greedy re-insertion.
 
-Used when vehicles come first, after route elimination (ejection.py) and before the last GLS
-run: GLS on OR-Tools makes tens of accepted moves a second and keeps the shape of the routes
+Used when vehicles come first and everyone in the model is served (phases._recreate), after
+route elimination (ejection.py) and before the last GLS run: GLS on OR-Tools makes tens of accepted moves a second and keeps the shape of the routes
 it starts from; a ruin-and-recreate step takes out strings of neighbouring stops from a few
 routes and puts them back where they cost least, which reshapes several routes at once.
 This is SISR (Christiaens and Vanden Berghe 2020, "Slack induction by string removals"):
@@ -11,7 +11,8 @@ step that cannot put every stop back is thrown away: nobody served before is lef
 
 It works on the ejection pool's view of the routing model (the same integer matrices, windows,
 shifts, dose capacities, allowed vehicles and resumed days, O(1) insertion checks). The
-objective is the model's arc cost: travel plus the delay cost of a later day. Lunch breaks:
+objective is the model's arc cost: travel, the delay cost of a later day and, in a re-plan,
+the cost of a moved stop (routing.leave_costs). Lunch breaks:
 insertions see the shift shortened by the break, and a step is kept only if every route it
 changed still admits its break exactly (breaks.fits_break).
 """
