@@ -1,20 +1,21 @@
 """Travel on a fixed fleet by ruin and recreate: string removals, greedy re-insertion.
 
 Used when vehicles come first and everyone in the model is served (phases._recreate), after
-route elimination (ejection.py) and before the last GLS run: GLS on OR-Tools makes tens of accepted moves a second and keeps the shape of the routes
-it starts from; a ruin-and-recreate step takes out strings of neighbouring stops from a few
-routes and puts them back where they cost least, which reshapes several routes at once.
-This is SISR (Christiaens and Vanden Berghe 2020, "Slack induction by string removals"):
-strings and split strings around a random stop, insertion in a random order with blinks,
-simulated annealing on travel. It never uses a vehicle the fleet does not use already, and a
-step that cannot put every stop back is thrown away: nobody served before is left out.
+route elimination (ejection.py) and before the last GLS run: GLS on OR-Tools makes tens of
+accepted moves a second and keeps the shape of the routes it starts from; a ruin-and-recreate
+step takes out strings of neighbouring stops from a few routes and puts them back where they
+cost least, which reshapes several routes at once. This is SISR (Christiaens and Vanden
+Berghe 2020, "Slack induction by string removals"): strings and split strings around a random
+stop, insertion in a random order with blinks, simulated annealing. It never uses a vehicle
+the fleet does not use already, and a step that cannot put every stop back is thrown away:
+nobody served before is left out.
 
 It works on the ejection pool's view of the routing model (the same integer matrices, windows,
 shifts, dose capacities, allowed vehicles and resumed days, O(1) insertion checks). The
 objective is the model's arc cost: travel, the delay cost of a later day and, in a re-plan,
-the cost of a moved stop (routing.leave_costs). Lunch breaks:
-insertions see the shift shortened by the break, and a step is kept only if every route it
-changed still admits its break exactly (breaks.fits_break).
+the cost of a moved stop (routing.leave_costs). Lunch breaks: insertions see the shift
+shortened by the break, and a step is kept only if every route it changed still admits its
+break exactly (breaks.fits_break).
 """
 
 from __future__ import annotations
