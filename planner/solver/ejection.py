@@ -62,17 +62,17 @@ class PoolRoute:
     """One vehicle's stops (model nodes) with its load and cached gaps (shared by the pool
     and ruin and recreate)."""
 
-    __slots__ = ("load", "nodes", "times", "vehicle")
+    __slots__ = ("cached_gaps", "load", "nodes", "vehicle")
 
     def __init__(self, vehicle: int, nodes: list[int], load: int) -> None:
         self.vehicle, self.nodes, self.load = vehicle, nodes, load
         #: the route's gaps (_Gaps), or None when it is late somewhere; computed on demand,
         #: dropped on every change
-        self.times: _Gaps | bool | None = False
+        self.cached_gaps: _Gaps | bool | None = False
 
     def copy(self) -> PoolRoute:
         out = PoolRoute(self.vehicle, list(self.nodes), self.load)
-        out.times = self.times
+        out.cached_gaps = self.cached_gaps
         return out
 
 
@@ -109,15 +109,15 @@ class EjectionPool:
             self.last.append(team.shift_end_s - (window[2] if window else 0))
             self.cap.append(max(0, team.max_doses - (resume.doses_used if resume else 0)))
 
-    # -- route times --------------------------------------------------------------------
+    # -- route gaps ---------------------------------------------------------------------
 
     def gaps(self, r: PoolRoute) -> _Gaps | None:
         """The route's gaps where a stop may go, or None when the route is late somewhere."""
-        if r.times is False:
-            r.times = self._compute_times(r.vehicle, r.nodes)
-        return r.times  # type: ignore[return-value]
+        if r.cached_gaps is False:
+            r.cached_gaps = self._compute_gaps(r.vehicle, r.nodes)
+        return r.cached_gaps  # type: ignore[return-value]
 
-    def _compute_times(self, v: int, nodes: list[int]) -> _Gaps | None:
+    def _compute_gaps(self, v: int, nodes: list[int]) -> _Gaps | None:
         # conditionals, not max() and min(): this and places() are the pool's and ruin and
         # recreate's inner loops, and a builtin call costs more than the comparison
         d, svc, lo, hi = self.travel[v], self.service, self.lo, self.hi
@@ -177,7 +177,7 @@ class EjectionPool:
         """Node ``x`` into ``r`` at position ``k`` (a place ``places`` found)."""
         r.nodes.insert(k, x)
         r.load += self.doses[x]
-        r.times = False
+        r.cached_gaps = False
 
     # -- the pool -----------------------------------------------------------------------
 
@@ -305,13 +305,13 @@ class EjectionPool:
         return True
 
 
-def eject_routes(p: RoutingProblem, params: SolverParams, stop_routes: Sequence[Sequence[int]],
-                 deadline: float, seed: int = 0) -> tuple[list[list[int]], int]:
+def eject_routes(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], deadline: float
+                 ) -> tuple[list[list[int]], int]:
     """Remove routes one at a time until ``deadline``: (routes per vehicle, routes removed).
 
-    The routes given must be those of a solution of ``p``; the routes returned serve the
-    same stops with fewer vehicles, each route on time for the model ``p`` was built as."""
-    pool = EjectionPool(p, params, random.Random(seed))
+    The routes given must be those of a solution of the pool's model; the routes returned
+    serve the same stops with fewer vehicles, each route on time for the model it was built
+    as."""
     routes, removed = pool.to_routes(stop_routes), 0
     failed: set[int] = set()  # vehicles whose route could not be removed since the last success
     while len(routes) > 1 and (left := deadline - time.time()) > 0:

@@ -28,6 +28,7 @@ little further in a minute or more (810 against 806 at 60 s): the portfolio keep
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -36,7 +37,7 @@ from typing import Any
 from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver.breaks import place_breaks
-from planner.solver.ejection import MAX_NODES, eject_routes
+from planner.solver.ejection import MAX_NODES, EjectionPool, eject_routes
 from planner.solver.extract import extract_routes
 from planner.solver.result import Route
 from planner.solver.routing import (
@@ -129,34 +130,40 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
     return best, removed
 
 
+def pool_for(p: RoutingProblem, params: SolverParams, seed: int) -> EjectionPool | None:
+    """The ejection pool's view of the model, made once for route elimination and ruin and
+    recreate (it copies every travel matrix into lists), or None when the model is too big
+    for it."""
+    if p.layout.n_nodes > MAX_NODES:
+        return None
+    return EjectionPool(p, params, random.Random(seed))
+
+
 def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
-               stops: list[int], first: Outcome, deadline: float, order_seed: int,
-               total: float) -> tuple[Outcome, list[list[int]], int]:
+               stops: list[int], first: Outcome, pool: EjectionPool | None, deadline: float,
+               order_seed: int, total: float) -> tuple[Outcome, list[list[int]], int]:
     """Route elimination after the first solution: (outcome to fall back on, routes for the
     travel phase, routes removed). The ejection pool (ejection.py) when the model is small
     enough for it, else OR-Tools tries (fewer_vehicles)."""
-    if first.problem.layout.n_nodes <= MAX_NODES:
-        routes, removed = eject_routes(first.problem, params, first.routes, deadline,
-                                       order_seed)
+    if pool is not None:
+        routes, removed = eject_routes(pool, first.routes, deadline)
         return first, routes, removed
     best, removed = fewer_vehicles(data, travel, params, stops, first, deadline, order_seed,
                                    max(0.5, total * SLICE_SHARE))
     return best, best.routes, removed
 
 
-def _recreate(p: RoutingProblem, params: SolverParams, routes: list[list[int]],
-              deadline: float, seed: int, on_solution: Callable[[int], None] | None
-              ) -> list[list[int]]:
+def _recreate(pool: EjectionPool | None, routes: list[list[int]], deadline: float,
+              on_solution: Callable[[int], None] | None) -> list[list[int]]:
     """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
     ``RUIN_SHARE`` of the time to ``deadline``. GLS alone gets the time when the model is too
     big for the pool's lists, or when someone is left out: ruin and recreate only reorders
     whom the routes serve, while GLS also puts residents in (1,000 residents, 12 teams, 5
     days, fixed cost 50,000, 60 s: 83.0 % priority-weighted coverage without it, 82.0 % with)."""
-    served = sum(len(r) for r in routes)
-    if p.layout.n_nodes > MAX_NODES or served < len(p.layout.stop_of_node):
+    if pool is None or sum(len(r) for r in routes) < len(pool.p.layout.stop_of_node):
         return routes
     until = time.time() + RUIN_SHARE * max(0.0, deadline - time.time())
-    return improve_travel(p, params, routes, until, seed, on_solution=on_solution)[0]
+    return improve_travel(pool, routes, until, on_solution=on_solution)[0]
 
 
 @dataclass
@@ -274,9 +281,10 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
                 on_solution=on_solution, guard_s=total * FIRST_SHARE * 1.5 + 5)
     if first is None:
         return None
-    best, warm, removed = _eliminate(data, travel, params, stops, first,
+    pool = pool_for(first.problem, params, order_seed)
+    best, warm, removed = _eliminate(data, travel, params, stops, first, pool,
                                      began + total * ELIMINATION_SHARE, order_seed, total)
-    warm = _recreate(first.problem, params, warm, deadline, order_seed, on_solution)
+    warm = _recreate(pool, warm, deadline, on_solution)
     free = replace(params, vehicle_fixed_cost=0)
     left = max(0.05, deadline - time.time())
     last = run(data, travel, free, stops, search_parameters(free, left, GLS, lam, bandit=odd),

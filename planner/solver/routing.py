@@ -143,20 +143,32 @@ def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
     re-plan, a stop served by another vehicle than before costs ``change_cost``: the new plan
     moves residents only when that buys more than it costs.
     """
-    moved = any(s in p.data.previous_vehicle for s in p.layout.stop_of_node.values())
-    cache: dict[tuple[str, int, int], int] = {}
-    for v, (t, day) in enumerate(p.vehicles):
-        mode = p.data.teams[t].travel_mode
-        key = (mode, day, v if moved else -1)
+    cache: dict[tuple[str, int], int] = {}
+    for v, leave in enumerate(leave_cost_rows(p, params)):
+        mode = p.data.teams[p.vehicles[v][0]].travel_mode
+        key = (mode, id(leave))  # vehicles with the same row share it (leave_cost_rows)
         if key not in cache:
-            cost = p.matrices[mode].seconds + leave_costs(p, params, v)[:, None]
+            cost = p.matrices[mode].seconds + leave[:, None]
             cache[key] = p.routing.RegisterTransitMatrix(cost.tolist())
         p.routing.SetArcCostEvaluatorOfVehicle(cache[key], v)
 
 
-def leave_costs(p: RoutingProblem, params: SolverParams, vehicle: int) -> np.ndarray:
-    """Vehicle ``vehicle``'s cost on the arc leaving each node, beyond travel: the delay cost
-    of its day and, in a re-plan, the cost of a stop moved from another vehicle."""
+def leave_cost_rows(p: RoutingProblem, params: SolverParams) -> list[np.ndarray]:
+    """Per vehicle, its cost on the arc leaving each node beyond travel: the delay cost of its
+    day and, in a re-plan, the cost of a stop moved from another vehicle. Vehicles of one day
+    share one array when nothing was planned before (no moved stop to cost)."""
+    moved = any(s in p.data.previous_vehicle for s in p.layout.stop_of_node.values())
+    rows: dict[tuple[int, int], np.ndarray] = {}
+    out = []
+    for v, (_, day) in enumerate(p.vehicles):
+        key = (day, v if moved else -1)
+        if key not in rows:
+            rows[key] = _leave_costs(p, params, v)
+        out.append(rows[key])
+    return out
+
+
+def _leave_costs(p: RoutingProblem, params: SolverParams, vehicle: int) -> np.ndarray:
     day = p.vehicles[vehicle][1]
     leave = np.zeros(p.layout.n_nodes)
     for node, s in p.layout.stop_of_node.items():

@@ -13,7 +13,7 @@ nobody served before is left out.
 It works on the ejection pool's view of the routing model (the same integer matrices, windows,
 shifts, dose capacities, allowed vehicles and resumed days, O(1) insertion checks). The
 objective is the model's arc cost: travel, the delay cost of a later day and, in a re-plan,
-the cost of a moved stop (routing.leave_costs). Lunch breaks: insertions see the shift
+the cost of a moved stop (routing.leave_cost_rows). Lunch breaks: insertions see the shift
 shortened by the break, and a step is kept only if every route it changed still admits its
 break exactly (breaks.fits_break).
 """
@@ -21,7 +21,6 @@ break exactly (breaks.fits_break).
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import numpy as np
 
 from planner.settings import SolverParams
 from planner.solver.ejection import EjectionPool, PoolRoute
-from planner.solver.routing import RoutingProblem, leave_costs
+from planner.solver.routing import RoutingProblem, leave_cost_rows
 
 #: routes of this many nearest stops are tried first when a stop is put back
 NEAR_FIRST = 3
@@ -224,9 +223,15 @@ class RuinRecreate:
 
 def _leave_costs(p: RoutingProblem, params: SolverParams) -> list[list[int] | None]:
     """The model's cost on the arc leaving each node, per vehicle (a later day's delay cost,
-    a moved stop's cost); None for a vehicle where it is zero everywhere."""
-    rows = (leave_costs(p, params, v) for v in range(len(p.vehicles)))
-    return [row.tolist() if row.any() else None for row in rows]
+    a moved stop's cost); None for a vehicle where it is zero everywhere. Vehicles sharing a
+    row share its list."""
+    lists: dict[int, list[int] | None] = {}
+    out = []
+    for row in leave_cost_rows(p, params):
+        if id(row) not in lists:
+            lists[id(row)] = row.tolist() if row.any() else None
+        out.append(lists[id(row)])
+    return out
 
 
 def _nearest(p: RoutingProblem, nodes: Sequence[int], k: int) -> dict[int, list[int]]:
@@ -242,16 +247,14 @@ def _nearest(p: RoutingProblem, nodes: Sequence[int], k: int) -> dict[int, list[
             for x, row in zip(nodes, order, strict=True)}
 
 
-def improve_travel(p: RoutingProblem, params: SolverParams,
-                   stop_routes: Sequence[Sequence[int]], deadline: float, seed: int = 0,
+def improve_travel(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], deadline: float,
                    ruin: RuinParams | None = None,
                    on_solution: Callable[[int], None] | None = None
                    ) -> tuple[list[list[int]], int, int]:
-    """Ruin and recreate from ``stop_routes`` (a solution of ``p``) until ``deadline``:
-    (best routes per vehicle, steps, steps accepted). The routes returned serve the same
-    stops with no vehicle the given ones do not use. ``on_solution(cost)`` hears of each
-    new best (progress)."""
-    pool = EjectionPool(p, params, random.Random(seed))
+    """Ruin and recreate from ``stop_routes`` (a solution of the pool's model) until
+    ``deadline``: (best routes per vehicle, steps, steps accepted). The routes returned serve
+    the same stops with no vehicle the given ones do not use. ``on_solution(cost)`` hears of
+    each new best (progress)."""
     search = RuinRecreate(pool, pool.to_routes(stop_routes), ruin or RuinParams(), on_solution)
     search.run(deadline)
     return pool.to_stop_routes(search.best), search.steps, search.accepted

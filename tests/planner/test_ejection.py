@@ -34,7 +34,8 @@ from tests.planner.crafted import (
 def pooled(data: ProblemData, routes: list[list[int]], seconds: float = 1.0,
            params: SolverParams = PARAMS) -> tuple[list[list[int]], int]:
     p = build_model(data, MINUTE, params, list(range(len(data.stops))))
-    return eject_routes(p, params, routes, time.time() + seconds)
+    return eject_routes(EjectionPool(p, params, random.Random(0)), routes,
+                        time.time() + seconds)
 
 
 def used(routes: list[list[int]]) -> int:
@@ -45,7 +46,8 @@ def test_the_pool_empties_routes_until_one_vehicle_serves_everyone() -> None:
     inst = line_instance()
     data = to_problem(inst)
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
-    routes, removed = eject_routes(p, PARAMS, [[0, 1], [2, 3], [4, 5], []], time.time() + 2)
+    routes, removed = eject_routes(EjectionPool(p, PARAMS, random.Random(0)),
+                                   [[0, 1], [2, 3], [4, 5], []], time.time() + 2)
     assert (used(routes), removed) == (1, 2)
     check = check_routes(inst, [[s + 1 for s in r] for r in routes if r])
     assert check.feasible, check.violations
@@ -138,8 +140,9 @@ def test_models_too_big_for_the_pool_keep_the_or_tools_elimination(
     assert first is not None and len(first.used) == 3
     for limit, by_pool in ((phases.MAX_NODES, True), (0, False)):
         monkeypatch.setattr(phases, "MAX_NODES", limit)
+        pool = phases.pool_for(first.problem, params, 0)
         fallback, routes, removed = phases._eliminate(
-            data, EuclideanTravel(), params, list(range(6)), first, time.time() + 2, 0, 4)
+            data, EuclideanTravel(), params, list(range(6)), first, pool, time.time() + 2, 0, 4)
         assert (used(routes), removed) == (1, 2)
         # the pool hands back routes and keeps the first solution to fall back on; OR-Tools'
         # elimination hands back its own outcome

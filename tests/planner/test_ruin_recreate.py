@@ -42,7 +42,8 @@ def two_sides() -> Instance:
 def improved(data: object, routes: list[list[int]], seconds: float = 0.5,
              params: SolverParams = PARAMS, travel: object = MINUTE) -> list[list[int]]:
     p = build_model(data, travel, params, list(range(len(data.stops))))  # type: ignore
-    return improve_travel(p, params, routes, time.time() + seconds)[0]
+    return improve_travel(EjectionPool(p, params, random.Random(0)), routes,
+                          time.time() + seconds)[0]
 
 
 def test_crossed_routes_become_the_known_optimum() -> None:
@@ -64,15 +65,17 @@ def test_progress_hears_each_new_best_and_gls_alone_runs_where_it_should(
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
     start = [[0, 3, 1], [4, 2, 5]]
     heard: list[int] = []
-    routes = phases._recreate(p, PARAMS, start, time.time() + 0.5, 0, heard.append)
+    pool = phases.pool_for(p, PARAMS, 0)
+    routes = phases._recreate(pool, start, time.time() + 0.5, heard.append)
     assert heard and heard == sorted(heard, reverse=True) and heard[-1] == 12_000
     assert check_routes(inst, [[s + 1 for s in r] for r in routes]).distance == 12
     # with someone left out, GLS gets the time (it also puts residents in) ...
     left_out = [[0, 3], [4, 2, 5]]
-    assert phases._recreate(p, PARAMS, left_out, time.time() + 0.5, 0, None) is left_out
+    assert phases._recreate(pool, left_out, time.time() + 0.5, None) is left_out
     # ... and above the pool's size limit, too
     monkeypatch.setattr(phases, "MAX_NODES", 0)
-    assert phases._recreate(p, PARAMS, start, time.time() + 0.5, 0, None) is start
+    pool = phases.pool_for(p, PARAMS, 0)
+    assert phases._recreate(pool, start, time.time() + 0.5, None) is start
 
 
 def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
@@ -89,7 +92,7 @@ def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
     search = RuinRecreate(pool, pool.to_routes(routes), RuinParams())
     assert search.current_cost == out.solution.ObjectiveValue()
     # and it moves the day-2 stops to day 1, where they cost no delay
-    better = improve_travel(out.problem, params, routes, time.time() + 0.5)[0]
+    better = improve_travel(pool, routes, time.time() + 0.5)[0]
     assert not better[2] and not better[3]
     assert model_takes(data, better)
 
