@@ -20,7 +20,6 @@ break exactly (breaks.fits_break).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,11 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.settings import SolverParams
+from planner.solver import sisr_kernel as kernel
 from planner.solver.ejection import EjectionPool, PoolRoute
 from planner.solver.routing import RoutingProblem, leave_cost_rows
 
-#: routes of this many nearest stops are tried first when a stop is put back
-NEAR_FIRST = 3
+#: steps in the first batch; later batches are sized to take about BATCH_S seconds each (the
+#: deadline, the temperature and progress are looked at between batches)
+FIRST_BATCH = 16
+BATCH_S = 0.02
+MAX_BATCH = 200_000
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,15 @@ class RuinParams:
     split_rate: float = 0.5  # chance a string keeps a part of it in place
     split_depth: float = 0.01  # alpha: how long that kept part grows
     blink_rate: float = 0.01  # beta: chance an insertion place is skipped
-    #: start and end temperature as shares of the mean arc cost of the starting routes
-    start_temperature: float = 0.1
-    end_temperature: float = 0.002
+    #: start and end temperature as multiples of the mean arc cost of the starting routes
+    #: (R2/RC2, 5 s, one core: 0.1 -> 0.002 7.9 %, 3 -> 0.01 1.55 %, 8 -> 0.08 1.29 %)
+    start_temperature: float = 8.0
+    end_temperature: float = 0.08
     neighbours: int = 80  # nearest stops kept per stop (strings start near the seed)
+    #: a stop that fits nowhere may stay out of the current routes at this many mean arc
+    #: costs (0: a step that cannot put every stop back is dropped)
+    #: (R2/RC2 as above: 0 1.29 %, 3 1.36 %, 10 1.17 %)
+    absent_cost: float = 10.0
 
     def __post_init__(self) -> None:
         if not (self.mean_removed >= 1 and self.max_string >= 1):
@@ -57,194 +65,171 @@ class RuinParams:
             raise ValueError("split_rate in [0, 1], split_depth and blink_rate in [0, 1)")
         if not 0 < self.end_temperature <= self.start_temperature:
             raise ValueError("temperatures: 0 < end <= start")
+        if self.absent_cost < 0:
+            raise ValueError("absent_cost must be >= 0")
         if self.neighbours < 1:
             raise ValueError("neighbours must be >= 1")
 
 
 class RuinRecreate:
-    """One search: the current routes, the best found, and the annealing state."""
+    """One search: the kernel's arrays (sisr_kernel.py) for the current, candidate and best
+    routes, and the annealing schedule. ``routes`` are the fleet's routes (PoolRoute); the
+    search never uses a vehicle they do not."""
 
     def __init__(self, pool: EjectionPool, routes: list[PoolRoute], params: RuinParams,
                  on_best: Callable[[int], None] | None = None) -> None:
-        self.pool, self.params, self.rng, self.on_best = pool, params, pool.rng, on_best
-        self.extra = _leave_costs(pool.p, pool.params)
-        self.routes = list(routes)
-        self.cost = [self._route_cost(r) for r in self.routes]
-        self.best = [r.copy() for r in self.routes]
-        self.best_cost = self.current_cost = sum(self.cost)
-        #: every stop served (all of them, always: a step that leaves one out is dropped)
-        self.nodes = nodes = [x for r in self.routes for x in r.nodes]
-        self.near = _nearest(pool.p, nodes, params.neighbours)
-        self.where = {x: i for i, r in enumerate(self.routes) for x in r.nodes}
-        arcs = max(1, len(nodes) + len(self.routes))
-        self.mean_arc = max(1.0, sum(self.cost) / arcs)
-        self.steps = self.accepted = 0
+        self.pool, self.params, self.on_best = pool, params, on_best
+        self.vehicles = [r.vehicle for r in routes]
+        served = [x for r in routes for x in r.nodes]
+        count, length = len(routes), len(served) + 1
+        self.state = _State(pool, routes, length)
+        s = self.state
+        self.static = _static(pool, served, params)
+        s.start(self.static)
+        self.arrays = (s.rv, s.nodes, s.ln, s.est, s.lst, s.ok, s.load, s.cost, s.where,
+                       s.stamp, np.zeros(count, np.int64), np.zeros(length, np.int64),
+                       np.zeros((2, length), np.int64),
+                       *self.static, s.scal, s.best_nodes, s.best_ln)
+        arcs = max(1, len(served) + count)
+        self.mean_arc = max(1.0, self.current_cost / arcs)
+        self.static[-1][kernel.P_ABSENT] = params.absent_cost * self.mean_arc
 
-    def _route_cost(self, r: PoolRoute) -> int:
-        if not r.nodes:
-            return 0
-        pool, v = self.pool, r.vehicle
-        d, extra = pool.travel[v], self.extra[v]
-        cost, prev = 0, pool.begin[v]
-        for x in r.nodes:
-            cost += d[prev][x] + (extra[x] if extra else 0)
-            prev = x
-        return cost + d[prev][pool.end[v]]
+    @property
+    def current_cost(self) -> int:
+        return int(self.state.scal[kernel.S_CURRENT])
+
+    @property
+    def best_cost(self) -> int:
+        return int(self.state.scal[kernel.S_BEST])
+
+    @property
+    def steps(self) -> int:
+        return int(self.state.scal[kernel.S_STEP])
+
+    @property
+    def accepted(self) -> int:
+        return int(self.state.scal[kernel.S_ACCEPTED])
+
+    @property
+    def best(self) -> list[PoolRoute]:
+        s, doses = self.state, self.pool.doses
+        out = []
+        for r, v in enumerate(self.vehicles):
+            nodes = s.best_nodes[r, :s.best_ln[r]].tolist()
+            out.append(PoolRoute(v, nodes, sum(doses[x] for x in nodes)))
+        return out
 
     def run(self, deadline: float) -> None:
+        """Steps in batches of about ``BATCH_S`` until ``deadline``; the temperature falls
+        geometrically from the start to the end temperature over the whole time."""
+        kernel.seed(self.pool.rng.randrange(1 << 31))
         began = time.time()
         span = max(1e-3, deadline - began)
         t0 = self.params.start_temperature * self.mean_arc
-        t1 = self.params.end_temperature * self.mean_arc
+        ratio = self.params.end_temperature / self.params.start_temperature
+        count, reported = FIRST_BATCH, self.best_cost
         while (now := time.time()) < deadline:
-            temperature = t0 * (t1 / t0) ** ((now - began) / span)
-            self.step(temperature)
+            share = (now - began) / span
+            ahead = min(1.0, share + count * self._per_step(now, began) / span)
+            kernel.run_steps(count, t0 * ratio ** share, t0 * ratio ** ahead, *self.arrays)
+            spent = max(1e-6, time.time() - now)
+            count = max(FIRST_BATCH, min(MAX_BATCH, int(count * BATCH_S / spent)))
+            if self.best_cost < reported and self.on_best is not None:
+                reported = self.best_cost
+                self.on_best(reported)
 
-    def step(self, temperature: float) -> bool:
-        """One ruin and recreate; True when the result became the current routes."""
-        self.steps += 1
-        changed: dict[int, PoolRoute] = {}
-        removed = self._ruin(changed)
-        if not self._recreate(removed, changed):
-            return False
-        costs = {i: self._route_cost(r) for i, r in changed.items()}
-        new = self.current_cost + sum(costs[i] - self.cost[i] for i in changed)
-        threshold = self.current_cost - temperature * math.log(self.rng.random() or 1e-12)
-        if new >= threshold or not self._feasible(changed):
-            return False
-        for i, r in changed.items():
-            self.routes[i], self.cost[i] = r, costs[i]
-            for x in r.nodes:
-                self.where[x] = i
-        self.current_cost, self.accepted = new, self.accepted + 1
-        if new < self.best_cost:
-            self.best_cost, self.best = new, [r.copy() for r in self.routes]
-            if self.on_best is not None:
-                self.on_best(new)
-        return True
-
-    def _feasible(self, changed: dict[int, PoolRoute]) -> bool:
-        """Every changed route on time (removals without the triangle inequality can make a
-        route late) and, with lunch breaks, admitting its break exactly."""
-        pool = self.pool
-        if any(pool.gaps(r) is None for r in changed.values()):
-            return False
-        return pool.breaks_fit(list(changed.values()))
-
-    # -- ruin ---------------------------------------------------------------------------
-
-    def _ruin(self, changed: dict[int, PoolRoute]) -> list[int]:
-        prm, rng, routes = self.params, self.rng, self.routes
-        served = [r for r in routes if r.nodes]
-        if not served:
-            return []
-        mean_len = sum(len(r.nodes) for r in served) / len(served)
-        longest = min(float(prm.max_string), mean_len)
-        strings = int(rng.uniform(1, 4 * prm.mean_removed / (1 + longest)))
-        seed = rng.choice(self.nodes)
-        removed: list[int] = []
-        for x in (seed, *self.near[seed]):
-            if len(changed) >= strings:
-                break
-            i = self.where[x]
-            if i in changed:
-                continue
-            r = routes[i]
-            length = int(rng.uniform(1, min(len(r.nodes), longest) + 1))
-            out = self._string(r.nodes, r.nodes.index(x), length)
-            keep = [y for y in r.nodes if y not in out]
-            changed[i] = PoolRoute(r.vehicle, keep, r.load - sum(self.pool.doses[y] for y in out))
-            removed += out
-        return removed
-
-    def _string(self, nodes: list[int], at: int, length: int) -> set[int]:
-        """A string of ``length`` stops around position ``at``; with ``split_rate``, a longer
-        string of which a run of ``m`` stops stays in place (a split string)."""
-        rng, n = self.rng, len(nodes)
-        kept = 0
-        if length < n and rng.random() < self.params.split_rate:
-            kept = 1
-            while length + kept < n and rng.random() > self.params.split_depth:
-                kept += 1
-        span = length + kept
-        first = rng.randint(max(0, at - span + 1), min(at, n - span))
-        taken = nodes[first:first + span]
-        if kept:
-            k = rng.randint(0, length)
-            taken = taken[:k] + taken[k + kept:]
-        return set(taken)
-
-    # -- recreate -----------------------------------------------------------------------
-
-    def _recreate(self, removed: list[int], changed: dict[int, PoolRoute]) -> bool:
-        """Insert every removed stop where it adds least cost (with blinks); False when one
-        fits nowhere."""
-        self._order(removed)
-        pool, routes, blink = self.pool, self.routes, self.params.blink_rate
-        for x in removed:
-            best: tuple[int, int, int] | None = None
-            for i in self._routes_near(x):
-                r = changed.get(i, routes[i])
-                leave = self.extra[r.vehicle]
-                extra = leave[x] if leave else 0
-                bound = None if best is None else best[0] - extra
-                for cost, k in pool.places(r, x, bound):
-                    if best is None or cost + extra < best[0]:
-                        if blink and self.rng.random() < blink:
-                            continue
-                        best = (cost + extra, i, k)
-            if best is None:
-                return False
-            i, k = best[1], best[2]
-            if i not in changed:
-                changed[i] = routes[i].copy()
-            pool.put(changed[i], x, k)
-        return True
-
-    def _routes_near(self, x: int) -> list[int]:
-        """Every route, those of ``x``'s nearest stops first: the best place found early
-        bounds the rest, and places() skips what costs more without checking times."""
-        first = list(dict.fromkeys(self.where[y] for y in self.near[x][:NEAR_FIRST]))
-        return first + [i for i in range(len(self.routes)) if i not in first]
-
-    def _order(self, removed: list[int]) -> None:
-        """SISR's orders, weighted 4:4:2:1: random, most doses, farthest from the depot,
-        nearest to it."""
-        rng, pool = self.rng, self.pool
-        pick = rng.random() * 11
-        if pick < 4:
-            rng.shuffle(removed)
-        elif pick < 8:
-            removed.sort(key=lambda x: -pool.doses[x])
-        else:
-            depot = pool.travel[0][pool.begin[0]]
-            removed.sort(key=lambda x: depot[x], reverse=pick < 10)
+    def _per_step(self, now: float, began: float) -> float:
+        return (now - began) / self.steps if self.steps else 0.0
 
 
-def _leave_costs(p: RoutingProblem, params: SolverParams) -> list[list[int] | None]:
-    """The model's cost on the arc leaving each node, per vehicle (a later day's delay cost,
-    a moved stop's cost); None for a vehicle where it is zero everywhere. Vehicles sharing a
-    row share its list."""
-    lists: dict[int, list[int] | None] = {}
-    out = []
+class _State:
+    """The kernel's mutable arrays, filled with the starting routes (copy 0) and as the best."""
+
+    def __init__(self, pool: EjectionPool, routes: list[PoolRoute], length: int) -> None:
+        count, n = len(routes), len(pool.service)
+        self.rv = np.array([r.vehicle for r in routes], np.int64)
+        self.nodes = np.zeros((2, count, length), np.int64)
+        self.ln = np.zeros((2, count), np.int64)
+        self.est = np.zeros((2, count, length), np.int64)
+        self.lst = np.zeros((2, count, length), np.int64)
+        self.ok = np.zeros((2, count), np.bool_)
+        self.load = np.zeros((2, count), np.int64)
+        self.cost = np.zeros((2, count), np.int64)
+        self.where = np.full(n, -1, np.int64)
+        self.stamp = np.zeros(count, np.int64)
+        self.scal = np.zeros(5, np.int64)
+        for r, route in enumerate(routes):
+            self.nodes[0, r, :len(route.nodes)] = route.nodes
+            self.ln[0, r] = len(route.nodes)
+            self.load[0, r] = route.load
+            self.where[route.nodes] = r
+        self.best_nodes = self.nodes[0].copy()
+        self.best_ln = self.ln[0].copy()
+
+    def start(self, static: tuple[np.ndarray, ...]) -> None:
+        """Costs and times of the starting routes (copy 0) and the totals."""
+        mats, node, veh, extra = static[3], static[4], static[5], static[6]
+        for r in range(len(self.rv)):
+            kernel.refresh(0, r, self.rv, self.nodes, self.ln, self.est, self.lst, self.ok,
+                           self.cost, mats, node, veh, extra)
+        self.scal[kernel.S_CURRENT] = self.scal[kernel.S_BEST] = int(self.cost[0].sum())
+
+
+def _static(pool: EjectionPool, served: list[int], params: RuinParams
+            ) -> tuple[np.ndarray, ...]:
+    """The model's numbers as the kernel reads them: (served nodes, nearest served nodes,
+    distance from the first depot, travel matrices, node columns, vehicle columns, leave
+    costs, allowed vehicles, parameters)."""
+    p, n = pool.p, len(pool.service)
+    modes = sorted(p.matrices)
+    mats = np.stack([np.asarray(p.matrices[m].seconds, np.int64) for m in modes])
+    node = np.array([pool.service, pool.lo, pool.hi, pool.doses], np.int64).T.copy()
+    rows, extra_of = _leave_costs(p, pool.params)
+    veh = np.zeros((len(p.vehicles), kernel.VEHICLE_COLUMNS), np.int64)
+    for v, (t, _) in enumerate(p.vehicles):
+        window = pool.windows[v] or (0, 0, 0)
+        veh[v] = (pool.begin[v], pool.end[v], pool.depart[v], pool.last[v], pool.cap[v],
+                  modes.index(p.data.teams[t].travel_mode), extra_of[v], *window,
+                  p.data.teams[t].shift_end_s)
+    allowed = np.zeros((n, len(p.vehicles)), np.bool_)
+    for x in served:
+        allowed[x, list(pool.allowed[x])] = True
+    prm = np.array([params.mean_removed, params.max_string, params.split_rate,
+                    params.split_depth, params.blink_rate, 0.0], np.float64)
+    depot = mats[veh[0, kernel.V_MAT], pool.begin[0]].copy()
+    return (np.array(served, np.int64), _nearest(p, served, params.neighbours, n), depot,
+            mats, node, veh, rows, allowed, prm)
+
+
+def _leave_costs(p: RoutingProblem, params: SolverParams) -> tuple[np.ndarray, list[int]]:
+    """The model's cost on the arc leaving each node beyond travel (a later day's delay cost,
+    a moved stop's cost, routing.leave_cost_rows): (distinct rows, row of each vehicle)."""
+    index: dict[int, int] = {}
+    rows: list[np.ndarray] = []
+    out: list[int] = []
     for row in leave_cost_rows(p, params):
-        if id(row) not in lists:
-            lists[id(row)] = row.tolist() if row.any() else None
-        out.append(lists[id(row)])
-    return out
+        if id(row) not in index:
+            index[id(row)] = len(rows)
+            rows.append(row)
+        out.append(index[id(row)])
+    return np.array(rows, np.int64), out
 
 
-def _nearest(p: RoutingProblem, nodes: Sequence[int], k: int) -> dict[int, list[int]]:
-    """Each node's ``k`` nearest among ``nodes`` by the first vehicle's travel mode."""
-    if not nodes:
-        return {}
+def _nearest(p: RoutingProblem, nodes: Sequence[int], k: int, n: int) -> np.ndarray:
+    """Row x: node x's ``k`` nearest among ``nodes`` by the first vehicle's travel mode, -1
+    after them (and in the rows of nodes not served)."""
+    out = np.full((n, max(1, min(k, len(nodes) - 1))), -1, np.int64)
+    if len(nodes) < 2:
+        return out
     mode = p.data.teams[p.vehicles[0][0]].travel_mode
     idx = np.asarray(nodes)
     d = p.matrices[mode].seconds[np.ix_(idx, idx)]
-    order = np.argsort(d, axis=1, kind="stable")[:, :k + 1]
-    # a stop at the same spot as another may sort after it: drop the node itself by name
-    return {x: [y for y in idx[row].tolist() if y != x][:k]
-            for x, row in zip(nodes, order, strict=True)}
+    order = np.argsort(d, axis=1, kind="stable")[:, :out.shape[1] + 1]
+    for x, row in zip(nodes, order, strict=True):
+        # a stop at the same spot as another may sort after it: drop the node itself by name
+        near = [y for y in idx[row].tolist() if y != x][:out.shape[1]]
+        out[x, :len(near)] = near
+    return out
 
 
 def improve_travel(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], deadline: float,
