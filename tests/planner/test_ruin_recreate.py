@@ -140,8 +140,8 @@ def test_a_merge_with_room_for_lunch_is_kept() -> None:
 
 
 @pytest.mark.parametrize("field, value", [("mean_removed", 0), ("split_rate", 1.5),
-                                          ("blink_rate", 1.0), ("end_temperature", 1.0),
-                                          ("neighbours", 0)])
+                                          ("blink_rate", 1.0), ("end_temperature", 10.0),
+                                          ("neighbours", 0), ("absent_cost", -1.0)])
 def test_params_check_themselves(field: str, value: float) -> None:
     with pytest.raises(ValueError):
         RuinParams(**{field: value})
