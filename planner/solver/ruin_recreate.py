@@ -7,15 +7,18 @@ step takes out strings of neighbouring stops from a few routes and puts them bac
 cost least, which reshapes several routes at once. This is SISR (Christiaens and Vanden
 Berghe 2020, "Slack induction by string removals"): strings and split strings around a random
 stop, insertion in a random order with blinks, simulated annealing. It never uses a vehicle
-the fleet does not use already, and a step that cannot put every stop back is thrown away:
-nobody served before is left out.
+the fleet does not use already. A stop that fits nowhere may stay out of the current routes
+for a while at a cost (``RuinParams.absent_cost``) and is tried again at every step; only
+routes that serve everyone become the best, so nobody served before is left out.
 
-It works on the ejection pool's view of the routing model (the same integer matrices, windows,
-shifts, dose capacities, allowed vehicles and resumed days, O(1) insertion checks). The
-objective is the model's arc cost: travel, the delay cost of a later day and, in a re-plan,
-the cost of a moved stop (routing.leave_cost_rows). Lunch breaks: insertions see the shift
-shortened by the break, and a step is kept only if every route it changed still admits its
-break exactly (breaks.fits_break).
+The steps run in compiled code (sisr_kernel.py, about 120,000 a second on 100 stops; 2,000 in
+Python). This module turns the ejection pool's view of the routing model (the same integer
+matrices, windows, shifts, dose capacities, allowed vehicles and resumed days) into the
+kernel's arrays and runs the annealing schedule in batches. The objective is the model's arc
+cost: travel, the delay cost of a later day and, in a re-plan, the cost of a moved stop
+(routing.leave_cost_rows). Lunch breaks: insertions see the shift shortened by the break, and
+a step is kept only if every route it changed still admits its break exactly (the kernel's
+break_fits, breaks.fits_break's rule).
 """
 
 from __future__ import annotations

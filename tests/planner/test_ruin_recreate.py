@@ -14,7 +14,9 @@ from planner.bench.engine import EuclideanTravel, to_problem
 from planner.bench.solomon import Instance, check_routes
 from planner.settings import SolverParams
 from planner.solver import phases
-from planner.solver.ejection import EjectionPool
+from planner.solver import sisr_kernel as kernel
+from planner.solver.breaks import fits_break
+from planner.solver.ejection import EjectionPool, PoolRoute
 from planner.solver.routing import allowed_vehicles, build_model
 from planner.solver.ruin_recreate import RuinParams, RuinRecreate, improve_travel
 from planner.solver.runs import run
@@ -145,3 +147,57 @@ def test_a_merge_with_room_for_lunch_is_kept() -> None:
 def test_params_check_themselves(field: str, value: float) -> None:
     with pytest.raises(ValueError):
         RuinParams(**{field: value})
+
+
+def test_the_compiled_checks_agree_with_the_pool_and_the_break_rule() -> None:
+    # windows, a lunch hour and a dose cap: many random orders of random stops, each judged
+    # by the compiled kernel and by the pool's Python gaps and breaks.fits_break
+    rng = random.Random(3)
+    teams = [team("A", break_start_s=11 * 3600, break_minutes=60, max_doses=6,
+                  shift_end_s=14 * 3600)]
+    def window() -> tuple[int, int] | None:
+        # short windows around lunch: an order can fit the shortened shift, yet not the hour
+        start = rng.randrange(540, 780, 15)
+        return (start, start + rng.choice([30, 45, 60])) if rng.random() < 0.8 else None
+
+    stops = [stop(f"s{i}", rng.uniform(-20, 20), rng.uniform(-20, 20), window=window(),
+                  service_min=rng.choice([10, 20, 40])) for i in range(9)]
+    data = problem(teams, stops)
+    p = build_model(data, MINUTE, PARAMS, list(range(len(stops))))
+    pool = EjectionPool(p, PARAMS, random.Random(0))
+    search = RuinRecreate(pool, pool.to_routes([list(range(len(stops)))]), RuinParams())
+    s, (_, _, _, mats, node, veh, extra, _, _) = search.state, search.static
+    node_of = p.layout.node_of_stop
+    outcomes = {"fits": 0, "late": 0, "no room for lunch": 0}
+    for _ in range(1000):
+        route = rng.sample(range(len(stops)), rng.randint(1, 5))
+        if rng.random() < 0.7:  # in window order: more of them on time
+            route.sort(key=lambda i: stops[i].window_start_s or 0)
+        nodes = [node_of[i] for i in route]
+        s.nodes[0, 0, :len(nodes)] = nodes
+        s.ln[0, 0] = len(nodes)
+        kernel.refresh(0, 0, s.rv, s.nodes, s.ln, s.est, s.lst, s.ok, s.cost, mats, node, veh,
+                       extra)
+        on_time = pool.gaps(PoolRoute(0, nodes, len(nodes))) is not None
+        assert bool(s.ok[0, 0]) == on_time, route
+        fits = bool(kernel.break_fits(0, 0, s.rv, s.nodes, s.ln, mats, node, veh))
+        assert fits == fits_break(p, 0, route, pool.windows[0]), route
+        outcomes["late" if not on_time else "fits" if fits else "no room for lunch"] += 1
+    assert min(outcomes.values()) > 20, outcomes
+    print(outcomes)  # every answer was exercised
+
+
+def test_absent_stops_come_back_and_never_reach_the_best() -> None:
+    # a tight instance where many steps cannot put every stop back: with absent stops
+    # allowed, the routes returned still serve everyone and pass the checker
+    inst = two_sides()
+    data = to_problem(inst)
+    p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
+    pool = EjectionPool(p, PARAMS, random.Random(1))
+    for cost in (0.0, 0.5, 10.0):
+        routes, steps, _ = improve_travel(pool, [[0, 3, 1], [4, 2, 5]], time.time() + 0.3,
+                                          RuinParams(absent_cost=cost))
+        assert steps > 100
+        assert sorted(s for r in routes for s in r) == list(range(6))
+        check = check_routes(inst, [[s + 1 for s in r] for r in routes if r])
+        assert check.feasible and check.distance == pytest.approx(12)
