@@ -8,9 +8,10 @@ the best known on R201 with the fixed cost, 0.3 % without). So when vehicles cou
 (1) finds a first solution with the fixed cost, (2) removes whole routes one at a time through
 an ejection pool (ejection.py; on models too big for it, by squeezing their stops into the
 remaining vehicles with GLS and soft window ends), and (3) optimises travel with the fleet
-closed to the vehicles used and no fixed cost at all: ruin and recreate first (ruin_recreate.py:
-thousands of steps a second where GLS makes tens of moves; Solomon's mean gap 3.28 -> 2.20 %),
-then GLS on the full model polishing its routes.
+closed to the vehicles used and no fixed cost at all: ruin and recreate first (ruin_recreate.py,
+compiled: over 100,000 steps a second where GLS makes tens of moves; Solomon's mean gap at the
+best-known fleet 3.28 % in GLS, 2.25 % with ruin and recreate in Python, 0.39 % compiled), then
+GLS on the full model polishing its routes.
 
 Lunch breaks: a plain search runs most of its time on a model without break intervals (they
 make every move a hundred times dearer) and finishes on the full one; see breaks.py.
