@@ -38,7 +38,7 @@ from typing import Any
 from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver.breaks import place_breaks
-from planner.solver.ejection import MAX_NODES, EjectionPool, eject_routes
+from planner.solver.ejection import MAX_NODES, EjectionPool
 from planner.solver.extract import extract_routes
 from planner.solver.result import Route
 from planner.solver.routing import (
@@ -47,7 +47,7 @@ from planner.solver.routing import (
     horizon_of,
     stop_penalty,
 )
-from planner.solver.ruin_recreate import improve_travel
+from planner.solver.ruin_recreate import improve_travel, remove_routes
 from planner.solver.runs import (
     CHEAPEST_INSERTION,
     DESCENT,
@@ -147,7 +147,7 @@ def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
     travel phase, routes removed). The ejection pool (ejection.py) when the model is small
     enough for it, else OR-Tools tries (fewer_vehicles)."""
     if pool is not None:
-        routes, removed = eject_routes(pool, first.routes, deadline)
+        routes, removed = remove_routes(pool, first.routes, deadline)
         return first, routes, removed
     best, removed = fewer_vehicles(data, travel, params, stops, first, deadline, order_seed,
                                    max(0.5, total * SLICE_SHARE))

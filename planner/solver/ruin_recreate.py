@@ -39,6 +39,8 @@ from planner.solver.routing import RoutingProblem, leave_cost_rows
 FIRST_BATCH = 16
 BATCH_S = 0.02
 MAX_BATCH = 200_000
+#: route elimination's steps per call of the kernel (about 20 ms on 100 stops)
+FLEET_BATCH = 2_000
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class RuinRecreate:
         s.start(self.static)
         self.arrays = (s.rv, s.nodes, s.ln, s.est, s.lst, s.ok, s.load, s.cost, s.where,
                        s.stamp, np.zeros(count, np.int64), np.zeros(length, np.int64),
-                       np.zeros((2, length), np.int64),
+                       s.absent,
                        *self.static, s.scal, s.best_nodes, s.best_ln)
         arcs = max(1, len(served) + count)
         self.mean_arc = max(1.0, self.current_cost / arcs)
@@ -115,11 +117,17 @@ class RuinRecreate:
 
     @property
     def best(self) -> list[PoolRoute]:
-        s, doses = self.state, self.pool.doses
+        return self._routes(self.state.best_nodes, self.state.best_ln)
+
+    def current(self) -> list[PoolRoute]:
+        return self._routes(self.state.nodes[0], self.state.ln[0])
+
+    def _routes(self, nodes: np.ndarray, lengths: np.ndarray) -> list[PoolRoute]:
+        doses = self.pool.doses
         out = []
         for r, v in enumerate(self.vehicles):
-            nodes = s.best_nodes[r, :s.best_ln[r]].tolist()
-            out.append(PoolRoute(v, nodes, sum(doses[x] for x in nodes)))
+            stops = nodes[r, :lengths[r]].tolist()
+            out.append(PoolRoute(v, stops, sum(doses[x] for x in stops)))
         return out
 
     def run(self, deadline: float) -> None:
@@ -161,6 +169,7 @@ class _State:
         self.where = np.full(n, -1, np.int64)
         self.stamp = np.zeros(count, np.int64)
         self.scal = np.zeros(5, np.int64)
+        self.absent = np.zeros((2, length), np.int64)
         for r, route in enumerate(routes):
             self.nodes[0, r, :len(route.nodes)] = route.nodes
             self.ln[0, r] = len(route.nodes)
@@ -246,3 +255,36 @@ def improve_travel(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], dea
     search = RuinRecreate(pool, pool.to_routes(stop_routes), ruin or RuinParams(), on_solution)
     search.run(deadline)
     return pool.to_stop_routes(search.best), search.steps, search.accepted
+
+
+def remove_routes(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], deadline: float,
+                  ruin: RuinParams | None = None) -> tuple[list[list[int]], int]:
+    """Route elimination SISR's way (the kernel's fleet_steps): empty the smallest route, and
+    ruin and recreate with its stops absent until nobody is, then the next, until
+    ``deadline``. Returns (routes per vehicle of the last fleet that served everyone, routes
+    removed); the routes given must be a solution of the pool's model."""
+    search = RuinRecreate(pool, pool.to_routes(stop_routes), ruin or RuinParams())
+    kernel.seed(pool.rng.randrange(1 << 31))
+    s = search.state
+    misses = np.ones(len(pool.service), np.int64)
+    fleet, removed = search.current(), 0
+    while sum(1 for r in fleet if r.nodes) > 1 and time.time() < deadline:
+        _close(s, min((r for r in range(len(s.rv)) if s.ln[0, r]), key=lambda r: s.ln[0, r]))
+        while s.scal[kernel.S_ABSENT] and time.time() < deadline:
+            kernel.fleet_steps(FLEET_BATCH, misses, *search.arrays[:-2])
+        if s.scal[kernel.S_ABSENT]:
+            break
+        fleet, removed = search.current(), removed + 1
+    return pool.to_stop_routes(fleet), removed
+
+
+def _close(s: _State, r: int) -> None:
+    """Empty route ``r`` for good: its stops become absent, and nothing goes in again (a
+    closed route is empty with ``ok`` False)."""
+    n = int(s.ln[0, r])
+    s.absent[0, :n] = s.nodes[0, r, :n]
+    s.where[s.nodes[0, r, :n]] = -1
+    s.scal[kernel.S_ABSENT] = n
+    s.scal[kernel.S_CURRENT] -= s.cost[0, r]
+    s.ln[0, r] = s.load[0, r] = s.cost[0, r] = 0
+    s.ok[0, r] = False

@@ -255,14 +255,14 @@ def _insert(r, k, x, nodes, ln, load, node):
     load[1, r] += node[x, N_DOSES]
 
 
-@njit(_B(_F, *_ROUTES, *_MODEL, *_BEST), cache=True)
-def step_once(temperature, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
-              removed, absent, served, near, depot_d, mats, node, veh, extra, allowed, prm,
-              scal, best_nodes, best_ln):
-    """One ruin and recreate with simulated annealing; True when it became the current
-    routes. With ``prm[P_ABSENT]`` > 0, a stop that fits nowhere stays out at that cost
-    (``absent[0]`` holds the current routes' absent stops, tried again at every step), and
-    only routes serving everyone become the best; with 0, such a step is dropped."""
+@njit(_I(_B, *_ROUTES, *_MODEL, _V), cache=True)
+def _ruin_recreate(keep_absent, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
+                   removed, absent, served, near, depot_d, mats, node, veh, extra, allowed,
+                   prm, scal):
+    """Ruin strings near a random stop and put them back, with the stops absent from the
+    current routes, into the candidate copies (1) of the routes changed (``changed[:nc]``).
+    Stops that fit nowhere go to ``absent[1]`` when ``keep_absent``, else the step fails.
+    Returns nc + (R + 1) x the candidate's absent count, or -1 when the step failed."""
     R = rv.shape[0]
     scal[S_STEP] += 1
     step = scal[S_STEP]
@@ -272,66 +272,67 @@ def step_once(temperature, rv, nodes, ln, est, lst, ok, load, cost, where, stamp
         if ln[0, r] > 0:
             total += ln[0, r]
             used += 1
-    if used == 0:
-        return False
-    longest = min(prm[P_MAX_STRING], total / used)
-    strings = int(np.random.uniform(1.0, 4.0 * prm[P_MEAN_REMOVED] / (1.0 + longest)))
-    seed_node = served[np.random.randint(0, served.shape[0])]
     nc, nr = 0, 0
-    for j in range(-1, near.shape[1]):
-        if nc >= strings:
-            break
-        x = seed_node if j < 0 else near[seed_node, j]
-        if x < 0:
-            break
-        r = where[x]
-        if r < 0 or stamp[r] == step:
-            continue
-        nc = _take(r, nodes, ln, load, step, stamp, changed, nc)
-        n = ln[1, r]
-        at = 0
-        while nodes[1, r, at] != x:
-            at += 1
-        length = int(np.random.uniform(1.0, min(float(n), longest) + 1.0))
-        if length > n:
-            length = n
-        nr = _remove_string(r, at, length, nodes, ln, load, node, prm, removed, nr)
-        refresh(1, r, rv, nodes, ln, est, lst, ok, cost, mats, node, veh, extra)
+    if used > 0:
+        longest = min(prm[P_MAX_STRING], total / used)
+        strings = int(np.random.uniform(1.0, 4.0 * prm[P_MEAN_REMOVED] / (1.0 + longest)))
+        seed_node = served[np.random.randint(0, served.shape[0])]
+        for j in range(-1, near.shape[1]):
+            if nc >= strings:
+                break
+            x = seed_node if j < 0 else near[seed_node, j]
+            if x < 0:
+                break
+            r = where[x]
+            if r < 0 or stamp[r] == step:
+                continue
+            nc = _take(r, nodes, ln, load, step, stamp, changed, nc)
+            n = ln[1, r]
+            at = 0
+            while nodes[1, r, at] != x:
+                at += 1
+            length = int(np.random.uniform(1.0, min(float(n), longest) + 1.0))
+            if length > n:
+                length = n
+            nr = _remove_string(r, at, length, nodes, ln, load, node, prm, removed, nr)
+            refresh(1, r, rv, nodes, ln, est, lst, ok, cost, mats, node, veh, extra)
     # -- recreate: each stop where it adds least, those absent before too
     away = scal[S_ABSENT]
     for i in range(away):
         removed[nr + i] = absent[0, i]
     nr += away
     _order(removed, nr, node, depot_d)
-    penalty = int(prm[P_ABSENT])
     out = 0
     for i in range(nr):
         x = removed[i]
         _, r, k = _best_place(x, R, rv, nodes, ln, est, lst, ok, load, stamp, step, mats,
                               node, veh, extra, allowed, prm[P_BLINK_RATE])
         if r < 0:
-            if penalty == 0:
-                return False
+            if not keep_absent:
+                return -1
             absent[1, out] = x
             out += 1
             continue
         nc = _take(r, nodes, ln, load, step, stamp, changed, nc)
         _insert(r, k, x, nodes, ln, load, node)
         refresh(1, r, rv, nodes, ln, est, lst, ok, cost, mats, node, veh, extra)
-    # -- accept or not
-    new = scal[S_CURRENT] + penalty * (out - away)
-    for j in range(nc):
-        r = changed[j]
-        new += cost[1, r] - cost[0, r]
-    u = np.random.random()
-    if u <= 0.0:
-        u = 1e-12
-    if new >= scal[S_CURRENT] - temperature * np.log(u):
-        return False
+    return nc + (R + 1) * out
+
+
+@njit(_B(_I, _V, _C, _M, _BM, _V, _C, _M, _M), cache=True)
+def _feasible(nc, rv, nodes, ln, ok, changed, mats, node, veh):
+    """Every changed candidate route on time and, with a lunch break, admitting it."""
     for j in range(nc):
         r = changed[j]
         if not ok[1, r] or not break_fits(1, r, rv, nodes, ln, mats, node, veh):
             return False
+    return True
+
+
+@njit(types.void(_I, _I, _I, *_ROUTES, _V), cache=True)
+def _commit(nc, out, new, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
+            removed, absent, scal):
+    """The candidate becomes the current routes: its changed routes and absent stops."""
     for j in range(nc):
         r = changed[j]
         n = ln[1, r]
@@ -351,6 +352,37 @@ def step_once(temperature, rv, nodes, ln, est, lst, ok, load, cost, where, stamp
     scal[S_ABSENT] = out
     scal[S_CURRENT] = new
     scal[S_ACCEPTED] += 1
+
+
+@njit(_B(_F, *_ROUTES, *_MODEL, *_BEST), cache=True)
+def step_once(temperature, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
+              removed, absent, served, near, depot_d, mats, node, veh, extra, allowed, prm,
+              scal, best_nodes, best_ln):
+    """One ruin and recreate with simulated annealing on the arc cost; True when it became
+    the current routes. With ``prm[P_ABSENT]`` > 0, a stop that fits nowhere stays out at
+    that cost (``absent[0]`` holds the current routes' absent stops, tried again at every
+    step), and only routes serving everyone become the best; with 0, such a step is dropped."""
+    R = rv.shape[0]
+    penalty = int(prm[P_ABSENT])
+    code = _ruin_recreate(penalty > 0, rv, nodes, ln, est, lst, ok, load, cost, where, stamp,
+                          changed, removed, absent, served, near, depot_d, mats, node, veh,
+                          extra, allowed, prm, scal)
+    if code < 0:
+        return False
+    nc, out = code % (R + 1), code // (R + 1)
+    new = scal[S_CURRENT] + penalty * (out - scal[S_ABSENT])
+    for j in range(nc):
+        r = changed[j]
+        new += cost[1, r] - cost[0, r]
+    u = np.random.random()
+    if u <= 0.0:
+        u = 1e-12
+    if new >= scal[S_CURRENT] - temperature * np.log(u):
+        return False
+    if not _feasible(nc, rv, nodes, ln, ok, changed, mats, node, veh):
+        return False
+    _commit(nc, out, new, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
+            removed, absent, scal)
     if out == 0 and new < scal[S_BEST]:
         scal[S_BEST] = new
         for r in range(R):
@@ -371,3 +403,37 @@ def run_steps(count, t_from, t_to, rv, nodes, ln, est, lst, ok, load, cost, wher
         step_once(temperature, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
                   removed, absent, served, near, depot_d, mats, node, veh, extra, allowed, prm,
                   scal, best_nodes, best_ln)
+
+
+@njit(_I(_I, _V, *_ROUTES, *_MODEL, _V), cache=True)
+def fleet_steps(count, misses, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
+                removed, absent, served, near, depot_d, mats, node, veh, extra, allowed, prm,
+                scal):
+    """Route elimination, SISR's way: up to ``count`` steps on routes with some stops absent
+    (a route just emptied; a closed route is empty with ``ok[0, r]`` False, so nothing goes
+    in). A step is kept when it leaves fewer stops absent, or as many whose ``misses`` (how
+    often each was absent after a step) add up to less; every absent stop's count then grows.
+    Returns how many steps ran: it stops as soon as nobody is absent."""
+    R = rv.shape[0]
+    for j in range(count):
+        if scal[S_ABSENT] == 0:
+            return j
+        code = _ruin_recreate(True, rv, nodes, ln, est, lst, ok, load, cost, where, stamp,
+                              changed, removed, absent, served, near, depot_d, mats, node, veh,
+                              extra, allowed, prm, scal)
+        nc, out = code % (R + 1), code // (R + 1)
+        before, after = 0, 0
+        for i in range(scal[S_ABSENT]):
+            before += misses[absent[0, i]]
+        for i in range(out):
+            after += misses[absent[1, i]]
+        if (out < scal[S_ABSENT] or after < before) and _feasible(
+                nc, rv, nodes, ln, ok, changed, mats, node, veh):
+            new = scal[S_CURRENT]
+            for i in range(nc):
+                new += cost[1, changed[i]] - cost[0, changed[i]]
+            _commit(nc, out, new, rv, nodes, ln, est, lst, ok, load, cost, where, stamp,
+                    changed, removed, absent, scal)
+        for i in range(scal[S_ABSENT]):
+            misses[absent[0, i]] += 1
+    return count
