@@ -5,13 +5,15 @@ local search penalises arcs in proportion to their cost. With a fixed cost large
 vehicles first (the literature's objective, and a planner's "use as few team-days as you can"),
 those depot arcs dominate every penalty and GLS stops improving distance (measured: 4.5 % above
 the best known on R201 with the fixed cost, 0.3 % without). So when vehicles count, the search
-(1) finds a first solution with the fixed cost, (2) removes whole routes one at a time through
-an ejection pool (ejection.py; on models too big for it, by squeezing their stops into the
-remaining vehicles with GLS and soft window ends), and (3) optimises travel with the fleet
-closed to the vehicles used and no fixed cost at all: ruin and recreate first (ruin_recreate.py,
-compiled: over 100,000 steps a second where GLS makes tens of moves; Solomon's mean gap at the
-best-known fleet 3.28 % in GLS, 2.25 % with ruin and recreate in Python, 0.39 % compiled), then
-GLS on the full model polishing its routes.
+(1) finds a first solution with the fixed cost, (2) removes whole routes one at a time by ruin
+and recreate with the emptied route's stops absent (ruin_recreate.remove_routes; on models too
+big for it, by squeezing their stops into the remaining vehicles with GLS and soft window
+ends), and (3) optimises travel with the fleet closed to the vehicles used and no fixed cost
+at all: ruin and recreate first (ruin_recreate.improve_travel, compiled: over 100,000 steps a
+second where GLS makes tens of moves), then GLS on the full model polishing its routes.
+Solomon at 10 s (benchmarks/RESULTS.md): 430 vehicles and a mean gap at the best-known fleet of
+2.5 % with OR-Tools alone; 405 vehicles (every instance at its best-known fleet) and 0.56 %
+with both compiled.
 
 Lunch breaks: a plain search runs most of its time on a model without break intervals (they
 make every move a hundred times dearer) and finishes on the full one; see breaks.py.
@@ -38,7 +40,6 @@ from typing import Any
 from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver.breaks import place_breaks
-from planner.solver.ejection import MAX_NODES, EjectionPool
 from planner.solver.extract import extract_routes
 from planner.solver.result import Route
 from planner.solver.routing import (
@@ -59,6 +60,7 @@ from planner.solver.runs import (
     search_parameters,
     window_ends,
 )
+from planner.solver.view import MAX_NODES, ModelView
 from planner.travel import TravelModel
 
 #: GLS penalty weight per portfolio worker: a little diversity between processes
@@ -131,40 +133,39 @@ def fewer_vehicles(data: ProblemData, travel: TravelModel, params: SolverParams,
     return best, removed
 
 
-def pool_for(p: RoutingProblem, params: SolverParams, seed: int) -> EjectionPool | None:
-    """The ejection pool's view of the model, made once for route elimination and ruin and
-    recreate (it copies every travel matrix into lists), or None when the model is too big
-    for it."""
+def view_for(p: RoutingProblem, params: SolverParams, seed: int) -> ModelView | None:
+    """The model's view (view.py), made once for route elimination and ruin and recreate, or
+    None when the model is too big for them."""
     if p.layout.n_nodes > MAX_NODES:
         return None
-    return EjectionPool(p, params, random.Random(seed))
+    return ModelView(p, params, random.Random(seed))
 
 
 def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
-               stops: list[int], first: Outcome, pool: EjectionPool | None, deadline: float,
+               stops: list[int], first: Outcome, view: ModelView | None, deadline: float,
                order_seed: int, total: float) -> tuple[Outcome, list[list[int]], int]:
     """Route elimination after the first solution: (outcome to fall back on, routes for the
-    travel phase, routes removed). The ejection pool (ejection.py) when the model is small
+    travel phase, routes removed). Ruin and recreate (remove_routes) when the model is small
     enough for it, else OR-Tools tries (fewer_vehicles)."""
-    if pool is not None:
-        routes, removed = remove_routes(pool, first.routes, deadline)
+    if view is not None:
+        routes, removed = remove_routes(view, first.routes, deadline)
         return first, routes, removed
     best, removed = fewer_vehicles(data, travel, params, stops, first, deadline, order_seed,
                                    max(0.5, total * SLICE_SHARE))
     return best, best.routes, removed
 
 
-def _recreate(pool: EjectionPool | None, routes: list[list[int]], deadline: float,
+def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
               on_solution: Callable[[int], None] | None) -> list[list[int]]:
     """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
     ``RUIN_SHARE`` of the time to ``deadline``. GLS alone gets the time when the model is too
-    big for the pool's lists, or when someone is left out: ruin and recreate only reorders
+    big for it, or when someone is left out: ruin and recreate only reorders
     whom the routes serve, while GLS also puts residents in (1,000 residents, 12 teams, 5
     days, fixed cost 50,000, 60 s: 83.0 % priority-weighted coverage without it, 82.0 % with)."""
-    if pool is None or sum(len(r) for r in routes) < len(pool.p.layout.stop_of_node):
+    if view is None or sum(len(r) for r in routes) < len(view.p.layout.stop_of_node):
         return routes
     until = time.time() + RUIN_SHARE * max(0.0, deadline - time.time())
-    return improve_travel(pool, routes, until, on_solution=on_solution)[0]
+    return improve_travel(view, routes, until, on_solution=on_solution)[0]
 
 
 @dataclass
@@ -282,10 +283,10 @@ def _vehicles_first(data: ProblemData, travel: TravelModel, params: SolverParams
                 on_solution=on_solution, guard_s=total * FIRST_SHARE * 1.5 + 5)
     if first is None:
         return None
-    pool = pool_for(first.problem, params, order_seed)
-    best, warm, removed = _eliminate(data, travel, params, stops, first, pool,
+    view = view_for(first.problem, params, order_seed)
+    best, warm, removed = _eliminate(data, travel, params, stops, first, view,
                                      began + total * ELIMINATION_SHARE, order_seed, total)
-    warm = _recreate(pool, warm, deadline, on_solution)
+    warm = _recreate(view, warm, deadline, on_solution)
     free = replace(params, vehicle_fixed_cost=0)
     left = max(0.05, deadline - time.time())
     last = run(data, travel, free, stops, search_parameters(free, left, GLS, lam, bandit=odd),

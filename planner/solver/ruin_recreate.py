@@ -1,24 +1,28 @@
-"""Travel on a fixed fleet by ruin and recreate: string removals, greedy re-insertion.
+"""Our own searches beside OR-Tools, by ruin and recreate: fewer routes, then less travel.
 
-Used when vehicles come first and everyone in the model is served (phases._recreate), after
-route elimination (ejection.py) and before the last GLS run: GLS on OR-Tools makes tens of
-accepted moves a second and keeps the shape of the routes it starts from; a ruin-and-recreate
-step takes out strings of neighbouring stops from a few routes and puts them back where they
-cost least, which reshapes several routes at once. This is SISR (Christiaens and Vanden
-Berghe 2020, "Slack induction by string removals"): strings and split strings around a random
-stop, insertion in a random order with blinks, simulated annealing. It never uses a vehicle
-the fleet does not use already. A stop that fits nowhere may stay out of the current routes
-for a while at a cost (``RuinParams.absent_cost``) and is tried again at every step; only
-routes that serve everyone become the best, so nobody served before is left out.
+Used when vehicles come first (phases._vehicles_first). Both are SISR (Christiaens and Vanden
+Berghe 2020, "Slack induction by string removals"): strings and split strings of stops around
+a random stop are taken out of a few routes and put back one by one, in a random order, each
+where it adds least cost, skipping a few places (blinks). Neither uses a vehicle the fleet
+given does not use, and only routes that serve everyone are handed back.
+
+- Route elimination (``remove_routes``): the smallest route is emptied, its stops absent; a
+  step is kept when fewer stops are absent after it, or as many that were absent less often
+  (SISR's absence counts). When nobody is absent the next route goes. OR-Tools' local search
+  never empties a route on purpose (Solomon R1/RC1: 255 vehicles against the best known 235).
+- Travel on the fleet found (``improve_travel``, when everyone in the model is served):
+  simulated annealing on the model's arc cost; a stop that fits nowhere may stay out of the
+  current routes for a while at a cost (``RuinParams.absent_cost``). It reshapes several
+  routes at once, where GLS keeps the shape of the routes it starts from.
 
 The steps run in compiled code (sisr_kernel.py, about 120,000 a second on 100 stops; 2,000 in
-Python). This module turns the ejection pool's view of the routing model (the same integer
-matrices, windows, shifts, dose capacities, allowed vehicles and resumed days) into the
-kernel's arrays and runs the annealing schedule in batches. The objective is the model's arc
-cost: travel, the delay cost of a later day and, in a re-plan, the cost of a moved stop
-(routing.leave_cost_rows). Lunch breaks: insertions see the shift shortened by the break, and
-a step is kept only if every route it changed still admits its break exactly (the kernel's
-break_fits, breaks.fits_break's rule).
+Python). This module turns the view of the routing model (view.py: the same integer matrices,
+windows, shifts, dose capacities, allowed vehicles and resumed days) into the kernel's arrays
+and runs the schedules in batches. The cost is the model's arc cost: travel, the delay cost of
+a later day and, in a re-plan, the cost of a moved stop (routing.leave_cost_rows). Lunch
+breaks: insertions see the shift shortened by the break, and a step is kept only if every
+route it changed still admits its break exactly (the kernel's break_fits, breaks.fits_break's
+rule).
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ import numpy as np
 
 from planner.settings import SolverParams
 from planner.solver import sisr_kernel as kernel
-from planner.solver.ejection import EjectionPool, PoolRoute
 from planner.solver.routing import RoutingProblem, leave_cost_rows
+from planner.solver.view import ModelView, VehicleRoute
 
 #: steps in the first batch; later batches are sized to take about BATCH_S seconds each (the
 #: deadline, the temperature and progress are looked at between batches)
@@ -41,6 +45,8 @@ BATCH_S = 0.02
 MAX_BATCH = 200_000
 #: route elimination's steps per call of the kernel (about 20 ms on 100 stops)
 FLEET_BATCH = 2_000
+#: one try at removing a route gets at most this share of route elimination's time left
+ATTEMPT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -78,10 +84,10 @@ class RuinParams:
 
 class RuinRecreate:
     """One search: the kernel's arrays (sisr_kernel.py) for the current, candidate and best
-    routes, and the annealing schedule. ``routes`` are the fleet's routes (PoolRoute); the
+    routes, and the annealing schedule. ``routes`` are the fleet's routes (VehicleRoute); the
     search never uses a vehicle they do not."""
 
-    def __init__(self, pool: EjectionPool, routes: list[PoolRoute], params: RuinParams,
+    def __init__(self, pool: ModelView, routes: list[VehicleRoute], params: RuinParams,
                  on_best: Callable[[int], None] | None = None) -> None:
         self.pool, self.params, self.on_best = pool, params, on_best
         self.vehicles = [r.vehicle for r in routes]
@@ -116,18 +122,18 @@ class RuinRecreate:
         return int(self.state.scal[kernel.S_ACCEPTED])
 
     @property
-    def best(self) -> list[PoolRoute]:
+    def best(self) -> list[VehicleRoute]:
         return self._routes(self.state.best_nodes, self.state.best_ln)
 
-    def current(self) -> list[PoolRoute]:
+    def current(self) -> list[VehicleRoute]:
         return self._routes(self.state.nodes[0], self.state.ln[0])
 
-    def _routes(self, nodes: np.ndarray, lengths: np.ndarray) -> list[PoolRoute]:
+    def _routes(self, nodes: np.ndarray, lengths: np.ndarray) -> list[VehicleRoute]:
         doses = self.pool.doses
         out = []
         for r, v in enumerate(self.vehicles):
             stops = nodes[r, :lengths[r]].tolist()
-            out.append(PoolRoute(v, stops, sum(doses[x] for x in stops)))
+            out.append(VehicleRoute(v, stops, sum(doses[x] for x in stops)))
         return out
 
     def run(self, deadline: float) -> None:
@@ -156,7 +162,7 @@ class RuinRecreate:
 class _State:
     """The kernel's mutable arrays, filled with the starting routes (copy 0) and as the best."""
 
-    def __init__(self, pool: EjectionPool, routes: list[PoolRoute], length: int) -> None:
+    def __init__(self, pool: ModelView, routes: list[VehicleRoute], length: int) -> None:
         count, n = len(routes), len(pool.service)
         self.rv = np.array([r.vehicle for r in routes], np.int64)
         self.nodes = np.zeros((2, count, length), np.int64)
@@ -178,6 +184,24 @@ class _State:
         self.best_nodes = self.nodes[0].copy()
         self.best_ln = self.ln[0].copy()
 
+    #: the current routes' arrays (copy 0) and the totals, as a route elimination try changes
+    _CURRENT = ("nodes", "ln", "est", "lst", "ok", "load", "cost")
+
+    def snapshot(self) -> dict[str, np.ndarray]:
+        """The current routes (copy 0), to go back to."""
+        out = {name: getattr(self, name)[0].copy() for name in self._CURRENT}
+        out["where"], out["scal"] = self.where.copy(), self.scal.copy()
+        out["absent"] = self.absent[0].copy()
+        return out
+
+    def restore(self, saved: dict[str, np.ndarray]) -> None:
+        for name in self._CURRENT:
+            getattr(self, name)[0] = saved[name]
+        self.where[:], self.absent[0] = saved["where"], saved["absent"]
+        steps = self.scal[[kernel.S_STEP, kernel.S_ACCEPTED]]
+        self.scal[:] = saved["scal"]
+        self.scal[[kernel.S_STEP, kernel.S_ACCEPTED]] = steps  # counters go on
+
     def start(self, static: tuple[np.ndarray, ...]) -> None:
         """Costs and times of the starting routes (copy 0) and the totals."""
         mats, node, veh, extra = static[3], static[4], static[5], static[6]
@@ -187,7 +211,7 @@ class _State:
         self.scal[kernel.S_CURRENT] = self.scal[kernel.S_BEST] = int(self.cost[0].sum())
 
 
-def _static(pool: EjectionPool, served: list[int], params: RuinParams
+def _static(pool: ModelView, served: list[int], params: RuinParams
             ) -> tuple[np.ndarray, ...]:
     """The model's numbers as the kernel reads them: (served nodes, nearest served nodes,
     distance from the first depot, travel matrices, node columns, vehicle columns, leave
@@ -244,7 +268,7 @@ def _nearest(p: RoutingProblem, nodes: Sequence[int], k: int, n: int) -> np.ndar
     return out
 
 
-def improve_travel(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], deadline: float,
+def improve_travel(pool: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
                    ruin: RuinParams | None = None,
                    on_solution: Callable[[int], None] | None = None
                    ) -> tuple[list[list[int]], int, int]:
@@ -257,25 +281,39 @@ def improve_travel(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], dea
     return pool.to_stop_routes(search.best), search.steps, search.accepted
 
 
-def remove_routes(pool: EjectionPool, stop_routes: Sequence[Sequence[int]], deadline: float,
+def remove_routes(view: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
                   ruin: RuinParams | None = None) -> tuple[list[list[int]], int]:
-    """Route elimination SISR's way (the kernel's fleet_steps): empty the smallest route, and
+    """Route elimination SISR's way (the kernel's fleet_steps): empty the smallest route and
     ruin and recreate with its stops absent until nobody is, then the next, until
-    ``deadline``. Returns (routes per vehicle of the last fleet that served everyone, routes
-    removed); the routes given must be a solution of the pool's model."""
-    search = RuinRecreate(pool, pool.to_routes(stop_routes), ruin or RuinParams())
-    kernel.seed(pool.rng.randrange(1 << 31))
+    ``deadline``. A try gets at most ``ATTEMPT_SHARE`` of the time left; when it fails the
+    routes go back to the last fleet and the next smallest route is tried (a doctor's route,
+    say, may not go while another can). Returns (routes per vehicle of the last fleet that
+    served everyone, routes removed); the routes given must be a solution of the view's
+    model."""
+    search = RuinRecreate(view, view.to_routes(stop_routes), ruin or RuinParams())
+    kernel.seed(view.rng.randrange(1 << 31))
     s = search.state
-    misses = np.ones(len(pool.service), np.int64)
-    fleet, removed = search.current(), 0
-    while sum(1 for r in fleet if r.nodes) > 1 and time.time() < deadline:
-        _close(s, min((r for r in range(len(s.rv)) if s.ln[0, r]), key=lambda r: s.ln[0, r]))
-        while s.scal[kernel.S_ABSENT] and time.time() < deadline:
+    misses = np.ones(len(view.service), np.int64)
+    fleet, failed = s.snapshot(), set()
+    while (left := deadline - time.time()) > 0:
+        used = [r for r in range(len(s.rv)) if s.ln[0, r]]
+        candidates = [r for r in used if r not in failed]
+        if len(used) < 2 or not candidates:
+            break
+        victim = min(candidates, key=lambda r: s.ln[0, r])
+        _close(s, victim)
+        until = time.time() + left * ATTEMPT_SHARE
+        while s.scal[kernel.S_ABSENT] and time.time() < until:
             kernel.fleet_steps(FLEET_BATCH, misses, *search.arrays[:-2])
         if s.scal[kernel.S_ABSENT]:
-            break
-        fleet, removed = search.current(), removed + 1
-    return pool.to_stop_routes(fleet), removed
+            s.restore(fleet)
+            failed.add(victim)
+        else:
+            fleet, failed = s.snapshot(), set()
+    s.restore(fleet)
+    # a step may empty a route of its own accord: count the routes, not the tries
+    return view.to_stop_routes(search.current()), len(search.vehicles) - int(
+        np.count_nonzero(s.ln[0]))
 
 
 def _close(s: _State, r: int) -> None:

@@ -16,10 +16,10 @@ from planner.settings import SolverParams
 from planner.solver import phases
 from planner.solver import sisr_kernel as kernel
 from planner.solver.breaks import fits_break
-from planner.solver.ejection import EjectionPool, PoolRoute
 from planner.solver.routing import allowed_vehicles, build_model
 from planner.solver.ruin_recreate import RuinParams, RuinRecreate, improve_travel
 from planner.solver.runs import run
+from planner.solver.view import ModelView
 from tests.planner.crafted import (
     MINUTE,
     PARAMS,
@@ -44,7 +44,7 @@ def two_sides() -> Instance:
 def improved(data: object, routes: list[list[int]], seconds: float = 0.5,
              params: SolverParams = PARAMS, travel: object = MINUTE) -> list[list[int]]:
     p = build_model(data, travel, params, list(range(len(data.stops))))  # type: ignore
-    return improve_travel(EjectionPool(p, params, random.Random(0)), routes,
+    return improve_travel(ModelView(p, params, random.Random(0)), routes,
                           time.time() + seconds)[0]
 
 
@@ -67,7 +67,7 @@ def test_progress_hears_each_new_best_and_gls_alone_runs_where_it_should(
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
     start = [[0, 3, 1], [4, 2, 5]]
     heard: list[int] = []
-    pool = phases.pool_for(p, PARAMS, 0)
+    pool = phases.view_for(p, PARAMS, 0)
     routes = phases._recreate(pool, start, time.time() + 0.5, heard.append)
     assert heard and heard == sorted(heard, reverse=True) and heard[-1] == 12_000
     assert check_routes(inst, [[s + 1 for s in r] for r in routes]).distance == 12
@@ -76,7 +76,7 @@ def test_progress_hears_each_new_best_and_gls_alone_runs_where_it_should(
     assert phases._recreate(pool, left_out, time.time() + 0.5, None) is left_out
     # ... and above the pool's size limit, too
     monkeypatch.setattr(phases, "MAX_NODES", 0)
-    pool = phases.pool_for(p, PARAMS, 0)
+    pool = phases.view_for(p, PARAMS, 0)
     assert phases._recreate(pool, start, time.time() + 0.5, None) is start
 
 
@@ -90,7 +90,7 @@ def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
     routes = [[0, 1], [], [2], [3]]  # vehicles: A day 1, B day 1, A day 2, B day 2
     out = run(data, MINUTE, params, [0, 1, 2, 3], as_given(params), warm=routes)
     assert out is not None and out.routes == routes
-    pool = EjectionPool(out.problem, params, random.Random(0))
+    pool = ModelView(out.problem, params, random.Random(0))
     search = RuinRecreate(pool, pool.to_routes(routes), RuinParams())
     assert search.current_cost == out.solution.ObjectiveValue()
     # and it moves the day-2 stops to day 1, where they cost no delay
@@ -129,7 +129,7 @@ def test_no_vehicle_is_added_to_the_fleet_it_starts_from() -> None:
 
 def test_a_merge_that_leaves_no_room_for_lunch_is_not_kept() -> None:
     # one route serving both stops is shorter, and fits the shift shortened by lunch, but
-    # the lunch hour itself no longer fits (see test_ejection)
+    # the lunch hour itself no longer fits (see test_route_elimination)
     data = lunch_problem((745, 750))
     assert improved(data, [[0], [1]]) == [[0], [1]]
 
@@ -149,9 +149,24 @@ def test_params_check_themselves(field: str, value: float) -> None:
         RuinParams(**{field: value})
 
 
-def test_the_compiled_checks_agree_with_the_pool_and_the_break_rule() -> None:
+def on_time_in_the_shortened_shift(data: object, p: object, route: list[int]) -> bool:
+    """The test's own reading of "on time" for vehicle 0: every stop within its window, the
+    team back by the end of its shift less its lunch hour."""
+    team, seconds = data.teams[0], p.matrices["motorbike"].seconds  # type: ignore
+    node_of, prev = p.layout.node_of_stop, 0  # type: ignore
+    t, service = team.shift_start_s, 0
+    for s in route:
+        st = data.stops[s]  # type: ignore
+        t = max(t + service + int(seconds[prev, node_of[s]]), st.window_start_s or 0)
+        if st.window_end_s is not None and t > st.window_end_s:
+            return False
+        prev, service = node_of[s], st.service_s
+    return t + service + int(seconds[prev, 0]) <= team.shift_end_s - team.break_s
+
+
+def test_the_compiled_checks_agree_with_the_test_and_the_break_rule() -> None:
     # windows, a lunch hour and a dose cap: many random orders of random stops, each judged
-    # by the compiled kernel and by the pool's Python gaps and breaks.fits_break
+    # by the compiled kernel, by the test's own reading and by breaks.fits_break
     rng = random.Random(3)
     teams = [team("A", break_start_s=11 * 3600, break_minutes=60, max_doses=6,
                   shift_end_s=14 * 3600)]
@@ -164,7 +179,7 @@ def test_the_compiled_checks_agree_with_the_pool_and_the_break_rule() -> None:
                   service_min=rng.choice([10, 20, 40])) for i in range(9)]
     data = problem(teams, stops)
     p = build_model(data, MINUTE, PARAMS, list(range(len(stops))))
-    pool = EjectionPool(p, PARAMS, random.Random(0))
+    pool = ModelView(p, PARAMS, random.Random(0))
     search = RuinRecreate(pool, pool.to_routes([list(range(len(stops)))]), RuinParams())
     s, (_, _, _, mats, node, veh, extra, _, _) = search.state, search.static
     node_of = p.layout.node_of_stop
@@ -178,7 +193,7 @@ def test_the_compiled_checks_agree_with_the_pool_and_the_break_rule() -> None:
         s.ln[0, 0] = len(nodes)
         kernel.refresh(0, 0, s.rv, s.nodes, s.ln, s.est, s.lst, s.ok, s.cost, mats, node, veh,
                        extra)
-        on_time = pool.gaps(PoolRoute(0, nodes, len(nodes))) is not None
+        on_time = on_time_in_the_shortened_shift(data, p, route)
         assert bool(s.ok[0, 0]) == on_time, route
         fits = bool(kernel.break_fits(0, 0, s.rv, s.nodes, s.ln, mats, node, veh))
         assert fits == fits_break(p, 0, route, pool.windows[0]), route
@@ -193,7 +208,7 @@ def test_absent_stops_come_back_and_never_reach_the_best() -> None:
     inst = two_sides()
     data = to_problem(inst)
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
-    pool = EjectionPool(p, PARAMS, random.Random(1))
+    pool = ModelView(p, PARAMS, random.Random(1))
     for cost in (0.0, 0.5, 10.0):
         routes, steps, _ = improve_travel(pool, [[0, 3, 1], [4, 2, 5]], time.time() + 0.3,
                                           RuinParams(absent_cost=cost))

@@ -1,5 +1,6 @@
-"""The ejection pool (route elimination) on crafted instances, each result put to the real
-OR-Tools model (it must take the routes as a feasible warm start) or to the Solomon checker."""
+"""Route elimination (ruin_recreate.remove_routes: the kernel's fleet steps) on crafted
+instances, each result put to the real OR-Tools model (it must take the routes as a feasible
+warm start) or to the Solomon checker."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from planner.bench.solomon import check_routes
 from planner.model import ProblemData, VehicleStart
 from planner.settings import Settings, SolverParams
 from planner.solver import phases
-from planner.solver.ejection import EjectionPool, eject_routes
 from planner.solver.routing import allowed_vehicles, build_model
+from planner.solver.ruin_recreate import remove_routes
 from planner.solver.runs import run
+from planner.solver.view import ModelView
 from tests.helpers import around, line_instance, plan_and_check, resident
 from tests.helpers import team as helper_team
 from tests.planner.crafted import (
@@ -31,53 +33,50 @@ from tests.planner.crafted import (
 )
 
 
-def pooled(data: ProblemData, routes: list[list[int]], seconds: float = 1.0,
-           params: SolverParams = PARAMS) -> tuple[list[list[int]], int]:
+def eliminated(data: ProblemData, routes: list[list[int]], seconds: float = 1.0,
+               params: SolverParams = PARAMS) -> tuple[list[list[int]], int]:
     p = build_model(data, MINUTE, params, list(range(len(data.stops))))
-    return eject_routes(EjectionPool(p, params, random.Random(0)), routes,
-                        time.time() + seconds)
+    return remove_routes(ModelView(p, params, random.Random(0)), routes, time.time() + seconds)
 
 
 def used(routes: list[list[int]]) -> int:
     return sum(1 for r in routes if r)
 
 
-def test_the_pool_empties_routes_until_one_vehicle_serves_everyone() -> None:
+def test_routes_are_emptied_until_one_vehicle_serves_everyone() -> None:
     inst = line_instance()
     data = to_problem(inst)
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
-    routes, removed = eject_routes(EjectionPool(p, PARAMS, random.Random(0)),
-                                   [[0, 1], [2, 3], [4, 5], []], time.time() + 2)
+    routes, removed = remove_routes(ModelView(p, PARAMS, random.Random(0)),
+                                    [[0, 1], [2, 3], [4, 5], []], time.time() + 2)
     assert (used(routes), removed) == (1, 2)
     check = check_routes(inst, [[s + 1 for s in r] for r in routes if r])
     assert check.feasible, check.violations
 
 
-def test_a_stop_that_fits_nowhere_ejects_the_stop_placed_more_easily() -> None:
-    # a full route (two stops of 5 doses, capacity 10): a third one goes in only if one leaves
+def test_a_full_route_makes_room_by_handing_a_stop_on() -> None:
+    # three stops of 5 doses, two teams of 10: emptying the one-stop route puts its stop on
+    # the other only if one of that route's stops moves over, which a plain insertion cannot
     stops = [stop(n, x, doses=5) for n, x in (("a", 1), ("b", 2), ("c", 3))]
-    data = problem([team("T1", max_doses=10)], stops)
-    pool = EjectionPool(build_model(data, MINUTE, PARAMS, [0, 1, 2]), PARAMS, random.Random(0))
-    routes = pool.to_routes([[0, 1]])
-    c = pool.p.layout.node_of_stop[2]
-    misses = [1] * len(pool.service)
-    misses[pool.p.layout.node_of_stop[0]] = 3  # "a" was hard to place: keep it, eject "b"
-    ejected = pool._eject_and_insert(routes, c, misses, time.time() + 5)
-    assert ejected == [pool.p.layout.node_of_stop[1]]
-    assert sorted(pool.to_stop_routes(routes)[0]) == [0, 2] and routes[0].load == 10
+    data = problem([team("T1", max_doses=10), team("T2", max_doses=10)], stops)
+    routes, removed = eliminated(data, [[0, 1], [2]])
+    assert (used(routes), removed) == (2, 0)  # 15 doses cannot go on one team of 10
+    routes, removed = eliminated(problem([team("T1", max_doses=15), team("T2", max_doses=10)],
+                                         stops), [[2], [0, 1]])
+    assert removed == 1 and sorted(next(r for r in routes if r)) == [0, 1, 2]
 
 
-def test_the_pool_keeps_doctors_vaccines_days_and_dose_capacity() -> None:
-    teams = [team("DOC", max_doses=3), team("NURSE", has_doctor=False, max_doses=3)]
+def test_doctors_vaccines_days_and_dose_capacity_hold() -> None:
+    teams = [team("DOC", max_doses=3), team("NURSE", has_doctor=False, max_doses=3,
+                                            vaccine="AZ")]
     stops = [stop("d1", 1, needs_doctor=True), stop("d2", 2, needs_doctor=True),
              stop("n1", 1, 1), stop("n2", 2, 1), stop("n3", 3, 1), stop("n4", 1, 2),
              stop("later", 2, 2, earliest_day=1), stop("astra", 3, 2, vaccine="AZ")]
-    teams[1] = team("NURSE", has_doctor=False, max_doses=3, vaccine="AZ")
     data = problem(teams, stops, days=2)
     # vehicles: 0 = DOC day 1, 1 = NURSE day 1, 2 = DOC day 2, 3 = NURSE day 2
     start = [[0, 2], [3, 7], [1, 6], [4, 5]]
     assert model_takes(data, start)
-    routes, removed = pooled(data, start)
+    routes, removed = eliminated(data, start)
     assert removed == 1 and used(routes) == 3  # 8 doses at 3 a vehicle
     for v, route in enumerate(routes):
         assert len(route) <= 3
@@ -94,7 +93,7 @@ def test_a_resumed_day_sets_out_from_where_and_when_the_team_is() -> None:
     data = problem(teams, stops, starts=starts)
     start = [[2], [0], [1]]
     assert model_takes(data, start)
-    routes, removed = pooled(data, start)
+    routes, removed = eliminated(data, start)
     assert removed == 2 and used(routes) == 1
     assert not {0, 1} & set(routes[0])
     assert model_takes(data, routes)
@@ -102,17 +101,17 @@ def test_a_resumed_day_sets_out_from_where_and_when_the_team_is() -> None:
 
 def test_a_removal_that_leaves_no_room_for_lunch_is_not_kept() -> None:
     # "other" must start by 12:30: after "long" and lunch it would be 13:20. With the shift
-    # merely shortened by the lunch hour (what the pool checks as it inserts) both fit.
+    # merely shortened by the lunch hour (what insertions check) both fit.
     data = lunch_problem((745, 750))
     start = [[0], [1]]
     assert model_takes(data, start) and not model_takes(data, [[0, 1], []])
-    routes, removed = pooled(data, start, seconds=0.3)
+    routes, removed = eliminated(data, start, seconds=0.3)
     assert (routes, removed) == (start, 0)
 
 
 def test_a_removal_with_room_for_lunch_is_kept_and_the_model_takes_it() -> None:
     data = lunch_problem((800, 900))
-    routes, removed = pooled(data, [[0], [1]])
+    routes, removed = eliminated(data, [[0], [1]])
     assert removed == 1 and used(routes) == 1
     assert model_takes(data, routes)
 
@@ -129,7 +128,7 @@ def test_fewest_team_days_plan_passes_the_checker_with_lunch_and_doctors() -> No
     assert len([r for r in plan["routes"] if r["stops"]]) == 2
 
 
-def test_models_too_big_for_the_pool_keep_the_or_tools_elimination(
+def test_models_too_big_for_the_view_keep_the_or_tools_elimination(
         monkeypatch: pytest.MonkeyPatch) -> None:
     inst = line_instance()
     data = to_problem(inst)
@@ -138,13 +137,13 @@ def test_models_too_big_for_the_pool_keep_the_or_tools_elimination(
     first = run(data, EuclideanTravel(), params, list(range(6)), as_given(params),
                 warm=[[0, 1], [2, 3], [4, 5], []])
     assert first is not None and len(first.used) == 3
-    for limit, by_pool in ((phases.MAX_NODES, True), (0, False)):
+    for limit, by_kernel in ((phases.MAX_NODES, True), (0, False)):
         monkeypatch.setattr(phases, "MAX_NODES", limit)
-        pool = phases.pool_for(first.problem, params, 0)
+        view = phases.view_for(first.problem, params, 0)
         fallback, routes, removed = phases._eliminate(
-            data, EuclideanTravel(), params, list(range(6)), first, pool, time.time() + 2, 0, 4)
+            data, EuclideanTravel(), params, list(range(6)), first, view, time.time() + 2, 0, 4)
         assert (used(routes), removed) == (1, 2)
-        # the pool hands back routes and keeps the first solution to fall back on; OR-Tools'
+        # the kernel hands back routes and keeps the first solution to fall back on; OR-Tools'
         # elimination hands back its own outcome
-        assert (fallback is first) == by_pool
+        assert (fallback is first) == by_kernel
         assert check_routes(inst, [[s + 1 for s in r] for r in routes if r]).feasible
