@@ -146,7 +146,12 @@ def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
                order_seed: int, total: float) -> tuple[Outcome, list[list[int]], int]:
     """Route elimination after the first solution: (outcome to fall back on, routes for the
     travel phase, routes removed). Ruin and recreate (remove_routes) when the model is small
-    enough for it, else OR-Tools tries (fewer_vehicles)."""
+    enough for it, else OR-Tools tries (fewer_vehicles). None when the first solution leaves
+    anyone out: a team-day costs less than a resident left out (_check_fixed_cost), so no
+    team-day is spare while someone waits (1,000 residents, 12 teams, 5 days, fixed cost
+    50,000, 60 s: 55 team-days and 81.7 % coverage with elimination, 60 and 84.7 % without)."""
+    if first.dropped_penalty(data, stops) > 0:
+        return first, first.routes, 0
     if view is not None:
         routes, removed = remove_routes(view, first.routes, deadline)
         return first, routes, removed

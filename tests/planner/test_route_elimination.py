@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -147,3 +148,20 @@ def test_models_too_big_for_the_view_keep_the_or_tools_elimination(
         # elimination hands back its own outcome
         assert (fallback is first) == by_kernel
         assert check_routes(inst, [[s + 1 for s in r] for r in routes if r]).feasible
+
+
+def test_no_team_day_goes_while_someone_is_left_out() -> None:
+    # four stops of 2 doses, two teams of 10: one team can serve them all, so a route goes;
+    # add a stop nobody can take (11 doses) and the first solution leaves it out: then no
+    # team-day is spare, and elimination does not start
+    stops = [stop(n, x, doses=2) for n, x in (("a", 1), ("b", 2), ("c", -1), ("d", -2))]
+    params = replace(PARAMS, vehicle_fixed_cost=1_000)
+    for extra, expected in (([], 1), ([stop("too big", 1, doses=11)], 0)):
+        data = problem([team("A", max_doses=10), team("B", max_doses=10)], stops + extra)
+        everyone = list(range(len(data.stops)))
+        first = run(data, MINUTE, params, everyone, as_given(params), warm=[[0, 1], [2, 3]])
+        assert first is not None and first.routes == [[0, 1], [2, 3]]
+        view = phases.view_for(first.problem, params, 0)
+        _, routes, removed = phases._eliminate(data, MINUTE, params, everyone, first, view,
+                                               time.time() + 1, 0, 2)
+        assert removed == expected and used(routes) == 2 - expected
