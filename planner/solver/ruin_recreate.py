@@ -33,9 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.settings import SolverParams
 from planner.solver import sisr_kernel as kernel
-from planner.solver.routing import RoutingProblem, leave_cost_rows
 from planner.solver.view import ModelView, VehicleRoute
 
 #: steps in the first batch; later batches are sized to take about BATCH_S seconds each (the
@@ -82,44 +80,35 @@ class RuinParams:
             raise ValueError("neighbours must be >= 1")
 
 
+def _counter(index: int, doc: str) -> property:
+    return property(lambda self: int(self.state.scal[index]), doc=doc)
+
+
 class RuinRecreate:
     """One search: the kernel's arrays (sisr_kernel.py) for the current, candidate and best
     routes, and the annealing schedule. ``routes`` are the fleet's routes (VehicleRoute); the
     search never uses a vehicle they do not."""
 
-    def __init__(self, pool: ModelView, routes: list[VehicleRoute], params: RuinParams,
+    current_cost = _counter(kernel.S_CURRENT, "cost of the current routes, absent stops in")
+    best_cost = _counter(kernel.S_BEST, "cost of the best routes (everyone served)")
+    steps = _counter(kernel.S_STEP, "steps made")
+    accepted = _counter(kernel.S_ACCEPTED, "steps that became the current routes")
+
+    def __init__(self, view: ModelView, routes: list[VehicleRoute], params: RuinParams,
                  on_best: Callable[[int], None] | None = None) -> None:
-        self.pool, self.params, self.on_best = pool, params, on_best
+        self.view, self.params, self.on_best = view, params, on_best
         self.vehicles = [r.vehicle for r in routes]
-        served = [x for r in routes for x in r.nodes]
-        count, length = len(routes), len(served) + 1
-        self.state = _State(pool, routes, length)
-        s = self.state
-        self.static = _static(pool, served, params)
-        s.start(self.static)
+        self.state = s = _State(view, routes)
+        served = sum(len(r.nodes) for r in routes)
+        self.mean_arc = max(1.0, self.current_cost / max(1, served + len(routes)))
+        prm = np.array([params.mean_removed, params.max_string, params.split_rate,
+                        params.split_depth, params.blink_rate,
+                        params.absent_cost * self.mean_arc], np.float64)
+        model = (view.served, view.nearest(params.neighbours), view.depot, view.mats,
+                 view.node, view.veh, view.extra, view.allowed, prm)
         self.arrays = (s.rv, s.nodes, s.ln, s.est, s.lst, s.ok, s.load, s.cost, s.where,
-                       s.stamp, np.zeros(count, np.int64), np.zeros(length, np.int64),
-                       s.absent,
-                       *self.static, s.scal, s.best_nodes, s.best_ln)
-        arcs = max(1, len(served) + count)
-        self.mean_arc = max(1.0, self.current_cost / arcs)
-        self.static[-1][kernel.P_ABSENT] = params.absent_cost * self.mean_arc
-
-    @property
-    def current_cost(self) -> int:
-        return int(self.state.scal[kernel.S_CURRENT])
-
-    @property
-    def best_cost(self) -> int:
-        return int(self.state.scal[kernel.S_BEST])
-
-    @property
-    def steps(self) -> int:
-        return int(self.state.scal[kernel.S_STEP])
-
-    @property
-    def accepted(self) -> int:
-        return int(self.state.scal[kernel.S_ACCEPTED])
+                       s.stamp, s.changed, s.removed, s.absent, *model, s.scal, s.best_nodes,
+                       s.best_ln)
 
     @property
     def best(self) -> list[VehicleRoute]:
@@ -129,17 +118,16 @@ class RuinRecreate:
         return self._routes(self.state.nodes[0], self.state.ln[0])
 
     def _routes(self, nodes: np.ndarray, lengths: np.ndarray) -> list[VehicleRoute]:
-        doses = self.pool.doses
         out = []
         for r, v in enumerate(self.vehicles):
             stops = nodes[r, :lengths[r]].tolist()
-            out.append(VehicleRoute(v, stops, sum(doses[x] for x in stops)))
+            out.append(VehicleRoute(v, stops, self.view.load(stops)))
         return out
 
     def run(self, deadline: float) -> None:
         """Steps in batches of about ``BATCH_S`` until ``deadline``; the temperature falls
         geometrically from the start to the end temperature over the whole time."""
-        kernel.seed(self.pool.rng.randrange(1 << 31))
+        kernel.seed(self.view.rng.randrange(1 << 31))
         began = time.time()
         span = max(1e-3, deadline - began)
         t0 = self.params.start_temperature * self.mean_arc
@@ -147,7 +135,8 @@ class RuinRecreate:
         count, reported = FIRST_BATCH, self.best_cost
         while (now := time.time()) < deadline:
             share = (now - began) / span
-            ahead = min(1.0, share + count * self._per_step(now, began) / span)
+            per_step = (now - began) / self.steps if self.steps else 0.0
+            ahead = min(1.0, share + count * per_step / span)
             kernel.run_steps(count, t0 * ratio ** share, t0 * ratio ** ahead, *self.arrays)
             spent = max(1e-6, time.time() - now)
             count = max(FIRST_BATCH, min(MAX_BATCH, int(count * BATCH_S / spent)))
@@ -155,15 +144,14 @@ class RuinRecreate:
                 reported = self.best_cost
                 self.on_best(reported)
 
-    def _per_step(self, now: float, began: float) -> float:
-        return (now - began) / self.steps if self.steps else 0.0
-
 
 class _State:
-    """The kernel's mutable arrays, filled with the starting routes (copy 0) and as the best."""
+    """The kernel's mutable arrays: the starting routes as copy 0 (costs and times computed)
+    and as the best, room for a candidate (copy 1), the changed, removed and absent stops."""
 
-    def __init__(self, pool: ModelView, routes: list[VehicleRoute], length: int) -> None:
-        count, n = len(routes), len(pool.service)
+    def __init__(self, view: ModelView, routes: list[VehicleRoute]) -> None:
+        count, n = len(routes), len(view.node)
+        length = sum(len(r.nodes) for r in routes) + 1
         self.rv = np.array([r.vehicle for r in routes], np.int64)
         self.nodes = np.zeros((2, count, length), np.int64)
         self.ln = np.zeros((2, count), np.int64)
@@ -174,21 +162,26 @@ class _State:
         self.cost = np.zeros((2, count), np.int64)
         self.where = np.full(n, -1, np.int64)
         self.stamp = np.zeros(count, np.int64)
-        self.scal = np.zeros(5, np.int64)
+        self.changed = np.zeros(count, np.int64)
+        self.removed = np.zeros(length, np.int64)
         self.absent = np.zeros((2, length), np.int64)
+        self.scal = np.zeros(5, np.int64)
         for r, route in enumerate(routes):
             self.nodes[0, r, :len(route.nodes)] = route.nodes
             self.ln[0, r] = len(route.nodes)
             self.load[0, r] = route.load
             self.where[route.nodes] = r
+            kernel.refresh(0, r, self.rv, self.nodes, self.ln, self.est, self.lst, self.ok,
+                           self.cost, view.mats, view.node, view.veh, view.extra)
+        self.scal[kernel.S_CURRENT] = self.scal[kernel.S_BEST] = int(self.cost[0].sum())
         self.best_nodes = self.nodes[0].copy()
         self.best_ln = self.ln[0].copy()
 
-    #: the current routes' arrays (copy 0) and the totals, as a route elimination try changes
+    #: the current routes' arrays (copy 0), as a route elimination try changes them
     _CURRENT = ("nodes", "ln", "est", "lst", "ok", "load", "cost")
 
     def snapshot(self) -> dict[str, np.ndarray]:
-        """The current routes (copy 0), to go back to."""
+        """The current routes (copy 0) and the totals, to go back to."""
         out = {name: getattr(self, name)[0].copy() for name in self._CURRENT}
         out["where"], out["scal"] = self.where.copy(), self.scal.copy()
         out["absent"] = self.absent[0].copy()
@@ -202,83 +195,18 @@ class _State:
         self.scal[:] = saved["scal"]
         self.scal[[kernel.S_STEP, kernel.S_ACCEPTED]] = steps  # counters go on
 
-    def start(self, static: tuple[np.ndarray, ...]) -> None:
-        """Costs and times of the starting routes (copy 0) and the totals."""
-        mats, node, veh, extra = static[3], static[4], static[5], static[6]
-        for r in range(len(self.rv)):
-            kernel.refresh(0, r, self.rv, self.nodes, self.ln, self.est, self.lst, self.ok,
-                           self.cost, mats, node, veh, extra)
-        self.scal[kernel.S_CURRENT] = self.scal[kernel.S_BEST] = int(self.cost[0].sum())
 
-
-def _static(pool: ModelView, served: list[int], params: RuinParams
-            ) -> tuple[np.ndarray, ...]:
-    """The model's numbers as the kernel reads them: (served nodes, nearest served nodes,
-    distance from the first depot, travel matrices, node columns, vehicle columns, leave
-    costs, allowed vehicles, parameters)."""
-    p, n = pool.p, len(pool.service)
-    modes = sorted(p.matrices)
-    mats = np.stack([np.asarray(p.matrices[m].seconds, np.int64) for m in modes])
-    node = np.array([pool.service, pool.lo, pool.hi, pool.doses], np.int64).T.copy()
-    rows, extra_of = _leave_costs(p, pool.params)
-    veh = np.zeros((len(p.vehicles), kernel.VEHICLE_COLUMNS), np.int64)
-    for v, (t, _) in enumerate(p.vehicles):
-        window = pool.windows[v] or (0, 0, 0)
-        veh[v] = (pool.begin[v], pool.end[v], pool.depart[v], pool.last[v], pool.cap[v],
-                  modes.index(p.data.teams[t].travel_mode), extra_of[v], *window,
-                  p.data.teams[t].shift_end_s)
-    allowed = np.zeros((n, len(p.vehicles)), np.bool_)
-    for x in served:
-        allowed[x, list(pool.allowed[x])] = True
-    prm = np.array([params.mean_removed, params.max_string, params.split_rate,
-                    params.split_depth, params.blink_rate, 0.0], np.float64)
-    depot = mats[veh[0, kernel.V_MAT], pool.begin[0]].copy()
-    return (np.array(served, np.int64), _nearest(p, served, params.neighbours, n), depot,
-            mats, node, veh, rows, allowed, prm)
-
-
-def _leave_costs(p: RoutingProblem, params: SolverParams) -> tuple[np.ndarray, list[int]]:
-    """The model's cost on the arc leaving each node beyond travel (a later day's delay cost,
-    a moved stop's cost, routing.leave_cost_rows): (distinct rows, row of each vehicle)."""
-    index: dict[int, int] = {}
-    rows: list[np.ndarray] = []
-    out: list[int] = []
-    for row in leave_cost_rows(p, params):
-        if id(row) not in index:
-            index[id(row)] = len(rows)
-            rows.append(row)
-        out.append(index[id(row)])
-    return np.array(rows, np.int64), out
-
-
-def _nearest(p: RoutingProblem, nodes: Sequence[int], k: int, n: int) -> np.ndarray:
-    """Row x: node x's ``k`` nearest among ``nodes`` by the first vehicle's travel mode, -1
-    after them (and in the rows of nodes not served)."""
-    out = np.full((n, max(1, min(k, len(nodes) - 1))), -1, np.int64)
-    if len(nodes) < 2:
-        return out
-    mode = p.data.teams[p.vehicles[0][0]].travel_mode
-    idx = np.asarray(nodes)
-    d = p.matrices[mode].seconds[np.ix_(idx, idx)]
-    order = np.argsort(d, axis=1, kind="stable")[:, :out.shape[1] + 1]
-    for x, row in zip(nodes, order, strict=True):
-        # a stop at the same spot as another may sort after it: drop the node itself by name
-        near = [y for y in idx[row].tolist() if y != x][:out.shape[1]]
-        out[x, :len(near)] = near
-    return out
-
-
-def improve_travel(pool: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
+def improve_travel(view: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
                    ruin: RuinParams | None = None,
                    on_solution: Callable[[int], None] | None = None
                    ) -> tuple[list[list[int]], int, int]:
-    """Ruin and recreate from ``stop_routes`` (a solution of the pool's model) until
+    """Ruin and recreate from ``stop_routes`` (a solution of the view's model) until
     ``deadline``: (best routes per vehicle, steps, steps accepted). The routes returned serve
     the same stops with no vehicle the given ones do not use. ``on_solution(cost)`` hears of
     each new best (progress)."""
-    search = RuinRecreate(pool, pool.to_routes(stop_routes), ruin or RuinParams(), on_solution)
+    search = RuinRecreate(view, view.to_routes(stop_routes), ruin or RuinParams(), on_solution)
     search.run(deadline)
-    return pool.to_stop_routes(search.best), search.steps, search.accepted
+    return view.to_stop_routes(search.best), search.steps, search.accepted
 
 
 def remove_routes(view: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
@@ -293,7 +221,7 @@ def remove_routes(view: ModelView, stop_routes: Sequence[Sequence[int]], deadlin
     search = RuinRecreate(view, view.to_routes(stop_routes), ruin or RuinParams())
     kernel.seed(view.rng.randrange(1 << 31))
     s = search.state
-    misses = np.ones(len(view.service), np.int64)
+    misses = np.ones(len(view.node), np.int64)
     fleet, failed = s.snapshot(), set()
     while (left := deadline - time.time()) > 0:
         used = [r for r in range(len(s.rv)) if s.ln[0, r]]

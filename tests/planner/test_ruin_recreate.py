@@ -181,7 +181,7 @@ def test_the_compiled_checks_agree_with_the_test_and_the_break_rule() -> None:
     p = build_model(data, MINUTE, PARAMS, list(range(len(stops))))
     pool = ModelView(p, PARAMS, random.Random(0))
     search = RuinRecreate(pool, pool.to_routes([list(range(len(stops)))]), RuinParams())
-    s, (_, _, _, mats, node, veh, extra, _, _) = search.state, search.static
+    s, mats, node, veh, extra = search.state, pool.mats, pool.node, pool.veh, pool.extra
     node_of = p.layout.node_of_stop
     outcomes = {"fits": 0, "late": 0, "no room for lunch": 0}
     for _ in range(1000):
