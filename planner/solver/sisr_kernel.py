@@ -255,14 +255,14 @@ def _insert(r, k, x, nodes, ln, load, node):
     load[1, r] += node[x, N_DOSES]
 
 
-@njit(_I(_B, *_ROUTES, *_MODEL, _V), cache=True)
+@njit(types.UniTuple(_I, 2)(_B, *_ROUTES, *_MODEL, _V), cache=True)
 def _ruin_recreate(keep_absent, rv, nodes, ln, est, lst, ok, load, cost, where, stamp, changed,
                    removed, absent, served, near, depot_d, mats, node, veh, extra, allowed,
                    prm, scal):
     """Ruin strings near a random stop and put them back, with the stops absent from the
     current routes, into the candidate copies (1) of the routes changed (``changed[:nc]``).
     Stops that fit nowhere go to ``absent[1]`` when ``keep_absent``, else the step fails.
-    Returns nc + (R + 1) x the candidate's absent count, or -1 when the step failed."""
+    Returns (routes changed, stops absent from the candidate); (-1, 0) when it failed."""
     R = rv.shape[0]
     scal[S_STEP] += 1
     step = scal[S_STEP]
@@ -309,14 +309,14 @@ def _ruin_recreate(keep_absent, rv, nodes, ln, est, lst, ok, load, cost, where, 
                               node, veh, extra, allowed, prm[P_BLINK_RATE])
         if r < 0:
             if not keep_absent:
-                return -1
+                return -1, 0
             absent[1, out] = x
             out += 1
             continue
         nc = _take(r, nodes, ln, load, step, stamp, changed, nc)
         _insert(r, k, x, nodes, ln, load, node)
         refresh(1, r, rv, nodes, ln, est, lst, ok, cost, mats, node, veh, extra)
-    return nc + (R + 1) * out
+    return nc, out
 
 
 @njit(_B(_I, _V, _C, _M, _BM, _V, _C, _M, _M), cache=True)
@@ -364,12 +364,11 @@ def step_once(temperature, rv, nodes, ln, est, lst, ok, load, cost, where, stamp
     step), and only routes serving everyone become the best; with 0, such a step is dropped."""
     R = rv.shape[0]
     penalty = int(prm[P_ABSENT])
-    code = _ruin_recreate(penalty > 0, rv, nodes, ln, est, lst, ok, load, cost, where, stamp,
-                          changed, removed, absent, served, near, depot_d, mats, node, veh,
-                          extra, allowed, prm, scal)
-    if code < 0:
+    nc, out = _ruin_recreate(penalty > 0, rv, nodes, ln, est, lst, ok, load, cost, where,
+                             stamp, changed, removed, absent, served, near, depot_d, mats,
+                             node, veh, extra, allowed, prm, scal)
+    if nc < 0:
         return False
-    nc, out = code % (R + 1), code // (R + 1)
     new = scal[S_CURRENT] + penalty * (out - scal[S_ABSENT])
     for j in range(nc):
         r = changed[j]
@@ -414,14 +413,12 @@ def fleet_steps(count, misses, rv, nodes, ln, est, lst, ok, load, cost, where, s
     in). A step is kept when it leaves fewer stops absent, or as many whose ``misses`` (how
     often each was absent after a step) add up to less; every absent stop's count then grows.
     Returns how many steps ran: it stops as soon as nobody is absent."""
-    R = rv.shape[0]
     for j in range(count):
         if scal[S_ABSENT] == 0:
             return j
-        code = _ruin_recreate(True, rv, nodes, ln, est, lst, ok, load, cost, where, stamp,
-                              changed, removed, absent, served, near, depot_d, mats, node, veh,
-                              extra, allowed, prm, scal)
-        nc, out = code % (R + 1), code // (R + 1)
+        nc, out = _ruin_recreate(True, rv, nodes, ln, est, lst, ok, load, cost, where, stamp,
+                                 changed, removed, absent, served, near, depot_d, mats, node,
+                                 veh, extra, allowed, prm, scal)
         before, after = 0, 0
         for i in range(scal[S_ABSENT]):
             before += misses[absent[0, i]]
