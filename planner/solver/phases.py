@@ -150,7 +150,7 @@ def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
     anyone out: a team-day costs less than a resident left out (_check_fixed_cost), so no
     team-day is spare while someone waits (1,000 residents, 12 teams, 5 days, fixed cost
     50,000, 60 s: 55 team-days and 81.7 % coverage with elimination, 60 and 84.7 % without)."""
-    if first.dropped_penalty(data, stops) > 0:
+    if not _serves_everyone(first.problem, first.routes):
         return first, first.routes, 0
     if view is not None:
         routes, removed = remove_routes(view, first.routes, deadline)
@@ -160,6 +160,12 @@ def _eliminate(data: ProblemData, travel: TravelModel, params: SolverParams,
     return best, best.routes, removed
 
 
+def _serves_everyone(p: RoutingProblem, routes: Sequence[Sequence[int]]) -> bool:
+    """Whether the routes serve every stop in the model: only then do route elimination and
+    ruin and recreate run."""
+    return sum(len(r) for r in routes) == len(p.layout.stop_of_node)
+
+
 def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
               on_solution: Callable[[int], None] | None) -> list[list[int]]:
     """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
@@ -167,7 +173,7 @@ def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
     big for it, or when someone is left out: ruin and recreate only reorders
     whom the routes serve, while GLS also puts residents in (1,000 residents, 12 teams, 5
     days, fixed cost 50,000, 60 s: 83.0 % priority-weighted coverage without it, 82.0 % with)."""
-    if view is None or sum(len(r) for r in routes) < len(view.p.layout.stop_of_node):
+    if view is None or not _serves_everyone(view.p, routes):
         return routes
     until = time.time() + RUIN_SHARE * max(0.0, deadline - time.time())
     return improve_travel(view, routes, until, on_solution=on_solution)[0]
