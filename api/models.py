@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -26,6 +36,8 @@ class ResidentRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    #: set when a planner deletes the resident: personal fields are gone, counts remain
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class TeamRow(Base):
@@ -64,6 +76,11 @@ class PlanRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the solver touches it while it works: a stale one means the solver died
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
+    #: how many times a solver took the plan (a restart re-queues it at most once)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TokenRow(Base):
@@ -74,14 +91,18 @@ class TokenRow(Base):
     team_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class VisitRow(Base):
     """An outcome. Append-only: a correction is a new row; the latest ``at`` wins."""
 
     __tablename__ = "visits"
+    #: a key is the device's own: another team reusing it is another visit, never this one
+    __table_args__ = (UniqueConstraint("team_id", "idempotency_key", name="uq_visits_team_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
     resident_id: Mapped[str] = mapped_column(ForeignKey("residents.resident_id"), index=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     team_id: Mapped[str] = mapped_column(String(100), index=True)
@@ -101,3 +122,15 @@ class JobLock(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     plan_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class AuditRow(Base):
+    """Who read or changed personal data (Decree 13/2023): append-only."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    token_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(30))
+    resident_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
