@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -11,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.access_log import AccessLog, route_template
 from api.cache import PageCache
 from api.db import Database, migrate
 from api.jobs import JobRunner
@@ -18,7 +20,10 @@ from api.routes import plan_files, plans, reports, residents, teams, visits
 from api.settings import Settings, get_settings
 from api.store import ImportRefused
 from planner.errors import InputError, VaxRouteError
+from planner.files import private_files
 from planner.settings import load_settings
+
+log = logging.getLogger("vaxroute.api")
 
 DESCRIPTION = """Plan home-visit vaccination rounds. Authenticate with
 `Authorization: Bearer <token>` (tokens: `vaxroute token create`). Planners may do everything;
@@ -27,6 +32,7 @@ team leaders see only their own team's routes, maps, sheets and outcomes."""
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    private_files()  # the database, caches and anything else written: owner-only
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = resources.files("maps") / "static"
     app.mount("/assets", StaticFiles(directory=str(static)), name="assets")
     _handlers(app)
+    app.add_middleware(AccessLog)  # one line a request, by route template
     return app
 
 
@@ -69,6 +76,13 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(VaxRouteError)
     async def vaxroute_error(_: Request, exc: VaxRouteError) -> JSONResponse:
         return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.http_status)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        # logged through SafeFormatter (vaxroute serve): frames and types, never the message
+        log.error("internal error in %s %s", request.method, route_template(request.scope),
+                  exc_info=exc)
+        return JSONResponse({"error": "internal", "detail": "internal error"}, status_code=500)
 
     @app.exception_handler(ImportRefused)
     async def import_refused(_: Request, exc: ImportRefused) -> JSONResponse:

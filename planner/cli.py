@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from planner.errors import VaxRouteError
+from planner.files import private_files
 from planner.settings import Settings, load_settings
 
 
@@ -40,6 +41,12 @@ app = typer.Typer(help="Plan home-visit vaccination rounds from ward lists.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def _private_outputs() -> None:
+    """Plans, sheets, maps and the database hold health data: every file made is owner-only."""
+    private_files()
 
 
 def _tomorrow() -> dt.date:
@@ -248,8 +255,11 @@ def serve(
     import uvicorn
 
     from api.main import create_app
+    from planner.logs import configure_logging
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    configure_logging()
+    # access_log=False: api.access_log logs route templates, never paths that carry ids
+    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)
 
 
 class Role(StrEnum):
