@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from planner.errors import VaxRouteError
+from planner.errors import InputError, VaxRouteError
 from planner.files import private_files
 from planner.settings import Settings, load_settings
 
@@ -250,6 +250,9 @@ def bench_solomon(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    ssl_certfile: Annotated[Path | None, typer.Option(
+        help="TLS certificate (PEM): serve HTTPS directly, without a reverse proxy")] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM)")] = None,
 ) -> None:
     """Run the HTTP API (database from DATABASE_URL; default vaxroute.sqlite here)."""
     import uvicorn
@@ -259,7 +262,25 @@ def serve(
 
     configure_logging()
     # access_log=False: api.access_log logs route templates, never paths that carry ids
-    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        _fail(InputError("--ssl-certfile and --ssl-keyfile go together"))
+    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False,
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+
+
+@app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="The new file to write the copy to")],
+) -> None:
+    """Copy the SQLite database (DATABASE_URL) while the server runs; owner-only."""
+    from api.backup import backup_database
+    from api.settings import get_settings
+
+    try:
+        size = backup_database(get_settings().database_url, destination)
+    except VaxRouteError as exc:
+        _fail(exc)
+    console.print(f"wrote {destination} ({size / 2**20:.1f} MB)", highlight=False)
 
 
 class Role(StrEnum):
@@ -289,8 +310,6 @@ def token_create(
 
 
 def _parse_date(text: str) -> dt.date:
-    from planner.errors import InputError
-
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(text, fmt).date()
