@@ -7,7 +7,6 @@ here contains a full name or a medical condition; route sheets carry initials an
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from planner.cells import NeutralWriter
 from planner.io.problems import write_problems_csv
 from planner.model import Resident
 from planner.pipeline import PlanRun
@@ -58,9 +58,11 @@ def write_outputs(run: PlanRun, out: Path) -> dict[str, Path]:
     return written
 
 
-def _csv_writer(path: Path) -> tuple[Any, Any]:
+def _csv_writer(path: Path) -> tuple[Any, NeutralWriter]:
+    """Open a CSV file for writing through the formula-injection rule (planner/cells.py):
+    addresses, wards, ids and phones come from uploaded lists."""
     fh = path.open("w", newline="", encoding="utf-8-sig")
-    return fh, csv.writer(fh)
+    return fh, NeutralWriter(fh)
 
 
 def vials_opened_at(route: Mapping[str, Any]) -> dict[int, str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
+
+from planner.cells import NeutralWriter
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class InputProblem:
 
 def write_problems_csv(problems: list[InputProblem], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = NeutralWriter(fh)  # ids, headers and cell values come from the user's file
         writer.writerow(["file", "row", "column", "level", "resident_id", "message"])
         for p in problems:
             level = "error" if p.fatal else "warning"
