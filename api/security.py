@@ -1,7 +1,17 @@
-"""Bearer tokens with roles. Only a SHA-256 of each token is stored."""
+"""Bearer tokens with roles, an expiry and revocation. Only a SHA-256 of each token is stored.
+
+Expiry: a team leader's token lasts 90 days by default (tablets get lost and staff rotate: a
+short life bounds the harm of a token nobody revoked); a planner's 365 days (the planner is
+the account that issues and revokes tokens, and a lapse would stop the campaign's office).
+``vaxroute token create --days N`` sets another life, 1 to 3,650 days: there are no tokens that
+never expire. Tokens made before migration 0002 have no expiry; revoke and re-create them.
+An expired or revoked token gets 401 with a message saying which, so the holder knows to ask
+for a new one. Revoking keeps the row: visits recorded with the token still name it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterator
@@ -12,9 +22,12 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import TokenRow
+from api.models import TeamRow, TokenRow, now
 
 ROLES = ("planner", "team_leader")
+#: default life of a new token, by role (see the module docstring for why)
+DEFAULT_DAYS = {"planner": 365, "team_leader": 90}
+MAX_DAYS = 3650
 
 
 @dataclass(frozen=True)
@@ -35,16 +48,66 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, role: str, team_id: str | None, label: str = "") -> str:
+def utc(value: dt.datetime) -> dt.datetime:
+    """Stored times are UTC; SQLite hands them back naive."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _check_team(session: Session, team_id: str) -> None:
+    """A team leader's token must name a team the database knows (a typo would lock them out
+    of every route without saying why)."""
+    if session.scalar(select(TeamRow.id).where(TeamRow.team_id == team_id)) is not None:
+        return
+    known = session.scalars(select(TeamRow.team_id).order_by(TeamRow.team_id).limit(20)).all()
+    found = f"teams in the database: {', '.join(known)}" if known else "no teams are imported yet"
+    raise ValueError(f"no team {team_id!r} in the database ({found}): import the teams list "
+                     "first (POST /teams/imports with a planner token), then create the team "
+                     "leader's token")
+
+
+def issue_token(session: Session, role: str, team_id: str | None, label: str = "",
+                days: int | None = None) -> tuple[TokenRow, str]:
+    """Store a new token's hash; return the row and the token (shown once, never stored)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "team_leader" and not team_id:
         raise ValueError("a team leader token needs --team")
+    days = DEFAULT_DAYS[role] if days is None else days
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"a token lasts 1 to {MAX_DAYS} days, not {days}")
+    if role == "team_leader":
+        _check_team(session, str(team_id))
     token = "vx_" + secrets.token_urlsafe(32)
-    session.add(TokenRow(token_hash=hash_token(token), role=role,
-                         team_id=team_id if role == "team_leader" else None, label=label))
+    created = now()
+    row = TokenRow(token_hash=hash_token(token), role=role,
+                   team_id=team_id if role == "team_leader" else None, label=label,
+                   created_at=created, expires_at=created + dt.timedelta(days=days))
+    session.add(row)
     session.commit()
-    return token
+    return row, token
+
+
+def create_token(session: Session, role: str, team_id: str | None, label: str = "",
+                 days: int | None = None) -> str:
+    """A new token (see :func:`issue_token`)."""
+    return issue_token(session, role, team_id, label, days)[1]
+
+
+def list_tokens(session: Session) -> list[TokenRow]:
+    return list(session.scalars(select(TokenRow).order_by(TokenRow.id)))
+
+
+def revoke_token(session: Session, token_id: int) -> tuple[TokenRow, bool]:
+    """Revoke a token; idempotent. Returns the row and whether this call revoked it.
+    The row stays, so the visits it recorded keep naming it."""
+    row = session.get(TokenRow, token_id)
+    if row is None:
+        raise LookupError(f"no token with id {token_id} (vaxroute token list shows them)")
+    if row.revoked_at is not None:
+        return row, False
+    row.revoked_at = now()
+    session.commit()
+    return row, True
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -55,16 +118,30 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def _refuse(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message,
+                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def _usable(row: TokenRow) -> None:
+    """401 for a revoked or expired token, saying which and what to do."""
+    if row.revoked_at is not None:
+        raise _refuse(f"token revoked on {utc(row.revoked_at):%Y-%m-%d}: ask a planner for a "
+                      "new one (vaxroute token create)")
+    if row.expires_at is not None and utc(row.expires_at) <= now():
+        raise _refuse(f"token expired on {utc(row.expires_at):%Y-%m-%d}: ask a planner for a "
+                      "new one (vaxroute token create)")
+
+
 def current_principal(request: Request, session: SessionDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise _refuse("missing bearer token")
     row = session.scalar(select(TokenRow).where(TokenRow.token_hash == hash_token(token.strip())))
     if row is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown token",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise _refuse("unknown token")
+    _usable(row)
     return Principal(row.id, row.role, row.team_id)
 
 

@@ -19,6 +19,7 @@ from rich.text import Text
 from planner.errors import InputError, VaxRouteError
 from planner.files import private_files
 from planner.settings import Settings, load_settings
+from planner.token_cli import token_app
 
 
 class Lang(StrEnum):
@@ -209,8 +210,7 @@ def check(
     raise typer.Exit(1)
 
 
-token_app = typer.Typer(help="API access tokens.", no_args_is_help=True)
-app.add_typer(token_app, name="token")
+app.add_typer(token_app, name="token")  # planner/token_cli.py: create, list, revoke
 bench_app = typer.Typer(help="Standard routing benchmarks on VaxRoute's engine.",
                         no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
@@ -281,32 +281,6 @@ def backup(
     except VaxRouteError as exc:
         _fail(exc)
     console.print(f"wrote {destination} ({size / 2**20:.1f} MB)", highlight=False)
-
-
-class Role(StrEnum):
-    planner = "planner"
-    team_leader = "team_leader"
-
-
-@token_app.command("create")
-def token_create(
-    role: Annotated[Role, typer.Option(help="planner or team_leader")],
-    team: Annotated[str | None, typer.Option(help="Team id (team leaders)")] = None,
-    label: Annotated[str, typer.Option(help="Who holds it (for your records)")] = "",
-) -> None:
-    """Create an API token and print it once (only its hash is stored)."""
-    from api.db import Database, migrate
-    from api.security import create_token
-    from api.settings import get_settings
-
-    db = Database(get_settings().database_url)
-    migrate(db.engine)
-    try:
-        with db.session() as session:
-            print(create_token(session, role.value, team, label))
-    except ValueError as exc:
-        err.print(Text(f"error (input): {exc}"), soft_wrap=True)
-        raise typer.Exit(2) from None
 
 
 def _parse_date(text: str) -> dt.date:

@@ -20,7 +20,9 @@ from sqlalchemy import create_engine, text
 from api.main import create_app
 from api.security import create_token
 from api.settings import Settings
+from api.store import import_teams
 from planner.demo import demo_files
+from planner.io.tables import read_table
 
 PG_URL = os.environ.get("VAXROUTE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
@@ -63,6 +65,8 @@ def client(database_url: str) -> Iterator[TestClient]:
 @pytest.fixture(scope="module")
 def tokens(client: TestClient) -> dict[str, dict[str, str]]:
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        # a team leader's token names a team that exists: the demo teams come first
+        import_teams(s, read_table(demo_files().teams), "teams.csv", False)
         made = {"planner": create_token(s, "planner", None),
                 "DX": create_token(s, "team_leader", "DX"),
                 "SC": create_token(s, "team_leader", "SC")}
