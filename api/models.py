@@ -81,6 +81,11 @@ class PlanRow(Base):
                                                              nullable=True)
     #: how many times a solver took the plan (a restart re-queues it at most once)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: a re-plan is a draft until a planner publishes it (migration 0003 stamps older plans)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                              nullable=True)
+    #: who asked for the plan: a console user's name or "token N" (None: before 0003)
+    requested_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class TokenRow(Base):
@@ -134,3 +139,33 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(30))
     resident_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
     detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class UserRow(Base):
+    """A person who signs in to the console. Only an Argon2 hash of the password is stored;
+    ``failed_attempts`` and ``locked_until`` slow down guessing (api/users.py)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser. The cookie holds a random value; only its SHA-256 is stored, so a
+    copy of the database signs nobody in (api/web_sessions.py)."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

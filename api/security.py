@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import TeamRow, TokenRow, now
+from api.web_sessions import COOKIE, request_login, require_csrf_header
 
 ROLES = ("planner", "team_leader")
 #: default life of a new token, by role (see the module docstring for why)
@@ -32,13 +33,22 @@ MAX_DAYS = 3650
 
 @dataclass(frozen=True)
 class Principal:
-    token_id: int
+    """Who makes a request: a bearer token (``token_id``) or a person signed in to the console
+    (``token_id`` None, ``user`` their name; see api/web_sessions.py)."""
+
+    token_id: int | None
     role: str
     team_id: str | None
+    user: str | None = None
 
     @property
     def is_planner(self) -> bool:
         return self.role == "planner"
+
+    @property
+    def who(self) -> str:
+        """A user's name or "token N": what plans.requested_by records."""
+        return self.user if self.user is not None else f"token {self.token_id}"
 
     def may_see_team(self, team_id: str) -> bool:
         return self.is_planner or self.team_id == team_id
@@ -134,6 +144,14 @@ def _usable(row: TokenRow) -> None:
 
 
 def current_principal(request: Request, session: SessionDep) -> Principal:
+    """A bearer token, or else the console's session cookie (whose data-changing requests
+    must carry the session's CSRF token: api/web_sessions.py)."""
+    if "authorization" not in request.headers and COOKIE in request.cookies:
+        login = request_login(request, session)
+        if login is None:
+            raise _refuse("session expired or signed out: sign in again")
+        require_csrf_header(request, login)
+        return Principal(None, login.role, None, user=login.user_name)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:

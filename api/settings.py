@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     lang: str = "vi"
     tiles_url: str | None = None
     tiles_attribution: str | None = None
+    # the web console's sign-in (api/users.py, api/web_sessions.py; docs/console.md)
+    session_idle_minutes: float = Field(30.0, gt=0, le=24 * 60)  # signed out after this idle
+    session_hours: float = Field(12.0, gt=0, le=24 * 30)  # and after this long in any case
+    cookie_secure: bool = False  # always mark the cookie Secure (it is on HTTPS requests)
+    login_delay_s: float = Field(1.0, ge=0, le=30)  # each wrong password waits this long
+    login_max_failures: int = Field(5, ge=1, le=100)  # wrong passwords in a row, then locked
+    login_lock_minutes: float = Field(15.0, gt=0, le=24 * 60)  # for this long
 
     @property
     def max_upload_bytes(self) -> int:

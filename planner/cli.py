@@ -20,6 +20,7 @@ from planner.errors import InputError, VaxRouteError
 from planner.files import private_files
 from planner.settings import Settings, load_settings
 from planner.token_cli import token_app
+from planner.user_cli import user_app
 
 
 class Lang(StrEnum):
@@ -211,6 +212,7 @@ def check(
 
 
 app.add_typer(token_app, name="token")  # planner/token_cli.py: create, list, revoke
+app.add_typer(user_app, name="user")  # planner/user_cli.py: add, list, disable
 bench_app = typer.Typer(help="Standard routing benchmarks on VaxRoute's engine.",
                         no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
