@@ -23,6 +23,7 @@ from typing import Any
 #: OWASP's list: a cell starting with one of these may be read as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Sheet = tuple[Sequence[str], Iterable[Sequence[Any]]]
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -27,6 +24,7 @@ from maps.overview import overview_map
 from maps.sheet import route_gpx, route_sheet_html
 from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
+from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
 from planner.output import SHEET_COLUMNS, sheet_rows
 
 router = APIRouter(prefix="/plans/{plan_id}", tags=["maps and sheets"])
@@ -80,12 +78,8 @@ def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: Session
     routes = team_route(document, principal, team_id, date)
     people = residents_of(session, route_resident_ids(routes))
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["date", *SHEET_COLUMNS])
-        for route in routes:
-            writer.writerows([route["date"], *row] for row in sheet_rows(route, people))
-        return Response(buffer.getvalue().encode("utf-8-sig"), media_type="text/csv",
+        rows = [[route["date"], *row] for route in routes for row in sheet_rows(route, people)]
+        return Response(csv_bytes(["date", *SHEET_COLUMNS], rows), media_type="text/csv",
                         headers={"Content-Disposition":
                                  f'attachment; filename="team-{team_id}.csv"'})
     pages = [route_sheet_html(r, people, _lang(request, lang)) for r in routes]
@@ -122,6 +116,9 @@ def overview_page(plan_id: PlanId, request: Request, session: SessionDep, _: Pla
     return HTMLResponse(request.app.state.pages.get(key, draw))
 
 
+EXPORT_COLUMNS = ["team_id", "date", "seq", "arrival", "resident_id", "ward", "status", "reason"]
+
+
 def export_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for r in document["routes"]:
@@ -142,15 +139,10 @@ def export(plan_id: PlanId, session: SessionDep, principal: PrincipalDep,
            format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Every planned and unassigned resident, one row each (no names)."""
     document = view_for(done_document(get_plan(session, plan_id)), principal)
-    frame = pd.DataFrame(export_rows(document),
-                         columns=["team_id", "date", "seq", "arrival", "resident_id", "ward",
-                                  "status", "reason"])
-    if format == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="plan")
-        return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-"
-                        "officedocument.spreadsheetml.sheet",
+    rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(document)]
+    if format == "xlsx":  # cells through planner/cells.py: ids and wards are never formulas
+        return Response(xlsx_bytes({"plan": (EXPORT_COLUMNS, rows)}), media_type=XLSX_TYPE,
                         headers={"Content-Disposition":
                                  f'attachment; filename="plan-{plan_id}.xlsx"'})
-    return Response(frame.to_csv(index=False).encode("utf-8-sig"), media_type="text/csv",
+    return Response(csv_bytes(EXPORT_COLUMNS, rows, lineterminator="\n"), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'})

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter, defaultdict
 from typing import Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from api.models import PlanRow, ResidentRow, VisitRow
 from api.schemas import DailyReport
 from api.security import PlannerDep, SessionDep
 from api.store import as_local
+from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 OUTCOMES = ("vaccinated", "refused", "not_at_home", "contraindicated", "postponed")
@@ -77,17 +76,15 @@ def daily(session: SessionDep, _: PlannerDep, date: dt.date,
     report = daily_report(session, date)
     if format == "json":
         return report
+    # Wards and team ids come from uploaded lists: every cell goes through planner/cells.py.
     columns = ["group", "planned", *OUTCOMES, "remaining"]
-    frames = {k: pd.DataFrame(report[k], columns=columns) for k in ("by_ward", "by_team")}
+    tables = {k: [[row[c] for c in columns] for row in report[k]] for k in ("by_ward", "by_team")}
     name = f"report-{date.isoformat()}"
     if format == "csv":
-        frame = pd.concat([f.assign(level=k[3:]) for k, f in frames.items()], ignore_index=True)
-        return Response(frame.to_csv(index=False).encode("utf-8-sig"), media_type="text/csv",
+        rows = [[*row, k[3:]] for k, table in tables.items() for row in table]
+        return Response(csv_bytes([*columns, "level"], rows, lineterminator="\n"),
+                        media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer) as writer:
-        for k, f in frames.items():
-            f.to_excel(writer, index=False, sheet_name=k)
-    return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-"
-                    "officedocument.spreadsheetml.sheet",
+    sheets = {k: (columns, table) for k, table in tables.items()}
+    return Response(xlsx_bytes(sheets), media_type=XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
