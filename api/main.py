@@ -16,6 +16,7 @@ from api.access_log import AccessLog, route_template
 from api.cache import PageCache
 from api.db import Database, migrate
 from api.jobs import JobRunner
+from api.pages import register as register_pages
 from api.routes import plan_files, plans, reports, residents, teams, visits
 from api.settings import Settings, get_settings
 from api.store import ImportRefused
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     static = resources.files("maps") / "static"
     app.mount("/assets", StaticFiles(directory=str(static)), name="assets")
+    register_pages(app)  # the console's HTML pages and /static (api/pages/, docs/console.md)
     _handlers(app)
     app.add_middleware(AccessLog)  # one line a request, by route template
     return app
@@ -91,7 +93,7 @@ def _handlers(app: FastAPI) -> None:
     @app.middleware("http")
     async def no_store(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
-        if request.url.path.startswith("/assets/"):
+        if request.url.path.startswith(("/assets/", "/static/")):
             response.headers["Cache-Control"] = "public, max-age=86400"
         else:  # plans, maps, sheets carry health data: never cache them
             response.headers["Cache-Control"] = "no-store"
