@@ -46,7 +46,12 @@ def _create_private_database(url: str) -> None:
     """Create a SQLite file owner-only before SQLite does (its -wal and -shm follow it)."""
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
-        create_private(Path(database).expanduser().resolve())
+        path = Path(database).expanduser().resolve()
+        # never open (and close) an existing one: closing any descriptor of a database file
+        # drops every SQLite lock this process holds on it, and another process's close then
+        # deletes the -wal this process still writes to (commits lost)
+        if not path.exists():
+            create_private(path)
 
 
 def migrate(engine: Engine) -> None:
