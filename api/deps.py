@@ -70,7 +70,8 @@ def view_for(document: dict[str, Any], principal: Principal) -> dict[str, Any]:
 def residents_of(session: Session, ids: list[str]) -> dict[str, Resident]:
     out: dict[str, Resident] = {}
     for k in range(0, len(ids), 500):
-        query = select(ResidentRow).where(ResidentRow.resident_id.in_(ids[k:k + 500]))
+        query = select(ResidentRow).where(ResidentRow.resident_id.in_(ids[k:k + 500]),
+                                          ResidentRow.deleted_at.is_(None))  # nothing to show
         for row in session.scalars(query):
             out[row.resident_id] = resident_from_row(row)
     return out

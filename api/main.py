@@ -17,7 +17,7 @@ from api.cache import PageCache
 from api.db import Database, migrate
 from api.jobs import JobRunner
 from api.pages import register as register_pages
-from api.routes import plan_files, plans, reports, residents, teams, visits
+from api.routes import audit, plan_files, plans, reports, residents, teams, visits
 from api.settings import Settings, get_settings
 from api.store import ImportRefused
 from planner.errors import InputError, VaxRouteError
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         raise InputError(f"VAXROUTE_ROADS: {settings.roads}: road network file not found")
     app.state.wards = _wards(settings)
     app.state.pages = PageCache()
-    for module in (residents, teams, plans, plan_files, visits, reports):
+    for module in (residents, teams, plans, plan_files, visits, reports, audit):
         app.include_router(module.router)
     static = resources.files("maps") / "static"
     app.mount("/assets", StaticFiles(directory=str(static)), name="assets")

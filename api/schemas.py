@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Outcome = Literal["vaccinated", "refused", "not_at_home", "contraindicated", "postponed"]
 
@@ -145,3 +145,80 @@ class DailyReport(BaseModel):
 class ErrorBody(BaseModel):
     error: str
     detail: Any
+
+
+def _no_control_characters(value: str) -> str:
+    """Text a list's cell could hold: no control characters but tabs and line breaks."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+#: a text cell of a correction, as a list's cell would hold it
+CellText = Annotated[str, Field(max_length=500), AfterValidator(_no_control_characters)]
+_SMALL = 1_000_000  # whole numbers are bounded here; the reader then checks plausibility
+
+
+class ResidentCorrection(BaseModel):
+    """A planner's correction of one resident: the import's canonical columns, checked by the
+    same reader as an imported row. A field left out keeps its value; null empties it."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"address": "Tổ 9, phường Đức Xuân", "phone": "0912 345 678"},
+        {"lat": 22.1491, "lon": 105.8533, "needs_doctor": True}]})
+
+    lat: float | None = Field(None, allow_inf_nan=False)
+    lon: float | None = Field(None, allow_inf_nan=False)
+    full_name: CellText | None = None
+    address: CellText | None = None
+    ward: CellText | None = None
+    household_id: CellText | None = None
+    birth_year: int | None = Field(None, ge=-_SMALL, le=_SMALL)
+    age: int | None = Field(None, ge=-_SMALL, le=_SMALL)
+    conditions: list[CellText] | None = Field(None, max_length=50)
+    doses_received: int | None = Field(None, ge=-_SMALL, le=_SMALL)
+    last_dose_date: CellText | None = Field(None, description="YYYY-MM-DD or DD/MM/YYYY")
+    status: CellText | None = Field(None, description="eligible, contraindicated, refused, "
+                                                      "postponed, vaccinated (or Vietnamese)")
+    available_from: CellText | None = Field(None, description="HH:MM")
+    available_to: CellText | None = Field(None, description="HH:MM")
+    needs_doctor: bool | None = None
+    priority: float | None = Field(None, allow_inf_nan=False)
+    service_minutes: float | None = Field(None, allow_inf_nan=False)
+    phone: CellText | None = None
+    notes: CellText | None = None
+    vaccine: CellText | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ResidentCorrection:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to correct")
+        return self
+
+
+class ResidentCorrected(BaseModel):
+    resident: dict[str, Any]
+    changed: list[str] = Field(description="stored fields whose value changed")
+    problems: list[ImportProblem] = Field(description="warnings the reader gave")
+
+
+class ResidentDeleted(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "resident_id": "DX-014", "deleted_at": "2026-11-25T10:02:11+07:00", "visits_kept": 2}]})
+
+    resident_id: str
+    deleted_at: str
+    visits_kept: int = Field(description="visits that still name the resident (for counts)")
+
+
+class AuditEntry(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 812, "at": "2026-11-24T09:15:02+07:00", "token_id": 3, "action": "read_resident",
+        "resident_id": "DX-014", "detail": ""}]})
+
+    id: int
+    at: str
+    token_id: int | None
+    action: str
+    resident_id: str | None = None
+    detail: str

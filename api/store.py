@@ -81,7 +81,9 @@ def team_from_row(row: TeamRow) -> Team:
 
 
 def load_residents(session: Session) -> list[Resident]:
-    return [resident_from_row(r) for r in session.scalars(select(ResidentRow))]
+    """The residents to plan: deleted ones are not (their rows only keep counts)."""
+    return [resident_from_row(r) for r in session.scalars(
+        select(ResidentRow).where(ResidentRow.deleted_at.is_(None)))]
 
 
 def load_teams(session: Session) -> list[Team]:
@@ -165,8 +167,29 @@ def import_residents(session: Session, table: RawTable, filename: str,
     read = read_residents(table, reference_date=today_vn(), params=settings.input,
                           depots=depots)
     records = {r.resident_id: _record(r) for r in read.residents}
+    kept_out = _deleted_rows(session, read.residents, filename)
+    for problem in kept_out:
+        records.pop(str(problem.resident_id))
     counts = _upsert(session, ResidentRow, "resident_id", records, ward=True)
-    return _finish(session, "residents", filename, counts, read.problems, allow_rejects)
+    counts["unchanged"] += len(kept_out)
+    return _finish(session, "residents", filename, counts, [*read.problems, *kept_out],
+                   allow_rejects)
+
+
+def _deleted_rows(session: Session, residents: Sequence[Resident], filename: str
+                  ) -> list[InputProblem]:
+    """A warning for each row of a resident deleted on request: the row is not imported, so
+    a list that still holds the person does not bring the data back."""
+    ids = [r.resident_id for r in residents]
+    deleted: set[str] = set()
+    for k in range(0, len(ids), 500):
+        deleted.update(session.scalars(select(ResidentRow.resident_id).where(
+            ResidentRow.resident_id.in_(ids[k:k + 500]), ResidentRow.deleted_at.is_not(None))))
+    return [InputProblem(filename, r.source_row, "resident_id",
+                         "this resident was deleted on request; the row is not imported "
+                         "(a new resident_id adds the person again)", fatal=False,
+                         resident_id=r.resident_id)
+            for r in residents if r.resident_id in deleted]
 
 
 def import_teams(session: Session, table: RawTable, filename: str, allow_rejects: bool

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.audit import record
 from api.cache import residents_stamp
 from api.deps import (
     PlanId,
@@ -58,6 +59,7 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
                   ) -> HTMLResponse:
     document = done_document(get_plan(session, plan_id))
     routes = team_route(document, principal, team_id)
+    record(session, principal, "read_map", detail=f"plan {plan_id} team {team_id}")
     language = _lang(request, lang)
 
     def draw() -> str:
@@ -77,6 +79,7 @@ def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: Session
     document = done_document(get_plan(session, plan_id))
     routes = team_route(document, principal, team_id, date)
     people = residents_of(session, route_resident_ids(routes))
+    record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} {format}")
     if format == "csv":
         rows = [[route["date"], *row] for route in routes for row in sheet_rows(route, people)]
         return Response(csv_bytes(["date", *SHEET_COLUMNS], rows), media_type="text/csv",
@@ -92,6 +95,7 @@ def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: Prin
     document = done_document(get_plan(session, plan_id))
     routes = team_route(document, principal, team_id, date)
     people = residents_of(session, route_resident_ids(routes[:1]))
+    record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} gpx")
     return Response(route_gpx(routes[0], people, lang or "vi"),
                     media_type="application/gpx+xml",
                     headers={"Content-Disposition":
@@ -99,9 +103,10 @@ def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: Prin
 
 
 @router.get("/map", response_class=HTMLResponse)
-def overview_page(plan_id: PlanId, request: Request, session: SessionDep, _: PlannerDep,
+def overview_page(plan_id: PlanId, request: Request, session: SessionDep, planner: PlannerDep,
                   lang: LangQuery = None) -> HTMLResponse:
     document = done_document(get_plan(session, plan_id))
+    record(session, planner, "read_map", detail=f"plan {plan_id} overview")
     language = _lang(request, lang)
 
     def draw() -> str:
@@ -139,6 +144,7 @@ def export(plan_id: PlanId, session: SessionDep, principal: PrincipalDep,
            format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Every planned and unassigned resident, one row each (no names)."""
     document = view_for(done_document(get_plan(session, plan_id)), principal)
+    record(session, principal, "export_plan", detail=f"plan {plan_id} {format}")
     rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(document)]
     if format == "xlsx":  # cells through planner/cells.py: ids and wards are never formulas
         return Response(xlsx_bytes({"plan": (EXPORT_COLUMNS, rows)}), media_type=XLSX_TYPE,

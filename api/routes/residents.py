@@ -1,20 +1,33 @@
-"""Residents: list imports (planner) and the minimum a team leader needs."""
+"""Residents: list imports (planner) and the minimum a team leader needs; a planner corrects
+or deletes one (Decree 13/2023). Every read or change of personal data is audited."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile, status
+from fastapi import APIRouter, Body, File, HTTPException, Path, Query, Request, UploadFile, status
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from api.audit import record
 from api.deps import read_upload, residents_of, route_resident_ids
 from api.models import PlanRow, ResidentRow
-from api.schemas import ErrorBody, ImportReport
+from api.rights import CorrectionRefused, correct_resident, delete_resident
+from api.schemas import (
+    ErrorBody,
+    ImportReport,
+    ResidentCorrected,
+    ResidentCorrection,
+    ResidentDeleted,
+)
 from api.security import PlannerDep, PrincipalDep, SessionDep
-from api.store import import_residents, resident_from_row
+from api.store import import_residents, iso_local, resident_from_row
 from planner.model import Resident
 
 router = APIRouter(prefix="/residents", tags=["residents"])
+#: a resident id in a path: what an import stores (no control characters)
+ResidentKey = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
 
 
 def minimal(r: Resident) -> dict[str, Any]:
@@ -27,14 +40,17 @@ def minimal(r: Resident) -> dict[str, Any]:
 @router.post("/imports", status_code=status.HTTP_201_CREATED, response_model=ImportReport,
              responses={422: {"model": ErrorBody, "description": "rows rejected, nothing stored"},
                         413: {"description": "file too large"}})
-async def import_list(request: Request, session: SessionDep, _: PlannerDep,
+async def import_list(request: Request, session: SessionDep, planner: PlannerDep,
                       file: Annotated[UploadFile, File(description="CSV, XLSX, GeoJSON, GPKG")],
                       allow_rejects: bool = False) -> dict[str, Any]:
     """Import a residents list in one transaction. Rows with errors refuse the whole file
     (nothing is stored) unless ``allow_rejects`` is true, which stores the good rows."""
     table = await read_upload(request, file)
-    return import_residents(session, table, file.filename or "upload",
-                            request.app.state.planner_settings, allow_rejects)
+    report = import_residents(session, table, file.filename or "upload",
+                              request.app.state.planner_settings, allow_rejects)
+    record(session, planner, "import_residents", detail=f"import {report['import_id']}: "
+           f"{report['added']} added, {report['updated']} updated")
+    return report
 
 
 def _own_ids(session: SessionDep, team_id: str | None) -> set[str]:
@@ -53,22 +69,74 @@ def list_residents(session: SessionDep, principal: PrincipalDep,
                    ) -> list[dict[str, Any]]:
     """Planner: every resident, in full. Team leader: the own team's residents, minimal."""
     if principal.is_planner:
-        rows = session.scalars(select(ResidentRow).order_by(ResidentRow.resident_id)
-                               .limit(limit).offset(offset))
-        return [dict(r.data) for r in rows]
-    ids = sorted(_own_ids(session, principal.team_id))[offset:offset + limit]
-    found = residents_of(session, ids)
-    return [minimal(found[i]) for i in ids if i in found]
+        rows = session.scalars(select(ResidentRow).where(ResidentRow.deleted_at.is_(None))
+                               .order_by(ResidentRow.resident_id).limit(limit).offset(offset))
+        out = [dict(r.data) for r in rows]
+    else:
+        ids = sorted(_own_ids(session, principal.team_id))[offset:offset + limit]
+        found = residents_of(session, ids)
+        out = [minimal(found[i]) for i in ids if i in found]
+    record(session, principal, "list_residents", detail=f"{len(out)} from offset {offset}")
+    return out
 
 
 @router.get("/{resident_id}")
-def get_resident(resident_id: str, session: SessionDep, principal: PrincipalDep
+def get_resident(resident_id: ResidentKey, session: SessionDep, principal: PrincipalDep
                  ) -> dict[str, Any]:
+    row = _live(session, resident_id)
+    if not principal.is_planner and resident_id not in _own_ids(session, principal.team_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident")
+    out = dict(row.data) if principal.is_planner else minimal(resident_from_row(row))
+    record(session, principal, "read_resident", resident_id)
+    return out
+
+
+def _live(session: Session, resident_id: str) -> ResidentRow:
+    """The resident's row; a deleted resident is no longer there (404)."""
+    row = session.scalar(select(ResidentRow).where(ResidentRow.resident_id == resident_id))
+    if row is None or row.deleted_at is not None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident")
+    return row
+
+
+@router.patch("/{resident_id}", response_model=ResidentCorrected, responses={
+    404: {"model": ErrorBody}, 403: {"model": ErrorBody},
+    422: {"model": ErrorBody, "description": "the corrected row breaks an import rule: "
+                                             "nothing changed"}})
+def correct(resident_id: ResidentKey, request: Request, session: SessionDep,
+            planner: PlannerDep, body: Annotated[ResidentCorrection, Body()]) -> Any:
+    """Correct a resident's data (right to rectification). The body holds the list's
+    canonical columns to change; the corrected row is checked by the import's reader, with
+    the same rules and messages. Recorded in the audit (field names, never values)."""
+    row = _live(session, resident_id)
+    try:
+        result = correct_resident(session, row, body.model_dump(exclude_unset=True),
+                                  request.app.state.planner_settings)
+    except CorrectionRefused as exc:
+        session.rollback()
+        return JSONResponse({"error": "input", "detail": {"problems": exc.problems}}, 422)
+    changed = ", ".join(result["changed"])
+    record(session, planner, "correct_resident", resident_id,
+           detail=f"changed: {changed}" if changed else "no change")
+    return result
+
+
+@router.delete("/{resident_id}", response_model=ResidentDeleted,
+               responses={404: {"model": ErrorBody}, 403: {"model": ErrorBody}})
+def delete(resident_id: ResidentKey, session: SessionDep, planner: PlannerDep
+           ) -> dict[str, Any]:
+    """Delete a resident's personal data (right to erasure): name, phone, address, notes,
+    conditions, age, household, doses and coordinates go, and the GPS points of the visits.
+    The id, the ward and the status stay, so reports still count the person anonymously; the
+    resident is no longer listed or planned, and a re-import does not bring the data back.
+    Deleting again changes nothing."""
     row = session.scalar(select(ResidentRow).where(ResidentRow.resident_id == resident_id))
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident")
-    if principal.is_planner:
-        return dict(row.data)
-    if resident_id not in _own_ids(session, principal.team_id):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident")
-    return minimal(resident_from_row(row))
+    fresh = row.deleted_at is None
+    kept = delete_resident(session, row)
+    if fresh:
+        record(session, planner, "delete_resident", resident_id, detail=f"{kept} visits kept")
+    assert row.deleted_at is not None
+    return {"resident_id": resident_id, "deleted_at": iso_local(row.deleted_at),
+            "visits_kept": kept}
