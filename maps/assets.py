@@ -8,6 +8,7 @@ drops folium's links and inlines those instead. Only background tiles still need
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 from functools import cache
@@ -83,8 +84,26 @@ class MapScript(MacroElement):
         self.code = code
 
 
+def script_json(value: Any) -> str:
+    """JSON for a JavaScript literal inside an inline ``<script>``: ``<`` and ``>`` as ``\\u``
+    escapes, so no data can close the script (``</script>``), open another or open a comment
+    (``<!--``); U+2028/2029 escaped too. Other text stays literal UTF-8 (readable, small)."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def layer_name(text: str) -> str:
+    """A layer's name for folium's LayerControl: Leaflet puts names into ``innerHTML``."""
+    return html.escape(text)
+
+
 class HtmlPopup(MacroElement):
-    """A popup bound to its parent from an HTML string (folium.Popup needs jQuery; this not)."""
+    """A popup bound to its parent from an HTML string (folium.Popup needs jQuery; this not).
+    Leaflet puts the string into ``innerHTML``: every piece of data in it must be escaped with
+    ``html.escape`` by the caller."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
@@ -95,10 +114,23 @@ class HtmlPopup(MacroElement):
     def __init__(self, html: str, max_width: int = 320) -> None:
         super().__init__()
         self._name = "HtmlPopup"
-        # Literal UTF-8 (readable, smaller than \u escapes); "</" escaped so it cannot close
-        # the surrounding <script>.
-        self.html_js = json.dumps(html, ensure_ascii=False).replace("</", "<\\/")
+        self.html_js = script_json(html)
         self.max_width = max_width
+
+
+class TextTooltip(MacroElement):
+    """A tooltip showing plain text, escaped here. folium.Tooltip puts its text unescaped into
+    a JavaScript template literal (markup, ``${...}`` and backticks would all run)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.bindTooltip({{ this.html_js }}, {sticky: true});"
+        "{% endmacro %}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "TextTooltip"
+        self.html_js = script_json(html.escape(text))
 
 
 def external_references(html: str) -> list[str]:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import folium
 import numpy as np
 
-from maps.assets import HtmlPopup, MapScript, add_html, offline_map
+from maps.assets import (
+    HtmlPopup,
+    MapScript,
+    TextTooltip,
+    add_html,
+    layer_name,
+    offline_map,
+    script_json,
+)
 from maps.i18n import labels, reason_text, t
 from maps.style import (
     DEFAULT_TILES,
@@ -50,8 +57,7 @@ def overview_map(plan: Mapping[str, Any], *, residents: Mapping[str, Resident] |
     _unassigned_layer(m, plan, people, lang)
     _depot_layer(m, plan, teams, lang)
     folium.LayerControl(collapsed=True).add_to(m)
-    m.add_child(MapScript(f"vaxrouteControls({m.get_name()}, "
-                          f"{json.dumps(labels(lang), ensure_ascii=False)});"))
+    m.add_child(MapScript(f"vaxrouteControls({m.get_name()}, {script_json(labels(lang))});"))
     if points:
         lat, lon = zip(*points, strict=True)
         m.fit_bounds([[min(lat), min(lon)], [max(lat), max(lon)]])
@@ -92,8 +98,9 @@ def _ward_layer(m: folium.Map, plan: Mapping[str, Any], people: Mapping[str, Res
         done, total = coverage.get(str(ward), (0, 0))
         share = done / total if total else None
         label = f"{ward}: {done}/{total}" + (f" ({100 * share:.0f}%)" if share is not None else "")
+        # GeoJsonTooltip puts the label into innerHTML: escaped; the raw name is not embedded
         features.append({"type": "Feature", "geometry": geom.__geo_interface__,
-                         "properties": {"ward": str(ward), "label": label,
+                         "properties": {"label": html.escape(label),
                                         "fill": _coverage_colour(share)}})
     name = t("wards", lang) + (f" ({t('approximate', lang)})" if approximate else "")
     folium.GeoJson({"type": "FeatureCollection", "features": features}, name=name,
@@ -110,7 +117,7 @@ def _ward_layer(m: folium.Map, plan: Mapping[str, Any], people: Mapping[str, Res
 
 def _team_layer(m: folium.Map, plan: Mapping[str, Any], team_id: str, colour: str,
                 lang: str) -> None:
-    layer = folium.FeatureGroup(name=f"{t('team', lang)} {team_id}")
+    layer = folium.FeatureGroup(name=layer_name(f"{t('team', lang)} {team_id}"))
     for route in (r for r in plan["routes"] if r["team_id"] == team_id):
         path = route_line(route)
         folium.PolyLine(path, color=colour, weight=4, opacity=0.85,
@@ -120,8 +127,9 @@ def _team_layer(m: folium.Map, plan: Mapping[str, Any], team_id: str, colour: st
                                    icon=small_stop_icon(stop["seq"], colour))
             marker.add_child(HtmlPopup(
                 f'<div class="vr-popup"><b>{t("team", lang)} {html.escape(team_id)} · '
-                f"{route['date']} · #{stop['seq']}</b><br>{t('arrival', lang)} "
-                f"{stop['arrival'][11:16]} · {t('people', lang)} {len(stop['resident_ids'])}"
+                f"{html.escape(route['date'])} · #{stop['seq']}</b><br>{t('arrival', lang)} "
+                f"{html.escape(stop['arrival'][11:16])} · {t('people', lang)} "
+                f"{len(stop['resident_ids'])}"
                 f"</div>"))
             marker.add_to(layer)
     layer.add_to(m)
@@ -150,6 +158,7 @@ def _depot_layer(m: folium.Map, plan: Mapping[str, Any], teams: Iterable[Team],
     depots.update({t.team_id: (t.depot_lat, t.depot_lon) for t in teams})
     layer = folium.FeatureGroup(name=t("depots", lang))
     for tid, (lat, lon) in sorted(depots.items()):
-        folium.Marker([lat, lon], icon=depot_icon(),
-                      tooltip=f"{t('depot', lang)} · {t('team', lang)} {tid}").add_to(layer)
+        marker = folium.Marker([lat, lon], icon=depot_icon())
+        marker.add_child(TextTooltip(f"{t('depot', lang)} · {t('team', lang)} {tid}"))
+        marker.add_to(layer)
     layer.add_to(m)

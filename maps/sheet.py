@@ -58,14 +58,14 @@ def route_sheet_html(route: Mapping[str, Any], residents: Mapping[str, Resident]
     if brk_row and route["stops"]:
         rows.append(brk_row)
     title = (f"{t('route_sheet', lang)} · {t('team', lang)} {e(route['team_id'])}"
-             f"{' · ' + e(team_name) if team_name else ''} · {route['date']}")
+             f"{' · ' + e(team_name) if team_name else ''} · {e(route['date'])}")
     meta = (f"{t('start', lang)} {route['start'][11:16]} · {t('end', lang)} "
             f"{route['end'][11:16]} · {len(route['stops'])} {t('stops', lang)} · "
             f"{t('carry', lang)} <b>{route['doses']}</b> {t('doses', lang).lower()} · "
             f"{t('distance', lang)} {route['distance_m'] / 1000:.1f} km"
             + (f" · {t('vials', lang)}: {len(route['vials'])} × {e(route['vaccine'])} "
                f"({route['doses_wasted']} {t('wasted', lang)})" if route.get("vials") else ""))
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title><style>{SHEET_CSS}</style></head><body>"
             f"<h1>{title}</h1><p class=\"meta\">{meta}</p><table><thead><tr>"

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import html
-import json
 import math
 from collections.abc import Mapping
 from typing import Any
 
 import folium
 
-from maps.assets import HtmlPopup, MapScript, add_html, offline_map
+from maps.assets import (
+    HtmlPopup,
+    MapScript,
+    TextTooltip,
+    add_html,
+    layer_name,
+    offline_map,
+    script_json,
+)
 from maps.i18n import labels, t
 from maps.style import DEFAULT_TILES, TileSpec, add_tiles, depot_icon, stop_icon
 from planner.model import Resident
@@ -37,19 +44,19 @@ def team_map(plan: Mapping[str, Any], team_id: str, day: str | None = None, *,
     add_tiles(m, tiles)
     panel: list[str] = []
     for route in routes:
-        layer = folium.FeatureGroup(name=f"{t('day', lang)} {route['date']}",
+        layer = folium.FeatureGroup(name=layer_name(f"{t('day', lang)} {route['date']}"),
                                     show=route["date"] == shown)
         markers = _draw_route(layer, route, people, lang)
         layer.add_to(m)
         if route["date"] == shown:
-            panel.insert(0, _panel_day(m, route, markers, people, lang))
+            panel.insert(0, _panel_day(route, markers, people, lang))
         else:
-            panel.append(_panel_day(m, route, markers, people, lang))
+            panel.append(_panel_day(route, markers, people, lang))
     folium.LayerControl(collapsed=True).add_to(m)
     title = f"{t('team', lang)} {html.escape(team_id)}"
     _add_panel(m, title, panel or [f"<p>{t('no_stops', lang)}</p>"], lang)
     if visible and visible["stops"]:
-        m.add_child(MapScript(f"vaxrouteFit({m.get_name()}, {json.dumps(_bounds(visible))});"))
+        m.add_child(MapScript(f"vaxrouteFit({m.get_name()}, {script_json(_bounds(visible))});"))
     return m
 
 
@@ -82,8 +89,9 @@ def _draw_route(layer: folium.FeatureGroup, route: Mapping[str, Any],
             a, b = (leg[middle - 1], leg[middle]) if len(leg) > 2 else (leg[0], leg[-1])
             _arrow(layer, a, b)
     if route.get("depot"):
-        folium.Marker([route["depot"]["lat"], route["depot"]["lon"]], icon=depot_icon(),
-                      tooltip=t("depot", lang)).add_to(layer)
+        depot = folium.Marker([route["depot"]["lat"], route["depot"]["lon"]], icon=depot_icon())
+        depot.add_child(TextTooltip(t("depot", lang)))
+        depot.add_to(layer)
     markers = []
     for stop in route["stops"]:
         marker = folium.Marker([stop["lat"], stop["lon"]],
@@ -121,7 +129,8 @@ def stop_popup(stop: Mapping[str, Any], people: Mapping[str, Resident], lang: st
     d = stop_details(stop, people)
     e = html.escape
     rows = [f"<b>{t('stop', lang)} {stop['seq']}</b> · {t('arrival', lang)} "
-            f"<b>{stop['arrival'][11:16]}</b> – {t('departure', lang)} {stop['departure'][11:16]}",
+            f"<b>{e(stop['arrival'][11:16])}</b> – {t('departure', lang)} "
+            f"{e(stop['departure'][11:16])}",
             f"{t('who', lang)}: {e(d['initials'])}"]
     if d["address"]:
         rows.append(f"{t('address', lang)}: {e(d['address'])}")
@@ -135,23 +144,26 @@ def stop_popup(stop: Mapping[str, Any], people: Mapping[str, Resident], lang: st
     return '<div class="vr-popup">' + "<br>".join(rows) + "</div>"
 
 
-def _panel_day(m: folium.Map, route: Mapping[str, Any], markers: list[folium.Marker],
+def _panel_day(route: Mapping[str, Any], markers: list[folium.Marker],
                people: Mapping[str, Resident], lang: str) -> str:
+    """One day of the stop list. A tap on a stop centres it and opens its popup: vaxroute.js
+    listens on the panel and reads the data attributes (no inline ``onclick``: the pages'
+    Content-Security-Policy allows no inline event handlers)."""
     e = html.escape
-    head = (f"<h3>{t('day', lang)} {route['date']} · {len(route['stops'])} {t('stops', lang)} · "
-            f"{t('carry', lang)} {route['doses']} {t('doses', lang).lower()} · "
-            f"{route['start'][11:16]}–{route['end'][11:16]}</h3>")
+    head = (f"<h3>{t('day', lang)} {e(route['date'])} · {len(route['stops'])} "
+            f"{t('stops', lang)} · {t('carry', lang)} {route['doses']} "
+            f"{t('doses', lang).lower()} · {e(route['start'][11:16])}–{e(route['end'][11:16])}"
+            "</h3>")
     items = []
     for stop, marker in zip(route["stops"], markers, strict=True):
         d = stop_details(stop, people)
-        call = (f"vaxrouteFocus({m.get_name()}, {stop['lat']}, {stop['lon']}, "
-                f"{json.dumps(marker.get_name())})")
         flag = f' <span class="vr-flag">{t("doctor", lang)}</span>' if stop.get(
             "needs_doctor") else ""
         disc = stop_icon(stop["seq"], bool(stop.get("needs_doctor")), html_only=True)
         items.append(
-            f"<li onclick='{e(call)}'>{disc}"
-            f"<div><b>{stop['arrival'][11:16]}</b> · {e(d['initials'])} · "
+            f'<li data-lat="{float(stop["lat"])}" data-lon="{float(stop["lon"])}" '
+            f'data-marker="{e(marker.get_name())}">{disc}'
+            f"<div><b>{e(stop['arrival'][11:16])}</b> · {e(d['initials'])} · "
             f"{stop['doses']} {t('doses', lang).lower()}{flag}"
             f"<div class=\"vr-meta\">{e(d['address'])}"
             f"{' · ☎ ' + e(d['phones']) if d['phones'] else ''}</div></div></li>")
@@ -162,5 +174,4 @@ def _add_panel(m: folium.Map, title: str, days: list[str], lang: str) -> None:
     panel = (f'<div id="vr-panel" role="complementary"><h2>{title}</h2>{"".join(days)}</div>'
              f'<button id="vr-toggle" type="button">{t("hide_list", lang)}</button>')
     add_html(m, panel)
-    m.add_child(MapScript(f"vaxrouteControls({m.get_name()}, "
-                          f"{json.dumps(labels(lang), ensure_ascii=False)});"))
+    m.add_child(MapScript(f"vaxrouteControls({m.get_name()}, {script_json(labels(lang))});"))

@@ -33,7 +33,17 @@ function vaxrouteControls(map, labels) {
                          L.circleMarker(e.latlng, { radius: 9, color: '#fff', weight: 3, fillColor: '#0a7', fillOpacity: 1 })]).addTo(map);
   });
   map.on('locationerror', function () { alert(labels.locate_failed); });
-  if (document.getElementById('vr-panel')) { document.body.classList.add('vr-has-panel'); }
+  var panel = document.getElementById('vr-panel');
+  if (panel) {
+    document.body.classList.add('vr-has-panel');
+    /* a tap on a stop in the list: centre it, open its popup (no inline onclick: the CSP) */
+    panel.addEventListener('click', function (e) {
+      var item = e.target.closest ? e.target.closest('li[data-marker]') : null;
+      if (item) {
+        vaxrouteFocus(map, parseFloat(item.dataset.lat), parseFloat(item.dataset.lon), item.dataset.marker);
+      }
+    });
+  }
   var toggle = document.getElementById('vr-toggle');
   if (toggle) {
     toggle.addEventListener('click', function () {
