@@ -2,7 +2,9 @@
 // Loaded as a module from base.html (no inline scripts: the CSP allows none).
 //
 // * Drop zones: a file dropped on [data-dropzone] goes into the zone's file input, as if it
-//   had been chosen with the picker; the form is then sent as usual.
+//   had been chosen with the picker; the form is then sent as usual. The chosen file's name
+//   is written into the zone's [data-file-name] (the native input is hidden: its button
+//   would speak the browser's language, not the page's).
 // * csrfFetch: fetch() with the session's CSRF token in the X-CSRF-Token header, for pages
 //   whose scripts change data through the JSON API (the token is read from the page's
 //   hidden csrf_token field).
@@ -21,6 +23,10 @@ export function csrfFetch(url, options = {}) {
 function setupDropzone(zone) {
   const input = zone.querySelector('input[type="file"]');
   if (!input) return;
+  const shown = zone.querySelector("[data-file-name]");
+  input.addEventListener("change", () => {
+    if (shown && input.files && input.files.length > 0) shown.textContent = input.files[0].name;
+  });
   const over = (event) => {
     event.preventDefault();
     zone.classList.add("over");
