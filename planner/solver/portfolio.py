@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from planner.lifeline import tie_to_parent
 from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver.phases import Found, search
@@ -68,17 +68,6 @@ class SharedMatrices:
         return {"kind": self.kind}
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Runs first in each worker: exit as soon as the process that started it is gone (a
-    server killed mid-solve left its worker searching for minutes, then idle for good)."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def portfolio(data: ProblemData, travel: TravelModel, params: SolverParams, stops: list[int],
               initial_routes: Sequence[Sequence[int]] | None = None,
               targets: tuple[dict[int, int], int] | None = None,
@@ -97,7 +86,7 @@ def portfolio(data: ProblemData, travel: TravelModel, params: SolverParams, stop
                       on_solution), 1
     found: list[Found] = []
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=mp.get_context("spawn"),
-                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+                             initializer=tie_to_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(search, data, shared, params, stops, deadline, k,
                                initial_routes, targets) for k in range(1, workers)]
         mine = search(data, shared, params, stops, deadline, 0, initial_routes, targets,
