@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         path = str(settings.planner_settings) if settings.planner_settings else None
         app.state.jobs = JobRunner(settings.database_url, path, {
             "roads": str(settings.roads) if settings.roads else None,
-            "osrm_url": settings.osrm_url})
+            "osrm_url": settings.osrm_url}, stale_s=settings.solver_stale_s)
         app.state.jobs.resume_pending()
         yield
         app.state.jobs.shutdown()
