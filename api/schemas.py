@@ -77,7 +77,7 @@ class PlanPublic(BaseModel):
 
     id: int
     version: int
-    status: Literal["queued", "solving", "done", "failed"]
+    status: Literal["queued", "solving", "done", "failed", "cancelled"]
     progress: float
     start_date: dt.date
     days: int
