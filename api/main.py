@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from api.access_log import AccessLog, route_template
 from api.cache import PageCache
 from api.db import Database, migrate
+from api.docs import install as install_docs
+from api.headers import install as install_headers
 from api.jobs import JobRunner
 from api.pages import register as register_pages
 from api.routes import audit, plan_files, plans, reports, residents, teams, visits
@@ -49,7 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs.shutdown()
         db.engine.dispose()
 
-    app = FastAPI(title="VaxRoute", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="VaxRoute", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # /docs: api/docs.py, no CDN
     app.state.settings = settings
     app.state.planner_settings = load_settings(settings.planner_settings)
     if settings.roads is not None and not settings.roads.is_file():
@@ -58,10 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pages = PageCache()
     for module in (residents, teams, plans, plan_files, visits, reports, audit):
         app.include_router(module.router)
+    install_docs(app)  # before /assets: it mounts /assets/swagger
     static = resources.files("maps") / "static"
     app.mount("/assets", StaticFiles(directory=str(static)), name="assets")
     register_pages(app)  # the console's HTML pages and /static (api/pages/, docs/console.md)
     _handlers(app)
+    install_headers(app, settings)  # nosniff, Referrer-Policy, CSP on every response
     app.add_middleware(AccessLog)  # one line a request, by route template
     return app
 

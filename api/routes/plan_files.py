@@ -18,6 +18,7 @@ from api.deps import (
     team_route,
     view_for,
 )
+from api.headers import html_page
 from api.security import PlannerDep, PrincipalDep, SessionDep
 from api.store import load_teams
 from maps.assets import render
@@ -69,7 +70,7 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
                                tiles=_tiles(request), asset_base=ASSETS), ASSETS)
 
     key = ("team", plan_id, team_id, date, language, residents_stamp(session))
-    return HTMLResponse(request.app.state.pages.get(key, draw))
+    return html_page(request, request.app.state.pages.get(key, draw))  # CSP: its scripts
 
 
 @router.get("/teams/{team_id}/sheet")
@@ -86,7 +87,7 @@ def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: Session
                         headers={"Content-Disposition":
                                  f'attachment; filename="team-{team_id}.csv"'})
     pages = [route_sheet_html(r, people, _lang(request, lang)) for r in routes]
-    return HTMLResponse("\n".join(pages))
+    return html_page(request, "\n".join(pages))
 
 
 @router.get("/teams/{team_id}/gpx")
@@ -118,7 +119,7 @@ def overview_page(plan_id: PlanId, request: Request, session: SessionDep, planne
                       ASSETS)
 
     key = ("overview", plan_id, language, residents_stamp(session))
-    return HTMLResponse(request.app.state.pages.get(key, draw))
+    return html_page(request, request.app.state.pages.get(key, draw))  # CSP: its scripts
 
 
 EXPORT_COLUMNS = ["team_id", "date", "seq", "arrival", "resident_id", "ward", "status", "reason"]
