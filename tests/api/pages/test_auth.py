@@ -37,10 +37,13 @@ PARAMS = {"plan_id": "1", "kind": "residents", "resident_id": "R1", "team_id": "
 
 
 def _routes(client: TestClient, pages: bool) -> list[tuple[str, str]]:
-    """(method, concrete path) of the app's HTML pages (pages=True) or JSON routes."""
+    """(method, concrete path) of the console's pages (pages=True: the routes of api/pages/)
+    or of every other route (the JSON API, and whatever else the app serves)."""
     out = []
     for route in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
-        if not isinstance(route.original_route, APIRoute) or route.include_in_schema == pages:
+        if not isinstance(route.original_route, APIRoute):
+            continue
+        if route.endpoint.__module__.startswith("api.pages.") != pages:
             continue
         path = re.sub(r"{(\w+)(:\w+)?}", lambda m: PARAMS.get(m[1], "x"), str(route.path))
         out.extend((method, path) for method in sorted(route.methods or ()))
