@@ -8,6 +8,7 @@ from fastapi import HTTPException, Path, Request, UploadFile, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.limits import too_large_message
 from api.models import PlanRow, ResidentRow
 from api.security import Principal
 from api.store import resident_from_row
@@ -18,16 +19,17 @@ from planner.model import Resident
 PlanId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-async def read_upload(request: Request, file: UploadFile) -> RawTable:
+def read_upload(request: Request, file: UploadFile) -> RawTable:
+    """The uploaded file as a table. Synchronous: the import handlers are plain ``def`` and run
+    in the threadpool, so parsing and the database never hold up the event loop. BodyLimit
+    (api/limits.py) already cut off bodies far over the limit while they streamed in; a file
+    within the multipart allowance but over the limit is refused here."""
     limit = request.app.state.settings.max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
-                            f"upload larger than {limit // (1024 * 1024)} MB")
-    data = await file.read(limit + 1)
+    file.file.seek(0)
+    data = file.file.read(limit + 1)
     if len(data) > limit:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
-                            f"upload larger than {limit // (1024 * 1024)} MB")
+                            too_large_message(limit, "the file"))
     return read_table_bytes(data, file.filename or "upload.csv")
 
 

@@ -18,6 +18,7 @@ from api.db import Database, migrate
 from api.docs import install as install_docs
 from api.headers import install as install_headers
 from api.jobs import JobRunner
+from api.limits import install as install_limits
 from api.pages import register as register_pages
 from api.routes import audit, plan_files, plans, reports, residents, teams, visits
 from api.settings import Settings, get_settings
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=str(static)), name="assets")
     register_pages(app)  # the console's HTML pages and /static (api/pages/, docs/console.md)
     _handlers(app)
+    install_limits(app, settings.max_upload_bytes)  # body size, 422s that can be written
     install_headers(app, settings)  # nosniff, Referrer-Policy, CSP on every response
     app.add_middleware(AccessLog)  # one line a request, by route template
     return app

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from api.limits import Finite, Id
+
 Outcome = Literal["vaccinated", "refused", "not_at_home", "contraindicated", "postponed"]
 
 #: what the API accepts as a date: a campaign is planned and recorded in this century, and an
@@ -96,18 +98,30 @@ class PlanCreated(BaseModel):
 
 
 class VisitCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "resident_id": "DX-014", "plan_id": 7, "outcome": "vaccinated",
-        "at": "2026-11-24T09:12:00+07:00", "idempotency_key": "tablet-DX-5f2c1a9e",
-        "lat": 22.1431, "lon": 105.8427}]})
+    """An outcome as a tablet posts it. The resident's outcome is the one with the latest
+    ``at``; of outcomes with the same ``at``, the one recorded last."""
 
-    resident_id: str = Field(min_length=1, max_length=100)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={
+        "examples": [{"resident_id": "DX-014", "plan_id": 7, "outcome": "vaccinated",
+                      "at": "2026-11-24T09:12:00+07:00", "idempotency_key": "tablet-DX-5f2c1a9e",
+                      "lat": 22.1431, "lon": 105.8427}]})
+
+    resident_id: Id
     plan_id: int = Field(ge=1, le=2_147_483_647)
     outcome: Outcome
-    at: CampaignTime
-    idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    at: CampaignTime = Field(description=(
+        "When the visit happened (without an offset: Viet Nam time). At most 10 minutes "
+        "ahead of the server's clock and at most VAXROUTE_VISIT_MAX_AGE_DAYS (60) days "
+        "behind it, else 422. The latest `at` wins: it is the resident's outcome for reports "
+        "and re-plans; of equal `at`s, the one recorded last. A correction is a new post "
+        "with a new key and a later `at`."))
+    idempotency_key: str = Field(
+        min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="The device's key for this post, unique within the visit's team: a retry "
+                    "with the same key and body returns the first record (200), the same key "
+                    "with another outcome is a 409. Another team's keys are not looked at.")
+    lat: Finite | None = Field(None, ge=-90, le=90)
+    lon: Finite | None = Field(None, ge=-180, le=180)
     postponed_to: CampaignDate | None = None
 
 

@@ -40,12 +40,13 @@ def minimal(r: Resident) -> dict[str, Any]:
 @router.post("/imports", status_code=status.HTTP_201_CREATED, response_model=ImportReport,
              responses={422: {"model": ErrorBody, "description": "rows rejected, nothing stored"},
                         413: {"description": "file too large"}})
-async def import_list(request: Request, session: SessionDep, planner: PlannerDep,
-                      file: Annotated[UploadFile, File(description="CSV, XLSX, GeoJSON, GPKG")],
-                      allow_rejects: bool = False) -> dict[str, Any]:
+def import_list(request: Request, session: SessionDep, planner: PlannerDep,
+                file: Annotated[UploadFile, File(description="CSV, XLSX, GeoJSON, GPKG")],
+                allow_rejects: bool = False) -> dict[str, Any]:
     """Import a residents list in one transaction. Rows with errors refuse the whole file
-    (nothing is stored) unless ``allow_rejects`` is true, which stores the good rows."""
-    table = await read_upload(request, file)
+    (nothing is stored) unless ``allow_rejects`` is true, which stores the good rows. A plain
+    ``def``: FastAPI runs it in its threadpool, so a long import holds up no other request."""
+    table = read_upload(request, file)
     report = import_residents(session, table, file.filename or "upload",
                               request.app.state.planner_settings, allow_rejects)
     record(session, planner, "import_residents", detail=f"import {report['import_id']}: "

@@ -19,11 +19,12 @@ router = APIRouter(prefix="/teams", tags=["teams"])
 @router.post("/imports", status_code=status.HTTP_201_CREATED, response_model=ImportReport,
              responses={422: {"model": ErrorBody, "description": "rows rejected, nothing stored"},
                         413: {"description": "file too large"}})
-async def import_list(request: Request, session: SessionDep, _: PlannerDep,
-                      file: Annotated[UploadFile, File(description="CSV or XLSX")],
-                      allow_rejects: bool = False) -> dict[str, Any]:
-    """Import the teams list in one transaction (same rules as residents)."""
-    table = await read_upload(request, file)
+def import_list(request: Request, session: SessionDep, _: PlannerDep,
+                file: Annotated[UploadFile, File(description="CSV or XLSX")],
+                allow_rejects: bool = False) -> dict[str, Any]:
+    """Import the teams list in one transaction (same rules as residents; a plain ``def``,
+    run in the threadpool, like the residents import)."""
+    table = read_upload(request, file)
     return import_teams(session, table, file.filename or "upload", allow_rejects)
 
 

@@ -1,23 +1,28 @@
-"""Visit outcomes: append-only, idempotent by a client-supplied key."""
+"""Visit outcomes: append-only, idempotent by a key of the team's own, dated near the clock."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import AfterValidator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.deps import done_document, get_plan
+from api.limits import no_control_characters
 from api.models import VisitRow
 from api.schemas import ErrorBody, VisitCreate, VisitPublic
-from api.security import PrincipalDep, SessionDep
+from api.security import Principal, PrincipalDep, SessionDep
 from api.store import VN, iso_local
 
 router = APIRouter(prefix="/visits", tags=["visits"])
+#: how far ahead of the server's clock a device's clock may run
+FUTURE_SKEW = dt.timedelta(minutes=10)
 
 
 def public(v: VisitRow, duplicate: bool = False) -> dict[str, Any]:
@@ -33,9 +38,12 @@ def _same(v: VisitRow, body: VisitCreate, at: dt.datetime) -> bool:
         body.resident_id, body.plan_id, body.outcome, body.postponed_to) and stored == at
 
 
-def _existing(session: Session, body: VisitCreate, at: dt.datetime) -> JSONResponse | None:
+def _existing(session: Session, team: str, body: VisitCreate, at: dt.datetime
+              ) -> JSONResponse | None:
+    """The team's earlier post with this key: the same outcome again is a retry (200), another
+    outcome a 409. Only the team's own keys are looked at: another team's never show."""
     found = session.scalar(select(VisitRow).where(
-        VisitRow.idempotency_key == body.idempotency_key))
+        VisitRow.team_id == team, VisitRow.idempotency_key == body.idempotency_key))
     if found is None:
         return None
     if not _same(found, body, at):
@@ -44,22 +52,52 @@ def _existing(session: Session, body: VisitCreate, at: dt.datetime) -> JSONRespo
     return JSONResponse(VisitPublic(**public(found, duplicate=True)).model_dump(mode="json"))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=VisitPublic,
-             responses={200: {"model": VisitPublic, "description": "already recorded"},
-                        404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
-def record_visit(session: SessionDep, principal: PrincipalDep,
-                 body: Annotated[VisitCreate, Body()]) -> Any:
-    """Record an outcome. A retry with the same ``idempotency_key`` records nothing new and
-    returns the first record (200); a correction is a new post with a new key."""
+def _checked_at(body: VisitCreate, max_age_days: int) -> dt.datetime:
+    """``at`` in UTC, refused (422 on ``at``) unless it lies between ``max_age_days`` before
+    the server's clock and FUTURE_SKEW after it: the latest ``at`` wins, so an outcome dated
+    2099 would override every real correction, and one dated years back means a wrong clock."""
     at = (body.at if body.at.tzinfo else body.at.replace(tzinfo=VN)).astimezone(dt.UTC)
-    earlier = _existing(session, body, at)
-    if earlier is not None:
-        return earlier
+    now = dt.datetime.now(dt.UTC)
+    if now - dt.timedelta(days=max_age_days) <= at <= now + FUTURE_SKEW:
+        return at
+    days = f"{max_age_days} day{'s' if max_age_days != 1 else ''}"
+    raise RequestValidationError([{
+        "type": "value_error", "loc": ("body", "at"), "input": body.at.isoformat(),
+        "msg": f"must be at most {days} before and at most 10 minutes after the server's "
+               f"clock ({iso_local(now)}): check the device's date and time"}])
+
+
+def _team_of(session: Session, principal: Principal, body: VisitCreate) -> str:
+    """The resident's team in the plan; 404 unless the principal may record for it."""
     document = done_document(get_plan(session, body.plan_id))
     team = next((r["team_id"] for r in document["routes"] for s in r["stops"]
                  if body.resident_id in s["resident_ids"]), None)
     if team is None or not principal.may_see_team(team):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident in this plan")
+    return str(team)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=VisitPublic,
+             responses={200: {"model": VisitPublic, "description": "already recorded"},
+                        404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+                        422: {"description": "invalid body, or `at` far from the clock"}})
+def record_visit(request: Request, session: SessionDep, principal: PrincipalDep,
+                 body: Annotated[VisitCreate, Body()]) -> Any:
+    """Record an outcome. Which outcome counts: the one with the latest ``at`` (of equal
+    ``at``s, the one recorded last), so ``at`` must be near the server's clock: at most 10
+    minutes ahead, at most VAXROUTE_VISIT_MAX_AGE_DAYS (60) days back, else 422. A correction
+    is a new post with a new key and a later ``at``.
+
+    Keys are each team's own (the visit's team, whoever posts): a retry with the same key
+    returns the first record (200), the same key with another outcome is a 409. Whether the
+    principal may record for the resident is checked before any key is looked at, so a key
+    says nothing about another team's visits: another team's key records a visit of one's
+    own, or is a 404 when the resident is not one's own."""
+    at = _checked_at(body, request.app.state.settings.visit_max_age_days)
+    team = _team_of(session, principal, body)
+    earlier = _existing(session, team, body, at)
+    if earlier is not None:
+        return earlier
     row = VisitRow(idempotency_key=body.idempotency_key, resident_id=body.resident_id,
                    plan_id=body.plan_id, team_id=team, outcome=body.outcome, at=at,
                    postponed_to=body.postponed_to, lat=body.lat, lon=body.lon,
@@ -69,17 +107,22 @@ def record_visit(session: SessionDep, principal: PrincipalDep,
         session.commit()
     except IntegrityError:  # the same key posted twice at once: the other one won
         session.rollback()
-        again = _existing(session, body, at)
+        again = _existing(session, team, body, at)
         if again is None:
             raise
         return again
     return public(row)
 
 
+#: a team id in a query: what the teams table holds (String(100)), no control characters
+TeamQuery = Annotated[str | None, Query(min_length=1, max_length=100),
+                      AfterValidator(no_control_characters)]
+
+
 @router.get("", response_model=list[VisitPublic])
 def list_visits(session: SessionDep, principal: PrincipalDep,
                 plan_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-                team_id: str | None = None,
+                team_id: TeamQuery = None,
                 limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> list[dict[str, Any]]:
     """Planner: all outcomes. Team leader: the own team's only."""
     query = select(VisitRow).order_by(VisitRow.at, VisitRow.id).limit(limit)
