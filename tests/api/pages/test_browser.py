@@ -47,32 +47,45 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def page(server: LiveServer) -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        # bypass_csp: axe is injected as an inline script, which the console's CSP forbids
-        context = browser.new_context(viewport=SIZE, locale="vi-VN", bypass_csp=True)
-        outside: list[str] = []
-
-        def loopback_only(route: Any) -> None:
-            if route.request.url.startswith(server.url):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", loopback_only)
-        tab = context.new_page()
-        problems: list[str] = []
-        tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-               if m.type == "error" and "status of 4" not in m.text else None)
-        yield tab
-        assert outside == [] and problems == []
-        context.close()
+        yield browser
         browser.close()
+
+
+def _tab(chromium: Any, server: LiveServer, bypass_csp: bool
+         ) -> tuple[Any, Any, list[str], list[str]]:
+    """A page at 1366×768 that may reach the server only; its errors and outside requests."""
+    context = chromium.new_context(viewport=SIZE, locale="vi-VN", bypass_csp=bypass_csp)
+    outside: list[str] = []
+
+    def loopback_only(route: Any) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", loopback_only)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+           if m.type == "error" and "status of 4" not in m.text else None)
+    return context, tab, outside, problems
+
+
+@pytest.fixture(scope="module")
+def page(chromium: Any, server: LiveServer) -> Iterator[Any]:
+    # bypass_csp: axe is injected as an inline script, which the console's CSP forbids
+    # (test_the_console_runs_under_its_csp checks the pages without the bypass)
+    context, tab, outside, problems = _tab(chromium, server, bypass_csp=True)
+    yield tab
+    assert outside == [] and problems == []
+    context.close()
 
 
 def check(page: Any, name: str) -> None:
@@ -196,3 +209,23 @@ def test_the_teams_list_english_and_sign_out(page: Any, server: LiveServer) -> N
     assert page.locator(".notice").inner_text() == "Bạn đã đăng xuất."
     page.goto(server.url + "/lists")
     assert page.url == server.url + "/login"
+
+
+def test_the_console_runs_under_its_csp(chromium: Any, server: LiveServer) -> None:
+    """Without the bypass: the pages' script and styles load under the server's CSP (no
+    violation reported), and the drop zone's script runs."""
+    context, tab, outside, problems = _tab(chromium, server, bypass_csp=False)
+    response = tab.goto(server.url + "/login")
+    assert "script-src 'self'" in response.headers.get("content-security-policy", "")
+    tab.fill("#name", "Nguyễn Thị Lan")
+    tab.fill("#password", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(server.url + "/")
+    tab.goto(server.url + "/lists")
+    assert tab.locator(".top").evaluate("e => getComputedStyle(e).display") == "flex"  # CSS
+    tab.set_input_files("#file-teams", str(demo_files().teams))
+    assert tab.locator("#chosen-teams").inner_text() == "teams.csv"  # console.js ran
+    for path in ("/lists/residents", "/lists/teams", "/"):
+        tab.goto(server.url + path)
+    assert outside == [] and problems == [], problems
+    context.close()
