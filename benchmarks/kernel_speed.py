@@ -7,9 +7,10 @@ For each Solomon instance: OR-Tools' first solution (cheapest insertion, one sol
 same every run) is handed to the kernel, which then makes a fixed number of travel steps
 (``run_steps``) and, from the same start, route-elimination steps (``fleet_steps``, the
 smallest route emptied each time nobody is absent), with a fixed seed. Prints steps a second
-of the kernel calls alone and a hash of the routes and counters they leave: the hash must not
-change when the kernel is reorganised, and the speed should not drop (timings are noisy on
-shared cores: repeat).
+of the kernel calls alone (CPU time of this process: less disturbed by other processes on
+shared cores than the wall clock) and a hash of the routes and counters they leave: the hash
+must not change when the kernel is reorganised, and the speed should not drop (timings are
+still noisy on shared cores: repeat).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from planner.bench.engine import EuclideanTravel, to_problem
 from planner.bench.solomon import read_solomon
 from planner.settings import SolverParams
 from planner.solver import sisr_kernel as kernel
-from planner.solver.ruin_recreate import RuinParams, RuinRecreate, _close
+from planner.solver.ruin_recreate import RuinParams, RuinRecreate, close_route
 from planner.solver.runs import DESCENT, run, search_parameters
 from planner.solver.view import ModelView
 
@@ -56,7 +57,7 @@ def digest(search: RuinRecreate) -> str:
     """A short hash of the current and best routes and the counters."""
     s = search.state
     h = hashlib.sha256()
-    for a in (s.nodes[0], s.ln[0], s.best_nodes, s.best_ln, s.scal, s.absent[0]):
+    for a in (s.nodes[0], s.length[0], s.best_nodes, s.best_length, s.totals, s.absent[0]):
         h.update(np.ascontiguousarray(a).tobytes())
     return h.hexdigest()[:16]
 
@@ -71,10 +72,10 @@ def travel_steps(view: ModelView, steps: int, seed: int) -> tuple[float, int, st
     spent, done = 0.0, 0
     while done < steps:
         count = min(BATCH, steps - done)
-        began = time.perf_counter()
-        kernel.run_steps(count, t0 * ratio ** (done / steps),
-                         t0 * ratio ** ((done + count) / steps), *search.arrays)
-        spent += time.perf_counter() - began
+        began = time.process_time()
+        kernel.run_steps(search.state, search.model, count, t0 * ratio ** (done / steps),
+                         t0 * ratio ** ((done + count) / steps))
+        spent += time.process_time() - began
         done += count
     assert search.steps == steps
     return spent, steps, digest(search)
@@ -89,14 +90,14 @@ def fleet_steps(view: ModelView, steps: int, seed: int) -> tuple[float, int, str
     misses = np.ones(len(view.node), np.int64)
     spent, done = 0.0, 0
     while done < steps:
-        if not s.scal[kernel.S_ABSENT]:
-            used = [r for r in range(len(s.rv)) if s.ln[0, r]]
+        if not s.totals[kernel.S_ABSENT]:
+            used = [r for r in range(len(s.vehicle_of)) if s.length[0, r]]
             if len(used) < 2:
                 break
-            _close(s, min(used, key=lambda r: (s.ln[0, r], r)))
-        began = time.perf_counter()
-        done += kernel.fleet_steps(min(BATCH, steps - done), misses, *search.arrays[:-2])
-        spent += time.perf_counter() - began
+            close_route(s, min(used, key=lambda r: (s.length[0, r], r)))
+        began = time.process_time()
+        done += kernel.fleet_steps(s, search.model, min(BATCH, steps - done), misses)
+        spent += time.process_time() - began
     return spent, done, f"{digest(search)} misses {int(misses.sum())}"
 
 

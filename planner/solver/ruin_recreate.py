@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.solver import sisr_kernel as kernel
+from planner.solver.sisr_arrays import Model, Routes
 from planner.solver.view import ModelView, VehicleRoute
 
 #: steps in the first batch; later batches are sized to take about BATCH_S seconds each (the
@@ -81,13 +82,13 @@ class RuinParams:
 
 
 def _counter(index: int, doc: str) -> property:
-    return property(lambda self: int(self.state.scal[index]), doc=doc)
+    return property(lambda self: int(self.state.totals[index]), doc=doc)
 
 
 class RuinRecreate:
-    """One search: the kernel's arrays (sisr_kernel.py) for the current, candidate and best
-    routes, and the annealing schedule. ``routes`` are the fleet's routes (VehicleRoute); the
-    search never uses a vehicle they do not."""
+    """One search: the kernel's arrays (sisr_arrays.py) for the model, the current, candidate
+    and best routes, and the annealing schedule. ``routes`` are the fleet's routes
+    (VehicleRoute); the search never uses a vehicle they do not."""
 
     current_cost = _counter(kernel.S_CURRENT, "cost of the current routes, absent stops in")
     best_cost = _counter(kernel.S_BEST, "cost of the best routes (everyone served)")
@@ -98,24 +99,23 @@ class RuinRecreate:
                  on_best: Callable[[int], None] | None = None) -> None:
         self.view, self.params, self.on_best = view, params, on_best
         self.vehicles = [r.vehicle for r in routes]
-        self.state = s = _State(view, routes)
+        # the parameters are set below, once the starting routes' cost gives the mean arc
+        self.model = Model(view.served, view.nearest(params.neighbours), view.depot_travel,
+                           view.travel, view.node, view.vehicle, view.leave_cost,
+                           view.allowed, np.zeros(kernel.PARAMETERS, np.float64))
+        self.state = _starting_state(self.model, routes)
         served = sum(len(r.nodes) for r in routes)
         self.mean_arc = max(1.0, self.current_cost / max(1, served + len(routes)))
-        prm = np.array([params.mean_removed, params.max_string, params.split_rate,
-                        params.split_depth, params.blink_rate,
-                        params.absent_cost * self.mean_arc], np.float64)
-        model = (view.served, view.nearest(params.neighbours), view.depot, view.mats,
-                 view.node, view.veh, view.extra, view.allowed, prm)
-        self.arrays = (s.rv, s.nodes, s.ln, s.est, s.lst, s.ok, s.load, s.cost, s.where,
-                       s.stamp, s.changed, s.removed, s.absent, *model, s.scal, s.best_nodes,
-                       s.best_ln)
+        self.model.parameters[:] = (params.mean_removed, params.max_string, params.split_rate,
+                                    params.split_depth, params.blink_rate,
+                                    params.absent_cost * self.mean_arc)
 
     @property
     def best(self) -> list[VehicleRoute]:
-        return self._routes(self.state.best_nodes, self.state.best_ln)
+        return self._routes(self.state.best_nodes, self.state.best_length)
 
     def current(self) -> list[VehicleRoute]:
-        return self._routes(self.state.nodes[0], self.state.ln[0])
+        return self._routes(self.state.nodes[0], self.state.length[0])
 
     def _routes(self, nodes: np.ndarray, lengths: np.ndarray) -> list[VehicleRoute]:
         out = []
@@ -137,7 +137,8 @@ class RuinRecreate:
             share = (now - began) / span
             per_step = (now - began) / self.steps if self.steps else 0.0
             ahead = min(1.0, share + count * per_step / span)
-            kernel.run_steps(count, t0 * ratio ** share, t0 * ratio ** ahead, *self.arrays)
+            kernel.run_steps(self.state, self.model, count, t0 * ratio ** share,
+                             t0 * ratio ** ahead)
             spent = max(1e-6, time.time() - now)
             count = max(FIRST_BATCH, min(MAX_BATCH, int(count * BATCH_S / spent)))
             if self.best_cost < reported and self.on_best is not None:
@@ -145,55 +146,53 @@ class RuinRecreate:
                 self.on_best(reported)
 
 
-class _State:
-    """The kernel's mutable arrays: the starting routes as copy 0 (costs and times computed)
+def _starting_state(model: Model, routes: list[VehicleRoute]) -> Routes:
+    """The kernel's route arrays: the starting routes as copy 0 (costs and times computed)
     and as the best, room for a candidate (copy 1), the changed, removed and absent stops."""
+    count, n = len(routes), len(model.node)
+    length = sum(len(r.nodes) for r in routes) + 1
+    state = Routes(
+        vehicle_of=np.array([r.vehicle for r in routes], np.int64),
+        nodes=np.zeros((2, count, length), np.int64), length=np.zeros((2, count), np.int64),
+        earliest=np.zeros((2, count, length), np.int64),
+        latest=np.zeros((2, count, length), np.int64),
+        on_time=np.zeros((2, count), np.bool_), load=np.zeros((2, count), np.int64),
+        cost=np.zeros((2, count), np.int64), route_of=np.full(n, -1, np.int64),
+        stamp=np.zeros(count, np.int64), changed=np.zeros(count, np.int64),
+        removed=np.zeros(length, np.int64), absent=np.zeros((2, length), np.int64),
+        totals=np.zeros(kernel.TOTALS, np.int64),
+        best_nodes=np.zeros((count, length), np.int64), best_length=np.zeros(count, np.int64))
+    for r, route in enumerate(routes):
+        state.nodes[0, r, :len(route.nodes)] = route.nodes
+        state.length[0, r] = len(route.nodes)
+        state.load[0, r] = route.load
+        state.route_of[route.nodes] = r
+        kernel.refresh(state, model, 0, r)
+    state.totals[kernel.S_CURRENT] = state.totals[kernel.S_BEST] = int(state.cost[0].sum())
+    state.best_nodes[:] = state.nodes[0]
+    state.best_length[:] = state.length[0]
+    return state
 
-    def __init__(self, view: ModelView, routes: list[VehicleRoute]) -> None:
-        count, n = len(routes), len(view.node)
-        length = sum(len(r.nodes) for r in routes) + 1
-        self.rv = np.array([r.vehicle for r in routes], np.int64)
-        self.nodes = np.zeros((2, count, length), np.int64)
-        self.ln = np.zeros((2, count), np.int64)
-        self.est = np.zeros((2, count, length), np.int64)
-        self.lst = np.zeros((2, count, length), np.int64)
-        self.ok = np.zeros((2, count), np.bool_)
-        self.load = np.zeros((2, count), np.int64)
-        self.cost = np.zeros((2, count), np.int64)
-        self.where = np.full(n, -1, np.int64)
-        self.stamp = np.zeros(count, np.int64)
-        self.changed = np.zeros(count, np.int64)
-        self.removed = np.zeros(length, np.int64)
-        self.absent = np.zeros((2, length), np.int64)
-        self.scal = np.zeros(5, np.int64)
-        for r, route in enumerate(routes):
-            self.nodes[0, r, :len(route.nodes)] = route.nodes
-            self.ln[0, r] = len(route.nodes)
-            self.load[0, r] = route.load
-            self.where[route.nodes] = r
-            kernel.refresh(0, r, self.rv, self.nodes, self.ln, self.est, self.lst, self.ok,
-                           self.cost, view.mats, view.node, view.veh, view.extra)
-        self.scal[kernel.S_CURRENT] = self.scal[kernel.S_BEST] = int(self.cost[0].sum())
-        self.best_nodes = self.nodes[0].copy()
-        self.best_ln = self.ln[0].copy()
 
-    #: the current routes' arrays (copy 0), as a route elimination try changes them
-    _CURRENT = ("nodes", "ln", "est", "lst", "ok", "load", "cost")
+#: the current routes' arrays (copy 0), as a route elimination try changes them
+_CURRENT = ("nodes", "length", "earliest", "latest", "on_time", "load", "cost")
 
-    def snapshot(self) -> dict[str, np.ndarray]:
-        """The current routes (copy 0) and the totals, to go back to."""
-        out = {name: getattr(self, name)[0].copy() for name in self._CURRENT}
-        out["where"], out["scal"] = self.where.copy(), self.scal.copy()
-        out["absent"] = self.absent[0].copy()
-        return out
 
-    def restore(self, saved: dict[str, np.ndarray]) -> None:
-        for name in self._CURRENT:
-            getattr(self, name)[0] = saved[name]
-        self.where[:], self.absent[0] = saved["where"], saved["absent"]
-        steps = self.scal[[kernel.S_STEP, kernel.S_ACCEPTED]]
-        self.scal[:] = saved["scal"]
-        self.scal[[kernel.S_STEP, kernel.S_ACCEPTED]] = steps  # counters go on
+def _snapshot(state: Routes) -> dict[str, np.ndarray]:
+    """The current routes (copy 0) and the totals, to go back to."""
+    out = {name: getattr(state, name)[0].copy() for name in _CURRENT}
+    out["route_of"], out["totals"] = state.route_of.copy(), state.totals.copy()
+    out["absent"] = state.absent[0].copy()
+    return out
+
+
+def _restore(state: Routes, saved: dict[str, np.ndarray]) -> None:
+    for name in _CURRENT:
+        getattr(state, name)[0] = saved[name]
+    state.route_of[:], state.absent[0] = saved["route_of"], saved["absent"]
+    steps = state.totals[[kernel.S_STEP, kernel.S_ACCEPTED]]
+    state.totals[:] = saved["totals"]
+    state.totals[[kernel.S_STEP, kernel.S_ACCEPTED]] = steps  # counters go on
 
 
 def improve_travel(view: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
@@ -222,35 +221,35 @@ def remove_routes(view: ModelView, stop_routes: Sequence[Sequence[int]], deadlin
     kernel.seed(view.rng.randrange(1 << 31))
     s = search.state
     misses = np.ones(len(view.node), np.int64)
-    fleet, failed = s.snapshot(), set()
+    fleet, failed = _snapshot(s), set()
     while (left := deadline - time.time()) > 0:
-        used = [r for r in range(len(s.rv)) if s.ln[0, r]]
+        used = [r for r in range(len(s.vehicle_of)) if s.length[0, r]]
         candidates = [r for r in used if r not in failed]
         if len(used) < 2 or not candidates:
             break
-        victim = min(candidates, key=lambda r: s.ln[0, r])
-        _close(s, victim)
+        victim = min(candidates, key=lambda r: s.length[0, r])
+        close_route(s, victim)
         until = time.time() + left * ATTEMPT_SHARE
-        while s.scal[kernel.S_ABSENT] and time.time() < until:
-            kernel.fleet_steps(FLEET_BATCH, misses, *search.arrays[:-2])
-        if s.scal[kernel.S_ABSENT]:
-            s.restore(fleet)
+        while s.totals[kernel.S_ABSENT] and time.time() < until:
+            kernel.fleet_steps(s, search.model, FLEET_BATCH, misses)
+        if s.totals[kernel.S_ABSENT]:
+            _restore(s, fleet)
             failed.add(victim)
         else:
-            fleet, failed = s.snapshot(), set()
-    s.restore(fleet)
+            fleet, failed = _snapshot(s), set()
+    _restore(s, fleet)
     # a step may empty a route of its own accord: count the routes, not the tries
     return view.to_stop_routes(search.current()), len(search.vehicles) - int(
-        np.count_nonzero(s.ln[0]))
+        np.count_nonzero(s.length[0]))
 
 
-def _close(s: _State, r: int) -> None:
+def close_route(s: Routes, r: int) -> None:
     """Empty route ``r`` for good: its stops become absent, and nothing goes in again (a
-    closed route is empty with ``ok`` False)."""
-    n = int(s.ln[0, r])
+    closed route is empty and not on time)."""
+    n = int(s.length[0, r])
     s.absent[0, :n] = s.nodes[0, r, :n]
-    s.where[s.nodes[0, r, :n]] = -1
-    s.scal[kernel.S_ABSENT] = n
-    s.scal[kernel.S_CURRENT] -= s.cost[0, r]
-    s.ln[0, r] = s.load[0, r] = s.cost[0, r] = 0
-    s.ok[0, r] = False
+    s.route_of[s.nodes[0, r, :n]] = -1
+    s.totals[kernel.S_ABSENT] = n
+    s.totals[kernel.S_CURRENT] -= s.cost[0, r]
+    s.length[0, r] = s.load[0, r] = s.cost[0, r] = 0
+    s.on_time[0, r] = False

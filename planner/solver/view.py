@@ -44,10 +44,10 @@ class VehicleRoute:
 
 
 class ModelView:
-    """The kernel's model arrays (sisr_kernel's layout): ``node`` (service, window, doses per
-    node), ``veh`` (the V_* columns per vehicle), ``mats`` (travel per mode), ``extra``
-    (leave costs, rows shared by vehicles), ``allowed`` (node x vehicle), ``served`` (the
-    model's stop nodes), ``depot`` (travel from the first station)."""
+    """The kernel's model arrays (sisr_arrays.Model): ``node`` (service, window, doses per
+    node), ``vehicle`` (the V_* columns per vehicle), ``travel`` (per mode), ``leave_cost``
+    (rows shared by vehicles), ``allowed`` (node x vehicle), ``served`` (the model's stop
+    nodes), ``depot_travel`` (travel from the first station)."""
 
     def __init__(self, p: RoutingProblem, params: SolverParams, rng: random.Random) -> None:
         data, layout, n = p.data, p.layout, p.layout.n_nodes
@@ -65,30 +65,31 @@ class ModelView:
             self.node[x, kernel.N_DOSES] = stop.doses
             self.allowed[x, allowed_vehicles(data, s)] = True
         modes = sorted(p.matrices)
-        self.mats = np.stack([np.asarray(p.matrices[m].seconds, np.int64) for m in modes])
-        self.extra, extra_of = _leave_costs(p, params)
+        self.travel = np.stack([np.asarray(p.matrices[m].seconds, np.int64) for m in modes])
+        self.leave_cost, leave_row = _leave_costs(p, params)
         #: each vehicle's lunch break (earliest start, latest start, seconds), None without
         self.windows = [break_window(data, params, vehicle) for vehicle in p.vehicles]
-        self.veh = np.zeros((len(p.vehicles), kernel.VEHICLE_COLUMNS), np.int64)
+        self.vehicle = np.zeros((len(p.vehicles), kernel.VEHICLE_COLUMNS), np.int64)
         for v, (t, day) in enumerate(p.vehicles):
             team, window = data.teams[t], self.windows[v] or (0, 0, 0)
             resume = data.starts.get((t, day))
             # insertions see the shift shortened by the break; the break itself is checked
             # exactly on each route a step changes
-            self.veh[v] = (layout.start_of_vehicle.get(v, t), t, earliest_departure(data, (t, day)),
-                           team.shift_end_s - window[2],
-                           max(0, team.max_doses - (resume.doses_used if resume else 0)),
-                           modes.index(team.travel_mode), extra_of[v], *window,
-                           team.shift_end_s)
-        self.depot = self.mats[self.veh[0, kernel.V_MAT], self.veh[0, kernel.V_BEGIN]].copy()
+            self.vehicle[v] = (layout.start_of_vehicle.get(v, t), t,
+                               earliest_departure(data, (t, day)), team.shift_end_s - window[2],
+                               max(0, team.max_doses - (resume.doses_used if resume else 0)),
+                               modes.index(team.travel_mode), leave_row[v], *window,
+                               team.shift_end_s)
+        first = self.vehicle[0]
+        self.depot_travel = self.travel[first[kernel.V_MAT], first[kernel.V_BEGIN]].copy()
         self._near: dict[int, np.ndarray] = {}
 
     def nearest(self, k: int) -> np.ndarray:
         """Row x: stop node x's ``k`` nearest stop nodes by the first vehicle's travel mode,
         -1 after them (and in the other rows); computed once per ``k``."""
         if k not in self._near:
-            self._near[k] = _nearest(self.mats[self.veh[0, kernel.V_MAT]], self.served, k,
-                                     len(self.node))
+            self._near[k] = _nearest(self.travel[self.vehicle[0, kernel.V_MAT]], self.served,
+                                     k, len(self.node))
         return self._near[k]
 
     def to_routes(self, stop_routes: Sequence[Sequence[int]]) -> list[VehicleRoute]:

@@ -181,7 +181,7 @@ def test_the_compiled_checks_agree_with_the_test_and_the_break_rule() -> None:
     p = build_model(data, MINUTE, PARAMS, list(range(len(stops))))
     pool = ModelView(p, PARAMS, random.Random(0))
     search = RuinRecreate(pool, pool.to_routes([list(range(len(stops)))]), RuinParams())
-    s, mats, node, veh, extra = search.state, pool.mats, pool.node, pool.veh, pool.extra
+    s, model = search.state, search.model
     node_of = p.layout.node_of_stop
     outcomes = {"fits": 0, "late": 0, "no room for lunch": 0}
     for _ in range(1000):
@@ -190,12 +190,11 @@ def test_the_compiled_checks_agree_with_the_test_and_the_break_rule() -> None:
             route.sort(key=lambda i: stops[i].window_start_s or 0)
         nodes = [node_of[i] for i in route]
         s.nodes[0, 0, :len(nodes)] = nodes
-        s.ln[0, 0] = len(nodes)
-        kernel.refresh(0, 0, s.rv, s.nodes, s.ln, s.est, s.lst, s.ok, s.cost, mats, node, veh,
-                       extra)
+        s.length[0, 0] = len(nodes)
+        kernel.refresh(s, model, 0, 0)
         on_time = on_time_in_the_shortened_shift(data, p, route)
-        assert bool(s.ok[0, 0]) == on_time, route
-        fits = bool(kernel.break_fits(0, 0, s.rv, s.nodes, s.ln, mats, node, veh))
+        assert bool(s.on_time[0, 0]) == on_time, route
+        fits = bool(kernel.break_fits(s, model, 0, 0))
         assert fits == fits_break(p, 0, route, pool.windows[0]), route
         outcomes["late" if not on_time else "fits" if fits else "no room for lunch"] += 1
     assert min(outcomes.values()) > 20, outcomes
