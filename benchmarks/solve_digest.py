@@ -83,10 +83,11 @@ def digest(result: Result) -> dict[str, Any]:
                r.start_s, r.end_s, r.distance_m, r.break_s) for r in result.routes]
     unserved = sorted((u.stop_index, u.reason_code) for u in result.unserved)
     stats = {k: v for k, v in sorted(result.stats.items())}
-    summary = result.summary()
+    summary = result.summary().split(": ", 1)[1]  # without the status's name
     return {"routes": routes, "unserved": unserved, "objective": result.objective,
             "solutions": result.solutions_found, "stats": stats,
-            "feasible": result.is_feasible(), "summary": summary[:summary.rindex(" in ")]}
+            "feasible": result.is_feasible(), "stopped_by_guard": result.stopped_by_guard,
+            "summary": summary[:summary.rindex(" in ")]}
 
 
 def ring(n: int, metres: float = 600, **kw: Any) -> list[Any]:
