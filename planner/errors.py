@@ -1,7 +1,8 @@
 """A small error taxonomy: input / infeasible / internal, each with a stable code.
 
 The CLI maps them to exit codes, the API to HTTP status codes (input -> 422, infeasible -> 409,
-internal -> 500). Messages never contain names or medical conditions.
+internal -> 500; a file over a size limit -> 413). Messages never contain names or medical
+conditions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,18 @@ class InputError(VaxRouteError):
     code = "input"
     exit_code = 2
     http_status = 422
+
+
+class TooLargeError(InputError):
+    """A file passes a size limit (rows, columns, characters in a cell, unzipped size).
+
+    Raised while reading, as soon as the limit is passed, so that a hostile file costs little;
+    the message names the file, the limit and the setting that raises it.
+    """
+
+    code = "too_large"
+    exit_code = 2
+    http_status = 413
 
 
 class InfeasibleError(VaxRouteError):

@@ -107,14 +107,33 @@ class PriorityParams:
 
 @dataclass(frozen=True)
 class InputParams:
-    """Validation thresholds."""
+    """Validation thresholds, and the size limits of the files read.
+
+    The limits are checked while a file is read, before its rows are held in memory, so that
+    a hostile or broken file is refused quickly (a ``TooLargeError``, HTTP 413 in the API)
+    instead of holding the server: ``max_rows`` data rows (features of a geodata file; the
+    header does not count), ``max_columns`` columns in any row, ``max_cell_chars``
+    characters in any cell, and ``max_xlsx_mb`` megabytes for an XLSX workbook once unzipped
+    (the sum of its parts as the zip directory declares them, checked before inflating).
+    """
 
     outlier_km: float = 25.0
     same_spot_m: float = 5.0
+    max_rows: int = 200_000
+    max_columns: int = 200
+    max_cell_chars: int = 1_000
+    max_xlsx_mb: float = 100.0
 
     def __post_init__(self) -> None:
         _check(self.outlier_km > 0, "input.outlier_km must be > 0")
         _check(0 <= self.same_spot_m <= 100, "input.same_spot_m must be in [0, 100]")
+        for name, low, high in (("max_rows", 1, 10_000_000), ("max_columns", 1, 16_384),
+                                ("max_cell_chars", 10, 100_000)):
+            value = getattr(self, name)
+            _check(isinstance(value, int) and not isinstance(value, bool)
+                   and low <= value <= high,
+                   f"input.{name} must be a whole number in [{low:,}, {high:,}]")
+        _check(0 < self.max_xlsx_mb <= 4096, "input.max_xlsx_mb must be in (0, 4096]")
 
 
 @dataclass(frozen=True)
