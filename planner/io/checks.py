@@ -1,18 +1,38 @@
-"""Shared row-checking machinery for the residents and teams readers."""
+"""Shared row-checking machinery for the residents and teams readers.
+
+The checks that keep a row storable are here, one for every reader, so that SQLite and
+PostgreSQL accept and refuse exactly the same rows: ids and texts no longer than their
+columns (:data:`TEXT_LIMITS`), no control character in any cell, ids unique.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from planner.errors import InputError
+from planner.io import parse
+from planner.io.cells import CONTROL, control_character, shown
 from planner.io.columns import map_headers
 from planner.io.problems import InputProblem
 from planner.io.tables import GEOMETRY_COLUMNS, RawTable
 
 Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+
+#: most characters a text column may hold. Ids and wards are database columns of that size
+#: (resident_id, team_id: 100; ward: 200); the others are sane bounds for what they are
+#: (two phone numbers and a word fit in 50). Every other cell, notes included, is bounded by
+#: ``input.max_cell_chars`` (1,000 by default) while the file is read.
+TEXT_LIMITS = {"resident_id": 100, "team_id": 100, "household_id": 100, "ward": 200,
+               "full_name": 200, "name": 200, "address": 500, "phone": 50, "conditions": 500,
+               "vaccine": 50}
+#: over this many rows sharing an id, the problem lists the first ones and counts the others
+ROWS_LISTED = 5
+NUMBER_PARSERS = (parse.parse_number, parse.parse_integer)
 
 
 @dataclass
@@ -36,10 +56,15 @@ class RowChecker:
         return self.original.get(column, column)
 
     def ident(self, i: int) -> str | None:
-        if not self.has(self.id_column):
-            return None
-        value = str(self.frame.at[i, self.id_column]).strip()
-        return value or None
+        """The row's id, or None if it is blank or could not be stored (too long, control
+        characters): such an id is never echoed in a problem or a rejection."""
+        return self._idents[i] if self.has(self.id_column) else None
+
+    @cached_property
+    def _idents(self) -> list[str | None]:
+        limit = TEXT_LIMITS[self.id_column]
+        return [None if len(v) > limit or CONTROL.search(v) else (v or None)
+                for v in (str(x).strip() for x in self.frame[self.id_column].tolist())]
 
     def add(self, i: int | None, column: str | None, message: str, fatal: bool = True) -> None:
         row = self.table.row_numbers[i] if i is not None else None
@@ -63,8 +88,10 @@ class RowChecker:
         values, bad = parser(raw)
 
         def message(i: int) -> str:
-            shown = f" {str(raw.iloc[i])[:40]!r}" if show_value else ""
-            return f"cannot read{shown} as {what}"
+            text = str(raw.iloc[i])
+            value = f" {shown(text)}" if show_value else ""
+            nan = parser in NUMBER_PARSERS and parse.not_a_number(text)
+            return f"cannot read{value} as {what}" + (": not a number" if nan else "")
 
         self.flag(bad, column, message)
         return values
@@ -73,14 +100,47 @@ class RowChecker:
         return self.frame[column] if self.has(column) else pd.Series([""] * len(self.frame))
 
     def check_ids(self) -> None:
+        """Blank ids, and ids on several rows: one problem per id, on its first row, naming
+        the first few rows; every row of the id is left out."""
         ids = self.frame[self.id_column].astype(str).str.strip()
         self.flag(ids == "", self.id_column, lambda i: f"{self.id_column} is empty")
         dup = ids.duplicated(keep=False) & (ids != "")
-        rows_of = ids[dup].groupby(ids[dup]).groups
-        self.flag(dup, self.id_column, lambda i: (
-            f"{self.id_column} {ids.iloc[i]!r} appears in rows "
-            + ", ".join(str(self.table.row_numbers[j]) for j in rows_of[ids.iloc[i]])
-            + " (all are left out: fix the list so that each id appears once)"))
+        if not dup.any():
+            return
+        groups = pd.Series(np.flatnonzero(dup.to_numpy())).groupby(ids[dup].to_numpy(),
+                                                                   sort=False)
+        for ident, where in groups:
+            positions = where.to_list()
+            self.add(positions[0], self.id_column,
+                     self._duplicate_message(str(ident), positions))
+            self.fatal_rows.update(positions)
+
+    def _duplicate_message(self, ident: str, positions: list[int]) -> str:
+        rows = ", ".join(str(self.table.row_numbers[j]) for j in positions[:ROWS_LISTED])
+        more = len(positions) - ROWS_LISTED
+        if more > 0:
+            rows += f" and {more:,} more"
+        return (f"{self.id_column} {shown(ident)} appears in rows {rows} "
+                "(all are left out: fix the list so that each id appears once)")
+
+    def check_text(self) -> None:
+        """Every cell: no control character; text columns: no longer than they may be."""
+        for column in self.frame.columns:
+            if not str(column).startswith("__geom"):
+                self._check_cells(str(column), [str(x) for x in self.frame[column].tolist()])
+
+    def _check_cells(self, column: str, cells: list[str]) -> None:
+        limit = TEXT_LIMITS.get(column)
+        if limit is not None and cells and max(map(len, cells)) > limit:
+            for i, cell in enumerate(cells):
+                if len(cell) > limit:
+                    self.add(i, column, f"{len(cell)} characters, more than the {limit} "
+                                        f"allowed for {column}")
+        if any(CONTROL.search(cell) for cell in cells):
+            for i, cell in enumerate(cells):
+                found = control_character(cell)
+                if found:
+                    self.add(i, column, f"contains a control character ({found}); remove it")
 
 
 def empty_message(column: str) -> Callable[[int], str]:
@@ -91,12 +151,25 @@ def canonical_table(table: RawTable, aliases: dict[str, str], required: list[str
                     ) -> tuple[RawTable, dict[str, str]]:
     """Rename headers to canonical names; a missing required column is a file-level error."""
     headers = [str(c) for c in table.frame.columns if c not in (*GEOMETRY_COLUMNS, "__geom_type")]
+    _check_headers(table.source, headers)
     mapping, clashes = map_headers(headers, aliases)
     missing = [c for c in required if c not in mapping.values()]
     messages = [f"{table.source}: {m}" for m in clashes]
     messages += [f"{table.source}: missing required column {c!r}" for c in missing]
     if messages:
-        found = ", ".join(repr(h) for h in headers) or "none"
-        raise InputError("\n".join(messages) + f"\n{table.source}: columns found: {found}")
+        found = ", ".join(shown(h) for h in headers[:50]) or "none"
+        more = f" and {len(headers) - 50} more" if len(headers) > 50 else ""
+        raise InputError("\n".join(messages) + f"\n{table.source}: columns found: {found}"
+                         + more)
     table.frame = table.frame.rename(columns=mapping)
     return table, {v: k for k, v in mapping.items()}
+
+
+def _check_headers(source: str, headers: list[str]) -> None:
+    """A control character in a header is a file error: the header names the column in every
+    problem and cannot name it so."""
+    for j, header in enumerate(headers, start=1):
+        found = control_character(header)
+        if found:
+            raise InputError(f"{source}: the header of column {j} contains a control character "
+                             f"({found}); remove it")

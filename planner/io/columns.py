@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from planner.io.cells import shown
+
 
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese accents (đ -> d) and punctuation: 'Phường/Xã' -> 'phuong_xa'."""
@@ -76,7 +78,8 @@ def map_headers(headers: list[str], aliases: dict[str, str]) -> tuple[dict[str, 
         if canonical is None:
             continue
         if canonical in seen:
-            clashes.append(f"columns {seen[canonical]!r} and {header!r} both mean {canonical}")
+            clashes.append(f"columns {shown(seen[canonical])} and {shown(header)} both mean "
+                           f"{canonical}")
             continue
         seen[canonical] = header
         mapping[header] = canonical

@@ -7,6 +7,9 @@ could not be read*. Blank cells are never errors here; required columns are chec
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
 from planner.io.columns import fold
@@ -37,13 +40,26 @@ def _blank(s: pd.Series) -> pd.Series:
 
 
 def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Decimal numbers; a lone decimal comma ('22,1467', as Vietnamese Excel writes) is accepted."""
+    """Decimal numbers; a lone decimal comma ('22,1467', as Vietnamese Excel writes) is accepted.
+
+    Only finite numbers: 'inf', 'nan' and '1e999' (which overflows to infinity) are cells that
+    cannot be read (:func:`not_a_number` tells them apart for the message).
+    """
     text = s.astype(str).str.strip()
     comma_decimal = text.str.fullmatch(r"[+-]?\d+,\d+")
     text = text.where(~comma_decimal, text.str.replace(",", ".", regex=False))
     values = pd.to_numeric(text.where(text != "", None), errors="coerce").astype("float64")
+    values = values.where(np.isfinite(values.to_numpy()))
     bad = values.isna() & ~_blank(s)
     return values, bad
+
+
+def not_a_number(text: str) -> bool:
+    """'inf', '-Infinity', 'NaN', '1e999': text that reads as a float but not a finite one."""
+    try:
+        return not math.isfinite(float(text.strip().replace(",", ".")))
+    except ValueError:
+        return False
 
 
 def parse_integer(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -60,8 +76,9 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     dmy = pd.to_datetime(text.str.replace(".", "/", regex=False).str.replace("-", "/",
                                                                                 regex=False),
                          format="%d/%m/%Y", errors="coerce")
-    values = iso.fillna(dmy).dt.date
-    values = values.where(iso.notna() | dmy.notna(), None)
+    # dates or None, never NaT: NaT is a date to isinstance and was stored as the text "NaT"
+    values = pd.Series([None if pd.isna(d) else d.date() for d in iso.fillna(dmy)],
+                       index=s.index, dtype=object)
     bad = values.isna() & ~_blank(s)
     return values, bad
 

@@ -10,11 +10,13 @@ from typing import Any
 import pandas as pd
 
 from planner.io import parse
+from planner.io.cells import is_blank
 from planner.io.checks import RowChecker, canonical_table, empty_message
 from planner.io.columns import TEAM_ALIASES
 from planner.io.problems import InputProblem
 from planner.io.tables import RawTable, read_table
 from planner.model import Team
+from planner.settings import InputParams
 
 DEFAULTS = Team(team_id="", depot_lat=0.0, depot_lon=0.0)
 
@@ -25,11 +27,15 @@ class TeamsRead:
     problems: list[InputProblem] = field(default_factory=list)
 
 
-def read_teams(path: Path | str | RawTable, sheet: str | None = None) -> TeamsRead:
-    table = path if isinstance(path, RawTable) else read_table(path, sheet)
+def read_teams(path: Path | str | RawTable, sheet: str | None = None,
+               params: InputParams | None = None) -> TeamsRead:
+    """Read a teams file; ``params`` gives the size limits it is read within (``[input]``)."""
+    limits = params or InputParams()
+    table = path if isinstance(path, RawTable) else read_table(path, sheet, limits=limits)
     table, original = canonical_table(table, TEAM_ALIASES, ["team_id", "depot_lat", "depot_lon"])
     c = RowChecker(table, "team_id", original)
     c.check_ids()
+    c.check_text()
     v = _parse(c)
     out = TeamsRead(problems=c.problems)
     for i in range(len(c.frame)):
@@ -89,7 +95,7 @@ def _num(v: dict[str, pd.Series], col: str, i: int) -> Any:
     if col not in v:
         return None
     value = v[col].iloc[i]
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    return None if is_blank(value) else value
 
 
 def _team(c: RowChecker, v: dict[str, pd.Series], i: int) -> Team:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import unicodedata
 from pathlib import Path
 
@@ -151,7 +152,8 @@ def test_every_problem_reported_at_once_with_row_and_column(tmp_path: Path) -> N
     ])
     result = read(path)
     where = {(p.row, p.column) for p in result.problems if p.fatal}
-    assert where == {(3, "age"), (2, "resident_id"), (4, "resident_id"), (5, "resident_id"),
+    # one problem for the duplicated id A1, on its first row (2); row 4 is named in it
+    assert where == {(3, "age"), (2, "resident_id"), (5, "resident_id"),
                      (6, "lat"), (6, "status"), (7, "last_dose_date"), (8, "available_from"),
                      (9, "last_dose_date")}
     assert all(p.file == "bad.csv" for p in result.problems)
@@ -238,3 +240,84 @@ def test_header_only_gives_no_residents_and_no_crash(tmp_path: Path) -> None:
     path = tmp_path / "ds.csv"
     path.write_text("resident_id,lat,lon\n", encoding="utf-8")
     assert read(path).residents == []
+
+
+# --- blank dates and times (issue #19 item 1) -------------------------------------------------
+
+BLANK_DATE_CASES = {"all blank": [None, None], "partly blank": ["2026-08-01", None]}
+
+
+def _blank_date_file(tmp_path: Path, fmt: str, dates: list[str | None]) -> Path:
+    """Two residents whose date and time columns exist but are (partly) blank, as ``fmt``."""
+    times = ["13:30" if d else None for d in dates]
+    if fmt == "csv":
+        rows = [{"resident_id": f"B{k}", "lat": f"{22.147 + k / 1000}", "lon": "105.834",
+                 "last_dose_date": d or "", "available_from": t or ""}
+                for k, (d, t) in enumerate(zip(dates, times, strict=True))]
+        return write_csv(tmp_path / "ds.csv", rows)
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["resident_id", "lat", "lon", "last_dose_date", "available_from"])
+        for k, (d, t) in enumerate(zip(dates, times, strict=True)):
+            sheet.append([f"B{k}", 22.147 + k / 1000, 105.834,
+                          dt.datetime.fromisoformat(d) if d else None,
+                          dt.time(13, 30) if t else None])
+        book.save(tmp_path / "ds.xlsx")
+        return tmp_path / "ds.xlsx"
+    # GeoJSON by hand: GDAL types an ISO date property as a date and a clock as a time
+    features = [{"type": "Feature", "properties": {"resident_id": f"B{k}", "last_dose_date": d,
+                                                   "available_from": t},
+                 "geometry": {"type": "Point", "coordinates": [105.834, 22.147 + k / 1000]}}
+                for k, (d, t) in enumerate(zip(dates, times, strict=True))]
+    path = tmp_path / "ds.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
+@pytest.mark.parametrize("case", list(BLANK_DATE_CASES))
+def test_blank_dates_are_missing_values_in_every_format(tmp_path: Path, fmt: str,
+                                                        case: str) -> None:
+    dates = BLANK_DATE_CASES[case]
+    result = read(_blank_date_file(tmp_path, fmt, dates))
+    assert result.problems == []
+    got = {r.resident_id: (r.last_dose_date, r.available_from_s) for r in result.residents}
+    want_first = (dt.date(2026, 8, 1), 13 * 3600 + 1800) if dates[0] else (None, None)
+    assert got == {"B0": want_first, "B1": (None, None)}
+    for r in result.residents:  # None itself, not NaT (which is a date, and stores as "NaT")
+        assert r.last_dose_date is None or type(r.last_dose_date) is dt.date
+
+
+def test_geodata_datetime_column_blank_in_some_features(tmp_path: Path) -> None:
+    """geopandas writes a datetime column as a GeoPackage DateTime field; blanks read as NaT."""
+    pts = gpd.GeoDataFrame({"resident_id": ["G1", "G2"],
+                            "last_dose_date": pd.to_datetime(["2026-08-01", None])},
+                           geometry=[Point(105.834, 22.147), Point(105.836, 22.149)], crs=4326)
+    path = tmp_path / "ds.gpkg"
+    pts.to_file(path, driver="GPKG")
+    result = read(path)
+    assert result.problems == []
+    assert [(r.resident_id, r.last_dose_date) for r in result.residents] == [
+        ("G1", dt.date(2026, 8, 1)), ("G2", None)]
+
+
+def test_short_rows_are_blank_cells_and_long_rows_are_refused(tmp_path: Path) -> None:
+    """A row with fewer cells than the header has blank ones (pandas made them the text
+    'nan', a date that could not be read); one with more is refused (pandas took the first
+    column as an index when every row had one more, shifting ids into latitudes)."""
+    short = tmp_path / "short.csv"
+    short.write_text("resident_id,lat,lon,last_dose_date\nA,22.1470,105.834\n"
+                     "B,22.1480,105.835,2026-08-01\nC,22.1490,105.836,,\n", encoding="utf-8")
+    result = read(short)
+    assert result.problems == []
+    assert [(r.resident_id, r.last_dose_date) for r in result.residents] == [
+        ("A", None), ("B", dt.date(2026, 8, 1)), ("C", None)]
+    long = tmp_path / "long.csv"
+    long.write_text("resident_id,lat,lon\nA,22.147,105.834,x\nB,22.148,105.835,y\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"^long.csv, row 2: 4 cells, but the header names only "
+                                         r"3 columns$"):
+        read(long)
