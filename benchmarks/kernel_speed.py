@@ -31,6 +31,7 @@ from planner.bench.engine import EuclideanTravel, to_problem
 from planner.bench.solomon import read_solomon
 from planner.settings import SolverParams
 from planner.solver import sisr_kernel as kernel
+from planner.solver.context import SearchContext
 from planner.solver.ruin_recreate import RuinParams, RuinRecreate, close_route
 from planner.solver.runs import DESCENT, run, search_parameters
 from planner.solver.view import ModelView
@@ -44,9 +45,11 @@ BATCH = 20_000
 def first_solution(name: str, folder: Path) -> ModelView:
     """The instance's model view and, as ``view.start``, OR-Tools' first solution on it."""
     data = to_problem(read_solomon(folder / f"{name}.txt"))
-    search = search_parameters(PARAMS, 30, DESCENT)
+    search = search_parameters(30, DESCENT)
     search.solution_limit = 1
-    out = run(data, EuclideanTravel(), PARAMS, list(range(len(data.stops))), search)
+    ctx = SearchContext(data, EuclideanTravel(), PARAMS, list(range(len(data.stops))),
+                        time.time() + 30)
+    out = run(ctx, search)
     assert out is not None, name
     view = ModelView(out.problem, PARAMS, random.Random(0))
     view.start = out.routes  # type: ignore[attr-defined]

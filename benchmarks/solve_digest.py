@@ -155,16 +155,19 @@ def warm_again(data: ProblemData, travel: TravelModel, settings: Settings,
 
 def worker_one(data: ProblemData, travel: TravelModel, settings: Settings) -> Any:
     """Portfolio worker 1's whole search (the other strategy), in this process."""
-    from planner.solver.phases import search
-    from planner.solver.portfolio import SharedMatrices
+    from planner.solver.context import SearchContext
+    from planner.solver.portfolio import SharedMatrices, search, worker_strategy
+    from planner.solver.result import Status
     from planner.solver.routing import allowed_vehicles
 
     stops = [s for s in range(len(data.stops)) if allowed_vehicles(data, s)]
     params = settings.solver
-    found = search(data, SharedMatrices.of(data, travel), params, stops,
-                   time.time() + params.time_limit_s, 1)
+    ctx = SearchContext(data, SharedMatrices.of(data, travel), params, stops,
+                        time.time() + params.time_limit_s)
+    found = search(ctx, worker_strategy(1))
     assert found is not None
-    return Result(found.routes, [], found.objective, 0.0, found.solutions, "solved",
+    return Result(tuple(found.routes), (), found.objective, 0.0, found.solutions,
+                  Status.FEASIBLE,
                   stats={"worker": found.worker, "routes_removed": found.routes_removed})
 
 

@@ -28,7 +28,7 @@ from planner.model import ProblemData, Resident, Team, VehicleStart
 from planner.plan import add_legs, build_plan, iso_time, parse_iso_time, route_vials, vial_totals
 from planner.roads import make_travel
 from planner.settings import Settings
-from planner.solver import Progress, solve
+from planner.solver import Progress, solve, vehicle_index
 from planner.travel import TravelModel
 
 FINAL_OUTCOMES = {"vaccinated": "vaccinated", "refused": "refused",
@@ -157,7 +157,7 @@ def _previous(base: Mapping[str, Any], data: ProblemData, teams: Sequence[Team],
         day = (dt.date.fromisoformat(route["date"]) - today).days
         if not 0 <= day < data.days or route["team_id"] not in team_index:
             continue
-        v = day * len(teams) + team_index[route["team_id"]]
+        v = vehicle_index(day, team_index[route["team_id"]], len(teams))
         for stop in route["stops"]:
             ks = {stop_of[r] for r in stop["resident_ids"] if r in stop_of}
             for k in sorted(ks):

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.model import ProblemData, Stop, Team
+from planner.solver.routing import day_and_team, vehicle_index
 
 #: areas are balanced down to the whole problem's share of visiting time in the shifts, but
 #: never below this share (an area with less has time left for its travel: nothing to move)
@@ -39,9 +40,9 @@ class Area:
     global_teams: int
 
     def vehicle(self, local: int) -> int:
-        """Global vehicle of a local one (vehicles are numbered day * teams + team)."""
-        day, t = divmod(local, len(self.teams))
-        return day * self.global_teams + self.teams[t]
+        """Global vehicle of a local one."""
+        day, t = day_and_team(local, len(self.teams))
+        return vehicle_index(day, self.teams[t], self.global_teams)
 
 
 def _team_groups(teams: Sequence[Team], k: int) -> list[list[int]]:
@@ -146,8 +147,8 @@ def _area(data: ProblemData, teams: tuple[int, ...], stops: tuple[int, ...]) -> 
     n_global, n_local = len(data.teams), len(teams)
 
     def local_vehicle(v: int) -> int | None:
-        day, t = divmod(v, n_global)
-        return day * n_local + team_at[t] if t in team_at else None
+        day, t = day_and_team(v, n_global)
+        return vehicle_index(day, team_at[t], n_local) if t in team_at else None
 
     previous = {stop_at[s]: lv for s, v in data.previous_vehicle.items()
                 if s in stop_at and (lv := local_vehicle(v)) is not None}

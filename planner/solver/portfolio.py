@@ -1,10 +1,11 @@
-"""A portfolio over the machine's cores: the same search in separate processes, the best kept.
+"""A portfolio over the machine's cores: one search per process, each with its own strategy,
+the best kept.
 
 OR-Tools' routing search is single-threaded, so a second core buys nothing unless a second,
 different search runs on it. Worker 0 runs here (it reports progress); workers 1.. run in
-spawned processes with another node order and GLS weight (see ``phases.LAMBDAS``). All of them
-share one set of travel matrices, computed here once, so a road network is routed only once.
-The best answer by the original objective wins; ties go to worker 0, so a run is as
+spawned processes, each with another node order and the strategy ``STRATEGIES`` gives it. All
+of them share one set of travel matrices, computed here once, so a road network is routed only
+once. The best answer by the original objective wins; ties go to worker 0, so a run is as
 reproducible as its fastest worker.
 """
 
@@ -14,9 +15,9 @@ import logging
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,8 +25,10 @@ import numpy.typing as npt
 
 from planner.lifeline import tie_to_parent
 from planner.model import ProblemData
-from planner.settings import SolverParams
-from planner.solver.phases import Found, search
+from planner.solver.context import Found, SearchContext, WorkerStrategy
+from planner.solver.coverage import plain_search
+from planner.solver.runs import CHEAPEST_INSERTION, SAVINGS
+from planner.solver.vehicles_first import vehicles_first_search
 from planner.travel import Leg, TravelMatrix, TravelModel, legs_from_matrix
 
 log = logging.getLogger(__name__)
@@ -68,33 +71,60 @@ class SharedMatrices:
         return {"kind": self.kind}
 
 
-def portfolio(data: ProblemData, travel: TravelModel, params: SolverParams, stops: list[int],
-              initial_routes: Sequence[Sequence[int]] | None = None,
-              targets: tuple[dict[int, int], int] | None = None,
-              on_solution: Callable[[int], None] | None = None) -> tuple[Found | None, int]:
-    """Search with ``params.workers`` processes until the time limit; (best, workers used)."""
-    deadline = time.time() + params.time_limit_s
-    workers = params.workers
+#: the strategies workers take in turn (worker k: the k-th, modulo their number). When
+#: vehicles come first, odd workers start from savings and let a bandit pick the fixed-fleet
+#: search's operators: on clustered customers savings builds the clusters' routes (C104 at its
+#: best known), and the workers then differ in more than their seed (Solomon: 419 vehicles
+#: either way, mean gap 3.37 -> 3.28 %; benchmarks/RESULTS.md). In a plain search, even
+#: workers run coverage rounds and odd ones one long GLS (coverage.py). GLS penalty weights
+#: differ a little between all four.
+STRATEGIES = (
+    WorkerStrategy("insertion, rounds", worker=0, lambda_coefficient=0.1,
+                   first_solution=CHEAPEST_INSERTION, bandit=False, coverage_rounds=True),
+    WorkerStrategy("savings, bandit, long GLS", worker=1, lambda_coefficient=0.2,
+                   first_solution=SAVINGS, bandit=True, coverage_rounds=False),
+    WorkerStrategy("insertion, rounds, lighter GLS", worker=2, lambda_coefficient=0.05,
+                   first_solution=CHEAPEST_INSERTION, bandit=False, coverage_rounds=True),
+    WorkerStrategy("savings, bandit, long GLS, heavier GLS", worker=3, lambda_coefficient=0.15,
+                   first_solution=SAVINGS, bandit=True, coverage_rounds=False),
+)
+
+
+def worker_strategy(worker: int) -> WorkerStrategy:
+    """Worker ``worker``'s strategy: ``STRATEGIES`` in turn."""
+    return replace(STRATEGIES[worker % len(STRATEGIES)], worker=worker)
+
+
+def search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
+    """One worker's whole search until ``ctx.deadline``: vehicles first when they carry a
+    fixed cost (vehicles_first.py), else a plain search (coverage.py)."""
+    if ctx.params.vehicle_fixed_cost:
+        return vehicles_first_search(ctx, strategy)
+    return plain_search(ctx, strategy)
+
+
+def portfolio(ctx: SearchContext) -> tuple[Found | None, int]:
+    """Search with ``params.workers`` processes until ``ctx.deadline``; (best, workers used).
+    Every search reads the travel matrices computed here once."""
+    workers = ctx.params.workers
     if workers > 1 and mp.current_process().daemon:
         log.warning("solver runs in a daemon process: one worker instead of %d", workers)
         workers = 1
     # every model a search builds (coverage rounds build one every few seconds) slices these
     # matrices instead of asking the travel model again (a road network, an OSRM server)
-    shared = SharedMatrices.of(data, travel)
+    ctx = replace(ctx, travel=SharedMatrices.of(ctx.data, ctx.travel))
     if workers <= 1:
-        return search(data, shared, params, stops, deadline, 0, initial_routes, targets,
-                      on_solution), 1
+        return search(ctx, worker_strategy(0)), 1
     found: list[Found] = []
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=mp.get_context("spawn"),
                              initializer=tie_to_parent, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(search, data, shared, params, stops, deadline, k,
-                               initial_routes, targets) for k in range(1, workers)]
-        mine = search(data, shared, params, stops, deadline, 0, initial_routes, targets,
-                      on_solution)
+        futures = [pool.submit(search, replace(ctx, on_solution=None), worker_strategy(k))
+                   for k in range(1, workers)]
+        mine = search(ctx, worker_strategy(0))
         for future in futures:
             try:
-                theirs = future.result(timeout=max(1.0, deadline - time.time())
-                                       + params.guard_grace_s)
+                theirs = future.result(timeout=max(1.0, ctx.deadline - time.time())
+                                       + ctx.params.guard_grace_s)
             except Exception as exc:  # a lost worker costs its answer, never the plan
                 log.warning("portfolio worker failed: %s", exc)
                 continue

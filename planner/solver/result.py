@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -55,24 +56,44 @@ REASON_CODES = {
 }
 
 
-@dataclass
+class Status(Enum):
+    """How a solve ended, as far as its plan is concerned."""
+
+    #: the search ran to its time limit: the plan is the best it found
+    FEASIBLE = "feasible"
+    #: the solve took longer than the wall-clock guard allows (SolverParams.guard_s), which
+    #: cancels the searches: the plan is the best found by then, every constraint still met
+    CANCELLED = "cancelled"
+    #: the search ended before its first solution: no plan (every stop is optional, so the
+    #: model always has one; ``solve`` raises InternalError)
+    NO_SOLUTION = "no_solution"
+
+
+@dataclass(frozen=True)
 class Result:
-    routes: list[Route]
-    unserved: list[Unserved]
+    """The plan a solve found: routes, stops left out with a reason each, the objective, the
+    time spent and how the solve ended."""
+
+    routes: tuple[Route, ...]
+    unserved: tuple[Unserved, ...]
     objective: int
     runtime_s: float
     solutions_found: int
-    status: str
-    stopped_by_guard: bool = False
+    status: Status
     stats: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def stopped_by_guard(self) -> bool:
+        return self.status is Status.CANCELLED
+
     def is_feasible(self) -> bool:
-        """True when the search found a solution (every constraint is hard in the model)."""
-        return self.status == "solved"
+        """True when there is a plan (every constraint is hard in the model, so any solution
+        the search found meets them all)."""
+        return self.status is not Status.NO_SOLUTION
 
     def summary(self) -> str:
         visits = sum(len(r.visits) for r in self.routes)
         used = sum(1 for r in self.routes if r.visits)
-        return (f"{self.status}: {visits} stops on {used} routes, {len(self.unserved)} stops "
-                f"unserved, objective {self.objective}, {self.solutions_found} solutions in "
-                f"{self.runtime_s:.1f} s")
+        return (f"{self.status.value}: {visits} stops on {used} routes, {len(self.unserved)} "
+                f"stops unserved, objective {self.objective}, {self.solutions_found} solutions "
+                f"in {self.runtime_s:.1f} s")

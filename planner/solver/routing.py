@@ -57,7 +57,21 @@ def horizon_of(data: ProblemData) -> int:
     return max(HORIZON_S, *(t.shift_end_s for t in data.teams))
 
 
+def vehicle_index(day: int, team: int, n_teams: int) -> int:
+    """The model's vehicle for ``team`` on ``day``: vehicles are numbered day after day, team
+    by team within a day (``build_model``)."""
+    return day * n_teams + team
+
+
+def day_and_team(vehicle: int, n_teams: int) -> tuple[int, int]:
+    """(day, team) of a vehicle: the inverse of ``vehicle_index``."""
+    day, team = divmod(vehicle, n_teams)
+    return day, team
+
+
 def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
+    """The vehicles that may serve the stop: its team has a doctor when the stop needs one and
+    carries its vaccine, on a day from the stop's earliest day on."""
     stop = data.stops[stop_index]
     out = []
     for day in range(stop.earliest_day, data.days):
@@ -66,7 +80,7 @@ def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
                 continue
             if stop.vaccine and stop.vaccine != team.vaccine:
                 continue
-            out.append(day * len(data.teams) + t)
+            out.append(vehicle_index(day, t, len(data.teams)))
     return out
 
 
@@ -105,6 +119,7 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
     if order_seed:
         stops = list(np.random.default_rng(order_seed).permutation(stops))
     n_teams = len(data.teams)
+    # (team, day) of each vehicle, in vehicle_index's order
     vehicles = [(t, d) for d in range(data.days) for t in range(n_teams)]
     resumed = [v for v, (t, d) in enumerate(vehicles) if (t, d) in data.starts]
     first_stop = n_teams + len(resumed)

@@ -1,6 +1,6 @@
 """Our own searches beside OR-Tools, by ruin and recreate: fewer routes, then less travel.
 
-Used when vehicles come first (phases._vehicles_first). Both are SISR (Christiaens and Vanden
+Used when vehicles come first (vehicles_first.py). Both are SISR (Christiaens and Vanden
 Berghe 2020, "Slack induction by string removals"): strings and split strings of stops around
 a random stop are taken out of a few routes and put back one by one, in a random order, each
 where it adds least cost, skipping a few places (blinks). Neither uses a vehicle the fleet

@@ -1,7 +1,7 @@
 """One search run on the routing model: search parameters, the model built and searched
 once (from a warm start when given), under OR-Tools' time limit and a wall-clock guard.
 
-The phases (phases.py) are sequences of such runs.
+A search's phases (coverage.py, vehicles_first.py) are sequences of such runs.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from planner.model import ProblemData
-from planner.settings import SolverParams
+from planner.solver.context import SearchContext
 from planner.solver.routing import RoutingProblem, build_model, set_dose_targets, stop_penalty
-from planner.travel import TravelModel
 
 GLS = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
 DESCENT = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
@@ -58,9 +57,10 @@ def window_ends(p: RoutingProblem) -> list[tuple[int, int]]:
             if (end := p.data.stops[s].window_end_s) is not None]
 
 
-def search_parameters(params: SolverParams, seconds: float, metaheuristic: int = GLS,
+def search_parameters(seconds: float, metaheuristic: int = GLS,
                       lambda_coefficient: float = 0.1, first: int = CHEAPEST_INSERTION,
                       bandit: bool = False) -> pywrapcp.DefaultRoutingSearchParameters:
+    """OR-Tools' search parameters for one run of ``seconds``."""
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = first
     search.use_multi_armed_bandit_concatenate_operators = bandit
@@ -70,10 +70,9 @@ def search_parameters(params: SolverParams, seconds: float, metaheuristic: int =
     return search
 
 
-def insertion_parameters(params: SolverParams, seconds: float
-                         ) -> pywrapcp.DefaultRoutingSearchParameters:
+def insertion_parameters(seconds: float) -> pywrapcp.DefaultRoutingSearchParameters:
     """A greedy descent whose only moves put a resident in (or a likelier one instead)."""
-    search = search_parameters(params, seconds, DESCENT)
+    search = search_parameters(seconds, DESCENT)
     operators = search.local_search_operators
     for field in operators.DESCRIPTOR.fields:
         setattr(operators, field.name, optional_boolean_pb2.BOOL_TRUE
@@ -81,20 +80,41 @@ def insertion_parameters(params: SolverParams, seconds: float
     return search
 
 
-def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: list[int],
-        search: pywrapcp.DefaultRoutingSearchParameters, *, order_seed: int = 0,
-        warm: Sequence[Sequence[int]] | None = None, open_vehicles: Sequence[int] | None = None,
-        targets: tuple[dict[int, int], int] | None = None,
-        done: Callable[[RoutingProblem, int], bool] | None = None,
-        on_solution: Callable[[int], None] | None = None, guard_s: float | None = None,
-        late_cost: int = 0, relax_breaks: bool = False
-        ) -> Outcome | None:
-    """Build the model and search it once. ``done(problem, cost)``: stop as soon as it says so
-    (route elimination succeeded); ``on_solution(cost)`` is told every solution."""
-    problem = build_model(data, travel, params, stops, order_seed, open_vehicles, late_cost,
-                          relax_breaks)
-    if targets is not None:
-        set_dose_targets(problem, *targets)
+def run(ctx: SearchContext, search: pywrapcp.DefaultRoutingSearchParameters, *,
+        order_seed: int = 0, warm: Sequence[Sequence[int]] | None = None,
+        open_vehicles: Sequence[int] | None = None,
+        done: Callable[[RoutingProblem, int], bool] | None = None, guard_s: float | None = None,
+        late_cost: int = 0, relax_breaks: bool = False) -> Outcome | None:
+    """Build the model over ``ctx.stops`` (with ``ctx.targets``) and search it once, from
+    ``warm`` when given. ``done(problem, cost)``: stop as soon as it says so (route elimination
+    succeeded); ``ctx.on_solution(cost)`` is told every solution. The wall-clock guard cancels
+    the search after ``guard_s`` (default: the whole solve's guard). See ``build_model`` for
+    the model's options."""
+    problem = build_model(ctx.data, ctx.travel, ctx.params, ctx.stops, order_seed,
+                          open_vehicles, late_cost, relax_breaks)
+    if ctx.targets is not None:
+        set_dose_targets(problem, *ctx.targets)
+    count, live = _listen(problem, ctx.on_solution, done)
+    guard = threading.Timer(guard_s if guard_s is not None else ctx.params.guard_s,
+                            problem.routing.CancelSearch)
+    guard.daemon = True
+    guard.start()
+    try:
+        solution, restored = _solve(problem, search, warm)
+    finally:
+        guard.cancel()
+        live.clear()
+    if solution is None:
+        return None
+    return Outcome(problem, solution, _routes_of(problem, solution), count["n"],
+                   restored or not warm)
+
+
+def _listen(problem: RoutingProblem, on_solution: Callable[[int], None] | None,
+            done: Callable[[RoutingProblem, int], bool] | None
+            ) -> tuple[dict[str, int], dict[str, RoutingProblem]]:
+    """Count the search's solutions, tell ``on_solution`` and stop when ``done`` says so.
+    Returns (the count, ``live``: empty it once the search is over)."""
     count = {"n": 0}
     # the model holds this callback and the callback would hold the model: a cycle through C++
     # that Python's collector cannot see (every model leaked, ~50 MB each on 1,000 residents);
@@ -113,19 +133,7 @@ def run(data: ProblemData, travel: TravelModel, params: SolverParams, stops: lis
             p.routing.CancelSearch()
 
     problem.routing.AddAtSolutionCallback(seen)
-    guard = threading.Timer(guard_s if guard_s is not None else params.guard_s,
-                            problem.routing.CancelSearch)
-    guard.daemon = True
-    guard.start()
-    try:
-        solution, restored = _solve(problem, search, warm)
-    finally:
-        guard.cancel()
-        live.clear()
-    if solution is None:
-        return None
-    return Outcome(problem, solution, _routes_of(problem, solution), count["n"],
-                   restored or not warm)
+    return count, live
 
 
 def _solve(problem: RoutingProblem, search: pywrapcp.DefaultRoutingSearchParameters,

@@ -28,7 +28,7 @@ from planner.solver.routing import (
     leave_cost_rows,
 )
 
-#: above this many nodes route elimination and travel stay with OR-Tools (phases.py): the
+#: above this many nodes route elimination and travel stay with OR-Tools (vehicles_first.py): the
 #: kernel's arrays are per route and node, and 1,500 nodes are past what an area holds
 #: (solver.split_stops) in the product
 MAX_NODES = 1500

@@ -4,6 +4,7 @@ unit of x/y is one minute of travel, times are minutes after midnight."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 
 from ortools.constraint_solver import pywrapcp
@@ -11,7 +12,9 @@ from ortools.constraint_solver import pywrapcp
 from planner.bench.engine import EuclideanTravel
 from planner.model import ProblemData, Stop, Team, VehicleStart
 from planner.settings import SolverParams
+from planner.solver.context import SearchContext
 from planner.solver.runs import DESCENT, run, search_parameters
+from planner.travel import TravelModel
 
 MINUTE = EuclideanTravel(scale=60)  # one unit of x/y is one minute of travel
 PARAMS = SolverParams(time_limit_s=2, day_delay_cost=0, workers=1)
@@ -44,9 +47,16 @@ def problem(teams: Sequence[Team], stops: Sequence[Stop], days: int = 1,
                        priorities={}, excluded={}, pre_unassigned={}, starts=starts or {})
 
 
-def as_given(params: SolverParams) -> pywrapcp.DefaultRoutingSearchParameters:
+def context(data: ProblemData, params: SolverParams = PARAMS, travel: TravelModel = MINUTE,
+            stops: list[int] | None = None, seconds: float = 60.0) -> SearchContext:
+    """A search over ``stops`` (default: all) ending ``seconds`` from now."""
+    stops = list(range(len(data.stops))) if stops is None else stops
+    return SearchContext(data, travel, params, stops, time.time() + seconds)
+
+
+def as_given() -> pywrapcp.DefaultRoutingSearchParameters:
     """A search that stops at its first solution: the warm start itself, not improved."""
-    search = search_parameters(params, 1, DESCENT)
+    search = search_parameters(1, DESCENT)
     search.solution_limit = 1
     return search
 
@@ -54,8 +64,7 @@ def as_given(params: SolverParams) -> pywrapcp.DefaultRoutingSearchParameters:
 def model_takes(data: ProblemData, routes: list[list[int]]) -> bool:
     """Whether the full OR-Tools model (break intervals included) accepts the routes as they
     are: read as a warm start, a one-solution search keeps every stop where it was."""
-    out = run(data, MINUTE, PARAMS, list(range(len(data.stops))), as_given(PARAMS),
-              warm=routes)
+    out = run(context(data), as_given(), warm=routes)
     return out is not None and out.restored and out.routes == routes
 
 

@@ -14,7 +14,7 @@ from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.bench.solomon import check_routes
 from planner.model import ProblemData, VehicleStart
 from planner.settings import Settings, SolverParams
-from planner.solver import phases
+from planner.solver import vehicles_first
 from planner.solver.routing import allowed_vehicles, build_model
 from planner.solver.ruin_recreate import remove_routes
 from planner.solver.runs import run
@@ -25,6 +25,7 @@ from tests.planner.crafted import (
     MINUTE,
     PARAMS,
     as_given,
+    context,
     lunch_problem,
     minutes,
     model_takes,
@@ -135,14 +136,14 @@ def test_models_too_big_for_the_view_keep_the_or_tools_elimination(
     data = to_problem(inst)
     params = SolverParams(time_limit_s=4, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
                           workers=1)
-    first = run(data, EuclideanTravel(), params, list(range(6)), as_given(params),
-                warm=[[0, 1], [2, 3], [4, 5], []])
+    ctx = context(data, params, EuclideanTravel())
+    first = run(ctx, as_given(), warm=[[0, 1], [2, 3], [4, 5], []])
     assert first is not None and len(first.used) == 3
-    for limit, by_kernel in ((phases.MAX_NODES, True), (0, False)):
-        monkeypatch.setattr(phases, "MAX_NODES", limit)
-        view = phases.view_for(first.problem, params, 0)
-        fallback, routes, removed = phases._eliminate(
-            data, EuclideanTravel(), params, list(range(6)), first, view, time.time() + 2, 0, 4)
+    for limit, by_kernel in ((vehicles_first.MAX_NODES, True), (0, False)):
+        monkeypatch.setattr(vehicles_first, "MAX_NODES", limit)
+        view = vehicles_first.view_for(first.problem, params, 0)
+        fallback, routes, removed = vehicles_first._eliminate(ctx, first, view,
+                                                              time.time() + 2, 0, 0.6)
         assert (used(routes), removed) == (1, 2)
         # the kernel hands back routes and keeps the first solution to fall back on; OR-Tools'
         # elimination hands back its own outcome
@@ -159,9 +160,10 @@ def test_no_team_day_goes_while_someone_is_left_out() -> None:
     for extra, expected in (([], 1), ([stop("too big", 1, doses=11)], 0)):
         data = problem([team("A", max_doses=10), team("B", max_doses=10)], stops + extra)
         everyone = list(range(len(data.stops)))
-        first = run(data, MINUTE, params, everyone, as_given(params), warm=[[0, 1], [2, 3]])
+        ctx = context(data, params, stops=everyone)
+        first = run(ctx, as_given(), warm=[[0, 1], [2, 3]])
         assert first is not None and first.routes == [[0, 1], [2, 3]]
-        view = phases.view_for(first.problem, params, 0)
-        _, routes, removed = phases._eliminate(data, MINUTE, params, everyone, first, view,
-                                               time.time() + 1, 0, 2)
+        view = vehicles_first.view_for(first.problem, params, 0)
+        _, routes, removed = vehicles_first._eliminate(ctx, first, view, time.time() + 1, 0,
+                                                       0.5)
         assert removed == expected and used(routes) == 2 - expected

@@ -13,8 +13,8 @@ import pytest
 from planner.bench.engine import EuclideanTravel, to_problem
 from planner.bench.solomon import Instance, check_routes
 from planner.settings import SolverParams
-from planner.solver import phases
 from planner.solver import sisr_kernel as kernel
+from planner.solver import vehicles_first
 from planner.solver.breaks import fits_break
 from planner.solver.routing import allowed_vehicles, build_model
 from planner.solver.ruin_recreate import RuinParams, RuinRecreate, improve_travel
@@ -24,6 +24,7 @@ from tests.planner.crafted import (
     MINUTE,
     PARAMS,
     as_given,
+    context,
     lunch_problem,
     model_takes,
     problem,
@@ -67,17 +68,17 @@ def test_progress_hears_each_new_best_and_gls_alone_runs_where_it_should(
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
     start = [[0, 3, 1], [4, 2, 5]]
     heard: list[int] = []
-    pool = phases.view_for(p, PARAMS, 0)
-    routes = phases._recreate(pool, start, time.time() + 0.5, heard.append)
+    pool = vehicles_first.view_for(p, PARAMS, 0)
+    routes = vehicles_first._recreate(pool, start, time.time() + 0.5, heard.append)
     assert heard and heard == sorted(heard, reverse=True) and heard[-1] == 12_000
     assert check_routes(inst, [[s + 1 for s in r] for r in routes]).distance == 12
     # with someone left out, GLS gets the time (it also puts residents in) ...
     left_out = [[0, 3], [4, 2, 5]]
-    assert phases._recreate(pool, left_out, time.time() + 0.5, None) is left_out
+    assert vehicles_first._recreate(pool, left_out, time.time() + 0.5, None) is left_out
     # ... and above the pool's size limit, too
-    monkeypatch.setattr(phases, "MAX_NODES", 0)
-    pool = phases.view_for(p, PARAMS, 0)
-    assert phases._recreate(pool, start, time.time() + 0.5, None) is start
+    monkeypatch.setattr(vehicles_first, "MAX_NODES", 0)
+    pool = vehicles_first.view_for(p, PARAMS, 0)
+    assert vehicles_first._recreate(pool, start, time.time() + 0.5, None) is start
 
 
 def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
@@ -88,7 +89,7 @@ def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
                                             (("a", 1), ("b", 2), ("c", -1), ("d", -2))],
                    days=2)
     routes = [[0, 1], [], [2], [3]]  # vehicles: A day 1, B day 1, A day 2, B day 2
-    out = run(data, MINUTE, params, [0, 1, 2, 3], as_given(params), warm=routes)
+    out = run(context(data, params), as_given(), warm=routes)
     assert out is not None and out.routes == routes
     pool = ModelView(out.problem, params, random.Random(0))
     search = RuinRecreate(pool, pool.to_routes(routes), RuinParams())

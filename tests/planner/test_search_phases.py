@@ -18,10 +18,12 @@ from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.bench.solomon import Instance, check_routes
 from planner.settings import SolverParams
 from planner.solver import solve
-from planner.solver.phases import coverage_rounds, fewer_vehicles
+from planner.solver.coverage import coverage_rounds
 from planner.solver.portfolio import SharedMatrices
 from planner.solver.runs import DESCENT, insertion_parameters, run, search_parameters
+from planner.solver.vehicles_first import fewer_vehicles
 from tests.helpers import line_instance
+from tests.planner.crafted import context
 
 TRAVEL = EuclideanTravel()
 
@@ -38,12 +40,12 @@ def test_route_elimination_empties_routes_until_one_vehicle_serves_everyone() ->
     stops = list(range(len(data.stops)))
     # a deliberately wasteful start: three vehicles, two customers each
     warm = [[0, 1], [2, 3], [4, 5], []]
-    as_given = search_parameters(params, 1, DESCENT)
+    as_given = search_parameters(1, DESCENT)
     as_given.solution_limit = 1  # the warm start itself, not improved
-    start = run(data, TRAVEL, params, stops, as_given, warm=warm)
+    ctx = context(data, params, TRAVEL, stops)
+    start = run(ctx, as_given, warm=warm)
     assert start is not None and len(start.used) == 3
-    best, removed = fewer_vehicles(data, TRAVEL, params, stops, start, time.time() + 5,
-                                   slice_s=1.0)
+    best, removed = fewer_vehicles(ctx, start, time.time() + 5, slice_s=1.0)
     assert (len(best.used), removed) == (1, 2)
     check = check_routes(inst, stop_numbers(data, best.routes))
     assert check.feasible and check.vehicles == 1
@@ -59,10 +61,10 @@ def test_route_elimination_keeps_the_fleet_when_a_route_cannot_go() -> None:
     data = to_problem(inst)
     params = SolverParams(time_limit_s=3, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
                           workers=1)
-    start = run(data, TRAVEL, params, [0, 1], search_parameters(params, 0.5, DESCENT))
+    ctx = context(data, params, TRAVEL)
+    start = run(ctx, search_parameters(0.5, DESCENT))
     assert start is not None and len(start.used) == 2
-    best, removed = fewer_vehicles(data, TRAVEL, params, [0, 1], start, time.time() + 2,
-                                   slice_s=0.5)
+    best, removed = fewer_vehicles(ctx, start, time.time() + 2, slice_s=0.5)
     assert (len(best.used), removed) == (2, 0)
     assert best.dropped_penalty(data, [0, 1]) == 0
 
@@ -73,7 +75,7 @@ def test_an_insertion_descent_puts_in_a_resident_who_fits_and_moves_nobody_else(
     params = SolverParams(time_limit_s=2, day_delay_cost=0, workers=1)
     # customer 4 left out although the route has room; the order 3, 1, 2 is a poor one
     warm = [[2, 0, 1], []]
-    out = run(data, TRAVEL, params, [0, 1, 2, 3], insertion_parameters(params, 1), warm=warm)
+    out = run(context(data, params, TRAVEL), insertion_parameters(1), warm=warm)
     assert out is not None
     route = [r for r in out.routes if r]
     assert len(route) == 1 and sorted(route[0]) == [0, 1, 2, 3]
@@ -86,7 +88,7 @@ def test_coverage_rounds_serve_everyone_and_end_by_their_deadline() -> None:
     data = to_problem(inst)
     params = SolverParams(time_limit_s=3, day_delay_cost=0, workers=1)
     began = time.time()
-    out, solutions = coverage_rounds(data, TRAVEL, params, list(range(8)), began + 1.5, 0.1)
+    out, solutions = coverage_rounds(context(data, params, TRAVEL), began + 1.5, 0.1)
     assert out is not None and solutions >= 1
     assert time.time() - began < 1.5 + 1.0
     check = check_routes(inst, stop_numbers(data, out.routes))
@@ -97,7 +99,7 @@ def test_a_finished_search_frees_its_model() -> None:
     # the solution callback once kept every model alive (~50 MB each on 1,000 residents)
     data = to_problem(line_instance())
     params = SolverParams(time_limit_s=1, day_delay_cost=0, workers=1)
-    out = run(data, TRAVEL, params, list(range(6)), search_parameters(params, 0.2))
+    out = run(context(data, params, TRAVEL), search_parameters(0.2))
     assert out is not None
     model = weakref.ref(out.problem)
     del out

@@ -1,0 +1,107 @@
+"""A plain search (vehicles carry no fixed cost): most of the time on the model without lunch
+breaks, in coverage rounds on some workers, then one GLS run on the full model.
+
+Lunch breaks: a plain search runs most of its time on a model without break intervals (they
+make every move a hundred times dearer) and finishes on the full one; see breaks.py.
+
+Coverage rounds (the workers whose strategy says so: portfolio.STRATEGIES): OR-Tools scans its
+operators in a fixed order and stays on one while it still improves, and the insertion
+operators come after the inter-route ones (relocate, exchange, cross). On full routes, those
+inter-route moves make room for more visits long before the scan reaches make-active: on 1,000
+residents and 60 team-days (one core, breaks relaxed), visits that fitted from 7.5 s on were
+inserted at 23-37 s, twenty in half a second. So the time is cut into short GLS slices, each
+followed by a descent with only the operators that insert (make-active, swap-active), which
+takes the room as soon as it is made: 798 residents at 30 s instead of 776. The other workers
+keep one long GLS, which reaches a little further in a minute or more (810 against 806 at
+60 s): the portfolio keeps the better.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from planner.solver.breaks import place_breaks
+from planner.solver.context import Found, SearchContext, WorkerStrategy
+from planner.solver.extract import extract_routes
+from planner.solver.routing import break_window
+from planner.solver.runs import GLS, Outcome, insertion_parameters, run, search_parameters
+
+#: with lunch breaks, the relaxed model (see breaks.py) gets this share of a plain search; the
+#: full model, warm-started from its routes with their breaks put back, gets the rest
+RELAXED_SHARE = 0.85
+#: ... but the full model gets at least this many seconds (restoring a warm start with break
+#: intervals is itself bounded by the time limit: 0.1 s was too short for 14 vehicles, and the
+#: search then restarted from nothing), and a search shorter than twice this is not split
+FULL_MIN_S = 1.0
+#: coverage rounds: a GLS slice of this many seconds, then an insertion descent of at most ...
+ROUND_S = 3.0
+#: ... this many (it ends at its local optimum, about 0.5 s on 1,000 residents)
+INSERT_S = 2.0
+
+
+def plain_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
+    """Coverage rounds or GLS on the model without breaks (``_before_full``), then one GLS
+    run on the full model until ``ctx.deadline``."""
+    total = max(0.05, ctx.deadline - time.time())
+    warm, solutions = _before_full(ctx, strategy, total)
+    total = max(0.05, ctx.deadline - time.time())
+    out = run(ctx, search_parameters(total, GLS, strategy.lambda_coefficient),
+              order_seed=strategy.order_seed(ctx.params), warm=warm,
+              guard_s=ctx.params.guard_after(total))
+    return None if out is None else Found(extract_routes(out.problem, out.solution),
+                                          out.solution.ObjectiveValue(),
+                                          solutions + out.solutions, strategy.worker)
+
+
+def _before_full(ctx: SearchContext, strategy: WorkerStrategy, total: float
+                 ) -> tuple[Sequence[Sequence[int]] | None, int]:
+    """Most of a plain search's ``total`` seconds: on the model without lunch breaks when
+    there are any (breaks.py), in coverage rounds when the strategy says so. Returns (warm
+    start for the last GLS run on the full model, with breaks put back; solutions found)."""
+    data, params, warm = ctx.data, ctx.params, ctx.initial_routes
+    # a warm start (re-plans, the wastage pass) keeps to the full model: it often does not fit
+    # the shortened shifts (a break taken while waiting for a window costs no time in the full
+    # model), and searching from nothing would forget the plan it should change little
+    if warm:
+        return warm, 0
+    relax = any(break_window(data, params, (t, d)) for d in range(data.days)
+                for t in range(len(data.teams)))
+    seconds = total - max(total * (1 - RELAXED_SHARE), FULL_MIN_S)
+    if not (relax or strategy.coverage_rounds) or seconds < FULL_MIN_S:
+        return warm, 0
+    # the rounds are many short runs: the wall-clock guard bounds them as one
+    deadline = time.time() + min(seconds, params.guard_after(seconds))
+    common: dict[str, Any] = dict(order_seed=strategy.order_seed(params), relax_breaks=relax)
+    if strategy.coverage_rounds:
+        found, solutions = coverage_rounds(ctx, deadline, strategy.lambda_coefficient,
+                                           **common)
+    else:
+        found = run(ctx, search_parameters(seconds, GLS, strategy.lambda_coefficient),
+                    guard_s=params.guard_after(seconds), **common)
+        solutions = 0 if found is None else found.solutions
+    if found is None:
+        return warm, solutions
+    return (place_breaks(found.problem, params, found.routes) if relax else found.routes,
+            solutions)
+
+
+def coverage_rounds(ctx: SearchContext, deadline: float, lambda_coefficient: float,
+                    **common: Any) -> tuple[Outcome | None, int]:
+    """GLS slices of ``ROUND_S`` alternated with insertion descents until ``deadline``; each
+    run starts from the last one's routes (``common``: run's options). Returns (last outcome,
+    solutions found)."""
+    best: Outcome | None = None
+    solutions, insert = 0, False
+    while (left := deadline - time.time()) >= 0.1:
+        seconds = min(left, INSERT_S if insert else ROUND_S)
+        search = (insertion_parameters(seconds) if insert
+                  else search_parameters(seconds, GLS, lambda_coefficient))
+        out = run(ctx, search, warm=None if best is None else best.routes,
+                  guard_s=ctx.params.guard_after(seconds), **common)
+        if out is None or not out.restored:
+            # a slice too short to restore its start would throw the rounds' work away
+            break
+        best, solutions, insert = out, solutions + out.solutions, not insert
+    return best, solutions
