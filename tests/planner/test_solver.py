@@ -157,5 +157,6 @@ def test_wall_clock_guard_cancels_a_search_that_runs_on() -> None:
     data = build_problem(people, [team()], START, 2, settings)
     travel = StraightLineTravel.from_params(settings.travel)
     result = solve(data, travel, settings.solver)  # the guard fires at 1.2 s, not 60 s
-    assert result.stopped_by_guard and result.runtime_s < 30
+    # cancelled by the guard, yet a plan: what the search found by then
+    assert result.stopped_by_guard and result.is_feasible() and result.runtime_s < 30
     assert check_plan(build_plan(data, result, travel, settings), people, [team()]).ok
