@@ -21,7 +21,7 @@ from jinja2.runtime import Context
 from starlette.datastructures import FormData
 
 from api import i18n
-from api.security import SessionDep
+from api.security import Principal, SessionDep
 from api.web_sessions import CSRF_FIELD, CSRF_HEADER, WebLogin, csrf_ok, request_login
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -65,6 +65,12 @@ def page_login(request: Request, session: SessionDep) -> WebLogin:
 
 
 LoginDep = Annotated[WebLogin, Depends(page_login)]
+
+
+def principal_of(login: WebLogin) -> Principal:
+    """The signed-in user as the API's Principal (for api/audit.py's ``record`` and the
+    functions the JSON routes share)."""
+    return Principal(None, login.role, None, user=login.user_name)
 
 
 async def checked_form(request: Request, login: LoginDep) -> FormData:

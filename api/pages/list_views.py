@@ -20,8 +20,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
+from api.audit import record
 from api.models import ResidentRow, TeamRow
-from api.pages.common import FormDep, LoginDep, render
+from api.pages.common import FormDep, LoginDep, principal_of, render
 from api.pages.stash import Stash
 from api.security import SessionDep
 from api.store import resident_from_row, team_from_row, today_vn
@@ -107,9 +108,11 @@ def residents_page(request: Request, session: SessionDep, login: LoginDep,
     wards = session.scalars(select(ResidentRow.ward).where(ResidentRow.deleted_at.is_(None))
                             .distinct().order_by(ResidentRow.ward)).all()
     keep: dict[str, Any] = {**filters, **({"s": s} if words else {})}
-    return render(request, "residents.html", login, lines=lines[(page - 1) * PAGE_SIZE:
-                                                                 page * PAGE_SIZE],
-                  total=len(lines), page=page, pages=pages, filters=filters, words=words,
+    shown = lines[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    record(session, principal_of(login), "list_residents",
+           detail=f"console: {len(shown)} of {len(lines)}, page {page}")
+    return render(request, "residents.html", login, lines=shown, total=len(lines), page=page,
+                  pages=pages, filters=filters, words=words,
                   search_expired=bool(s) and words is None, wards=[w for w in wards if w],
                   statuses=STATUSES, bands=BANDS, dues=DUES,
                   page_url=lambda n: "/lists/residents?" + urlencode({**keep, "page": n}))

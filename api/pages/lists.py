@@ -22,10 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from api.audit import record
 from api.i18n import translate
 from api.import_messages import file_error_lines, problem_vi
 from api.models import ImportRow
-from api.pages.common import FormDep, LoginDep, lang_of, render
+from api.pages.common import FormDep, LoginDep, lang_of, principal_of, render
 from api.pages.stash import Stash
 from api.security import SessionDep
 from api.store import ImportRefused, import_residents, import_teams
@@ -103,6 +104,10 @@ async def _import(request: Request, session: Session, login: WebLogin, kind: Kin
         return render(request, "import_report.html", login, status_code=422, kind=kind.value,
                       report=None, problems=[], upload_key=None, filename=filename,
                       file_errors=file_error_lines(str(exc), filename, lang))
+    if kind is Kind.residents:  # personal data changed: the audit trail says by whom
+        record(session, principal_of(login), "import_residents",
+               detail=f"import {report['import_id']}: {report['added']} added, "
+                      f"{report['updated']} updated")
     return render(request, "import_report.html", login, kind=kind.value, report=report,
                   problems=_problems(report, lang), upload_key=None, file_errors=[],
                   filename=filename)

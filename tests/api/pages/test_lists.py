@@ -9,7 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from api.audit import entries
+from api.models import ImportRow, ResidentRow
 from planner.demo import demo_files
 from tests.api.pages.conftest import Browser, csrf_of, make_user, signed_in
 
@@ -64,9 +67,7 @@ def test_teams_then_residents_with_bad_rows_then_the_good_rows(planner: Browser)
     assert by_row["5"][2] == "resident_id" and "ô resident_id bị trống" in by_row["5"][5]
     assert all(c[0] == "ward-list.csv" for c in cells)
     with planner.client.app.state.db.session() as s:  # type: ignore[attr-defined]
-        from api.models import ResidentRow
-
-        assert s.query(ResidentRow).count() == 0  # refused: nothing stored
+        assert s.scalar(select(func.count()).select_from(ResidentRow)) == 0  # refused
     key = re.search(r'name="upload" value="([^"]+)"', refused.text)
     assert key and "ward-list" not in key.group(1)
     good = planner.client.post("/lists/residents/accept",
@@ -80,6 +81,12 @@ def test_teams_then_residents_with_bad_rows_then_the_good_rows(planner: Browser)
     assert again.status_code == 410 and "hết hạn" in again.text  # used once
     recent = planner.client.get("/lists").text
     assert "ward-list.csv" in recent and "teams.csv" in recent
+    with planner.client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        newest = s.scalar(select(func.max(ImportRow.id)))
+        audit = entries(s, action="import_residents")
+    assert [a.detail for a in audit] == [f"user lists: import {newest}: "
+                                         f"{demo_rows - 2} added, 0 updated"]
+    assert audit[0].token_id is None  # the console user, named in the detail
 
 
 def test_a_refused_upload_belongs_to_its_user(console: TestClient, planner: Browser) -> None:
@@ -129,6 +136,9 @@ def test_the_residents_list_filters_and_pages(planner: Browser) -> None:
     assert bands and set(bands) == {"high"} and "Đã đến hạn" in high.text
     later = planner.client.get("/lists/residents", params={"due": "later"})
     assert "Đã đến hạn</td>" not in later.text
+    with planner.client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        listed = entries(s, action="list_residents", limit=1)
+    assert listed[0].detail.startswith("user lists: console: ")
     odd = planner.client.get("/lists/residents", params={"status": "<script>", "band": "x"})
     assert odd.status_code == 200 and "<script>" not in odd.text  # unknown filters: ignored
 
