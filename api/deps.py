@@ -30,7 +30,8 @@ def read_upload(request: Request, file: UploadFile) -> RawTable:
     if len(data) > limit:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
                             too_large_message(limit, "the file"))
-    return read_table_bytes(data, file.filename or "upload.csv")
+    return read_table_bytes(data, file.filename or "upload.csv",
+                            limits=request.app.state.planner_settings.input)
 
 
 def get_plan(session: Session, plan_id: int) -> PlanRow:

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     osrm_url: str | None = None  # or a routing server's base URL (OSRM table service)
     default_time_limit_s: float = Field(30.0, gt=0, le=3600)
     #: an outcome's ``at`` may be this many days old (a tablet syncing late), no older
-    visit_max_age_days: int = Field(60, ge=1, le=366)
+    visit_max_age_days: int = Field(60, ge=1, le=3660)
     max_queued: int = Field(5, ge=1, le=1000)  # plans waiting for the solver; then 429
     solver_stale_s: float = Field(30.0, ge=2, le=3600)  # a silent solver is dead
     lang: str = "vi"

@@ -48,7 +48,7 @@ def read_inputs(residents: Path | RawTable, teams: Path | RawTable, start_date: 
                 settings: Settings, boundaries: Path | Any = None,
                 sheet: str | None = None) -> Inputs:
     """Read both lists; teams first, since their depots help judge residents' coordinates."""
-    teams_read = read_teams(teams)
+    teams_read = read_teams(teams, params=settings.input)
     if not teams_read.teams:
         raise InputError(_nothing_left("teams", teams_read.problems))
     depots = [(t.depot_lat, t.depot_lon) for t in teams_read.teams]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import done_document, get_plan
 from api.limits import no_control_characters
-from api.models import VisitRow
+from api.models import ResidentRow, VisitRow
 from api.schemas import ErrorBody, VisitCreate, VisitPublic
 from api.security import Principal, PrincipalDep, SessionDep
 from api.store import VN, iso_local
@@ -72,9 +72,15 @@ def _team_of(session: Session, principal: Principal, body: VisitCreate) -> str:
     document = done_document(get_plan(session, body.plan_id))
     team = next((r["team_id"] for r in document["routes"] for s in r["stops"]
                  if body.resident_id in s["resident_ids"]), None)
-    if team is None or not principal.may_see_team(team):
+    if team is None or not principal.may_see_team(team) or _deleted(session, body.resident_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident in this plan")
     return str(team)
+
+
+def _deleted(session: Session, resident_id: str) -> bool:
+    """A resident a planner deleted takes no new outcomes (nor the GPS points they carry)."""
+    return session.scalar(select(ResidentRow.deleted_at).where(
+        ResidentRow.resident_id == resident_id)) is not None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=VisitPublic,

@@ -56,8 +56,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="module")
 def client(database_url: str) -> Iterator[TestClient]:
+    # the demo's campaign is dated (23/11/2026): outcomes on its days must stay recordable
+    # whenever the suite runs, so the window of accepted outcome dates is ten years here
+    # (tests/api/test_boundaries.py checks the real default)
     app = create_app(Settings(database_url=database_url, default_time_limit_s=2,
-                              max_upload_mb=2))
+                              max_upload_mb=2, visit_max_age_days=3650))
     with TestClient(app) as c:
         yield c
 

@@ -33,6 +33,7 @@ class LiveServer:
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url, "VAXROUTE_DEFAULT_TIME_LIMIT_S": "1",
+           "VAXROUTE_VISIT_MAX_AGE_DAYS": "3650",  # the demo campaign is dated 23/11/2026
            **extra}
     return env
 

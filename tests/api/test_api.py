@@ -129,7 +129,7 @@ def test_replan_keeps_completed_visits(client: TestClient, tokens, loaded) -> No
     planner, plan_id = tokens["planner"], loaded["id"]
     done = _first_stops(loaded["plan"], "DX", 2)  # outcomes posted by the tests above
     r = client.post(f"/plans/{plan_id}/replan", headers=planner,
-                    json={"as_of": "2026-11-23T10:00:00+07:00", "time_limit_s": 2})
+                    json={"as_of": "2026-11-23T10:00:00+07:00", "time_limit_s": 5})
     assert r.status_code == 202
     body = wait_done(client, planner, r.json()["id"])
     assert body["status"] == "done", body["error"]
@@ -157,7 +157,7 @@ def test_two_replans_at_once_one_gets_409(client: TestClient, tokens, loaded) ->
             s.delete(s.get(JobLock, "replan"))
             s.commit()
     results: list[int] = []
-    body = {"as_of": "2026-11-23T12:00:00+07:00", "time_limit_s": 2}
+    body = {"as_of": "2026-11-23T12:00:00+07:00", "time_limit_s": 5}
     threads = [threading.Thread(target=lambda: results.append(client.post(
         f"/plans/{plan_id}/replan", headers=planner, json=body).status_code)) for _ in range(2)]
     for t in threads:

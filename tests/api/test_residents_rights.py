@@ -150,6 +150,18 @@ def test_a_deleted_resident_is_neither_listed_nor_readable(client: TestClient, t
         assert rid not in {r.resident_id for r in load_residents(s)}
 
 
+def test_a_deleted_resident_takes_no_new_outcome(client: TestClient, tokens, loaded,
+                                                 deleted) -> None:
+    late = client.post("/visits", headers=tokens["DX"], json={
+        "resident_id": deleted["rid"], "plan_id": loaded["id"], "outcome": "refused",
+        "at": f"{deleted['day']}T10:00:00+07:00", "idempotency_key": "rights-after-delete",
+        "lat": 22.14, "lon": 105.83})
+    assert late.status_code == 404
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        keys = {v.idempotency_key for v in s.scalars(select(VisitRow))}
+    assert "rights-after-delete" not in keys
+
+
 def test_a_deleted_resident_still_counts_in_the_daily_report(client: TestClient, tokens,
                                                              deleted) -> None:
     after = _day_report(client, tokens["planner"], deleted["day"])
