@@ -49,10 +49,18 @@ def many_columns() -> bytes:
     return (header + "\n" + ",".join("1" for _ in range(200_000)) + "\n").encode()
 
 
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
 def xlsx_bomb() -> bytes:
-    """A valid workbook whose one sheet inflates to 200,000 rows of XML from a few KB."""
-    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>R</t></is></c></row>'
-                   for i in range(1, 200_001))
+    """A valid residents workbook whose one sheet inflates to 250,000 rows from a few hundred
+    KB: over the default row limit (input.max_rows, 200,000)."""
+    header = '<row r="1">' + _cell("A1", "resident_id") + _cell("B1", "lat") + _cell(
+        "C1", "lon") + "</row>"
+    rows = header + "".join(
+        f'<row r="{i}">{_cell(f"A{i}", f"R{i}")}<c r="B{i}"><v>21.03</v></c>'
+        f'<c r="C{i}"><v>105.85</v></c></row>' for i in range(2, 250_002))
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
              f'formats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>')
     parts = {
@@ -84,13 +92,20 @@ def xlsx_bomb() -> bytes:
     return buffer.getvalue()
 
 
+BOUNDARY = "vaxroute-hostile-boundary"
+
+
 def big_body() -> Iterator[bytes]:
-    """50 MB of CSV rows, streamed in chunks without a Content-Length (chunked encoding)."""
+    """A 50 MB multipart upload of CSV rows, streamed in chunks without a Content-Length
+    (chunked encoding): only a limit checked while the body arrives can stop it early."""
+    yield (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
+           f"filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n{HEADER}").encode()
     chunk = (_row("R") * 20_000).encode()
     sent = 0
     while sent < 50 * 1024 * 1024:
         yield chunk
         sent += len(chunk)
+    yield f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
 def nul_bytes() -> bytes:
@@ -108,7 +123,7 @@ def long_strings() -> bytes:
 
 
 def formula_cells() -> bytes:
-    return (HEADER + _row("=1+1", address='=HYPERLINK("http://x.example","a")')
+    return (HEADER + _row("=1+1", address='=HYPERLINK("http://x.example")')
             + _row("@R2", ward="-W", phone="+84 912 000 001")).encode()
 
 
@@ -126,7 +141,8 @@ def _upload(name: str, body: Callable[[], bytes], kind: str = "residents") -> Ca
 
 def _streamed(anonymous: bool) -> Case:
     def send(c: httpx.Client, h: dict[str, str]) -> httpx.Response:
-        headers = {"content-type": "text/csv"} | ({} if anonymous else h)
+        headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"} | (
+            {} if anonymous else h)
         return c.post("/residents/imports", headers=headers, content=big_body())
     return Case("50 MB body, " + ("no token" if anonymous else "planner token"), send)
 
