@@ -134,7 +134,7 @@ def replan(base: Mapping[str, Any], residents: Sequence[Resident], teams: Sequen
     plan = build_plan(data, result, travel, settings)
     _compose(plan, base, prefixes, teams, travel, today, settings)
     planning_view = [r for r in current if r.resident_id not in fixed] + [
-        r for r in residents if r.resident_id in fixed]
+        r for r in residents if r.resident_id in fixed] + _stand_ins(prefixes, residents)
     report = check_plan(plan, planning_view, teams)
     if not report.ok:
         raise InternalError("the re-plan failed the independent check:\n"
@@ -165,6 +165,16 @@ def _previous(base: Mapping[str, Any], data: ProblemData, teams: Sequence[Team],
                 if k not in routes[v]:
                     routes[v].append(k)
     return previous, routes
+
+
+def _stand_ins(prefixes: Mapping[str, list], residents: Sequence[Resident]) -> list[Resident]:
+    """Residents on a kept stop who are no longer on the list (a planner deleted them after
+    the visit): the stop stays as it was done, so the checker sees a bare resident there."""
+    known = {r.resident_id for r in residents}
+    return [Resident(rid, stop["lat"], stop["lon"], household_id=stop.get("household_id", ""),
+                     ward=stop.get("ward", ""))
+            for stops in prefixes.values() for stop in stops for rid in stop["resident_ids"]
+            if rid not in known]
 
 
 def _compose(plan: dict[str, Any], base: Mapping[str, Any], prefixes: Mapping[str, list],

@@ -75,3 +75,18 @@ def test_replan_the_next_morning_drops_the_vaccinated() -> None:
     excluded = {e["resident_id"]: e["status"] for e in result.plan["excluded"]}
     assert all(excluded[rid] == "vaccinated" for rid in first_day)
     assert result.plan["start_date"] == (START + dt.timedelta(days=1)).isoformat()
+
+
+def test_a_resident_deleted_after_the_visit_stays_on_the_kept_stop() -> None:
+    base = base_plan()
+    route = next(r for r in base["routes"] if r["date"] == START.isoformat()
+                 and len(r["stops"]) >= 2)
+    done = route["stops"][0]
+    gone = done["resident_ids"][0]
+    outcomes = [Outcome(gone, "vaccinated", at(8, 15))]
+    left = [p for p in PEOPLE if p.resident_id != gone]  # erased on request after the visit
+    result = replan(base, left, TEAMS, outcomes, at(10), 2,
+                    Settings().with_solver(time_limit_s=1))
+    kept = next(r for r in result.plan["routes"] if r["team_id"] == route["team_id"]
+                and r["date"] == START.isoformat())
+    assert kept["stops"][0]["resident_ids"] == done["resident_ids"]
