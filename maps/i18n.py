@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from planner.reasons_catalogue import reason_label
+
 LANGS = ("vi", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -51,17 +53,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "wasted": {"vi": "liều bỏ", "en": "doses wasted"},
 }
 
-REASONS: dict[str, dict[str, str]] = {
-    "invalid_input": {"vi": "Dữ liệu không hợp lệ", "en": "Invalid input row"},
-    "not_due_in_horizon": {"vi": "Chưa đến hạn tiêm", "en": "Not due yet"},
-    "no_team_with_doctor": {"vi": "Không có đội có bác sĩ", "en": "No team with a doctor"},
-    "no_team_with_vaccine": {"vi": "Không đội nào mang loại vắc xin này",
-                             "en": "No team carries this vaccine"},
-    "exceeds_team_doses": {"vi": "Hộ cần nhiều liều hơn đội mang", "en": "Household too large"},
-    "outside_shift_reach": {"vi": "Quá xa, không kịp trong ca", "en": "Too far for any shift"},
-    "window_unreachable": {"vi": "Không khớp giờ có mặt", "en": "Availability hours unreachable"},
-    "no_capacity": {"vi": "Hết năng lực trong các ngày", "en": "Teams' days are full"},
-}
 
 
 def t(key: str, lang: str) -> str:
@@ -69,7 +60,7 @@ def t(key: str, lang: str) -> str:
 
 
 def reason_text(code: str, lang: str) -> str:
-    return REASONS.get(code, {}).get(lang, code)
+    return reason_label(code, lang)
 
 
 def labels(lang: str) -> dict[str, str]:

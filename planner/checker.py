@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.model import NOT_ROUTED_STATUSES, Resident, Team
-from planner.solver.result import REASON_CODES
+from planner.reasons_catalogue import REASON_CODES
 
 _R = 6_371_008.8
 

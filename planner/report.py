@@ -11,7 +11,7 @@ from rich.text import Text
 
 from planner.io.problems import InputProblem
 from planner.plan import parse_iso_time
-from planner.solver.result import REASON_CODES
+from planner.reasons_catalogue import REASON_CODES
 
 
 def team_totals(plan: dict[str, Any]) -> dict[str, dict[str, float]]:

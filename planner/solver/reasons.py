@@ -1,4 +1,4 @@
-"""Why a stop was left out: the documented reason codes of ``result.REASON_CODES``."""
+"""Why a stop was left out: the documented reason codes of ``planner.reasons_catalogue``."""
 
 from __future__ import annotations
 

@@ -39,21 +39,6 @@ class Unserved:
     reason: str
 
 
-REASON_CODES = {
-    "invalid_input": "the row could not be read or failed validation (see the input problems)",
-    "not_due_in_horizon": "the next dose is not due before the plan's last day",
-    "no_team_with_doctor": "a doctor must screen, and no team with a doctor works on a due day",
-    "no_team_with_vaccine": "no team carries the vaccine product this resident needs",
-    "exceeds_team_doses": "the household needs more doses than any team carries in a day",
-    "outside_shift_reach": "no team can go there, vaccinate and return within its shift",
-    "window_unreachable": "no team can be there inside the resident's availability window",
-    "no_road_nearby": "road network: no road the team's travel mode may use comes within the "
-                      "snapping limit of the address",
-    "road_unreachable": "road network: no road path joins the address and any team's station "
-                        "(a cut-off part of the map, or one-way streets with no way back)",
-    "no_capacity": "reachable, but the teams' days are full (time or doses); "
-                   "higher-priority residents were served first",
-}
 
 
 class Status(Enum):
