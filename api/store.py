@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import ImportRow, ResidentRow, TeamRow, VisitRow, now
-from planner.constants import UTC_OFFSET
+from planner.constants import UTC_OFFSET, VN_TZ
 from planner.io.problems import InputProblem
 from planner.io.residents import read_residents
 from planner.io.tables import RawTable
@@ -25,7 +25,7 @@ from planner.model import Resident, Team
 from planner.replan import Outcome
 from planner.settings import Settings as PlannerSettings
 
-VN = dt.timezone(dt.timedelta(hours=7))
+VN = VN_TZ  # the name the API modules import
 log = logging.getLogger("vaxroute.store")
 _DATE_FIELDS = {"last_dose_date", "not_before"}
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from planner.constants import VN_TZ
 from planner.errors import InputError, VaxRouteError
 from planner.files import private_files
 from planner.settings import Settings, load_settings
@@ -52,7 +53,7 @@ def _private_outputs() -> None:
 
 
 def _tomorrow() -> dt.date:
-    return (dt.datetime.now(dt.timezone(dt.timedelta(hours=7))) + dt.timedelta(days=1)).date()
+    return (dt.datetime.now(VN_TZ) + dt.timedelta(days=1)).date()
 
 
 def _fail(exc: VaxRouteError) -> None:

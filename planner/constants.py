@@ -15,7 +15,10 @@ lower-priority one when both cannot be served.
 
 from __future__ import annotations
 
-TIMEZONE = "Asia/Ho_Chi_Minh"
+import datetime as dt
+
+#: Viet Nam's time (UTC+7, no daylight saving): every date and time the product shows or plans
+VN_TZ = dt.timezone(dt.timedelta(hours=7))
 UTC_OFFSET = "+07:00"
 
 MAX_DAY_SECONDS = 24 * 3600
@@ -23,10 +26,6 @@ MAX_DAY_SECONDS = 24 * 3600
 PRIORITY_COST = 100_000
 #: priority values are scaled by this before rounding to integers (two decimals kept).
 PRIORITY_RESOLUTION = 100
-#: households within this distance of each other (metres) with no household_id are one stop.
-SAME_SPOT_METRES = 5.0
-#: how far the start of a lunch break may slide after its nominal start (seconds).
-DEFAULT_BREAK_SLACK_S = 3600
 EARTH_RADIUS_M = 6_371_008.8
 #: travel time and distance standing for "no road path" (a leg no route can take: more than
 #: any horizon), so the solver never plans it and the diagnosis can name it.

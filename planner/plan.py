@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from planner.constants import UTC_OFFSET
+from planner.constants import UTC_OFFSET, VN_TZ
 from planner.model import ProblemData
 from planner.priority import priority_band
 from planner.settings import Product, Settings
@@ -45,7 +45,7 @@ def parse_iso_time(value: str) -> tuple[dt.date, int]:
 def build_plan(data: ProblemData, result: Result, travel: TravelModel, settings: Settings,
                plan_id: str | None = None, created_at: dt.datetime | None = None
                ) -> dict[str, Any]:
-    created = created_at or dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
+    created = created_at or dt.datetime.now(VN_TZ)
     routes = [_route(data, r, settings) for r in sorted(result.routes,
                                                         key=lambda r: (r.day, r.team_index))]
     unassigned = [{"resident_id": rid, "reason_code": code, "reason": reason}

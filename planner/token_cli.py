@@ -18,6 +18,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from planner.constants import VN_TZ
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 token_app = typer.Typer(help="API access tokens: create, list, revoke.", no_args_is_help=True)
 err = Console(stderr=True)
-VN = dt.timezone(dt.timedelta(hours=7))
+VN = VN_TZ
 COLUMNS = ("id", "role", "team", "label", "created", "expires", "revoked")
 
 DatabaseOption = Annotated[str | None, typer.Option(
