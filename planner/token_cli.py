@@ -94,8 +94,12 @@ def token_create(
     print(token)
 
 
-def _line(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+def _print_table(header: tuple[str, ...], rows: list[list[str]]) -> None:
+    """Columns padded to their widest cell, two spaces apart (`token list`, `user list`)."""
+    table = [list(header), *rows]
+    widths = [max(len(r[k]) for r in table) for k in range(len(header))]
+    for cells in table:
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
 
 
 def _cells(row: TokenRow, moment: dt.datetime) -> list[str]:
@@ -114,10 +118,8 @@ def token_list(database: DatabaseOption = None) -> None:
 
     with _session(database) as session:
         moment = dt.datetime.now(dt.UTC)
-        table = [list(COLUMNS)] + [_cells(r, moment) for r in list_tokens(session)]
-    widths = [max(len(r[k]) for r in table) for k in range(len(COLUMNS))]
-    for cells in table:
-        print(_line(cells, widths))
+        rows = [_cells(r, moment) for r in list_tokens(session)]
+    _print_table(COLUMNS, rows)
 
 
 @token_app.command("revoke")

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from planner.token_cli import DatabaseOption, _input_error, _local, _session
+from planner.token_cli import DatabaseOption, _input_error, _local, _print_table, _session
 
 user_app = typer.Typer(help="Console users: add, list, disable.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -70,10 +70,7 @@ def user_list(database: DatabaseOption = None) -> None:
         rows = [[u.name, u.role, _local(u.created_at), _local(u.disabled_at),
                  _local(u.locked_until) if u.locked_until and utc(u.locked_until) > moment
                  else "-"] for u in list_users(session)]
-    table = [list(COLUMNS), *rows]
-    widths = [max(len(r[k]) for r in table) for k in range(len(COLUMNS))]
-    for cells in table:
-        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+    _print_table(COLUMNS, rows)
 
 
 @user_app.command("disable")
