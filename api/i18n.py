@@ -1,6 +1,7 @@
 """The console's words in Vietnamese and English, and how dates, times and numbers are shown.
 
-One catalogue, ``TEXTS``: key -> {"vi": ..., "en": ...}; a test checks that every key has both
+One catalogue, ``TEXTS``: key -> {"vi": ..., "en": ...} (the chrome's words here, each
+screen's in api/texts/); a test checks that every key has both
 languages and that every ``t("...")`` in the templates exists here. Templates call ``t(key)``
 (api/pages/common.py binds it to the request's language: the ``lang`` cookie, Vietnamese by
 default); ``t(key, n=3)`` fills ``{n}`` placeholders. Dates are DD/MM/YYYY and times HH:MM in
@@ -15,12 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from api.store import VN, as_local
+from api.texts import board, history, plans, report
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 LANG_COOKIE = "lang"
 
-TEXTS: dict[str, dict[str, str]] = {
+_CHROME: dict[str, dict[str, str]] = {
     # chrome
     "app_name": {"vi": "VaxRoute", "en": "VaxRoute"},
     "app_tagline": {"vi": "Lập kế hoạch tiêm chủng tại nhà",
@@ -186,6 +188,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "minutes": {"vi": "{n} phút", "en": "{n} min"},
 }
 
+
+
+def _merge(*catalogues: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for catalogue in catalogues:
+        twice = sorted(set(merged) & set(catalogue))
+        if twice:
+            raise ValueError(f"console words defined twice: {twice}")
+        merged.update(catalogue)
+    return merged
+
+
+TEXTS = _merge(_CHROME, board.TEXTS, history.TEXTS, plans.TEXTS, report.TEXTS)
 
 def pick_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG

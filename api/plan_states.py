@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from api.models import JobLock, PlanRow, now
@@ -74,9 +74,14 @@ def beat(session: Session, plan_id: int, attempt: int, **values: Any) -> bool:
 
 
 def finish(session: Session, plan_id: int, attempt: int, **values: Any) -> bool:
-    """The solver's result (done or failed), only if the plan is still its own."""
+    """The solver's result (done or failed), only if the plan is still its own. A done plan
+    for new dates is published at once; a done re-plan waits for a planner (api/plan_requests)."""
+    stamp = now()
+    if values.get("status") == "done":
+        values = {**values, "published_at": case((PlanRow.parent_id.is_(None), stamp),
+                                                 else_=None)}
     done = session.execute(update(PlanRow).where(_mine(plan_id, attempt))
-                           .values(finished_at=now(), **values))
+                           .values(finished_at=stamp, **values))
     if done.rowcount == 1:  # type: ignore[attr-defined]
         _drop_lock(session, plan_id)
     session.commit()

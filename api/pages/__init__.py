@@ -13,11 +13,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import auth, dashboard, list_views, lists
+from api.pages import auth, board, dashboard, history, list_views, lists, plans, replan, report
 from api.pages.common import CsrfRejected, LoginRequired, render
 from api.pages.stash import Stash
 
-ROUTERS = (auth.router, dashboard.router, lists.router, list_views.router)
+ROUTERS = (auth.router, dashboard.router, lists.router, list_views.router, plans.router,
+           replan.router, board.router, report.router, history.router)
 
 
 def register(app: FastAPI) -> None:

@@ -38,10 +38,10 @@ class NavItem:
 #: the console's screens, in the header's order; a new screen sets its path here
 NAV = (
     NavItem("nav_lists", "/lists"),
-    NavItem("nav_plans", None),
-    NavItem("nav_today", None),
-    NavItem("nav_report", None),
-    NavItem("nav_history", None),
+    NavItem("nav_plans", "/plans"),
+    NavItem("nav_today", "/today"),
+    NavItem("nav_report", "/report"),
+    NavItem("nav_history", "/history"),
 )
 
 

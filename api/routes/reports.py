@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import PlanRow, ResidentRow, VisitRow
+from api.models import ResidentRow, VisitRow
+from api.plan_requests import current_plan
 from api.schemas import DailyReport
 from api.security import PlannerDep, SessionDep
 from api.store import as_local
@@ -21,17 +22,8 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 OUTCOMES = ("vaccinated", "refused", "not_at_home", "contraindicated", "postponed")
 
 
-def _plan_for(session: Session, day: dt.date) -> PlanRow | None:
-    """The newest done plan whose days include ``day``."""
-    for row in session.scalars(select(PlanRow).where(PlanRow.status == "done")
-                               .order_by(PlanRow.version.desc())):
-        if row.start_date <= day < row.start_date + dt.timedelta(days=row.days):
-            return row
-    return None
-
-
 def daily_report(session: Session, day: dt.date) -> dict[str, Any]:
-    plan = _plan_for(session, day)
+    plan = current_plan(session, day)
     planned: dict[str, str] = {}  # resident -> team
     if plan is not None and plan.document:
         for r in plan.document["routes"]:

@@ -118,8 +118,7 @@ def test_sign_in_refuses_a_wrong_password_then_opens_the_dashboard(page: Any,
     assert page.locator("h1").inner_text() == "Tổng quan"
     assert "Nguyễn Thị Lan" in page.locator(".who").inner_text()
     nav = [" ".join(text.split()) for text in page.locator(".nav li").all_inner_texts()]
-    assert nav == ["Danh sách", "Kế hoạch (sắp có)", "Hôm nay (sắp có)", "Báo cáo (sắp có)",
-                   "Lịch sử (sắp có)"]
+    assert nav == ["Danh sách", "Kế hoạch", "Hôm nay", "Báo cáo", "Lịch sử"]
     check(page, "dashboard")
 
 
