@@ -3,59 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from api.models import ResidentRow, VisitRow
-from api.plan_requests import current_plan
+from api.daily_report import daily_report, report_file
 from api.schemas import DailyReport
 from api.security import PlannerDep, SessionDep
-from api.store import as_local
-from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-OUTCOMES = ("vaccinated", "refused", "not_at_home", "contraindicated", "postponed")
-
-
-def daily_report(session: Session, day: dt.date) -> dict[str, Any]:
-    plan = current_plan(session, day)
-    planned: dict[str, str] = {}  # resident -> team
-    if plan is not None and plan.document:
-        for r in plan.document["routes"]:
-            if r["date"] == day.isoformat():
-                planned.update({rid: r["team_id"] for s in r["stops"] for rid in s["resident_ids"]})
-    latest: dict[str, VisitRow] = {}
-    for v in session.scalars(select(VisitRow).order_by(VisitRow.at, VisitRow.id)):
-        if as_local(v.at).date() == day:
-            latest[v.resident_id] = v
-    people = set(planned) | set(latest)
-    wards = {r.resident_id: r.ward or "?" for r in session.scalars(
-        select(ResidentRow).where(ResidentRow.resident_id.in_(list(people))))} if people else {}
-    by_ward: dict[str, Counter[str]] = defaultdict(Counter)
-    by_team: dict[str, Counter[str]] = defaultdict(Counter)
-    for rid in people:
-        team = planned.get(rid) or latest[rid].team_id
-        for bucket in (by_ward[wards.get(rid, "?")], by_team[team]):
-            if rid in planned:
-                bucket["planned"] += 1
-            if rid in latest:
-                bucket[latest[rid].outcome] += 1
-            elif rid in planned:
-                bucket["remaining"] += 1
-    return {"date": day, "plan_id": plan.id if plan else None,
-            "by_ward": [_row(k, c) for k, c in sorted(by_ward.items())],
-            "by_team": [_row(k, c) for k, c in sorted(by_team.items())],
-            "totals": _row("total", sum(by_team.values(), Counter()))}
-
-
-def _row(group: str, c: Counter[str]) -> dict[str, Any]:
-    return {"group": group, "planned": c["planned"], **{o: c[o] for o in OUTCOMES},
-            "remaining": c["remaining"]}
 
 
 @router.get("/daily", response_model=DailyReport,
@@ -68,15 +25,6 @@ def daily(session: SessionDep, _: PlannerDep, date: dt.date,
     report = daily_report(session, date)
     if format == "json":
         return report
-    # Wards and team ids come from uploaded lists: every cell goes through planner/cells.py.
-    columns = ["group", "planned", *OUTCOMES, "remaining"]
-    tables = {k: [[row[c] for c in columns] for row in report[k]] for k in ("by_ward", "by_team")}
-    name = f"report-{date.isoformat()}"
-    if format == "csv":
-        rows = [[*row, k[3:]] for k, table in tables.items() for row in table]
-        return Response(csv_bytes([*columns, "level"], rows, lineterminator="\n"),
-                        media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    sheets = {k: (columns, table) for k, table in tables.items()}
-    return Response(xlsx_bytes(sheets), media_type=XLSX_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    content, media_type, name = report_file(report, format)
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
