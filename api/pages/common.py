@@ -38,7 +38,7 @@ class NavItem:
 #: the console's screens, in the header's order; a new screen sets its path here
 NAV = (
     NavItem("nav_lists", "/lists"),
-    NavItem("nav_plans", "/plans"),
+    NavItem("nav_plans", "/planning"),
     NavItem("nav_today", "/today"),
     NavItem("nav_report", "/report"),
     NavItem("nav_history", "/history"),
