@@ -14,7 +14,7 @@ from api.security import create_token
 from api.settings import Settings
 from planner.errors import InputError
 from tests.api.conftest import upload, wait_done
-from tests.planner.test_roads import HANOI, street_lists
+from tests.planner.travel.test_roads import HANOI, street_lists
 
 pytestmark = pytest.mark.skipif(not HANOI.exists(),
                                 reason="SKIPPED LOUDLY: ../shared/data/osm missing")

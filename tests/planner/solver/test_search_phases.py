@@ -23,7 +23,7 @@ from planner.solver.portfolio import SharedMatrices
 from planner.solver.runs import DESCENT, insertion_parameters, run, search_parameters
 from planner.solver.vehicles_first import fewer_vehicles
 from tests.helpers import line_instance
-from tests.planner.crafted import context
+from tests.planner.solver.crafted import context
 
 TRAVEL = EuclideanTravel()
 
@@ -151,7 +151,7 @@ ORPHAN_PARENT = """
 from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.settings import SolverParams
 from planner.solver import solve
-from tests.planner.test_search_phases import line_instance
+from tests.helpers import line_instance
 
 if __name__ == "__main__":
     data = to_problem(line_instance(customers=30, vehicles=8))
@@ -171,7 +171,7 @@ def _children(pid: int) -> list[int]:
 def test_portfolio_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
     script = tmp_path / "parent.py"
     script.write_text(ORPHAN_PARENT, encoding="utf-8")
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     parent = subprocess.Popen([sys.executable, str(script)], cwd=root,
                               env={**os.environ, "PYTHONPATH": str(root)})
     try:

@@ -21,7 +21,7 @@ from planner.solver.runs import run
 from planner.solver.view import ModelView
 from tests.helpers import around, line_instance, plan_and_check, resident
 from tests.helpers import team as helper_team
-from tests.planner.crafted import (
+from tests.planner.solver.crafted import (
     MINUTE,
     PARAMS,
     as_given,

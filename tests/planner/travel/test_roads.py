@@ -19,9 +19,9 @@ from planner.roads.params import RoadParams
 from planner.roads.travel import RoadTravel
 from planner.settings import Settings
 from tests.helpers import plan_and_check, reasons, resident, served, team, write_csv
-from tests.planner.osm_builder import at, write_osm
+from tests.osm_builder import at, write_osm
 
-OSM = Path(__file__).resolve().parents[3] / "shared" / "data" / "osm"
+OSM = Path(__file__).resolve().parents[4] / "shared" / "data" / "osm"
 HANOI = OSM / "vn_hanoi_dong_da_small.osm"
 HCMC = OSM / "vn_hcmc_district5_small.osm"
 needs_shared = pytest.mark.skipif(not HANOI.exists(),

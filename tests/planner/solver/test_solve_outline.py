@@ -18,7 +18,7 @@ from planner.solver.routing import build_model, day_and_team
 from planner.solver.runs import CHEAPEST_INSERTION, SAVINGS
 from planner.solver.sisr_arrays import Routes
 from tests.helpers import line_instance
-from tests.planner.crafted import MINUTE, PARAMS, problem, stop, team
+from tests.planner.solver.crafted import MINUTE, PARAMS, problem, stop, team
 
 TRAVEL = EuclideanTravel()
 

@@ -20,7 +20,7 @@ from planner.solver.routing import allowed_vehicles, build_model
 from planner.solver.ruin_recreate import RuinParams, RuinRecreate, improve_travel
 from planner.solver.runs import run
 from planner.solver.view import ModelView
-from tests.planner.crafted import (
+from tests.planner.solver.crafted import (
     MINUTE,
     PARAMS,
     as_given,
