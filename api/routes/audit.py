@@ -34,8 +34,8 @@ def list_audit(session: SessionDep, _: PlannerDep,
                ) -> list[dict[str, Any]]:
     """Audit entries, newest first: the token, the time, the action (list_residents,
     read_resident, import_residents, correct_resident, delete_resident, export_plan,
-    read_sheet, read_map), the resident when there is one, and a detail without names or
-    values. Team leaders get 403."""
+    read_sheet, read_map, read_board: the console's board of the day), the resident when
+    there is one, and a detail without names or values. Team leaders get 403."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=VN)
     rows = entries(session, resident_id=resident_id, action=action, token_id=token_id,
