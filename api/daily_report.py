@@ -15,9 +15,10 @@ from api.models import ResidentRow, VisitRow
 from api.plan_requests import current_plan
 from api.store import as_local
 from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
+from planner.outcomes import OUTCOME_CODES
 
-#: the report's outcome columns, in order
-OUTCOMES = ("vaccinated", "refused", "not_at_home", "contraindicated", "postponed")
+#: the report's outcome columns, in order (the catalogue's: planner/outcomes.py)
+OUTCOMES = OUTCOME_CODES
 
 
 def daily_report(session: Session, day: dt.date) -> dict[str, Any]:
