@@ -8,8 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from api.limits import Finite, Id
-
-Outcome = Literal["vaccinated", "refused", "not_at_home", "contraindicated", "postponed"]
+from planner.outcomes import OutcomeCode as Outcome  # the one catalogue: planner/outcomes.py
 
 #: what the API accepts as a date: a campaign is planned and recorded in this century, and an
 #: instant near year 1 or 9999 overflows the time-zone arithmetic (a 422 here, never a 500 later)
