@@ -41,6 +41,16 @@ def get_plan(session: Session, plan_id: int) -> PlanRow:
     return row
 
 
+def visible_plan(session: Session, plan_id: int, principal: Principal) -> PlanRow:
+    """The plan if ``principal`` may read it. Team leaders receive published plans only: a
+    re-plan waiting for a planner's review (or any plan still being solved) is a 404 to them,
+    as if it did not exist."""
+    row = get_plan(session, plan_id)
+    if not principal.is_planner and row.published_at is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such plan")
+    return row
+
+
 def done_document(row: PlanRow) -> dict[str, Any]:
     if row.status != "done" or row.document is None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"the plan is {row.status}, not done")

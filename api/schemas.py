@@ -73,6 +73,7 @@ class PlanPublic(BaseModel):
         "id": 7, "version": 7, "status": "done", "progress": 1.0, "start_date": "2026-11-24",
         "days": 3, "parent_id": None, "changed_assignments": None, "error": None,
         "created_at": "2026-11-23T16:40:00+07:00", "finished_at": "2026-11-23T16:40:31+07:00",
+        "published_at": "2026-11-23T16:40:31+07:00", "requested_by": "Nguyễn Thị Lan",
         "plan": {"plan_id": "plan-7", "routes": [], "unassigned": [], "excluded": [],
                  "summary": {}}}]})
 
@@ -87,6 +88,11 @@ class PlanPublic(BaseModel):
     error: str | None = None
     created_at: str
     finished_at: str | None = None
+    published_at: str | None = Field(None, description=(
+        "when a planner published it (a plan for new dates: when it was done); null: a draft "
+        "re-plan, or not done yet. Team leaders receive published plans only"))
+    requested_by: str | None = Field(None, description=(
+        'who asked for it: a console user\'s name or "token N"'))
     plan: dict[str, Any] | None = None
 
 

@@ -1,4 +1,5 @@
-"""A plan's maps, route sheets, GPX and exports. Team leaders get only their own team's."""
+"""A plan's maps, route sheets, GPX and exports. Team leaders get only their own team's, and
+only of a published plan (a draft re-plan is a 404 to them: api/deps.visible_plan)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,15 @@ from api.deps import (
     route_resident_ids,
     team_route,
     view_for,
+    visible_plan,
 )
 from api.headers import html_page
 from api.security import PlannerDep, PrincipalDep, SessionDep
 from api.store import load_teams
 from maps.assets import render
+from maps.gpx import route_gpx
 from maps.overview import overview_map
-from maps.sheet import route_gpx, route_sheet_html
+from maps.sheet import route_sheet_html
 from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
 from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
@@ -51,14 +54,15 @@ LangQuery = Annotated[Literal["vi", "en"] | None, Query()]
 def team_route_json(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
                     date: str | None = None) -> list[dict[str, Any]]:
     """The team's routes (all days, or one ``date``) as in plan.json."""
-    return team_route(done_document(get_plan(session, plan_id)), principal, team_id, date)
+    return team_route(done_document(visible_plan(session, plan_id, principal)), principal,
+                      team_id, date)
 
 
 @router.get("/teams/{team_id}/map", response_class=HTMLResponse)
 def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
                   principal: PrincipalDep, date: str | None = None, lang: LangQuery = None
                   ) -> HTMLResponse:
-    document = done_document(get_plan(session, plan_id))
+    document = done_document(visible_plan(session, plan_id, principal))
     routes = team_route(document, principal, team_id)
     record(session, principal, "read_map", detail=f"plan {plan_id} team {team_id}")
     language = _lang(request, lang)
@@ -77,7 +81,7 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
 def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
                principal: PrincipalDep, date: str | None = None,
                format: Literal["html", "csv"] = "html", lang: LangQuery = None) -> Response:
-    document = done_document(get_plan(session, plan_id))
+    document = done_document(visible_plan(session, plan_id, principal))
     routes = team_route(document, principal, team_id, date)
     people = residents_of(session, route_resident_ids(routes))
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} {format}")
@@ -93,7 +97,7 @@ def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: Session
 @router.get("/teams/{team_id}/gpx")
 def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
              date: str | None = None, lang: LangQuery = None) -> Response:
-    document = done_document(get_plan(session, plan_id))
+    document = done_document(visible_plan(session, plan_id, principal))
     routes = team_route(document, principal, team_id, date)
     people = residents_of(session, route_resident_ids(routes[:1]))
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} gpx")
@@ -144,7 +148,7 @@ def export_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 def export(plan_id: PlanId, session: SessionDep, principal: PrincipalDep,
            format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Every planned and unassigned resident, one row each (no names)."""
-    document = view_for(done_document(get_plan(session, plan_id)), principal)
+    document = view_for(done_document(visible_plan(session, plan_id, principal)), principal)
     record(session, principal, "export_plan", detail=f"plan {plan_id} {format}")
     rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(document)]
     if format == "xlsx":  # cells through planner/cells.py: ids and wards are never formulas

@@ -1,4 +1,5 @@
-"""Plans: create (solved in the background), read, re-plan, cancel. A done plan never changes.
+"""Plans: create (solved in the background), read, re-plan, publish, cancel. A done plan never
+changes.
 
 Queueing and its refusals (429 queue full, 409 a re-plan running) live in api/plan_requests.py,
 shared with the console's pages."""
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Request, status
 from sqlalchemy import select
 
 from api import plan_requests, plan_states
-from api.deps import PlanId, done_document, get_plan, view_for
+from api.deps import PlanId, done_document, get_plan, view_for, visible_plan
 from api.models import PlanRow
 from api.schemas import ErrorBody, PlanCreate, PlanCreated, PlanPublic, ReplanCreate
 from api.security import PlannerDep, PrincipalDep, SessionDep
@@ -26,7 +27,8 @@ def public(row: PlanRow, document: dict[str, Any] | None) -> dict[str, Any]:
             "parent_id": row.parent_id, "changed_assignments": row.changed_assignments,
             "error": row.error, "created_at": iso_local(row.created_at),
             "finished_at": iso_local(row.finished_at) if row.finished_at else None,
-            "plan": document}
+            "published_at": iso_local(row.published_at) if row.published_at else None,
+            "requested_by": row.requested_by, "plan": document}
 
 
 def refused(exc: Exception) -> HTTPException:
@@ -59,16 +61,20 @@ def create_plan(request: Request, session: SessionDep, principal: PlannerDep,
 
 
 @router.get("", response_model=list[PlanPublic])
-def list_plans(session: SessionDep, _: PrincipalDep,
+def list_plans(session: SessionDep, principal: PrincipalDep,
                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
-    rows = session.scalars(select(PlanRow).order_by(PlanRow.version.desc()).limit(limit))
-    return [public(r, None) for r in rows]
+    """The newest plans first; a team leader sees published plans only."""
+    query = select(PlanRow).order_by(PlanRow.version.desc()).limit(limit)
+    if not principal.is_planner:
+        query = query.where(PlanRow.published_at.is_not(None))
+    return [public(r, None) for r in session.scalars(query)]
 
 
 @router.get("/{plan_id}", response_model=PlanPublic)
 def read_plan(plan_id: PlanId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
-    """Status and progress; when done, the plan (a team leader sees the own team's routes)."""
-    row = get_plan(session, plan_id)
+    """Status and progress; when done, the plan (a team leader sees the own team's routes,
+    of a published plan only: a draft re-plan is a 404 to them)."""
+    row = visible_plan(session, plan_id, principal)
     document = view_for(row.document, principal) if row.document else None
     return public(row, document)
 
@@ -109,4 +115,19 @@ def cancel_plan(plan_id: PlanId, session: SessionDep, _: PlannerDep) -> dict[str
         raise HTTPException(status.HTTP_409_CONFLICT, (
             f"the plan is {row.status}: only a queued or solving plan can be cancelled"))
     session.refresh(row)
+    return public(row, None)
+
+
+@router.post("/{plan_id}/publish", response_model=PlanPublic,
+             responses={404: {"model": ErrorBody, "description": "no such plan"},
+                        409: {"model": ErrorBody, "description": "the plan is not done"}})
+def publish_plan(plan_id: PlanId, session: SessionDep, _: PlannerDep) -> dict[str, Any]:
+    """Publish a done plan: from now on team leaders receive it (``GET /plans/{id}`` and its
+    team files) and the day's board and report follow it. A re-plan is a draft until then; a
+    plan for new dates is published when it is done. Publishing again changes nothing (the
+    first ``published_at`` stays); a plan that is not done is a 409."""
+    row = get_plan(session, plan_id)
+    if not plan_requests.publish(session, row):
+        raise HTTPException(status.HTTP_409_CONFLICT, (
+            f"the plan is {row.status}: only a done plan can be published"))
     return public(row, None)
