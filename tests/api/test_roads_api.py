@@ -14,10 +14,8 @@ from api.security import create_token
 from api.settings import Settings
 from planner.errors import InputError
 from tests.api.conftest import upload, wait_done
-from tests.planner.travel.test_roads import HANOI, street_lists
-
-pytestmark = pytest.mark.skipif(not HANOI.exists(),
-                                reason="SKIPPED LOUDLY: ../shared/data/osm missing")
+from tests.data import HANOI_OSM as HANOI
+from tests.planner.travel.test_roads import street_lists
 
 
 @pytest.fixture(scope="module")

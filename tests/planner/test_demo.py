@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
-import pytest
 
 from planner.demo import DEMO_START, demo_files
 from planner.io.residents import read_residents
 from planner.io.teams import read_teams
 from planner.settings import Settings
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "vn_boundaries"
 
 
 def test_demo_lists_read_without_problems() -> None:
@@ -42,15 +38,19 @@ def test_demo_wards_are_labelled_approximate() -> None:
     assert all(f["properties"]["approximate"] is True for f in wards["features"])
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="SKIPPED LOUDLY: ../shared/data/vn_boundaries "
-                                                "is missing, cannot check demo stations")
-def test_demo_stations_lie_in_their_real_ward() -> None:
-    """The hand-placed stations fall inside the GADM polygon of their ward (tests only)."""
-    gadm = gpd.read_file(SHARED / "bac_kan_city.geojson")
-    teams = read_teams(demo_files().teams).teams
+def test_demo_stations_lie_in_the_ward_they_serve() -> None:
+    """Each station sits in the approximate cell of the ward its name gives, and every ward of
+    the residents has one cell: teams.csv, residents.csv and wards_approx.geojson agree.
+    (scripts/check_demo_stations.py checks the stations against the real GADM wards.)"""
+    files = demo_files()
+    cells = gpd.read_file(files.wards)
+    teams = read_teams(files.teams).teams
+    wards = {r.ward for r in read_residents(files.residents, reference_date=DEMO_START,
+                                            depots=[]).residents}
+    assert set(cells["ward"]) == wards
     for team in teams:
         ward = team.name.split(" ", 4)[-1]  # "Trạm Y tế phường Đức Xuân" -> "Đức Xuân"
-        polygon = gadm.loc[gadm["name_3"] == ward].geometry
-        assert len(polygon) == 1, ward
-        assert polygon.iloc[0].contains(gpd.points_from_xy([team.depot_lon],
-                                                           [team.depot_lat])[0]), ward
+        cell = cells.loc[cells["ward"] == ward].geometry
+        assert len(cell) == 1, ward
+        assert cell.iloc[0].contains(gpd.points_from_xy([team.depot_lon],
+                                                        [team.depot_lat])[0]), ward

