@@ -19,8 +19,13 @@ from shapely.geometry import Point
 from planner.demo import demo_files
 from planner.io.teams import read_teams
 
-GADM = (Path(__file__).resolve().parents[2] / "shared" / "data" / "vn_boundaries"
-        / "bac_kan_city.geojson")
+GADM = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "vn_boundaries"
+    / "bac_kan_city.geojson"
+)
 
 
 def misplaced(boundaries: Path) -> list[str]:

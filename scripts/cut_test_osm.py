@@ -46,9 +46,13 @@ def cut(source: Path, target: Path) -> tuple[int, int]:
                 writer.add_node(osmium.osm.mutable.Node(id=obj.id, location=obj.location))
                 nodes += 1
             elif obj.is_way() and "highway" in obj.tags:
-                writer.add_way(osmium.osm.mutable.Way(
-                    id=obj.id, nodes=[n.ref for n in obj.nodes],
-                    tags={t.k: t.v for t in obj.tags}))
+                writer.add_way(
+                    osmium.osm.mutable.Way(
+                        id=obj.id,
+                        nodes=[n.ref for n in obj.nodes],
+                        tags={t.k: t.v for t in obj.tags},
+                    )
+                )
                 ways += 1
     finally:
         writer.close()
