@@ -9,7 +9,7 @@ others'.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from planner.model import ProblemData
@@ -19,14 +19,17 @@ from planner.travel import TravelModel
 
 #: dose targets per vehicle and the cost of a dose away from its target (wastage.py)
 DoseTargets = tuple[dict[int, int], int]
+#: told of each solution: its cost, and a way to read the stop indices it serves (call it
+#: inside the callback only; it costs a pass over the routes, progress.py samples it)
+SolutionListener = Callable[[int, Callable[[], Iterable[int]]], None]
 
 
 @dataclass(frozen=True)
 class SearchContext:
     """One search's inputs: ``stops`` are the stop indices in the model (those some vehicle
     may serve), ``deadline`` a ``time.time()``; ``initial_routes`` (stop indices per vehicle)
-    warm-start it, ``targets`` steer doses per vehicle, ``on_solution(cost)`` hears of each
-    solution (progress). Picklable without ``on_solution``: workers get it as None."""
+    warm-start it, ``targets`` steer doses per vehicle, ``on_solution(cost, served)`` hears of
+    each solution (progress). Picklable without ``on_solution``: workers get it as None."""
 
     data: ProblemData
     travel: TravelModel
@@ -35,7 +38,7 @@ class SearchContext:
     deadline: float
     initial_routes: Sequence[Sequence[int]] | None = None
     targets: DoseTargets | None = None
-    on_solution: Callable[[int], None] | None = None
+    on_solution: SolutionListener | None = None
 
     def without_fixed_cost(self) -> SearchContext:
         """The same search on the model without the vehicles' fixed cost (the phases after

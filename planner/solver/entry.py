@@ -13,6 +13,8 @@ The solve, top-down:
 4. diagnosis: a reason for every stop the search left out (reasons.py).
 
 With wastage-aware vials a second pass steers the routes towards whole vials (wastage.py).
+A caller's ``progress`` hears of each solution, with the residents planned and the
+priority-weighted coverage of the best plan so far (progress.py).
 """
 
 from __future__ import annotations
@@ -27,32 +29,29 @@ from planner.settings import SolverParams, VialParams
 from planner.solver.context import DoseTargets, SearchContext
 from planner.solver.decompose import Area, local_routes, local_targets, split
 from planner.solver.portfolio import portfolio
+from planner.solver.progress import Progress, ProgressTracker, ServedReader
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import Result, Route, Status, Unserved
 from planner.solver.routing import allowed_vehicles, stop_penalty
 from planner.solver.wastage import wastage_pass
 from planner.travel import TravelModel
 
-
-@dataclass(frozen=True)
-class Progress:
-    elapsed_s: float
-    time_limit_s: float
-    solutions: int
-    objective: int
+__all__ = ["Progress", "solve"]
 
 
 @dataclass(frozen=True)
 class _Request:
     """One horizon to plan: the problem, its travel, the settings and what the caller adds (a
-    progress callback, a warm start: stop indices per vehicle, dose targets)."""
+    warm start: stop indices per vehicle, dose targets), and the progress tracker; an area's
+    request has ``stop_map``, its stops' indices in the whole problem."""
 
     data: ProblemData
     travel: TravelModel
     params: SolverParams
-    progress: Callable[[Progress], None] | None = None
+    tracker: ProgressTracker | None = None
     initial_routes: Sequence[Sequence[int]] | None = None
     targets: DoseTargets | None = None
+    stop_map: Sequence[int] | None = None
 
 
 def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = None,
@@ -62,7 +61,9 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
     """Plan the whole horizon. ``initial_routes[v]`` (stop indices) warm-starts the search.
     With ``vials`` (wastage-aware on), part of the time goes to steering routes to whole vials
     (wastage.wastage_pass). Raises InternalError when the search found no plan at all."""
-    request = _Request(data, travel, params or SolverParams(), progress, initial_routes)
+    params = params or SolverParams()
+    tracker = ProgressTracker(data, params.time_limit_s, progress) if progress else None
+    request = _Request(data, travel, params, tracker, initial_routes)
 
     def one_pass(pass_params: SolverParams, warm: Sequence[Sequence[int]] | None,
                  targets: DoseTargets | None) -> Result:
@@ -76,6 +77,9 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
     if not result.is_feasible():
         raise InternalError("the routing search found no solution; every stop is optional, "
                             "so this is a bug")
+    if tracker is not None:
+        tracker.finished((v.stop_index for r in result.routes for v in r.visits),
+                         result.objective)
     return result
 
 
@@ -83,6 +87,8 @@ def _solve_horizon(request: _Request) -> Result:
     """Filter, split into areas or search the whole horizon with the portfolio, diagnose."""
     started = time.monotonic()
     data, params = request.data, request.params
+    if request.tracker is not None and request.stop_map is None:
+        request.tracker.new_pass()
     in_model, unserved = _filter(data)
     if not in_model:
         return Result((), tuple(unserved), 0, time.monotonic() - started, 0, Status.FEASIBLE)
@@ -90,7 +96,7 @@ def _solve_horizon(request: _Request) -> Result:
     areas = split(data, in_model, params.split_stops) if params.split_stops else []
     if areas:
         return _solve_areas(request, areas, unserved, started)
-    found, workers = portfolio(_context(request, in_model, started))
+    found, workers = portfolio(_context(request, in_model))
     elapsed = time.monotonic() - started
     if found is None:
         return Result((), tuple(unserved), 0, elapsed, 0, Status.NO_SOLUTION)
@@ -128,21 +134,18 @@ def _check_fixed_cost(data: ProblemData, params: SolverParams, stops: Sequence[i
             "and above a day's travel in seconds (e.g. 50000), or 0")
 
 
-def _context(request: _Request, in_model: list[int], started: float) -> SearchContext:
-    """The portfolio's search context: the time limit from now, progress told of each
-    solution (counted from ``started``)."""
-    params, progress = request.params, request.progress
-    counter = {"n": 0}
+def _context(request: _Request, in_model: list[int]) -> SearchContext:
+    """The portfolio's search context: the time limit from now, the tracker (if any) told of
+    each solution."""
+    params, tracker, stop_map = request.params, request.tracker, request.stop_map
 
-    def on_solution(cost: int) -> None:
-        counter["n"] += 1
-        if progress:
-            progress(Progress(time.monotonic() - started, params.time_limit_s, counter["n"],
-                              cost))
+    def on_solution(cost: int, served: ServedReader) -> None:
+        if tracker is not None:
+            tracker.solution(cost, served, stop_map)
 
     return SearchContext(request.data, request.travel, params, in_model,
                          time.time() + params.time_limit_s, request.initial_routes,
-                         request.targets, on_solution)
+                         request.targets, on_solution if tracker is not None else None)
 
 
 def _status(elapsed: float, params: SolverParams) -> Status:
@@ -152,7 +155,7 @@ def _status(elapsed: float, params: SolverParams) -> Status:
 def _solve_areas(request: _Request, areas: list[Area], unserved: list[Unserved],
                  started: float) -> Result:
     """Solve area by area (time shared by stops), then put routes and reasons back together."""
-    params, progress = request.params, request.progress
+    params, tracker = request.params, request.tracker
     total = sum(len(a.stops) for a in areas)
     routes: list[Route] = []
     objective = solutions = 0
@@ -161,19 +164,16 @@ def _solve_areas(request: _Request, areas: list[Area], unserved: list[Unserved],
             continue
         left = params.time_limit_s - (time.monotonic() - started)
         share = max(1.0, min(left, params.time_limit_s * len(area.stops) / total))
-
-        def told(p: Progress, before: int = solutions) -> None:
-            if progress:
-                progress(Progress(time.monotonic() - started, params.time_limit_s,
-                                  before + p.solutions, p.objective))
-
         part = _solve_horizon(_Request(
             area.data, request.travel, replace(params, time_limit_s=share, split_stops=0),
-            told, local_routes(area, request.initial_routes),
-            local_targets(area, request.targets)))
+            tracker, local_routes(area, request.initial_routes),
+            local_targets(area, request.targets), area.stops))
         if not part.is_feasible():
             return replace(part, routes=(), unserved=(), runtime_s=time.monotonic() - started)
-        routes += [_global_route(area, r) for r in part.routes]
+        mine = [_global_route(area, r) for r in part.routes]
+        routes += mine
+        if tracker is not None:
+            tracker.area_done(v.stop_index for r in mine for v in r.visits)
         unserved += [replace(u, stop_index=area.stops[u.stop_index]) for u in part.unserved]
         objective += part.objective
         solutions += part.solutions_found

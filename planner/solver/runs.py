@@ -14,7 +14,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from planner.model import ProblemData
-from planner.solver.context import SearchContext
+from planner.solver.context import SearchContext, SolutionListener
 from planner.solver.routing import RoutingProblem, build_model, set_dose_targets, stop_penalty
 
 GLS = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
@@ -87,9 +87,9 @@ def run(ctx: SearchContext, search: pywrapcp.DefaultRoutingSearchParameters, *,
         late_cost: int = 0, relax_breaks: bool = False) -> Outcome | None:
     """Build the model over ``ctx.stops`` (with ``ctx.targets``) and search it once, from
     ``warm`` when given. ``done(problem, cost)``: stop as soon as it says so (route elimination
-    succeeded); ``ctx.on_solution(cost)`` is told every solution. The wall-clock guard cancels
-    the search after ``guard_s`` (default: the whole solve's guard). See ``build_model`` for
-    the model's options."""
+    succeeded); ``ctx.on_solution(cost, served)`` is told every solution. The wall-clock guard
+    cancels the search after ``guard_s`` (default: the whole solve's guard). See
+    ``build_model`` for the model's options."""
     problem = build_model(ctx.data, ctx.travel, ctx.params, ctx.stops, order_seed,
                           open_vehicles, late_cost, relax_breaks)
     if ctx.targets is not None:
@@ -110,7 +110,7 @@ def run(ctx: SearchContext, search: pywrapcp.DefaultRoutingSearchParameters, *,
                    restored or not warm)
 
 
-def _listen(problem: RoutingProblem, on_solution: Callable[[int], None] | None,
+def _listen(problem: RoutingProblem, on_solution: SolutionListener | None,
             done: Callable[[RoutingProblem, int], bool] | None
             ) -> tuple[dict[str, int], dict[str, RoutingProblem]]:
     """Count the search's solutions, tell ``on_solution`` and stop when ``done`` says so.
@@ -128,12 +128,24 @@ def _listen(problem: RoutingProblem, on_solution: Callable[[int], None] | None,
         count["n"] += 1
         cost = p.routing.CostVar().Value()
         if on_solution is not None:
-            on_solution(cost)
+            on_solution(cost, lambda: served_now(p))
         if done is not None and done(p, cost):
             p.routing.CancelSearch()
 
     problem.routing.AddAtSolutionCallback(seen)
     return count, live
+
+
+def served_now(p: RoutingProblem) -> list[int]:
+    """The stops the solution at hand serves, read from the model's variables: only inside a
+    solution callback, where they are bound. Nothing is changed."""
+    routing, out = p.routing, []
+    for v in range(len(p.vehicles)):
+        index = routing.NextVar(routing.Start(v)).Value()
+        while not routing.IsEnd(index):
+            out.append(p.layout.stop_of_node[p.manager.IndexToNode(index)])
+            index = routing.NextVar(index).Value()
+    return out
 
 
 def _solve(problem: RoutingProblem, search: pywrapcp.DefaultRoutingSearchParameters,

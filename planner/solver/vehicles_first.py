@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from planner.settings import SolverParams
-from planner.solver.context import Found, SearchContext, WorkerStrategy
+from planner.solver.context import Found, SearchContext, SolutionListener, WorkerStrategy
 from planner.solver.extract import extract_routes
 from planner.solver.routing import RoutingProblem, horizon_of, stop_penalty
 from planner.solver.ruin_recreate import improve_travel, remove_routes
@@ -164,7 +164,7 @@ def _serves_everyone(p: RoutingProblem, routes: Sequence[Sequence[int]]) -> bool
 
 
 def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
-              on_solution: Callable[[int], None] | None) -> list[list[int]]:
+              on_solution: SolutionListener | None) -> list[list[int]]:
     """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
     ``RUIN_SHARE`` of the time to ``deadline``. GLS alone gets the time when the model is too
     big for it, or when someone is left out: ruin and recreate only reorders
@@ -173,4 +173,11 @@ def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
     if view is None or not _serves_everyone(view.p, routes):
         return routes
     until = time.time() + RUIN_SHARE * max(0.0, deadline - time.time())
-    return improve_travel(view, routes, until, on_solution=on_solution)[0]
+    served = [s for r in routes for s in r]  # ruin and recreate keeps whom the routes serve
+
+    def tell(cost: int) -> None:
+        if on_solution is not None:
+            on_solution(cost, lambda: served)
+
+    return improve_travel(view, routes, until,
+                          on_solution=tell if on_solution is not None else None)[0]
