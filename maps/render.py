@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from maps.assets import render
+from maps.gpx import route_gpx
 from maps.overview import overview_map
-from maps.sheet import route_gpx, route_sheet_html
+from maps.sheet import route_sheet_html
 from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
 from planner.model import Resident, Team

@@ -1,4 +1,4 @@
-"""Printable route sheet (HTML with print CSS) and GPX, per team and day.
+"""Printable route sheet (HTML with print CSS), per team and day (GPX: maps/gpx.py).
 
 Same order and times as the map. Initials, address and phone only: no names, no conditions.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from maps.i18n import t
 from maps.team import stop_details
@@ -72,32 +71,3 @@ def route_sheet_html(route: Mapping[str, Any], residents: Mapping[str, Resident]
             + "".join(f"<th>{h}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></body></html>")
 
-
-def route_gpx(route: Mapping[str, Any], residents: Mapping[str, Resident] | None = None,
-              lang: str = "vi") -> str:
-    """GPX 1.1: a waypoint per stop and the route in visit order (depot first and last)."""
-    people = residents or {}
-    ns = "http://www.topografix.com/GPX/1/1"
-    ET.register_namespace("", ns)
-    gpx = ET.Element(f"{{{ns}}}gpx", {"version": "1.1", "creator": "VaxRoute"})
-    meta = ET.SubElement(gpx, f"{{{ns}}}metadata")
-    ET.SubElement(meta, f"{{{ns}}}name").text = f"{route['team_id']} {route['date']}"
-    points = []
-    if route.get("depot"):
-        points.append((route["depot"]["lat"], route["depot"]["lon"], t("depot", lang), ""))
-    for stop in route["stops"]:
-        d = stop_details(stop, people)
-        points.append((stop["lat"], stop["lon"], f"{stop['seq']}. {stop['arrival'][11:16]}",
-                       f"{d['initials']} · {d['address']} · {stop['doses']} "
-                       f"{t('doses', lang).lower()}"))
-    for lat, lon, name, desc in points[1:] if route.get("depot") else points:
-        wpt = ET.SubElement(gpx, f"{{{ns}}}wpt", {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}"})
-        ET.SubElement(wpt, f"{{{ns}}}name").text = name
-        ET.SubElement(wpt, f"{{{ns}}}desc").text = desc
-    rte = ET.SubElement(gpx, f"{{{ns}}}rte")
-    ET.SubElement(rte, f"{{{ns}}}name").text = f"{route['team_id']} {route['date']}"
-    sequence = [*points, points[0]] if route.get("depot") else points
-    for lat, lon, name, _ in sequence:
-        pt = ET.SubElement(rte, f"{{{ns}}}rtept", {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}"})
-        ET.SubElement(pt, f"{{{ns}}}name").text = name
-    return ET.tostring(gpx, encoding="unicode", xml_declaration=True)

@@ -23,8 +23,9 @@ import pytest
 from shapely.geometry import box
 
 from maps.assets import _text, render
+from maps.gpx import route_gpx
 from maps.overview import overview_map
-from maps.sheet import route_gpx, route_sheet_html
+from maps.sheet import route_sheet_html
 from maps.team import team_map
 from planner.model import Resident, Team
 from tests.helpers import DEPOT, START, around, plan_and_check, resident, team

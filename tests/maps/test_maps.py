@@ -11,8 +11,9 @@ import geopandas as gpd
 from shapely.geometry import box
 
 from maps.assets import external_references, render
+from maps.gpx import route_gpx
 from maps.overview import overview_map
-from maps.sheet import route_gpx, route_sheet_html
+from maps.sheet import route_sheet_html
 from maps.team import team_map
 from tests.maps.conftest import CONDITION, FULL_NAMES
 
