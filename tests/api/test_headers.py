@@ -27,6 +27,7 @@ from api.security import create_token
 from api.settings import Settings
 from tests.api.conftest import upload, wait_done
 from tests.api.live import free_port
+from tests.chromium import ARTIFACTS
 from tests.helpers import START, write_csv
 from tests.hostile import (
     XSS_NOT_DUE,
@@ -37,8 +38,6 @@ from tests.hostile import (
     teams_rows,
 )
 from tests.maps.test_escaping import Elements
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def directives(response: Any) -> dict[str, list[str]]:
@@ -200,18 +199,6 @@ def _solve_live(url: str, auth: dict[str, str], folder: Path) -> int:
             time.sleep(0.3)
         assert http.get(f"/plans/{plan_id}").json()["status"] == "done"
     return plan_id
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from tests.maps.test_browser import ARGS, CHROMIUM
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 WATCH_CSP = """window.__violations = [];

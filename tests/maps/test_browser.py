@@ -6,36 +6,16 @@ The screenshot is kept in ``test-artifacts/`` for a person to look at.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
-
-import pytest
 
 from maps.assets import render
 from maps.team import team_map
+from tests.chromium import ARGS, ARTIFACTS, CHROMIUM, require_chromium
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = os.environ.get("VAXROUTE_CHROMIUM") or shutil.which("chromium") or shutil.which(
-    "chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# tests.maps.test_escaping and tests.api.pages import these from here; new code: tests.chromium
+__all__ = ["ARGS", "ARTIFACTS", "CHROMIUM"]
 
-if not CHROMIUM:
-    if os.environ.get("CI"):
-        pytest.fail("CI must have Chromium: .ci/run installs Debian's chromium", pytrace=False)
-    pytest.skip("SKIPPED LOUDLY: no chromium on this machine (apt-get install chromium)",
-                allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+require_chromium()
 
 
 def test_team_map_offline_at_800x1280(browser, scenario, tmp_path: Path) -> None:
