@@ -89,12 +89,20 @@ class PlanChanges:
 
 def _slots(plan: Mapping[str, Any]) -> dict[str, Slot]:
     """resident id -> the team and day a plan visits the resident."""
-    return {rid: Slot(route["team_id"], route["date"]) for route in plan.get("routes", [])
-            for stop in route["stops"] for rid in stop["resident_ids"]}
+    return {
+        rid: Slot(route["team_id"], route["date"])
+        for route in plan.get("routes", [])
+        for stop in route["stops"]
+        for rid in stop["resident_ids"]
+    }
 
 
-def _standing(resident_id: str, slots: Mapping[str, Slot], unassigned: Mapping[str, str],
-              excluded: Mapping[str, str]) -> Standing:
+def _standing(
+    resident_id: str,
+    slots: Mapping[str, Slot],
+    unassigned: Mapping[str, str],
+    excluded: Mapping[str, str],
+) -> Standing:
     """Where a plan has a resident who is not on the compared routes."""
     if resident_id in slots:
         return Standing(EARLIER_DAY, slot=slots[resident_id])
@@ -107,8 +115,10 @@ def _standing(resident_id: str, slots: Mapping[str, Slot], unassigned: Mapping[s
 
 def _reasons(plan: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     """(resident id -> unassigned reason code, resident id -> excluded status)."""
-    return ({u["resident_id"]: u["reason_code"] for u in plan.get("unassigned", [])},
-            {e["resident_id"]: e["status"] for e in plan.get("excluded", [])})
+    return (
+        {u["resident_id"]: u["reason_code"] for u in plan.get("unassigned", [])},
+        {e["resident_id"]: e["status"] for e in plan.get("excluded", [])},
+    )
 
 
 def plan_changes(parent: Mapping[str, Any], replan: Mapping[str, Any]) -> PlanChanges:
@@ -129,7 +139,8 @@ def plan_changes(parent: Mapping[str, Any], replan: Mapping[str, Any]) -> PlanCh
             moved.append(Moved(rid, before[rid], after[rid]))
         else:
             unchanged += 1
-    newly = [NewlyPlanned(rid, after[rid],
-                          _standing(rid, earlier, old_unassigned, old_excluded))
-             for rid in sorted(set(after) - set(before))]
+    newly = [
+        NewlyPlanned(rid, after[rid], _standing(rid, earlier, old_unassigned, old_excluded))
+        for rid in sorted(set(after) - set(before))
+    ]
     return PlanChanges(start, moved, dropped, newly, unchanged)

@@ -31,16 +31,26 @@ def token_id(client: TestClient, headers: dict[str, str]) -> int:
 
 def leader_paths(plan_id: int, team: str) -> list[str]:
     base = f"/plans/{plan_id}/teams/{team}"
-    return [f"/plans/{plan_id}", f"{base}/route", f"{base}/map", f"{base}/sheet",
-            f"{base}/sheet?format=csv", f"{base}/gpx", f"/plans/{plan_id}/export"]
+    return [
+        f"/plans/{plan_id}",
+        f"{base}/route",
+        f"{base}/map",
+        f"{base}/sheet",
+        f"{base}/sheet?format=csv",
+        f"{base}/gpx",
+        f"/plans/{plan_id}/export",
+    ]
 
 
 @pytest.fixture(scope="module")
 def draft(client: TestClient, tokens, loaded) -> dict[str, Any]:
     """A done re-plan of the first day from 10:00, not published."""
     planner = tokens["planner"]
-    asked = client.post(f"/plans/{loaded['id']}/replan", headers=planner,
-                        json={"as_of": "2026-11-23T10:00:00+07:00", "time_limit_s": 5})
+    asked = client.post(
+        f"/plans/{loaded['id']}/replan",
+        headers=planner,
+        json={"as_of": "2026-11-23T10:00:00+07:00", "time_limit_s": 5},
+    )
     assert asked.status_code == 202, asked.text
     body = wait_done(client, planner, asked.json()["id"])
     assert body["status"] == "done", body["error"]
@@ -48,7 +58,8 @@ def draft(client: TestClient, tokens, loaded) -> dict[str, Any]:
 
 
 def test_a_new_plan_is_published_when_done_and_publishing_again_changes_nothing(
-        client: TestClient, tokens, loaded) -> None:
+    client: TestClient, tokens, loaded
+) -> None:
     planner = tokens["planner"]
     assert loaded["published_at"] is not None
     assert loaded["requested_by"] == f"token {token_id(client, planner)}"
@@ -58,11 +69,11 @@ def test_a_new_plan_is_published_when_done_and_publishing_again_changes_nothing(
     assert client.post("/plans/999999/publish", headers=planner).status_code == 404
 
 
-def test_a_plan_that_is_not_done_cannot_be_published(client: TestClient, tokens,
-                                                     loaded) -> None:
+def test_a_plan_that_is_not_done_cannot_be_published(client: TestClient, tokens, loaded) -> None:
     planner = tokens["planner"]
-    queued = client.post("/plans", headers=planner,
-                         json={"start_date": "2026-11-25", "days": 1, "time_limit_s": 3})
+    queued = client.post(
+        "/plans", headers=planner, json={"start_date": "2026-11-25", "days": 1, "time_limit_s": 3}
+    )
     assert queued.status_code == 202
     plan_id = queued.json()["id"]
     assert client.post(f"/plans/{plan_id}/cancel", headers=planner).status_code == 200
@@ -72,7 +83,8 @@ def test_a_plan_that_is_not_done_cannot_be_published(client: TestClient, tokens,
 
 
 def test_a_leader_cannot_read_a_draft_until_a_planner_publishes_it(
-        client: TestClient, tokens, loaded, draft) -> None:
+    client: TestClient, tokens, loaded, draft
+) -> None:
     planner, leader = tokens["planner"], tokens["DX"]
     assert draft["published_at"] is None and draft["parent_id"] == loaded["id"]
     assert draft["requested_by"] == f"token {token_id(client, planner)}"
