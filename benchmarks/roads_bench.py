@@ -37,9 +37,9 @@ def default_extracts() -> list[Path]:
 
 
 def measure(extract: Path, mode: str) -> dict[str, object]:
-    from planner.roads.osm import read_extract
-    from planner.roads.params import RoadParams
-    from planner.roads.travel import RoadTravel
+    from planner.settings import RoadParams
+    from planner.travel.roads import RoadTravel
+    from planner.travel.roads.osm import read_extract
 
     cache = tempfile.mkdtemp(prefix="vaxroute-bench-")
     params = RoadParams(cache_dir=cache)

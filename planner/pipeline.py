@@ -18,10 +18,9 @@ from planner.io.tables import RawTable
 from planner.io.teams import TeamsRead, read_teams
 from planner.model import ProblemData
 from planner.plan import build_plan
-from planner.roads import make_travel
 from planner.settings import Settings
 from planner.solver import Progress, Result, solve
-from planner.travel import TravelModel
+from planner.travel import TravelModel, make_travel
 
 
 @dataclass

@@ -117,12 +117,11 @@ def add_legs(routes: list[dict[str, Any]], travel: TravelModel) -> None:
             by_mode.setdefault(route["travel_mode"], []).append((stop, "", here, spot))
             here = spot
         by_mode.setdefault(route["travel_mode"], []).append((route, "return_", here, depot))
-    offroad = getattr(travel, "offroad_m", None)
     for mode, items in by_mode.items():
+        stops = [t for t, prefix, _, _ in items if not prefix]
+        offroad = travel.offroad_m([t["lat"] for t in stops], [t["lon"] for t in stops], mode)
         if offroad is not None:  # how far each door is from the road it is reached by
-            stops = [t for t, prefix, _, _ in items if not prefix]
-            for stop, off in zip(stops, offroad([t["lat"] for t in stops],
-                                                [t["lon"] for t in stops], mode), strict=True):
+            for stop, off in zip(stops, offroad, strict=True):
                 stop["offroad_m"] = round(off, 1)
         legs = travel.legs([(a, b) for _, _, a, b in items], mode)
         for (target, prefix, _, _), leg in zip(items, legs, strict=True):

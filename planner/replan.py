@@ -26,10 +26,9 @@ from planner.checker import check_plan
 from planner.errors import InternalError
 from planner.model import ProblemData, Resident, Team, VehicleStart
 from planner.plan import add_legs, build_plan, iso_time, parse_iso_time, route_vials, vial_totals
-from planner.roads import make_travel
 from planner.settings import Settings
 from planner.solver import Progress, solve, vehicle_index
-from planner.travel import TravelModel
+from planner.travel import TravelModel, make_travel
 
 FINAL_OUTCOMES = {"vaccinated": "vaccinated", "refused": "refused",
                   "contraindicated": "contraindicated"}

@@ -15,7 +15,6 @@ import logging
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,13 +28,13 @@ from planner.solver.context import Found, SearchContext, WorkerStrategy
 from planner.solver.coverage import plain_search
 from planner.solver.runs import CHEAPEST_INSERTION, SAVINGS
 from planner.solver.vehicles_first import vehicles_first_search
-from planner.travel import Leg, TravelMatrix, TravelModel, legs_from_matrix
+from planner.travel import TravelMatrix, TravelModel
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SharedMatrices:
+class SharedMatrices(TravelModel):
     """Travel looked up in matrices computed once over every point of the problem.
 
     Workers permute the stops (another node order), so rows are found by coordinates."""
@@ -62,10 +61,6 @@ class SharedMatrices:
             np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), strict=True)])
         m = self.matrices[mode]
         return TravelMatrix(m.seconds[np.ix_(rows, rows)], m.metres[np.ix_(rows, rows)])
-
-    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
-             mode: str) -> list[Leg]:
-        return legs_from_matrix(self, pairs, mode)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind}

@@ -75,10 +75,8 @@ def diagnose(data: ProblemData, travel: TravelModel, stops: list[int]) -> list[U
 def _off_road(travel: TravelModel, lat: list[float], lon: list[float], modes: set[str],
               n_teams: int) -> dict[str, set[int]]:
     """Per mode, the stops (by position k) no usable road comes near (road models only)."""
-    issues = getattr(travel, "point_issues", None)
-    if issues is None:
-        return {m: set() for m in modes}
-    return {m: {i - n_teams for i in issues(lat, lon, m) if i >= n_teams} for m in modes}
+    return {m: {i - n_teams for i in travel.point_issues(lat, lon, m) if i >= n_teams}
+            for m in modes}
 
 
 def _road_reason(data: ProblemData, matrices: dict, off_road: dict[str, set[int]], k: int,

@@ -21,7 +21,7 @@ import pytest
 from planner.constants import UNREACHABLE_S
 from planner.errors import InputError
 from planner.geo import haversine_m
-from planner.roads.osrm import OsrmTravel
+from planner.travel.osrm import OsrmTravel
 from tests.helpers import plan_and_check, resident, served, team
 
 CUT_OFF = (22.2, 105.9)  # a place the stand-in has no route to

@@ -16,7 +16,7 @@ from pyproj import Transformer
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from planner.roads.graph import Arcs, RoadGraph
+from planner.travel.roads.graph import Arcs, RoadGraph
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]

@@ -12,7 +12,6 @@ import json
 import math
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +20,13 @@ import numpy.typing as npt
 
 from planner.constants import UNREACHABLE_M, UNREACHABLE_S
 from planner.errors import InputError
-from planner.travel import Leg, TravelMatrix, legs_from_matrix
+from planner.travel.base import TravelMatrix, TravelModel
 
 
 @dataclass(frozen=True)
-class OsrmTravel:
+class OsrmTravel(TravelModel):
+    """Durations and distances from the server's table service for the given profile."""
+
     url: str
     profile: str = "driving"
     timeout_s: float = 30.0
@@ -33,6 +34,7 @@ class OsrmTravel:
     kind: str = "osrm"
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> TravelMatrix:
+        """The table in blocks of at most ``max_table`` points; no route: unreachable."""
         la, lo = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
         n = len(la)
         seconds = np.zeros((n, n), dtype=np.int64)
@@ -82,11 +84,8 @@ class OsrmTravel:
                              f"{body.get('code')}: {body.get('message', '')}")
         return body
 
-    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
-             mode: str) -> list[Leg]:
-        return legs_from_matrix(self, pairs, mode)
-
     def describe(self) -> dict[str, Any]:
+        """The server and profile, for plan.json."""
         return {"kind": self.kind, "url": self.url, "profile": self.profile}
 
 

@@ -17,9 +17,8 @@ import numpy as np
 
 from planner.errors import InputError
 from planner.geo import haversine_m
-from planner.roads.graph import RoadGraph
-from planner.roads.params import ROAD_CLASSES, RoadParams
-from planner.settings import TRAVEL_MODES
+from planner.settings import ROAD_CLASSES, TRAVEL_MODES, RoadParams
+from planner.travel.roads.graph import RoadGraph
 
 BBox = tuple[float, float, float, float]  # min lat, min lon, max lat, max lon
 _CLASS_CODE = {c: i for i, c in enumerate(ROAD_CLASSES)}

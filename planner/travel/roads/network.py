@@ -12,24 +12,29 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from planner.constants import UNREACHABLE_M, UNREACHABLE_S
 from planner.errors import InputError
-from planner.roads.graph import Arcs, RoadGraph
-from planner.roads.osm import BBox, read_extract
-from planner.roads.params import RoadParams
-from planner.roads.shortest import PathSums, decode, many_to_many, paths, point_graph
-from planner.roads.snap import Snapper, Snaps
-from planner.travel import Leg, TravelMatrix
+from planner.settings import RoadParams
+from planner.travel.base import Leg, Pairs, TravelMatrix, TravelModel
+from planner.travel.roads.graph import Arcs, RoadGraph
+from planner.travel.roads.osm import BBox, read_extract
+from planner.travel.roads.shortest import PathSums, decode, many_to_many, paths, point_graph
+from planner.travel.roads.snap import Snapper, Snaps
+
+if TYPE_CHECKING:
+    from planner.model import Team
+    from planner.settings import Settings
 
 GRID_DEG = 0.05  # clip boxes snap outwards to this grid so nearby re-plans share a graph
 
 
 def file_sha256(path: Path) -> str:
+    """The extract's content hash: the graph cache's key and plan.json's record of the map."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -38,6 +43,7 @@ def file_sha256(path: Path) -> str:
 
 
 def clip_box(lat: npt.ArrayLike, lon: npt.ArrayLike, margin_km: float) -> BBox:
+    """The points' bounding box plus the margin, snapped outwards to the grid."""
     la, lo = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     dlat = margin_km / 111.0
     dlon = margin_km / (111.0 * max(np.cos(np.radians(float(np.mean(la)))), 0.1))
@@ -48,7 +54,9 @@ def clip_box(lat: npt.ArrayLike, lon: npt.ArrayLike, margin_km: float) -> BBox:
 
 
 @dataclass
-class RoadTravel:
+class RoadTravel(TravelModel):
+    """Travel along the roads a mode may use, the last metres to the door on foot."""
+
     graph: RoadGraph
     params: RoadParams
     source: dict[str, Any]
@@ -84,20 +92,24 @@ class RoadTravel:
 
     # -- per mode ----------------------------------------------------------------------------
     def snapper(self, mode: str) -> Snapper:
+        """The mode's snapper (built once)."""
         if mode not in self._snappers:
             self._snappers[mode] = Snapper(self.graph, self.arcs(mode))
         return self._snappers[mode]
 
     def arcs(self, mode: str) -> Arcs:
+        """The arcs the mode may use (built once)."""
         if mode not in self._arcs:
             self._arcs[mode] = self.graph.arcs(mode)
         return self._arcs[mode]
 
     def snap(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> Snaps:
+        """Each point attached to its nearest usable road within ``max_snap_m``."""
         return self.snapper(mode).snap(lat, lon, self.params.max_snap_m)
 
     # -- the travel-time interface -----------------------------------------------------------
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> TravelMatrix:
+        """Seconds and metres along the roads, from memory, the disk cache or computed."""
         la, lo = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
         key = self._matrix_key(la, lo, mode)
         if key in self._memo:
@@ -161,8 +173,7 @@ class RoadTravel:
         limit = self.params.max_snap_m if limit_m is None else limit_m
         return [float(x) for x in self.snapper(mode).snap(lat, lon, limit).offroad_m]
 
-    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
-             mode: str) -> list[Leg]:
+    def legs(self, pairs: Pairs, mode: str) -> list[Leg]:
         """Seconds, metres (the matrix's values) and the path along the roads per leg."""
         points = sorted({p for pair in pairs for p in pair})
         where = {p: i for i, p in enumerate(points)}
@@ -198,9 +209,29 @@ class RoadTravel:
         return [(round(a, 6), round(b, 6)) for a, b in pts]
 
     def describe(self) -> dict[str, Any]:
+        """The extract, its graph and the road settings, for plan.json."""
         return {"kind": self.kind, **self.source,
                 "graph": {"nodes": self.graph.n_nodes, "segments": self.graph.n_edges},
                 "roads": self.params.describe()}
 
 
-__all__ = ["RoadTravel", "clip_box", "decode", "file_sha256"]
+def road_travel(extract: Path, settings: Settings, teams: Sequence[Team],
+                points: Sequence[tuple[float, float]]) -> RoadTravel:
+    """The extract's roads around the stations and the points; an input error naming every
+    station that no road of its team's mode comes near."""
+    lat = [t.depot_lat for t in teams] + [p[0] for p in points]
+    lon = [t.depot_lon for t in teams] + [p[1] for p in points]
+    travel = RoadTravel.from_extract(Path(extract), settings.roads, lat, lon)
+    for mode in sorted({t.travel_mode for t in teams}):
+        mine = [t for t in teams if t.travel_mode == mode]
+        off = travel.offroad_m([t.depot_lat for t in mine], [t.depot_lon for t in mine], mode,
+                               limit_m=100_000)
+        far = [f"{t.team_id} ({d:.0f} m)" if d != float("inf") else t.team_id
+               for t, d in zip(mine, off, strict=True) if d > settings.roads.max_snap_m]
+        if far:
+            raise InputError(
+                f"{Path(extract).name}: no road usable by {mode} within "
+                f"{settings.roads.max_snap_m:.0f} m of the station of team(s) "
+                f"{', '.join(far)}: check the station's coordinates in the teams file, or "
+                "that the extract covers the area")
+    return travel

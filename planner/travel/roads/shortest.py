@@ -19,8 +19,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from planner.roads.graph import Arcs, RoadGraph
-from planner.roads.snap import Snaps
+from planner.travel.roads.graph import Arcs, RoadGraph
+from planner.travel.roads.snap import Snaps
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
