@@ -27,8 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.bench.engine import EuclideanTravel, to_problem
-from planner.bench.solomon import read_solomon
+from benchmarks.engine import EuclideanTravel, to_problem
+from benchmarks.solomon import read_solomon
 from planner.settings import SolverParams
 from planner.solver import sisr_kernel as kernel
 from planner.solver.context import SearchContext

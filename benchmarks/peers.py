@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from planner.bench.engine import SCALE, VEHICLE_COST
-from planner.bench.solomon import Instance
+from benchmarks.engine import SCALE, VEHICLE_COST
+from benchmarks.solomon import Instance
 
 
 def _matrix(inst: Instance) -> np.ndarray:

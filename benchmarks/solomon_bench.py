@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.bench.engine import solve_instance
-from planner.bench.solomon import Instance, RouteCheck, check_routes, read_solomon
+from benchmarks.engine import solve_instance
+from benchmarks.solomon import Instance, RouteCheck, check_routes, read_solomon
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "solomon"
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ortools.constraint_solver import pywrapcp
 
-from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
-from planner.bench.solomon import read_solomon
+from benchmarks.engine import VEHICLE_COST, EuclideanTravel, to_problem
+from benchmarks.solomon import read_solomon
 from planner.build import build_problem
 from planner.model import ProblemData
 from planner.settings import Settings, VialParams

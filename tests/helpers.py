@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.bench.solomon import Instance
+from benchmarks.solomon import Instance
 from planner.build import build_problem
 from planner.checker import check_plan
 from planner.model import Resident, Team

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ortools.constraint_solver import pywrapcp
 
-from planner.bench.engine import EuclideanTravel
+from benchmarks.engine import EuclideanTravel
 from planner.model import ProblemData, Stop, Team, VehicleStart
 from planner.settings import SolverParams
 from planner.solver.context import SearchContext

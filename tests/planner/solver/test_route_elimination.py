@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
-from planner.bench.solomon import check_routes
+from benchmarks.engine import VEHICLE_COST, EuclideanTravel, to_problem
+from benchmarks.solomon import check_routes
 from planner.model import ProblemData, VehicleStart
 from planner.settings import Settings, SolverParams
 from planner.solver import vehicles_first

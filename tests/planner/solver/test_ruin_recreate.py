@@ -10,8 +10,8 @@ import time
 import numpy as np
 import pytest
 
-from planner.bench.engine import EuclideanTravel, to_problem
-from planner.bench.solomon import Instance, check_routes
+from benchmarks.engine import EuclideanTravel, to_problem
+from benchmarks.solomon import Instance, check_routes
 from planner.settings import SolverParams
 from planner.solver import sisr_kernel as kernel
 from planner.solver import vehicles_first

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
-from planner.bench.solomon import Instance, check_routes
+from benchmarks.engine import VEHICLE_COST, EuclideanTravel, to_problem
+from benchmarks.solomon import Instance, check_routes
 from planner.settings import SolverParams
 from planner.solver import solve
 from planner.solver.coverage import coverage_rounds
@@ -148,7 +148,7 @@ def test_portfolio_of_two_processes_returns_a_checked_plan() -> None:
 
 
 ORPHAN_PARENT = """
-from planner.bench.engine import VEHICLE_COST, EuclideanTravel, to_problem
+from benchmarks.engine import VEHICLE_COST, EuclideanTravel, to_problem
 from planner.settings import SolverParams
 from planner.solver import solve
 from tests.helpers import line_instance

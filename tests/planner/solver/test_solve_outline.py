@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from planner.bench.engine import EuclideanTravel, to_problem
+from benchmarks.engine import EuclideanTravel, to_problem
 from planner.errors import InternalError
 from planner.settings import SolverParams
 from planner.solver import Result, Status, entry, solve, vehicle_index

@@ -71,6 +71,14 @@ def test_not_a_solomon_file(tmp_path: Path) -> None:
         read_solomon(tmp_path / "x.txt")
 
 
+def test_script_names_a_file_that_is_not_an_instance(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("hello\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, solve_solomon.__file__, str(tmp_path / "x.txt")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and run.stdout == ""
+    assert "error (input)" in run.stderr and "not a Solomon-format instance" in run.stderr
+
+
 def best_known(name: str) -> tuple[int, float]:
     """(vehicles, distance) of the instance's best-known row in tests/data/solomon/bks.csv."""
     with (SOLOMON / "bks.csv").open(encoding="utf-8", newline="") as f:

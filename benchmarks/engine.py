@@ -12,18 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from planner.bench.solomon import Instance, RouteCheck, check_routes
+from benchmarks.solomon import Instance, RouteCheck, check_routes
 from planner.model import ProblemData, Stop, Team
 from planner.settings import SolverParams
 from planner.solver import solve
-from planner.travel import Leg, TravelMatrix, legs_from_matrix
+from planner.travel import TravelMatrix, TravelModel
 
 SCALE = 1000  # time and distance units per instance unit (3 decimals kept)
 VEHICLE_COST = 10**9  # > any scaled total distance of the standard instances
@@ -31,7 +30,7 @@ MUST_SERVE = 10**6  # priority of every customer: leaving one out costs 1e11
 
 
 @dataclass(frozen=True)
-class EuclideanTravel:
+class EuclideanTravel(TravelModel):
     """Planar distances: ``lat``/``lon`` carry x/y here; time = distance (Solomon's convention)."""
 
     scale: int = SCALE
@@ -42,10 +41,6 @@ class EuclideanTravel:
         d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) * self.scale
         whole = np.ceil(d - 1e-9).astype(np.int64)
         return TravelMatrix(whole, whole)
-
-    def legs(self, pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
-             mode: str) -> list[Leg]:
-        return legs_from_matrix(self, pairs, mode)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "scale": self.scale}

@@ -1,1 +1,0 @@
-"""Standard VRPTW benchmarks (Solomon, Gehring & Homberger) solved by VaxRoute's own engine."""
