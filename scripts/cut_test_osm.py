@@ -26,7 +26,8 @@ def road_node_ids(source: Path) -> set[int]:
     ids: set[int] = set()
     ways = osmium.FileProcessor(str(source), osmium.osm.WAY)
     for way in ways.with_filter(osmium.filter.KeyFilter("highway")):
-        ids.update(n.ref for n in way.nodes)
+        if isinstance(way, osmium.osm.Way):
+            ids.update(n.ref for n in way.nodes)
     return ids
 
 
@@ -42,10 +43,10 @@ def cut(source: Path, target: Path) -> tuple[int, int]:
     writer = osmium.SimpleWriter(out)
     try:
         for obj in osmium.FileProcessor(str(source), osmium.osm.NODE | osmium.osm.WAY):
-            if obj.is_node() and obj.id in keep:
+            if isinstance(obj, osmium.osm.Node) and obj.id in keep:
                 writer.add_node(osmium.osm.mutable.Node(id=obj.id, location=obj.location))
                 nodes += 1
-            elif obj.is_way() and "highway" in obj.tags:
+            elif isinstance(obj, osmium.osm.Way) and "highway" in obj.tags:
                 writer.add_way(
                     osmium.osm.mutable.Way(
                         id=obj.id,
