@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "demo"
-        subprocess.run([sys.executable, "-m", "planner", "demo", "--out", str(out),
+        subprocess.run([sys.executable, "-m", "vaxroute", "demo", "--out", str(out),
                         "--time-limit", args.time_limit], check=True, capture_output=True)
         photograph(team_map_file(out), ROOT / "docs" / "images" / "team-map.png")
     print("wrote docs/images/team-map.png")

@@ -42,7 +42,7 @@ def start_server(database_url: str, log: Path, **extra: str) -> LiveServer:
     env = server_env(database_url, **extra)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "planner", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "vaxroute", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -59,7 +59,7 @@ def start_server(database_url: str, log: Path, **extra: str) -> LiveServer:
 
 
 def make_token(env: dict[str, str], role: str, team: str | None = None) -> str:
-    args = [sys.executable, "-m", "planner", "token", "create", "--role", role]
+    args = [sys.executable, "-m", "vaxroute", "token", "create", "--role", role]
     if team:
         args += ["--team", team]
     out = subprocess.run(args, env=env, capture_output=True, text=True, check=True, timeout=60)

@@ -18,7 +18,7 @@ from api.settings import Settings
 
 def _backup(database_url: str, destination: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "planner", "backup", str(destination)],
+    return subprocess.run([sys.executable, "-m", "vaxroute", "backup", str(destination)],
                           env=env, capture_output=True, text=True, timeout=120)
 
 

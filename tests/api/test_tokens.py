@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.models import TokenRow, VisitRow
 from api.security import create_token, hash_token
-from planner.cli import app
+from vaxroute.cli import app
 
 
 def new_token(client: TestClient, role: str, team: str | None = None

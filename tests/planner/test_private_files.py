@@ -19,7 +19,7 @@ def _modes(root: Path) -> dict[str, int]:
 def test_plan_outputs_are_owner_only_even_under_a_permissive_umask(tmp_path: Path) -> None:
     out = tmp_path / "new" / "plan"
     run = subprocess.run(
-        [sys.executable, "-m", "planner", "demo", "--out", str(out), "--time-limit", "5"],
+        [sys.executable, "-m", "vaxroute", "demo", "--out", str(out), "--time-limit", "5"],
         capture_output=True, text=True, timeout=300,
         preexec_fn=lambda: os.umask(0o022))  # what a shell usually has
     assert run.returncode == 0, run.stderr

@@ -37,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     url = f"sqlite:///{folder / 'vaxroute.sqlite'}"
     live = start_server(url, folder / "server.log", VAXROUTE_LOGIN_DELAY_S="0.2")
     try:
-        added = subprocess.run([sys.executable, "-m", "planner", "user", "add", "Nguyễn Thị Lan",
+        added = subprocess.run([sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan",
                                 "--password-stdin"], env=live.env, input=PASSWORD + "\n",
                                capture_output=True, text=True, timeout=60)
         assert added.returncode == 0, added.stderr

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from api.db import Database, migrate
 from api.main import create_app
 from api.models import PlanRow, UserRow
-from planner.cli import app
 from tests.api.pages.conftest import console_settings, sign_in
+from vaxroute.cli import app
 
 runner = CliRunner()
 PASSWORD = "một mật khẩu dài"

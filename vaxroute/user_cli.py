@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from planner.token_cli import DatabaseOption, _input_error, _local, _print_table, _session
+from vaxroute.token_cli import DatabaseOption, _input_error, _local, _print_table, _session
 
 user_app = typer.Typer(help="Console users: add, list, disable.", no_args_is_help=True)
 err = Console(stderr=True)

@@ -1,4 +1,4 @@
-"""The ``vaxroute`` command: plan, demo, check."""
+"""The ``vaxroute`` command: plan, demo, check, serve, backup, and the token and user groups."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from planner.constants import VN_TZ
 from planner.errors import InputError, VaxRouteError
 from planner.files import private_files
 from planner.settings import Settings, load_settings
-from planner.token_cli import token_app
-from planner.user_cli import user_app
+from vaxroute.token_cli import token_app
+from vaxroute.user_cli import user_app
 
 
 class Lang(StrEnum):
@@ -212,41 +212,8 @@ def check(
     raise typer.Exit(1)
 
 
-app.add_typer(token_app, name="token")  # planner/token_cli.py: create, list, revoke
-app.add_typer(user_app, name="user")  # planner/user_cli.py: add, list, disable
-bench_app = typer.Typer(help="Standard routing benchmarks on VaxRoute's engine.",
-                        no_args_is_help=True)
-app.add_typer(bench_app, name="bench")
-
-
-@bench_app.command("solomon")
-def bench_solomon(
-    files: Annotated[list[Path], typer.Argument(help="Solomon / Gehring-Homberger files")],
-    time_limit: Annotated[float, typer.Option(help="Seconds per instance")] = 10,
-    seed: Annotated[int, typer.Option(help="Solver seed")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per instance")] = False,
-) -> None:
-    """Solve VRPTW instances (vehicles first, then distance) and re-check every solution."""
-    from planner.bench.engine import solve_instance
-    from planner.bench.solomon import read_solomon
-
-    failed = False
-    for path in files:
-        try:
-            result = solve_instance(read_solomon(path), time_limit, seed)
-        except VaxRouteError as exc:
-            _fail(exc)
-        failed |= not result.check.feasible
-        if as_json:
-            print(json.dumps(result.json()))
-        else:
-            status = "feasible" if result.check.feasible else "INFEASIBLE: " + "; ".join(
-                result.check.violations[:3])
-            console.print(f"{result.instance}: {result.check.vehicles} vehicles, distance "
-                          f"{result.check.distance:.2f}, {result.seconds:.1f} s, {status}",
-                          soft_wrap=True, highlight=False)
-    if failed:
-        raise typer.Exit(1)
+app.add_typer(token_app, name="token")  # vaxroute/token_cli.py: create, list, revoke
+app.add_typer(user_app, name="user")  # vaxroute/user_cli.py: add, list, disable
 
 
 @app.command()

@@ -20,9 +20,9 @@ from api.db import Database, migrate
 from api.models import TokenRow
 from api.security import hash_token
 from api.store import import_teams
-from planner.cli import app
 from planner.demo import demo_files
 from planner.io.tables import read_table
+from vaxroute.cli import app
 
 runner = CliRunner()
 
@@ -121,12 +121,12 @@ def test_revoke_is_idempotent_and_unknown_ids_are_errors(database: str) -> None:
 
 def test_the_real_command_reads_database_url(database: str) -> None:
     env = {**os.environ, "DATABASE_URL": database}
-    made = subprocess.run([sys.executable, "-m", "planner", "token", "create", "--role",
+    made = subprocess.run([sys.executable, "-m", "vaxroute", "token", "create", "--role",
                            "team_leader", "--team", "SC", "--days", "30"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip().startswith("vx_") and len(made.stdout.splitlines()) == 1
-    refused = subprocess.run([sys.executable, "-m", "planner", "token", "revoke", "42"],
+    refused = subprocess.run([sys.executable, "-m", "vaxroute", "token", "revoke", "42"],
                              env=env, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "no token with id 42" in refused.stderr
     (row,) = rows(database).values()

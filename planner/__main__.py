@@ -1,3 +1,0 @@
-from planner.cli import app
-
-app(prog_name="vaxroute")
