@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +35,7 @@ router = APIRouter(include_in_schema=False)
 VERSIONS_PER_PAGE = 20
 AUDIT_PER_PAGE = 50
 MAX_PAGE = 1_000_000
+TOKEN = re.compile(r"token (\d+)")  # plans.requested_by of a bearer token (Principal.who)
 
 
 def page_number(value: str | None) -> int:
@@ -71,6 +73,19 @@ def action_label(lang: str) -> Any:
         return translate(key, lang) if key in TEXTS else code
 
     return label
+
+
+def asker(lang: str) -> Any:
+    """Who asked for a plan, as the page says it: a user's name, "Token N" in ``lang`` for
+    a bearer token (stored as "token N"), or unknown (plans from before migration 0003)."""
+
+    def text(value: str | None) -> str:
+        if value is None:
+            return translate("history_unknown", lang)
+        token = TOKEN.fullmatch(value)
+        return translate("history_token", lang, n=token[1]) if token else value
+
+    return text
 
 
 def _versions(session: Session, page: int) -> tuple[list[PlanRow], dict[int, int], int]:
@@ -157,5 +172,6 @@ def history(
         url=url,
         last_day=last_day,
         action_label=action_label(lang_of(request)),
+        asker=asker(lang_of(request)),
         status_code=422 if bad_action or bad_since else 200,
     )

@@ -48,6 +48,8 @@ router = APIRouter(include_in_schema=False)
 MAX_DAYS = 31
 MAX_TIME_LIMIT_S = 600
 MAX_PLAN_ID = 2_147_483_647  # database ids are 32-bit
+#: a list of changes this long or shorter shows open; a longer one opens on a click
+OPEN_UP_TO = 30
 
 
 def last_day(row: PlanRow) -> dt.date:
@@ -215,12 +217,12 @@ def changes_of(session: Session, row: PlanRow) -> PlanChanges | None:
     return plan_changes(parent.document, row.document)
 
 
-def standing_text(lang: str) -> Callable[[Standing], str]:
+def standing_text(lang: str) -> Callable[..., str]:
     """Where a plan has a resident who is off the compared routes, in ``lang``: an earlier
     day's team, not planned with the reason's label, a status (vaccinated, refused...), or not
-    on the list."""
+    on the list. ``bare``: a reason alone (the dropped list's column says it is the reason)."""
 
-    def text(standing: Standing) -> str:
+    def text(standing: Standing, bare: bool = False) -> str:
         if standing.kind == EARLIER_DAY and standing.slot is not None:
             return translate(
                 "changes_earlier_day",
@@ -229,7 +231,8 @@ def standing_text(lang: str) -> Callable[[Standing], str]:
                 day=vn_date(standing.slot.date),
             )
         if standing.kind == UNASSIGNED:
-            return translate("changes_unassigned", lang, reason=reason_label(standing.code, lang))
+            reason = reason_label(standing.code, lang)
+            return reason if bare else translate("changes_unassigned", lang, reason=reason)
         if standing.kind == EXCLUDED:
             key = f"status_{standing.code}"
             return translate(key, lang) if key in TEXTS else standing.code
@@ -255,6 +258,7 @@ def _changes_page(
         as_of=as_local(row.as_of) if row.as_of else None,
         kept_stops=summary.get("fixed_stops", 0),
         standing=standing_text(lang_of(request)),
+        open_up_to=OPEN_UP_TO,
     )
 
 

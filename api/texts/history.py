@@ -197,4 +197,5 @@ TEXTS: dict[str, dict[str, str]] = {
     "history_action_read_sheet": {"vi": "Xem phiếu lộ trình", "en": "Read a route sheet"},
     "history_action_read_map": {"vi": "Xem bản đồ", "en": "Read a map"},
     "history_action_read_board": {"vi": "Xem bảng hôm nay", "en": "Read today's board"},
+    "history_action_read_plan": {"vi": "Xem kế hoạch", "en": "Read a plan"},
 }

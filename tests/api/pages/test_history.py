@@ -109,14 +109,14 @@ def test_versions_with_who_asked_newest_first_and_paged(
     assert shown["23"][8].startswith("4 Xem thay đổi")
     assert f'href="/planning/{versions[22]}/changes"' in first.text
     assert shown["22"][3] == "không rõ"  # a plan from before requested_by existed
-    assert shown["21"][3] == "token 7" and shown["21"][1] == "23/11/2026 – 24/11/2026"
+    assert shown["21"][3] == "Mã truy cập 7" and shown["21"][1] == "23/11/2026 – 24/11/2026"
     assert shown["21"][4] == "05:00 24/11/2026" and shown["21"][6] == "05:00 24/11/2026"
     assert "Trang 1/2" in first.text and 'href="/history?page=2"' in first.text
     second = planner.client.get("/history?page=2")
     older = {cells(r)[0]: cells(r) for r in rows(second.text, "versions")}
     assert list(older) == ["5", "4", "3", "2", "1"]
     assert older["2"][3] == "Lê Thị Hoa" and older["2"][7] == "1"
-    assert older["1"][3] == "token 1" and older["1"][7] == ""
+    assert older["1"][3] == "Mã truy cập 1" and older["1"][7] == ""
     for bad in ("abc", "-3", "0", "9" * 30):  # any page number: a page, never a 422
         again = planner.client.get(f"/history?page={bad}")
         assert again.status_code == 200, bad
