@@ -19,7 +19,8 @@ from api.models import AuditRow
 from api.security import Principal
 
 Action = Literal["list_residents", "read_resident", "import_residents", "correct_resident",
-                 "delete_resident", "export_plan", "read_sheet", "read_map", "read_board"]
+                 "delete_resident", "export_plan", "read_sheet", "read_map", "read_board",
+                 "read_plan"]
 ACTIONS: tuple[str, ...] = get_args(Action)
 
 

@@ -3,7 +3,9 @@
 Every response (JSON, files, pages, errors the app answers) carries ``X-Content-Type-Options:
 nosniff``, ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a CSP that allows
 scripts only from this server (``'self'``), never inline ones, no plugins, no ``<base>``, no
-framing, and images from this server, ``data:`` URIs and the configured tile server.
+framing (one exception: :func:`frameable`, the console's copy of the overview map, which this
+site's own pages may frame; pages may frame only this site), and images from this server,
+``data:`` URIs and the configured tile server.
 
 The maps inline their scripts (folium writes one after ``</body>`` and one in ``<head>``).
 :func:`html_page` adds the SHA-256 hash of each of those to ``script-src``. Hashes, unlike
@@ -22,7 +24,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -59,6 +61,7 @@ def policy(settings: Settings, script_hashes: tuple[str, ...] = ()) -> str:
         "font-src": "'self' data:",
         "connect-src": "'self'",
         "form-action": "'self'",
+        "frame-src": "'self'",  # the plan page frames the overview map (``frameable``)
         "frame-ancestors": "'none'",
         "base-uri": "'none'",
         "object-src": "'none'",
@@ -90,6 +93,17 @@ def html_page(request: Request, page: str, *, trusted_body: bool = False,
     hashes = inline_script_hashes(page, trusted_body)
     return HTMLResponse(page, status_code=status_code,
                         headers={CSP: policy(request.app.state.settings, hashes)})
+
+
+def frameable(response: Response) -> Response:
+    """``response`` (a page with its own CSP) made embeddable in this site's own pages, and
+    only there: ``frame-ancestors 'self'`` and ``X-Frame-Options: SAMEORIGIN``. For the
+    console's copy of the overview map (api/pages/plan_page.py); the JSON API's map and every
+    other response keep refusing to be framed."""
+    csp = response.headers.get(CSP, "")
+    response.headers[CSP] = csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 class SecurityHeaders:

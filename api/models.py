@@ -86,6 +86,12 @@ class PlanRow(Base):
                                                               nullable=True)
     #: who asked for the plan: a console user's name or "token N" (None: before 0003)
     requested_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    #: while solving: residents planned and priority-weighted coverage (0..1) of the best plan
+    #: so far (migration 0004; None before the first solution)
+    best_planned: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    best_coverage: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: the settings file a planner uploaded with this plan (TOML, applied over the server's)
+    settings_toml: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class TokenRow(Base):

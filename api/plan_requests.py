@@ -73,11 +73,13 @@ def _new_plan(session: Session, settings: Settings, **values: Any) -> PlanRow:
 
 def queue_plan(session: Session, settings: Settings, jobs: JobRunner, *,
                start_date: dt.date, days: int, time_limit_s: float | None,
-               requested_by: str) -> PlanRow:
-    """A plan for ``days`` days from ``start_date``, queued for the solver and committed."""
+               requested_by: str, settings_toml: str | None = None) -> PlanRow:
+    """A plan for ``days`` days from ``start_date``, queued for the solver and committed.
+    ``settings_toml``: a settings file for this plan, already checked
+    (api/plan_settings.py)."""
     row = _new_plan(session, settings, start_date=start_date, days=days,
                     time_limit_s=time_limit_s or settings.default_time_limit_s,
-                    requested_by=requested_by)
+                    requested_by=requested_by, settings_toml=settings_toml)
     session.commit()
     jobs.submit(row.id)
     return row

@@ -58,7 +58,7 @@ def claim_next(session: Session) -> tuple[int, int] | None:
             update(PlanRow).where(PlanRow.id == plan_id, PlanRow.status == "queued",
                                   PlanRow.attempts == attempts)
             .values(status="solving", attempts=PlanRow.attempts + 1, started_at=stamp,
-                    heartbeat_at=stamp, progress=0.0))
+                    heartbeat_at=stamp, progress=0.0, best_planned=None, best_coverage=None))
         session.commit()
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             return plan_id, attempts + 1
@@ -97,7 +97,8 @@ def requeue(session: Session, plan_id: int, attempt: int) -> bool:
     """A plan whose solver this server stopped on purpose (shutdown): queued again, and the
     attempt does not count, since the plan was not the cause."""
     done = session.execute(update(PlanRow).where(_mine(plan_id, attempt)).values(
-        status="queued", progress=0.0, heartbeat_at=None, attempts=PlanRow.attempts - 1))
+        status="queued", progress=0.0, heartbeat_at=None, attempts=PlanRow.attempts - 1,
+        best_planned=None, best_coverage=None))
     session.commit()
     return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
@@ -114,7 +115,8 @@ def sweep_stale(session: Session, stale_s: float, spare: int | None = None
         if plan_id == spare:
             continue
         if attempts < MAX_ATTEMPTS:
-            values: dict[str, Any] = {"status": "queued", "progress": 0.0}
+            values: dict[str, Any] = {"status": "queued", "progress": 0.0,
+                                      "best_planned": None, "best_coverage": None}
         else:
             values = {"status": "failed", "finished_at": now(), "error": (
                 f"the solver stopped {attempts} times while solving this plan (server "

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api import plan_states
 from api.db import Database
 from api.models import PlanRow
+from api.plan_settings import apply_plan_settings
 from api.store import as_local, load_outcomes, load_residents, load_teams
 from planner.errors import VaxRouteError
 from planner.io.residents import ResidentsRead
@@ -108,6 +109,8 @@ class Worker:
         self.roads = Path(roads) if roads else None
         self.osrm_url = travel.get("osrm_url")
         self.current = current if current is not None else [0, 0]
+        #: the last progress report of the plan being solved (its numbers end on the row)
+        self.latest: Progress | None = None
 
     def run_next(self) -> bool:
         """Claim and solve the oldest queued plan; False when none is queued."""
@@ -138,19 +141,29 @@ class Worker:
         except Exception:  # a bug: keep the server up, record it, log the traceback
             log.exception("plan %s failed", plan_id)
             return {"status": "failed", "error": "internal error (see the server log)"}
-        return {"status": "done", "document": document, "progress": 1.0,
-                "changed_assignments": changed}
+        values: dict[str, Any] = {"status": "done", "document": document, "progress": 1.0,
+                                  "changed_assignments": changed}
+        if self.latest is not None:  # the solve's last report: the plan's own numbers
+            values.update(best_planned=self.latest.planned,
+                          best_coverage=round(self.latest.coverage, 4))
+        return values
 
     def _progress(self, plan_id: int, attempt: int) -> Any:
+        """The solver's progress callback: at most once a second, the share of the time limit
+        spent and the best plan so far (residents planned, priority-weighted coverage) onto
+        the plan's row, which the console's progress view polls."""
         last = [0.0]
+        self.latest = None
 
         def report(p: Progress) -> None:
+            self.latest = p
             if time.monotonic() - last[0] >= 1.0:
                 last[0] = time.monotonic()
                 try:
                     with self.db.session() as s:
                         plan_states.beat(s, plan_id, attempt, progress=round(
-                            min(0.99, p.elapsed_s / p.time_limit_s), 3))
+                            min(0.99, p.elapsed_s / p.time_limit_s), 3),
+                            best_planned=p.planned, best_coverage=round(p.coverage, 4))
                 except SQLAlchemyError as exc:  # progress is a nicety: never fail the search
                     log.warning("plan %s: progress not written: %s", plan_id, exc)
 
@@ -165,7 +178,10 @@ class Worker:
             as_of = row.as_of
             outcomes = load_outcomes(s)
             start, days, limit = row.start_date, row.days, row.time_limit_s
-        settings = self.settings.with_solver(time_limit_s=limit)
+            own = row.settings_toml
+        # a settings file uploaded with the plan goes over the server's (api/plan_settings.py)
+        base = apply_plan_settings(self.settings, own) if own else self.settings
+        settings = base.with_solver(time_limit_s=limit)
         progress = self._progress(plan_id, attempt)
         if parent is not None and parent.document is not None:
             local = as_local(as_of) if as_of else None  # SQLite hands back naive UTC

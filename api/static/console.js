@@ -49,3 +49,54 @@ function setupDropzone(zone) {
 }
 
 document.querySelectorAll("[data-dropzone]").forEach(setupDropzone);
+
+// --- Plan progress (api/pages/plans.py, plan_progress.html) ---------------------------------
+// A [data-progress-url] section polls its URL once a second (the session cookie goes along)
+// and writes the answer's texts into its [data-progress=...] elements and the <progress> bar.
+// When the plan is no longer queued or solving, the page reloads: it then shows the plan, or
+// why there is none. The server formats every number in the page's language. Without this
+// script the page still has its numbers as rendered and a refresh link.
+
+const PROGRESS_EVERY_MS = 1000;
+
+function showProgress(section, data) {
+  const put = (name, text) => {
+    const element = section.querySelector(`[data-progress="${name}"]`);
+    if (element && element.textContent !== text) element.textContent = text;
+  };
+  for (const name of ["status", "state", "elapsed", "planned", "coverage"]) {
+    put(name, data.text[name]);
+  }
+  const bar = section.querySelector('[data-progress="bar"]');
+  if (bar) {
+    bar.max = data.limit_s;
+    bar.value = Math.min(data.elapsed_s, data.limit_s);
+  }
+  section.dataset.planned = data.planned === null ? "" : String(data.planned);
+}
+
+function watchProgress(section) {
+  const url = section.dataset.progressUrl;
+  const tick = async () => {
+    let data = null;
+    try {
+      const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      if (response.redirected || !response.ok) {
+        window.location.reload(); // signed out, or the plan is gone: the page says which
+        return;
+      }
+      data = await response.json();
+    } catch (error) {
+      data = null; // the server away for a moment: try again
+    }
+    if (data && !data.active) {
+      window.location.reload();
+      return;
+    }
+    if (data) showProgress(section, data);
+    window.setTimeout(tick, PROGRESS_EVERY_MS);
+  };
+  window.setTimeout(tick, PROGRESS_EVERY_MS);
+}
+
+document.querySelectorAll("[data-progress-url]").forEach(watchProgress);

@@ -47,13 +47,13 @@ class Progress:
 class ProgressTracker:
     """Turns the searches' solution callbacks into :class:`Progress` reports for ``tell``."""
 
-    def __init__(self, data: ProblemData, time_limit_s: float,
-                 tell: Callable[[Progress], None]) -> None:
+    def __init__(
+        self, data: ProblemData, time_limit_s: float, tell: Callable[[Progress], None]
+    ) -> None:
         self.tell, self.time_limit_s = tell, time_limit_s
         self.started = time.monotonic()
         self.residents = [len(s.resident_ids) for s in data.stops]
-        self.weight = [sum(data.priorities.get(r, 0.0) for r in s.resident_ids)
-                       for s in data.stops]
+        self.weight = [sum(data.priorities.get(r, 0.0) for r in s.resident_ids) for s in data.stops]
         eligible = sum(p for rid, p in data.priorities.items() if rid not in data.excluded)
         self.eligible = eligible if eligible > 0 else 1.0
         self.solutions = 0
@@ -74,8 +74,7 @@ class ProgressTracker:
         if total[1] > self.best[1] or (total[1] == self.best[1] and total[0] > self.best[0]):
             self.best = total
 
-    def solution(self, cost: int, served: ServedReader,
-                 stops: Sequence[int] | None = None) -> None:
+    def solution(self, cost: int, served: ServedReader, stops: Sequence[int] | None = None) -> None:
         """A search found a solution of ``cost``; ``served()`` reads its stops (numbered as
         ``stops`` maps them to the whole problem's, when the search is one area's)."""
         now = time.monotonic()
@@ -84,8 +83,9 @@ class ProgressTracker:
             self.sampled = now
             chosen = served()
             measured = self._measure(chosen if stops is None else (stops[s] for s in chosen))
-            if measured[1] > self.part[1] or (measured[1] == self.part[1]
-                                              and measured[0] > self.part[0]):
+            if measured[1] > self.part[1] or (
+                measured[1] == self.part[1] and measured[0] > self.part[0]
+            ):
                 self.part = measured
                 self._keep()
         self._report(now, cost)
@@ -107,5 +107,13 @@ class ProgressTracker:
         self._report(time.monotonic(), cost)
 
     def _report(self, now: float, cost: int) -> None:
-        self.tell(Progress(now - self.started, self.time_limit_s, self.solutions, cost,
-                           self.best[0], min(1.0, self.best[1] / self.eligible)))
+        self.tell(
+            Progress(
+                now - self.started,
+                self.time_limit_s,
+                self.solutions,
+                cost,
+                self.best[0],
+                min(1.0, self.best[1] / self.eligible),
+            )
+        )

@@ -50,9 +50,16 @@ def test_reading_whom_each_solution_serves_changes_nothing() -> None:
 def _town(n: int) -> list[Resident]:
     """``n`` residents on rings around the station, older ones further out, some with
     conditions: priorities differ, and one team's day cannot hold them all."""
-    return [resident(f"R{k:03d}", around(k, n, 400 + 60 * (k % 25)), age=60 + k % 40,
-                     conditions=("diabetes",) if k % 3 == 0 else (), household_id=f"H{k}")
-            for k in range(n)]
+    return [
+        resident(
+            f"R{k:03d}",
+            around(k, n, 400 + 60 * (k % 25)),
+            age=60 + k % 40,
+            conditions=("diabetes",) if k % 3 == 0 else (),
+            household_id=f"H{k}",
+        )
+        for k in range(n)
+    ]
 
 
 @pytest.mark.parametrize("split_stops", [0, 50])
@@ -62,10 +69,19 @@ def test_a_solve_reports_the_best_plan_so_far_and_ends_with_its_own(split_stops:
     settings = Settings().with_solver(time_limit_s=3, workers=1, split_stops=split_stops)
     data = build_problem(people, teams, START, 1, settings)
     reports: list[Progress] = []
-    result = solve(data, StraightLineTravel.from_params(settings.travel), settings.solver,
-                   reports.append, vials=settings.vials)
-    served = [rid for r in result.routes for v in r.visits
-              for rid in data.stops[v.stop_index].resident_ids]
+    result = solve(
+        data,
+        StraightLineTravel.from_params(settings.travel),
+        settings.solver,
+        reports.append,
+        vials=settings.vials,
+    )
+    served = [
+        rid
+        for r in result.routes
+        for v in r.visits
+        for rid in data.stops[v.stop_index].resident_ids
+    ]
     assert 0 < len(served) < len(people)  # not everyone fits: coverage is below 1
     last = reports[-1]
     eligible = sum(data.priorities.values())
