@@ -15,7 +15,7 @@ from api.settings import Settings
 from planner.errors import InputError
 from tests.api.conftest import upload, wait_done
 from tests.data import HANOI_OSM as HANOI
-from tests.planner.travel.test_roads import street_lists
+from tests.osm_builder import street_lists
 
 
 @pytest.fixture(scope="module")

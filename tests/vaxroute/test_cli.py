@@ -148,7 +148,7 @@ def test_demo_writes_maps_sheets_and_gpx_for_every_route(demo_out: Path) -> None
 
 def test_plan_with_a_road_network_extract(tmp_path: Path) -> None:
     from tests.data import HANOI_OSM as HANOI
-    from tests.planner.travel.test_roads import street_lists
+    from tests.osm_builder import street_lists
 
     teams, residents = street_lists(tmp_path, HANOI, 9, seed=9)
     out = tmp_path / "out"

@@ -17,8 +17,8 @@ from planner.settings import RoadParams, Settings
 from planner.travel.roads import RoadTravel, road_travel
 from planner.travel.roads.osm import read_extract
 from tests.data import HANOI_OSM, HCMC_PBF
-from tests.helpers import plan_and_check, reasons, resident, served, team, write_csv
-from tests.osm_builder import at, write_osm
+from tests.helpers import plan_and_check, reasons, resident, served, team
+from tests.osm_builder import at, random_points, write_osm
 
 HANOI, HCMC = HANOI_OSM, HCMC_PBF  # real streets, shipped in tests/data (XML and PBF)
 ROAD = {"highway": "residential"}
@@ -35,24 +35,6 @@ def settings_with(params: RoadParams) -> Settings:
 
 def travel_for(path: Path, params: RoadParams, points: list[tuple[float, float]]) -> RoadTravel:
     return RoadTravel.from_extract(path, params, [p[0] for p in points], [p[1] for p in points])
-
-
-def random_points(graph_path: Path, n: int, seed: int) -> list[tuple[float, float]]:
-    g = read_extract(graph_path, RoadParams(), None)
-    rng = np.random.default_rng(seed)
-    pick = rng.choice(g.n_nodes, n, replace=False)  # on the roads, so all snap
-    return [(float(g.lat[k]) + 1e-4, float(g.lon[k])) for k in pick]
-
-
-def street_lists(folder: Path, graph_path: Path, n: int, seed: int) -> tuple[Path, Path]:
-    """teams.csv (one team, DD) and residents.csv (n - 1 people) on the extract's streets."""
-    pts = random_points(graph_path, n, seed)
-    teams = write_csv(folder / "teams.csv", [
-        {"team_id": "DD", "depot_lat": pts[0][0], "depot_lon": pts[0][1]}])
-    residents = write_csv(folder / "residents.csv", [
-        {"resident_id": f"HN-{k:02d}", "lat": lat, "lon": lon, "birth_year": 1950}
-        for k, (lat, lon) in enumerate(pts[1:])])
-    return teams, residents
 
 
 # -- real extracts ------------------------------------------------------------------------------
