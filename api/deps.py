@@ -1,37 +1,74 @@
-"""Shared request helpers: uploads with a size limit, plan lookup with access rules."""
+"""Shared request helpers: what the app holds (settings, jobs, caches) as dependencies,
+uploads with a size limit, plan lookup with access rules."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from fastapi import HTTPException, Path, Request, UploadFile, status
+from fastapi import Depends, HTTPException, Path, Request, UploadFile, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.cache import PageCache
+from api.jobs import JobRunner
 from api.limits import too_large_message
 from api.models import PlanRow, ResidentRow
 from api.security import Principal
+from api.settings import Settings as ServerSettings
 from api.store import resident_from_row
 from planner.io.tables import RawTable, read_table_bytes
 from planner.model import Resident
+from planner.settings import Settings as PlannerSettings
 
 #: database ids are 32-bit: anything larger is simply not a plan (a 422, never a 500)
 PlanId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-def read_upload(request: Request, file: UploadFile) -> RawTable:
+# -- what create_app (api/main.py) keeps in app.state, read in this one place ----------------
+def server_settings(request: Request) -> ServerSettings:
+    """The server's settings (``VAXROUTE_*`` environment variables)."""
+    return cast(ServerSettings, request.app.state.settings)
+
+
+def planner_settings(request: Request) -> PlannerSettings:
+    """The planner's settings (``VAXROUTE_PLANNER_SETTINGS``'s settings.toml, or defaults)."""
+    return cast(PlannerSettings, request.app.state.planner_settings)
+
+
+def job_runner(request: Request) -> JobRunner:
+    """The solver processes' runner (started with the app)."""
+    return cast(JobRunner, request.app.state.jobs)
+
+
+def ward_polygons(request: Request) -> Any:
+    """The ward polygons for the overview map (``VAXROUTE_BOUNDARIES``), or None."""
+    return request.app.state.wards
+
+
+def page_cache(request: Request) -> PageCache:
+    """Rendered map pages, kept while the residents they show are unchanged."""
+    return cast(PageCache, request.app.state.pages)
+
+
+SettingsDep = Annotated[ServerSettings, Depends(server_settings)]
+PlannerSettingsDep = Annotated[PlannerSettings, Depends(planner_settings)]
+JobsDep = Annotated[JobRunner, Depends(job_runner)]
+PagesDep = Annotated[PageCache, Depends(page_cache)]
+
+
+def read_upload(file: UploadFile, settings: ServerSettings, planner: PlannerSettings
+                ) -> RawTable:
     """The uploaded file as a table. Synchronous: the import handlers are plain ``def`` and run
     in the threadpool, so parsing and the database never hold up the event loop. BodyLimit
     (api/limits.py) already cut off bodies far over the limit while they streamed in; a file
     within the multipart allowance but over the limit is refused here."""
-    limit = request.app.state.settings.max_upload_bytes
+    limit = settings.max_upload_bytes
     file.file.seek(0)
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
                             too_large_message(limit, "the file"))
-    return read_table_bytes(data, file.filename or "upload.csv",
-                            limits=request.app.state.planner_settings.input)
+    return read_table_bytes(data, file.filename or "upload.csv", limits=planner.input)
 
 
 def get_plan(session: Session, plan_id: int) -> PlanRow:

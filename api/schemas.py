@@ -241,3 +241,104 @@ class AuditEntry(BaseModel):
     action: str
     resident_id: str | None = None
     detail: str
+
+
+# -- residents, teams and routes as the API returns them ---------------------------------------
+class ResidentPublic(BaseModel):
+    """A resident as stored from the lists (a planner's view: everything, names included)."""
+
+    resident_id: str
+    lat: float
+    lon: float
+    full_name: str = ""
+    address: str = ""
+    ward: str = ""
+    household_id: str = ""
+    age: int | None = None
+    conditions: list[str] = []
+    doses_received: int = 0
+    last_dose_date: str | None = Field(None, description="YYYY-MM-DD")
+    status: str = "eligible"
+    available_from_s: int | None = Field(None, description="seconds after midnight")
+    available_to_s: int | None = Field(None, description="seconds after midnight")
+    needs_doctor: bool = False
+    priority_override: float | None = None
+    service_minutes: float | None = None
+    phone: str = ""
+    notes: str = ""
+    not_before: str | None = Field(None, description="YYYY-MM-DD: not to be visited earlier")
+    vaccine: str = ""
+
+
+class ResidentForTeam(BaseModel):
+    """What a team leader may see of a resident on the own team's routes: initials, never the
+    name, conditions or notes."""
+
+    model_config = ConfigDict(extra="forbid")  # tells it apart from ResidentPublic
+
+    resident_id: str
+    initials: str
+    address: str
+    ward: str
+    household_id: str
+    phone: str
+    needs_doctor: bool
+    lat: float
+    lon: float
+
+
+#: a resident as GET /residents returns it: in full to a planner, the minimum to a team leader
+ResidentView = Annotated[ResidentForTeam | ResidentPublic, Field(union_mode="left_to_right")]
+
+
+class TeamPublic(BaseModel):
+    """A team as stored from the teams list (times in seconds after midnight)."""
+
+    team_id: str
+    depot_lat: float
+    depot_lon: float
+    name: str = ""
+    shift_start_s: int
+    shift_end_s: int
+    break_start_s: int | None = None
+    break_minutes: int = 0
+    travel_mode: str = "motorbike"
+    has_doctor: bool = True
+    max_doses: int
+    vaccine: str = ""
+
+
+class RouteStopPublic(BaseModel):
+    """A stop of a route as in plan.json (docs/outputs.md lists every field)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    seq: int
+    resident_ids: list[str]
+    lat: float
+    lon: float
+    arrival: str
+    service_start: str
+    departure: str
+    doses: int
+
+
+class Place(BaseModel):
+    lat: float
+    lon: float
+
+
+class RoutePublic(BaseModel):
+    """A team's route for a day as in plan.json (docs/outputs.md lists every field)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    team_id: str
+    date: str = Field(description="YYYY-MM-DD")
+    start: str
+    end: str
+    travel_mode: str
+    depot: Place
+    doses: int
+    distance_m: int
+    stops: list[RouteStopPublic]

@@ -11,17 +11,24 @@ from fastapi.responses import HTMLResponse, Response
 from api.audit import record
 from api.cache import residents_stamp
 from api.deps import (
+    PagesDep,
     PlanId,
+    SettingsDep,
     done_document,
     get_plan,
+    page_cache,
     residents_of,
     route_resident_ids,
+    server_settings,
     team_route,
     view_for,
     visible_plan,
+    ward_polygons,
 )
 from api.headers import html_page
+from api.schemas import RoutePublic
 from api.security import PlannerDep, PrincipalDep, SessionDep
+from api.settings import Settings as ServerSettings
 from api.store import load_teams
 from maps.assets import render
 from maps.gpx import route_gpx
@@ -31,26 +38,28 @@ from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
 from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
 from planner.output import SHEET_COLUMNS, sheet_rows
+from planner.plan_document import Plan, PlanRoute
 
 router = APIRouter(prefix="/plans/{plan_id}", tags=["maps and sheets"])
 ASSETS = "/assets"
 
 
-def _tiles(request: Request) -> TileSpec | None:
-    s = request.app.state.settings
+def _tiles(s: ServerSettings) -> TileSpec | None:
+    """The map background the server's settings ask for (OpenStreetMap unless told)."""
     if not s.tiles_url:
         return DEFAULT_TILES
     return None if s.tiles_url == "none" else TileSpec(s.tiles_url, s.tiles_attribution or "")
 
 
-def _lang(request: Request, lang: str | None) -> str:
-    return lang if lang in ("vi", "en") else request.app.state.settings.lang
+def _lang(settings: ServerSettings, lang: str | None) -> str:
+    """The language asked for, else the server's."""
+    return lang if lang in ("vi", "en") else settings.lang
 
 
 LangQuery = Annotated[Literal["vi", "en"] | None, Query()]
 
 
-@router.get("/teams/{team_id}/route")
+@router.get("/teams/{team_id}/route", response_model=list[RoutePublic])
 def team_route_json(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
                     date: str | None = None) -> list[dict[str, Any]]:
     """The team's routes (all days, or one ``date``) as in plan.json."""
@@ -60,38 +69,40 @@ def team_route_json(plan_id: PlanId, team_id: str, session: SessionDep, principa
 
 @router.get("/teams/{team_id}/map", response_class=HTMLResponse)
 def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
-                  principal: PrincipalDep, date: str | None = None, lang: LangQuery = None
-                  ) -> HTMLResponse:
+                  principal: PrincipalDep, settings: SettingsDep, pages: PagesDep,
+                  date: str | None = None, lang: LangQuery = None) -> HTMLResponse:
     document = done_document(visible_plan(session, plan_id, principal))
     routes = team_route(document, principal, team_id)
     record(session, principal, "read_map", detail=f"plan {plan_id} team {team_id}")
-    language = _lang(request, lang)
+    language = _lang(settings, lang)
 
     def draw() -> str:
         people = residents_of(session, route_resident_ids(routes))
-        own = {**document, "routes": routes}
+        own = Plan.from_json({**document, "routes": routes})
         return render(team_map(own, team_id, date, residents=people, lang=language,
-                               tiles=_tiles(request), asset_base=ASSETS), ASSETS)
+                               tiles=_tiles(settings), asset_base=ASSETS), ASSETS)
 
     key = ("team", plan_id, team_id, date, language, residents_stamp(session))
-    return html_page(request, request.app.state.pages.get(key, draw))  # CSP: its scripts
+    return html_page(request, pages.get(key, draw))  # CSP: its scripts
 
 
 @router.get("/teams/{team_id}/sheet")
 def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
-               principal: PrincipalDep, date: str | None = None,
+               principal: PrincipalDep, settings: SettingsDep, date: str | None = None,
                format: Literal["html", "csv"] = "html", lang: LangQuery = None) -> Response:
     document = done_document(visible_plan(session, plan_id, principal))
     routes = team_route(document, principal, team_id, date)
     people = residents_of(session, route_resident_ids(routes))
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} {format}")
     if format == "csv":
-        rows = [[route["date"], *row] for route in routes for row in sheet_rows(route, people)]
+        rows = [[route["date"], *row] for route in routes
+                for row in sheet_rows(PlanRoute.from_json(route), people)]
         return Response(csv_bytes(["date", *SHEET_COLUMNS], rows), media_type="text/csv",
                         headers={"Content-Disposition":
                                  f'attachment; filename="team-{team_id}.csv"'})
-    pages = [route_sheet_html(r, people, _lang(request, lang)) for r in routes]
-    return html_page(request, "\n".join(pages))
+    sheets = [route_sheet_html(PlanRoute.from_json(r), people, _lang(settings, lang))
+              for r in routes]
+    return html_page(request, "\n".join(sheets))
 
 
 @router.get("/teams/{team_id}/gpx")
@@ -110,20 +121,24 @@ def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: Prin
 @router.get("/map", response_class=HTMLResponse)
 def overview_page(plan_id: PlanId, request: Request, session: SessionDep, planner: PlannerDep,
                   lang: LangQuery = None) -> HTMLResponse:
+    """The overview map of every route, for planners."""
+    # the console's plan page (api/pages/plan_page.py) calls this with these arguments: the
+    # app's settings and caches come from the request here rather than as dependencies
+    settings, pages = server_settings(request), page_cache(request)
     document = done_document(get_plan(session, plan_id))
     record(session, planner, "read_map", detail=f"plan {plan_id} overview")
-    language = _lang(request, lang)
+    language = _lang(settings, lang)
 
     def draw() -> str:
         ids = route_resident_ids(document["routes"]) + [u["resident_id"]
                                                         for u in document["unassigned"]]
-        return render(overview_map(document, residents=residents_of(session, ids),
-                                   teams=load_teams(session), wards=request.app.state.wards,
-                                   lang=language, tiles=_tiles(request), asset_base=ASSETS),
+        return render(overview_map(Plan.from_json(document), residents=residents_of(session, ids),
+                                   teams=load_teams(session), wards=ward_polygons(request),
+                                   lang=language, tiles=_tiles(settings), asset_base=ASSETS),
                       ASSETS)
 
     key = ("overview", plan_id, language, residents_stamp(session))
-    return html_page(request, request.app.state.pages.get(key, draw))  # CSP: its scripts
+    return html_page(request, pages.get(key, draw))  # CSP: its scripts
 
 
 EXPORT_COLUMNS = ["team_id", "date", "seq", "arrival", "resident_id", "ward", "status", "reason"]

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+from fastapi import APIRouter, Body, HTTPException, Query, status
 from sqlalchemy import select
 
 from api import plan_requests, plan_states
-from api.deps import PlanId, done_document, get_plan, view_for, visible_plan
+from api.deps import (
+    JobsDep,
+    PlanId,
+    SettingsDep,
+    done_document,
+    get_plan,
+    view_for,
+    visible_plan,
+)
 from api.models import PlanRow
 from api.schemas import ErrorBody, PlanCreate, PlanCreated, PlanPublic, ReplanCreate
 from api.security import PlannerDep, PrincipalDep, SessionDep
@@ -47,14 +55,13 @@ QUEUE_FULL: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=PlanCreated,
              responses=QUEUE_FULL)
-def create_plan(request: Request, session: SessionDep, principal: PlannerDep,
+def create_plan(session: SessionDep, principal: PlannerDep, settings: SettingsDep, jobs: JobsDep,
                 body: Annotated[PlanCreate, Body()]) -> dict[str, Any]:
     """Queue a plan for ``days`` days from ``start_date``; poll ``GET /plans/{id}``."""
     try:
         row = plan_requests.queue_plan(
-            session, request.app.state.settings, request.app.state.jobs,
-            start_date=body.start_date, days=body.days, time_limit_s=body.time_limit_s,
-            requested_by=principal.who)
+            session, settings, jobs, start_date=body.start_date, days=body.days,
+            time_limit_s=body.time_limit_s, requested_by=principal.who)
     except REFUSALS as exc:
         raise refused(exc) from None
     return {"id": row.id, "status": row.status, "version": row.version}
@@ -83,7 +90,8 @@ def read_plan(plan_id: PlanId, session: SessionDep, principal: PrincipalDep) -> 
              response_model=PlanCreated,
              responses={409: {"model": ErrorBody, "description": "a re-plan is running"},
                         **QUEUE_FULL})
-def replan_plan(plan_id: PlanId, request: Request, session: SessionDep, principal: PlannerDep,
+def replan_plan(plan_id: PlanId, session: SessionDep, principal: PlannerDep,
+                settings: SettingsDep, jobs: JobsDep,
                 body: Annotated[ReplanCreate | None, Body()] = None) -> dict[str, Any]:
     """A new version from today's state: done visits kept, routes under way fixed up to the
     team's current stop, the previous plan as warm start; only one re-plan runs at a time
@@ -94,7 +102,7 @@ def replan_plan(plan_id: PlanId, request: Request, session: SessionDep, principa
     done_document(parent)
     try:
         row = plan_requests.queue_replan(
-            session, request.app.state.settings, request.app.state.jobs, parent,
+            session, settings, jobs, parent,
             as_of=body.as_of, days=body.days, time_limit_s=body.time_limit_s,
             requested_by=principal.who)
     except REFUSALS as exc:

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, HTTPException, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, Body, File, HTTPException, Path, Query, UploadFile, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record
-from api.deps import read_upload, residents_of, route_resident_ids
+from api.deps import (
+    PlannerSettingsDep,
+    SettingsDep,
+    read_upload,
+    residents_of,
+    route_resident_ids,
+)
 from api.models import PlanRow, ResidentRow
 from api.rights import CorrectionRefused, correct_resident, delete_resident
 from api.schemas import (
@@ -20,6 +26,7 @@ from api.schemas import (
     ResidentCorrected,
     ResidentCorrection,
     ResidentDeleted,
+    ResidentView,
 )
 from api.security import PlannerDep, PrincipalDep, SessionDep
 from api.store import import_residents, iso_local, resident_from_row
@@ -40,30 +47,33 @@ def minimal(r: Resident) -> dict[str, Any]:
 @router.post("/imports", status_code=status.HTTP_201_CREATED, response_model=ImportReport,
              responses={422: {"model": ErrorBody, "description": "rows rejected, nothing stored"},
                         413: {"description": "file too large"}})
-def import_list(request: Request, session: SessionDep, planner: PlannerDep,
+def import_list(session: SessionDep, planner: PlannerDep, settings: SettingsDep,
+                planner_settings: PlannerSettingsDep,
                 file: Annotated[UploadFile, File(description="CSV, XLSX, GeoJSON, GPKG")],
                 allow_rejects: bool = False) -> dict[str, Any]:
     """Import a residents list in one transaction. Rows with errors refuse the whole file
     (nothing is stored) unless ``allow_rejects`` is true, which stores the good rows. A plain
     ``def``: FastAPI runs it in its threadpool, so a long import holds up no other request."""
-    table = read_upload(request, file)
-    report = import_residents(session, table, file.filename or "upload",
-                              request.app.state.planner_settings, allow_rejects)
+    table = read_upload(file, settings, planner_settings)
+    report = import_residents(session, table, file.filename or "upload", planner_settings,
+                              allow_rejects)
     record(session, planner, "import_residents", detail=f"import {report['import_id']}: "
            f"{report['added']} added, {report['updated']} updated")
     return report
 
 
 def _own_ids(session: SessionDep, team_id: str | None) -> set[str]:
-    """Residents on the team's routes in the current (newest done) plan."""
-    doc = session.scalar(select(PlanRow.document).where(PlanRow.status == "done")
+    """Residents on the team's routes in the current plan: the newest published one (a draft
+    re-plan is not the team's until a planner publishes it)."""
+    doc = session.scalar(select(PlanRow.document)
+                         .where(PlanRow.status == "done", PlanRow.published_at.is_not(None))
                          .order_by(PlanRow.version.desc()).limit(1))
     if not doc:
         return set()
     return set(route_resident_ids([r for r in doc["routes"] if r["team_id"] == team_id]))
 
 
-@router.get("")
+@router.get("", response_model=list[ResidentView])
 def list_residents(session: SessionDep, principal: PrincipalDep,
                    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
                    offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0
@@ -81,7 +91,8 @@ def list_residents(session: SessionDep, principal: PrincipalDep,
     return out
 
 
-@router.get("/{resident_id}")
+@router.get("/{resident_id}", response_model=ResidentView,
+            responses={404: {"model": ErrorBody}})
 def get_resident(resident_id: ResidentKey, session: SessionDep, principal: PrincipalDep
                  ) -> dict[str, Any]:
     row = _live(session, resident_id)
@@ -104,15 +115,16 @@ def _live(session: Session, resident_id: str) -> ResidentRow:
     404: {"model": ErrorBody}, 403: {"model": ErrorBody},
     422: {"model": ErrorBody, "description": "the corrected row breaks an import rule: "
                                              "nothing changed"}})
-def correct(resident_id: ResidentKey, request: Request, session: SessionDep,
-            planner: PlannerDep, body: Annotated[ResidentCorrection, Body()]) -> Any:
+def correct(resident_id: ResidentKey, session: SessionDep, planner: PlannerDep,
+            planner_settings: PlannerSettingsDep,
+            body: Annotated[ResidentCorrection, Body()]) -> Any:
     """Correct a resident's data (right to rectification). The body holds the list's
     canonical columns to change; the corrected row is checked by the import's reader, with
     the same rules and messages. Recorded in the audit (field names, never values)."""
     row = _live(session, resident_id)
     try:
         result = correct_resident(session, row, body.model_dump(exclude_unset=True),
-                                  request.app.state.planner_settings)
+                                  planner_settings)
     except CorrectionRefused as exc:
         session.rollback()
         return JSONResponse({"error": "input", "detail": {"problems": exc.problems}}, 422)

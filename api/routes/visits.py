@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+from fastapi import APIRouter, Body, HTTPException, Query, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.deps import done_document, get_plan
+from api.deps import SettingsDep, done_document, visible_plan
 from api.limits import no_control_characters
 from api.models import ResidentRow, VisitRow
 from api.schemas import ErrorBody, VisitCreate, VisitPublic
@@ -69,7 +69,7 @@ def _checked_at(body: VisitCreate, max_age_days: int) -> dt.datetime:
 
 def _team_of(session: Session, principal: Principal, body: VisitCreate) -> str:
     """The resident's team in the plan; 404 unless the principal may record for it."""
-    document = done_document(get_plan(session, body.plan_id))
+    document = done_document(visible_plan(session, body.plan_id, principal))
     team = next((r["team_id"] for r in document["routes"] for s in r["stops"]
                  if body.resident_id in s["resident_ids"]), None)
     if team is None or not principal.may_see_team(team) or _deleted(session, body.resident_id):
@@ -87,7 +87,7 @@ def _deleted(session: Session, resident_id: str) -> bool:
              responses={200: {"model": VisitPublic, "description": "already recorded"},
                         404: {"model": ErrorBody}, 409: {"model": ErrorBody},
                         422: {"description": "invalid body, or `at` far from the clock"}})
-def record_visit(request: Request, session: SessionDep, principal: PrincipalDep,
+def record_visit(session: SessionDep, principal: PrincipalDep, settings: SettingsDep,
                  body: Annotated[VisitCreate, Body()]) -> Any:
     """Record an outcome. Which outcome counts: the one with the latest ``at`` (of equal
     ``at``s, the one recorded last), so ``at`` must be near the server's clock: at most 10
@@ -99,7 +99,7 @@ def record_visit(request: Request, session: SessionDep, principal: PrincipalDep,
     principal may record for the resident is checked before any key is looked at, so a key
     says nothing about another team's visits: another team's key records a visit of one's
     own, or is a 404 when the resident is not one's own."""
-    at = _checked_at(body, request.app.state.settings.visit_max_age_days)
+    at = _checked_at(body, settings.visit_max_age_days)
     team = _team_of(session, principal, body)
     earlier = _existing(session, team, body, at)
     if earlier is not None:
