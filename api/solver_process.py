@@ -29,6 +29,7 @@ from planner.io.residents import ResidentsRead
 from planner.io.teams import TeamsRead
 from planner.lifeline import parent_alive
 from planner.pipeline import Inputs, plan_from_inputs
+from planner.plan_document import Plan
 from planner.replan import apply_outcomes, replan
 from planner.settings import Settings as PlannerSettings
 from planner.settings import load_settings
@@ -187,14 +188,13 @@ class Worker:
             local = as_local(as_of) if as_of else None  # SQLite hands back naive UTC
             moment = (local.replace(tzinfo=None) if local else
                       dt.datetime.combine(start, dt.time(0, 0)))
-            result = replan(parent.document, residents, teams, outcomes, moment, days,
-                            settings, progress=progress, roads=self.roads,
-                            osrm_url=self.osrm_url)
-            result.plan["plan_id"] = f"plan-{plan_id}"
-            return result.plan, result.changed
+            result = replan(Plan.from_json(parent.document), residents, teams, outcomes,
+                            moment, days, settings, progress=progress, roads=self.roads,
+                            osrm_url=self.osrm_url, plan_id=f"plan-{plan_id}")
+            return result.plan.to_json(), result.changed
         current = apply_outcomes(residents, outcomes)
         inputs = Inputs(ResidentsRead(residents=current), TeamsRead(teams=teams))
         run = plan_from_inputs(inputs, start, days, settings, progress=progress,
-                               roads=self.roads, osrm_url=self.osrm_url)
-        run.plan["plan_id"] = f"plan-{plan_id}"
-        return run.plan, None
+                               roads=self.roads, osrm_url=self.osrm_url,
+                               plan_id=f"plan-{plan_id}")
+        return run.plan.to_json(), None

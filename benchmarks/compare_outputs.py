@@ -25,6 +25,7 @@ key-order difference from a value difference.
 from __future__ import annotations
 
 import argparse
+import inspect
 import io
 import json
 import re
@@ -52,10 +53,12 @@ FIXED_ID, FIXED_TIME = "plan-FIXED", "2026-11-20T12:00:00+07:00"
 
 def typed() -> Any:
     """The typed plan class when the checkout has one (issue #20), else None."""
-    try:
-        from planner.plan_document import Plan
-    except ImportError:
+    import planner
+
+    if not Path(planner.__path__[0], "plan_document.py").exists():  # not another checkout's
         return None
+    from planner.plan_document import Plan
+
     return Plan
 
 
@@ -66,6 +69,12 @@ def as_doc(plan: Any) -> dict[str, Any]:
 def as_plan(doc: dict[str, Any]) -> Any:
     plan = typed()
     return plan.from_json(doc) if plan else doc
+
+
+def arg_for(fn: Any, doc: dict[str, Any]) -> Any:
+    """The plan as ``fn`` takes it: typed when its first parameter is annotated so."""
+    first = next(iter(inspect.signature(fn).parameters.values()))
+    return as_plan(doc) if "Plan" in str(first.annotation) else doc
 
 
 def routes_of(plan: Any) -> list[Any]:
@@ -132,6 +141,20 @@ def cmd_write(base: Path, out: Path) -> None:
             write_replan(sc, doc, inputs, case, out / f"{name}+replan-{case}")
         print(f"{name}: written", flush=True)
     stamp(out)
+    one_checkout()
+
+
+def one_checkout() -> None:
+    """Every module of the product came from the checkout under test (an editable install
+    would hand over a module the checkout lacks from another one)."""
+    import planner
+
+    root = Path(planner.__file__).resolve().parents[1]
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None)
+        if name.split(".")[0] in ("planner", "maps", "api", "vaxroute") and where:
+            if not Path(where).resolve().is_relative_to(root):
+                raise SystemExit(f"{name} came from {where}, not from {root}")
 
 
 def write_plan(name: str, sc: Scenario, base: dict[str, Any], inputs: Any, out: Path) -> None:
@@ -237,15 +260,15 @@ def write_api(doc: dict[str, Any], people: dict[str, Any], out: Path) -> None:
     from planner.output import SHEET_COLUMNS, sheet_rows
 
     out.mkdir(parents=True)
-    plan = as_plan(doc)
-    rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(plan)]
+    rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(arg_for(export_rows, doc))]
     (out / "export.csv").write_bytes(csv_bytes(EXPORT_COLUMNS, rows, lineterminator="\n"))
     (out / "export.xlsx").write_bytes(xlsx_bytes({"plan": (EXPORT_COLUMNS, rows)}))
+    plan = arg_for(sheet_rows, doc)
     for team in sorted({field(r, "team_id") for r in routes_of(plan)}):
         routes = [r for r in routes_of(plan) if field(r, "team_id") == team]
         sheet = [[field(r, "date"), *row] for r in routes for row in sheet_rows(r, people)]
         (out / f"team-{team}.csv").write_bytes(csv_bytes(["date", *SHEET_COLUMNS], sheet))
-        view = view_for(plan, Principal(1, "team_leader", team))
+        view = view_for(arg_for(view_for, doc), Principal(1, "team_leader", team))
         (out / f"leader-{team}.json").write_text(
             json.dumps(as_doc(view), ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -308,7 +331,7 @@ def parsed_equal(a: Path, b: Path) -> bool:
     if a.suffix == ".xlsx":
         return xlsx_cells(a) == xlsx_cells(b)
     if a.suffix == ".gpx":
-        return xml_tree(a) == xml_tree(b)
+        return gpx_points(a) == gpx_points(b)
     if a.suffix in (".json", ".geojson"):
         return bool(json.loads(a.read_bytes()) == json.loads(b.read_bytes()))
     return False
@@ -324,11 +347,34 @@ def xlsx_cells(path: Path) -> list[Any]:
     ]
 
 
-def xml_tree(path: Path) -> Any:
-    def walk(el: ET.Element) -> Any:
-        return (el.tag, sorted(el.attrib.items()), (el.text or "").strip(), [walk(c) for c in el])
+def gpx_points(path: Path) -> Any:
+    """A GPX file's content: its name and creator, each waypoint's and route point's position
+    (as numbers: 22.1551650 and 22.155165 are one latitude), name and description."""
+    ns = "{http://www.topografix.com/GPX/1/1}"
+    root = ET.parse(path).getroot()
 
-    return walk(ET.parse(path).getroot())
+    def text(el: ET.Element, tag: str) -> str:
+        return (el.findtext(f"{ns}{tag}") or "").strip()
+
+    def point(el: ET.Element) -> Any:
+        return (
+            float(el.get("lat", "nan")),
+            float(el.get("lon", "nan")),
+            text(el, "name"),
+            text(el, "desc"),
+        )
+
+    meta = root.find(f"{ns}metadata")
+    return (
+        root.get("version"),
+        root.get("creator"),
+        text(meta, "name") if meta is not None else "",
+        [point(w) for w in root.iter(f"{ns}wpt")],
+        [
+            (text(r, "name"), [point(p) for p in r.iter(f"{ns}rtept")])
+            for r in root.iter(f"{ns}rte")
+        ],
+    )
 
 
 def main() -> None:

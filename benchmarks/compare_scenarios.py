@@ -275,7 +275,7 @@ def fake_clock(step: float, solutions: int) -> Iterator[None]:
     """benchmarks/solve_digest.py's deterministic clock: every read advances it by ``step``
     s; every OR-Tools search stops after ``solutions`` solutions or at its local optimum
     (greedy descent instead of guided local search, which on a small model never stops),
-    never by its time limit."""
+    never by its time limit, nor its LNS sub-searches by theirs (100 ms of wall clock)."""
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     now = [1_000_000.0]
@@ -298,6 +298,7 @@ def fake_clock(step: float, solutions: int) -> Iterator[None]:
         search.local_search_metaheuristic = (
             routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
         )
+        search.lns_time_limit.FromSeconds(3600)  # LNS sub-searches too: never by the clock
         return search
 
     time.time = time.monotonic = tick  # type: ignore[assignment]

@@ -30,22 +30,23 @@ from maps.style import (
 )
 from planner.model import Resident, Team
 from planner.plan import route_line
+from planner.plan_document import Plan
 
 # Coverage classes for the choropleth (share of eligible residents planned).
 COVERAGE_BINS = [(0.0, "#d7191c"), (0.25, "#fdae61"), (0.5, "#ffffbf"), (0.75, "#a6d96a"),
                  (0.9, "#1a9641")]
 
 
-def overview_map(plan: Mapping[str, Any], *, residents: Mapping[str, Resident] | None = None,
+def overview_map(plan: Plan, *, residents: Mapping[str, Resident] | None = None,
                  teams: Iterable[Team] = (), wards: Any = None, wards_approximate: bool = False,
                  lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES,
                  asset_base: str | None = None) -> folium.Map:
     """One layer per team, ward coverage (planned / eligible) from ``wards`` polygons
     (a GeoDataFrame with a ``ward`` column), unassigned residents with their reason, depots."""
     people = residents or {}
-    team_ids = sorted({r["team_id"] for r in plan["routes"]} | {t.team_id for t in teams})
+    team_ids = sorted({r.team_id for r in plan.routes} | {t.team_id for t in teams})
     colour = {tid: TEAM_COLOURS[i % len(TEAM_COLOURS)] for i, tid in enumerate(team_ids)}
-    points = [(s["lat"], s["lon"]) for r in plan["routes"] for s in r["stops"]]
+    points = [(s.lat, s.lon) for _, s in plan.stops()]
     points += [(p.lat, p.lon) for p in people.values()]
     centre = list(np.mean(points, axis=0)) if points else [21.0285, 105.8542]
     m = offline_map(asset_base, location=centre, zoom_start=13, control_scale=True)
@@ -64,13 +65,13 @@ def overview_map(plan: Mapping[str, Any], *, residents: Mapping[str, Resident] |
     return m
 
 
-def ward_coverage(plan: Mapping[str, Any], people: Mapping[str, Resident], wards: Any
+def ward_coverage(plan: Plan, people: Mapping[str, Resident], wards: Any
                   ) -> dict[str, tuple[int, int]]:
     """{ward: (planned, eligible)}: eligible = planned + unassigned, located by polygon."""
     from planner.io.boundaries import locate_wards
 
-    planned = {rid for r in plan["routes"] for s in r["stops"] for rid in s["resident_ids"]}
-    eligible = [rid for rid in planned | {u["resident_id"] for u in plan["unassigned"]}
+    planned = set(plan.resident_ids())
+    eligible = [rid for rid in planned | {u.resident_id for u in plan.unassigned}
                 if rid in people]
     lat = np.array([people[r].lat for r in eligible])
     lon = np.array([people[r].lon for r in eligible])
@@ -90,7 +91,7 @@ def _coverage_colour(share: float | None) -> str:
     return [c for lo, c in COVERAGE_BINS if share >= lo][-1]
 
 
-def _ward_layer(m: folium.Map, plan: Mapping[str, Any], people: Mapping[str, Resident],
+def _ward_layer(m: folium.Map, plan: Plan, people: Mapping[str, Resident],
                 wards: Any, approximate: bool, lang: str) -> None:
     coverage = ward_coverage(plan, people, wards)
     features = []
@@ -115,46 +116,42 @@ def _ward_layer(m: folium.Map, plan: Mapping[str, Any], people: Mapping[str, Res
                 f'bottom:40px"><b>{t("coverage", lang)}</b><br>{legend}</div>')
 
 
-def _team_layer(m: folium.Map, plan: Mapping[str, Any], team_id: str, colour: str,
-                lang: str) -> None:
+def _team_layer(m: folium.Map, plan: Plan, team_id: str, colour: str, lang: str) -> None:
     layer = folium.FeatureGroup(name=layer_name(f"{t('team', lang)} {team_id}"))
-    for route in (r for r in plan["routes"] if r["team_id"] == team_id):
+    for route in plan.routes_of(team_id):
         path = route_line(route)
         folium.PolyLine(path, color=colour, weight=4, opacity=0.85,
                         class_name="vr-route").add_to(layer)
-        for stop in route["stops"]:
-            marker = folium.Marker([stop["lat"], stop["lon"]],
-                                   icon=small_stop_icon(stop["seq"], colour))
+        for stop in route.stops:
+            marker = folium.Marker([stop.lat, stop.lon], icon=small_stop_icon(stop.seq, colour))
             marker.add_child(HtmlPopup(
                 f'<div class="vr-popup"><b>{t("team", lang)} {html.escape(team_id)} · '
-                f"{html.escape(route['date'])} · #{stop['seq']}</b><br>{t('arrival', lang)} "
-                f"{html.escape(stop['arrival'][11:16])} · {t('people', lang)} "
-                f"{len(stop['resident_ids'])}"
+                f"{html.escape(route.date)} · #{stop.seq}</b><br>{t('arrival', lang)} "
+                f"{html.escape(stop.arrival[11:16])} · {t('people', lang)} "
+                f"{len(stop.resident_ids)}"
                 f"</div>"))
             marker.add_to(layer)
     layer.add_to(m)
 
 
-def _unassigned_layer(m: folium.Map, plan: Mapping[str, Any], people: Mapping[str, Resident],
+def _unassigned_layer(m: folium.Map, plan: Plan, people: Mapping[str, Resident],
                       lang: str) -> None:
-    layer = folium.FeatureGroup(name=f"{t('unassigned', lang)} ({len(plan['unassigned'])})")
-    for u in plan["unassigned"]:
-        person = people.get(u["resident_id"])
+    layer = folium.FeatureGroup(name=f"{t('unassigned', lang)} ({len(plan.unassigned)})")
+    for u in plan.unassigned:
+        person = people.get(u.resident_id)
         if person is None:  # rejected rows may have no usable position
             continue
         marker = folium.Marker([person.lat, person.lon], icon=unassigned_icon())
         marker.add_child(HtmlPopup(
-            f'<div class="vr-popup vr-unassigned-popup"><b>{html.escape(u["resident_id"])}</b>'
-            f"<br>{t('reason', lang)}: {html.escape(reason_text(u['reason_code'], lang))}"
-            f" <code>{html.escape(u['reason_code'])}</code></div>"))
+            f'<div class="vr-popup vr-unassigned-popup"><b>{html.escape(u.resident_id)}</b>'
+            f"<br>{t('reason', lang)}: {html.escape(reason_text(u.reason_code, lang))}"
+            f" <code>{html.escape(u.reason_code)}</code></div>"))
         marker.add_to(layer)
     layer.add_to(m)
 
 
-def _depot_layer(m: folium.Map, plan: Mapping[str, Any], teams: Iterable[Team],
-                 lang: str) -> None:
-    depots = {r["team_id"]: (r["depot"]["lat"], r["depot"]["lon"]) for r in plan["routes"]
-              if r.get("depot")}
+def _depot_layer(m: folium.Map, plan: Plan, teams: Iterable[Team], lang: str) -> None:
+    depots = {r.team_id: (r.depot.lat, r.depot.lon) for r in plan.routes if r.depot}
     depots.update({t.team_id: (t.depot_lat, t.depot_lon) for t in teams})
     layer = folium.FeatureGroup(name=t("depots", lang))
     for tid, (lat, lon) in sorted(depots.items()):

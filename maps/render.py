@@ -14,11 +14,13 @@ from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
 from planner.model import Resident, Team
 from planner.output import sheet_name
+from planner.plan_document import Plan
 
 
-def write_maps(plan: Mapping[str, Any], out: Path, *, residents: Mapping[str, Resident],
+def write_maps(plan: Plan, out: Path, *, residents: Mapping[str, Resident],
                teams: Iterable[Team] = (), wards: Any = None, wards_approximate: bool = False,
                lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES) -> list[Path]:
+    """The overview map, and per team and day its map, printable sheet and GPX file."""
     teams = list(teams)
     names = {t.team_id: t.name for t in teams}
     for folder in ("maps", "sheets", "gpx"):
@@ -27,14 +29,14 @@ def write_maps(plan: Mapping[str, Any], out: Path, *, residents: Mapping[str, Re
     written[0].write_text(render(overview_map(plan, residents=residents, teams=teams,
                                               wards=wards, wards_approximate=wards_approximate,
                                               lang=lang, tiles=tiles)), encoding="utf-8")
-    for route in plan["routes"]:
-        stem = sheet_name(route["team_id"], route["date"])
-        page = render(team_map(plan, route["team_id"], route["date"], residents=residents,
+    for route in plan.routes:
+        stem = sheet_name(route.team_id, route.date)
+        page = render(team_map(plan, route.team_id, route.date, residents=residents,
                                lang=lang, tiles=tiles))
         files = {out / "maps" / f"{stem}.html": page,
                  out / "sheets" / f"{stem}.html": route_sheet_html(
-                     route, residents, lang, names.get(route["team_id"], "")),
-                 out / "gpx" / f"{stem}.gpx": route_gpx(route, residents, lang)}
+                     route, residents, lang, names.get(route.team_id, "")),
+                 out / "gpx" / f"{stem}.gpx": route_gpx(route.to_json(), residents, lang)}
         for path, text in files.items():
             path.write_text(text, encoding="utf-8")
             written.append(path)

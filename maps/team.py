@@ -22,11 +22,12 @@ from maps.i18n import labels, t
 from maps.style import DEFAULT_TILES, TileSpec, add_tiles, depot_icon, stop_icon
 from planner.model import Resident
 from planner.plan import route_legs, route_line
+from planner.plan_document import Plan, PlanRoute, PlanStop
 
 ROUTE_COLOUR = "#1f4e79"
 
 
-def team_map(plan: Mapping[str, Any], team_id: str, day: str | None = None, *,
+def team_map(plan: Plan, team_id: str, day: str | None = None, *,
              residents: Mapping[str, Resident] | None = None, lang: str = "vi",
              tiles: TileSpec | None = DEFAULT_TILES, asset_base: str | None = None
              ) -> folium.Map:
@@ -35,48 +36,48 @@ def team_map(plan: Mapping[str, Any], team_id: str, day: str | None = None, *,
     Popups and the stop list show initials, address, phone, people, doses and flags, never a
     full name or a condition. Without ``residents`` only resident ids are shown.
     """
-    routes = [r for r in plan["routes"] if r["team_id"] == team_id]
-    shown = day or (routes[0]["date"] if routes else plan["start_date"])
+    routes = plan.routes_of(team_id)
+    shown = day or (routes[0].date if routes else plan.start_date)
     people = residents or {}
-    visible = next((r for r in routes if r["date"] == shown), None)
+    visible = next((r for r in routes if r.date == shown), None)
     centre = _centre(visible or (routes[0] if routes else None))
     m = offline_map(asset_base, location=centre, zoom_start=15, control_scale=True)
     add_tiles(m, tiles)
     panel: list[str] = []
     for route in routes:
-        layer = folium.FeatureGroup(name=layer_name(f"{t('day', lang)} {route['date']}"),
-                                    show=route["date"] == shown)
+        layer = folium.FeatureGroup(name=layer_name(f"{t('day', lang)} {route.date}"),
+                                    show=route.date == shown)
         markers = _draw_route(layer, route, people, lang)
         layer.add_to(m)
-        if route["date"] == shown:
+        if route.date == shown:
             panel.insert(0, _panel_day(route, markers, people, lang))
         else:
             panel.append(_panel_day(route, markers, people, lang))
     folium.LayerControl(collapsed=True).add_to(m)
     title = f"{t('team', lang)} {html.escape(team_id)}"
     _add_panel(m, title, panel or [f"<p>{t('no_stops', lang)}</p>"], lang)
-    if visible and visible["stops"]:
+    if visible and visible.stops:
         m.add_child(MapScript(f"vaxrouteFit({m.get_name()}, {script_json(_bounds(visible))});"))
     return m
 
 
-def _centre(route: Mapping[str, Any] | None) -> list[float]:
+def _centre(route: PlanRoute | None) -> list[float]:
     if route is None:
         return [21.0285, 105.8542]
-    if route.get("depot"):
-        return [route["depot"]["lat"], route["depot"]["lon"]]
-    return [route["stops"][0]["lat"], route["stops"][0]["lon"]]
+    if route.depot:
+        return [route.depot.lat, route.depot.lon]
+    return [route.stops[0].lat, route.stops[0].lon]
 
 
-def _bounds(route: Mapping[str, Any]) -> list[list[float]]:
-    pts = [(s["lat"], s["lon"]) for s in route["stops"]]
-    if route.get("depot"):
-        pts.append((route["depot"]["lat"], route["depot"]["lon"]))
+def _bounds(route: PlanRoute) -> list[list[float]]:
+    pts = [(s.lat, s.lon) for s in route.stops]
+    if route.depot:
+        pts.append((route.depot.lat, route.depot.lon))
     return [[min(p[0] for p in pts), min(p[1] for p in pts)],
             [max(p[0] for p in pts), max(p[1] for p in pts)]]
 
 
-def _draw_route(layer: folium.FeatureGroup, route: Mapping[str, Any],
+def _draw_route(layer: folium.FeatureGroup, route: PlanRoute,
                 people: Mapping[str, Resident], lang: str) -> list[folium.Marker]:
     path = route_line(route)  # along the roads when the plan used a road network
     if len(path) >= 2:
@@ -88,14 +89,14 @@ def _draw_route(layer: folium.FeatureGroup, route: Mapping[str, Any],
             middle = len(leg) // 2
             a, b = (leg[middle - 1], leg[middle]) if len(leg) > 2 else (leg[0], leg[-1])
             _arrow(layer, a, b)
-    if route.get("depot"):
-        depot = folium.Marker([route["depot"]["lat"], route["depot"]["lon"]], icon=depot_icon())
+    if route.depot:
+        depot = folium.Marker([route.depot.lat, route.depot.lon], icon=depot_icon())
         depot.add_child(TextTooltip(t("depot", lang)))
         depot.add_to(layer)
     markers = []
-    for stop in route["stops"]:
-        marker = folium.Marker([stop["lat"], stop["lon"]],
-                               icon=stop_icon(stop["seq"], bool(stop.get("needs_doctor"))))
+    for stop in route.stops:
+        marker = folium.Marker([stop.lat, stop.lon],
+                               icon=stop_icon(stop.seq, bool(stop.needs_doctor)))
         marker.add_child(HtmlPopup(stop_popup(stop, people, lang)))
         marker.add_to(layer)
         markers.append(marker)
@@ -113,58 +114,60 @@ def _arrow(layer: folium.FeatureGroup, a: tuple[float, float], b: tuple[float, f
     folium.Marker(mid, icon=icon, interactive=False).add_to(layer)
 
 
-def stop_details(stop: Mapping[str, Any], people: Mapping[str, Resident]
+def stop_details(stop: PlanStop | Mapping[str, Any], people: Mapping[str, Resident]
                  ) -> dict[str, str]:
-    """What may be shown of a stop: initials, address, phones. Never names or conditions."""
-    members = [people[rid] for rid in stop["resident_ids"] if rid in people]
+    """What may be shown of a stop: initials, address, phones. Never names or conditions.
+    (The GPX writer, maps/gpx.py, still hands a stop as plan.json's mapping.)"""
+    ids = stop.resident_ids if isinstance(stop, PlanStop) else stop["resident_ids"]
+    members = [people[rid] for rid in ids if rid in people]
     return {
-        "initials": ", ".join(m.initials or m.resident_id for m in members)
-        or ", ".join(stop["resident_ids"]),
+        "initials": ", ".join(m.initials or m.resident_id for m in members) or ", ".join(ids),
         "address": members[0].address if members else "",
         "phones": " / ".join(sorted({m.phone for m in members if m.phone})),
     }
 
 
-def stop_popup(stop: Mapping[str, Any], people: Mapping[str, Resident], lang: str) -> str:
+def stop_popup(stop: PlanStop, people: Mapping[str, Resident], lang: str) -> str:
+    """A stop's popup on the team's map: number, times, initials, address, people, doses,
+    phones to call ahead, the doctor flag."""
     d = stop_details(stop, people)
     e = html.escape
-    rows = [f"<b>{t('stop', lang)} {stop['seq']}</b> · {t('arrival', lang)} "
-            f"<b>{e(stop['arrival'][11:16])}</b> – {t('departure', lang)} "
-            f"{e(stop['departure'][11:16])}",
+    rows = [f"<b>{t('stop', lang)} {stop.seq}</b> · {t('arrival', lang)} "
+            f"<b>{e(stop.arrival[11:16])}</b> – {t('departure', lang)} "
+            f"{e(stop.departure[11:16])}",
             f"{t('who', lang)}: {e(d['initials'])}"]
     if d["address"]:
         rows.append(f"{t('address', lang)}: {e(d['address'])}")
-    rows.append(f"{t('people', lang)}: {len(stop['resident_ids'])} · {t('doses', lang)}: "
-                f"{stop['doses']}")
+    rows.append(f"{t('people', lang)}: {len(stop.resident_ids)} · {t('doses', lang)}: "
+                f"{stop.doses}")
     if d["phones"]:
         links = " / ".join(f'<a href="tel:{e(p)}">{e(p)}</a>' for p in d["phones"].split(" / "))
         rows.append(f"{t('call_ahead', lang)}: {links}")
-    if stop.get("needs_doctor"):
+    if stop.needs_doctor:
         rows.append(f'<span class="vr-flag">{t("doctor", lang)}</span>')
     return '<div class="vr-popup">' + "<br>".join(rows) + "</div>"
 
 
-def _panel_day(route: Mapping[str, Any], markers: list[folium.Marker],
+def _panel_day(route: PlanRoute, markers: list[folium.Marker],
                people: Mapping[str, Resident], lang: str) -> str:
     """One day of the stop list. A tap on a stop centres it and opens its popup: vaxroute.js
     listens on the panel and reads the data attributes (no inline ``onclick``: the pages'
     Content-Security-Policy allows no inline event handlers)."""
     e = html.escape
-    head = (f"<h3>{t('day', lang)} {e(route['date'])} · {len(route['stops'])} "
-            f"{t('stops', lang)} · {t('carry', lang)} {route['doses']} "
-            f"{t('doses', lang).lower()} · {e(route['start'][11:16])}–{e(route['end'][11:16])}"
+    head = (f"<h3>{t('day', lang)} {e(route.date)} · {len(route.stops)} "
+            f"{t('stops', lang)} · {t('carry', lang)} {route.dose_count()} "
+            f"{t('doses', lang).lower()} · {e(route.start[11:16])}–{e(route.end[11:16])}"
             "</h3>")
     items = []
-    for stop, marker in zip(route["stops"], markers, strict=True):
+    for stop, marker in zip(route.stops, markers, strict=True):
         d = stop_details(stop, people)
-        flag = f' <span class="vr-flag">{t("doctor", lang)}</span>' if stop.get(
-            "needs_doctor") else ""
-        disc = stop_icon(stop["seq"], bool(stop.get("needs_doctor")), html_only=True)
+        flag = f' <span class="vr-flag">{t("doctor", lang)}</span>' if stop.needs_doctor else ""
+        disc = stop_icon(stop.seq, bool(stop.needs_doctor), html_only=True)
         items.append(
-            f'<li data-lat="{float(stop["lat"])}" data-lon="{float(stop["lon"])}" '
+            f'<li data-lat="{float(stop.lat)}" data-lon="{float(stop.lon)}" '
             f'data-marker="{e(marker.get_name())}">{disc}'
-            f"<div><b>{e(stop['arrival'][11:16])}</b> · {e(d['initials'])} · "
-            f"{stop['doses']} {t('doses', lang).lower()}{flag}"
+            f"<div><b>{e(stop.arrival[11:16])}</b> · {e(d['initials'])} · "
+            f"{stop.doses} {t('doses', lang).lower()}{flag}"
             f"<div class=\"vr-meta\">{e(d['address'])}"
             f"{' · ☎ ' + e(d['phones']) if d['phones'] else ''}</div></div></li>")
     return head + "<ol>" + "".join(items) + "</ol>"

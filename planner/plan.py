@@ -1,4 +1,4 @@
-"""Turn a solver :class:`Result` into the spec's ``plan.json`` document.
+"""Turn a solver :class:`Result` into the plan (planner/plan_document.py, ``plan.json``).
 
 Fields beyond the spec (allowed: "extend, never break"): per route ``team_name``,
 ``travel_mode``, ``depot``, ``break``, ``doses``, ``vaccine``, ``vials``, ``doses_wasted``,
@@ -15,18 +15,29 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import asdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, replace
 from typing import Any
 
 from planner.constants import UTC_OFFSET, VN_TZ
 from planner.model import ProblemData
+from planner.plan_document import (
+    Depot,
+    Excluded,
+    Plan,
+    PlanBreak,
+    PlanRoute,
+    PlanStop,
+    PlanSummary,
+    PlanVial,
+    Unassigned,
+    resident_ids,
+)
 from planner.priority import priority_band
 from planner.settings import Product, Settings
 from planner.solver import Result, Route
 from planner.travel import TravelModel
-from planner.vials import describe, products_json, simulate
+from planner.vials import products_json, simulate
 
 
 def iso_time(date: dt.date, seconds: int) -> str:
@@ -43,169 +54,161 @@ def parse_iso_time(value: str) -> tuple[dt.date, int]:
 
 
 def build_plan(data: ProblemData, result: Result, travel: TravelModel, settings: Settings,
-               plan_id: str | None = None, created_at: dt.datetime | None = None
-               ) -> dict[str, Any]:
+               plan_id: str | None = None, created_at: dt.datetime | None = None) -> Plan:
+    """The plan of a solve: its routes with times, legs and vials, who is left out and why,
+    who is excluded, the settings the checker needs, the summary."""
     created = created_at or dt.datetime.now(VN_TZ)
-    routes = [_route(data, r, settings) for r in sorted(result.routes,
-                                                        key=lambda r: (r.day, r.team_index))]
-    unassigned = [{"resident_id": rid, "reason_code": code, "reason": reason}
+    routes = add_legs([_route(data, r, settings)
+                       for r in sorted(result.routes, key=lambda r: (r.day, r.team_index))],
+                      travel)
+    unassigned = [Unassigned(rid, code, reason)
                   for rid, (code, reason) in sorted(data.pre_unassigned.items())]
-    for u in result.unserved:
-        for rid in data.stops[u.stop_index].resident_ids:
-            unassigned.append({"resident_id": rid, "reason_code": u.reason_code,
-                               "reason": u.reason})
-    excluded = [{"resident_id": rid, "status": status}
-                for rid, status in sorted(data.excluded.items())]
-    plan = {
-        "plan_id": plan_id or f"plan-{data.start_date.isoformat()}-{uuid.uuid4().hex[:8]}",
-        "created_at": created.isoformat(timespec="seconds"),
-        "start_date": data.start_date.isoformat(),
-        "days": data.days,
-        "travel_model": travel.describe(),
-        "routes": routes,
-        "unassigned": unassigned,
-        "excluded": excluded,
-        "parameters": {
-            "visit": asdict(settings.visit),
-            "doses": {"min_interval_days": {str(k): v for k, v in
-                                            settings.doses.min_interval_days.items()}},
-            "solver": {"time_limit_s": settings.solver.time_limit_s,
-                       "seed": settings.solver.seed,
-                       "break_slack_minutes": settings.solver.break_slack_minutes},
-            "vials": {"wastage_aware": settings.vials.wastage_aware,
-                      "weight": settings.vials.weight,
-                      "products": products_json(settings.vials.products)}},
-    }
-    add_legs(routes, travel)
-    plan["summary"] = _summary(data, plan, result, settings)
-    return plan
+    unassigned += [Unassigned(rid, u.reason_code, u.reason) for u in result.unserved
+                   for rid in data.stops[u.stop_index].resident_ids]
+    excluded = [Excluded(rid, status) for rid, status in sorted(data.excluded.items())]
+    summary = PlanSummary.of(routes, unassigned, excluded,
+                             _coverage(data, set(resident_ids(routes)), settings),
+                             round(result.runtime_s, 2), result.solutions_found)
+    return Plan(plan_id or f"plan-{data.start_date.isoformat()}-{uuid.uuid4().hex[:8]}",
+                created.isoformat(timespec="seconds"), data.start_date.isoformat(), data.days,
+                travel.describe(), tuple(routes), tuple(unassigned), tuple(excluded),
+                _parameters(settings), summary)
 
 
-def route_legs(route: Mapping[str, Any]) -> list[list[tuple[float, float]]]:
+def _parameters(settings: Settings) -> dict[str, Any]:
+    """The settings a checker needs to recompute service times, due dates, breaks, vials."""
+    return {
+        "visit": asdict(settings.visit),
+        "doses": {"min_interval_days": {str(k): v for k, v in
+                                        settings.doses.min_interval_days.items()}},
+        "solver": {"time_limit_s": settings.solver.time_limit_s,
+                   "seed": settings.solver.seed,
+                   "break_slack_minutes": settings.solver.break_slack_minutes},
+        "vials": {"wastage_aware": settings.vials.wastage_aware,
+                  "weight": settings.vials.weight,
+                  "products": products_json(settings.vials.products)}}
+
+
+def route_legs(route: PlanRoute) -> list[list[tuple[float, float]]]:
     """The route's legs as (lat, lon) lines: along the roads where the plan has paths, else
     straight from place to place (depot first and last when the route has one)."""
-    places = [(s["lat"], s["lon"]) for s in route["stops"]]
-    depot = route.get("depot")
+    places = [(s.lat, s.lon) for s in route.stops]
+    depot = route.depot
+    paths = [s.path_from_previous for s in route.stops]
     if depot:
-        places = [(depot["lat"], depot["lon"]), *places, (depot["lat"], depot["lon"])]
-    paths = [s.get("path_from_previous") for s in route["stops"]]
-    if depot:
-        paths.append(route.get("return_path"))
+        places = [(depot.lat, depot.lon), *places, (depot.lat, depot.lon)]
+        paths.append(route.return_path)
     else:
         paths = paths[1:]
-    return [[(p[0], p[1]) for p in path] if path else [a, b]
+    return [list(path) if path else [a, b]
             for (a, b), path in zip(itertools.pairwise(places), paths, strict=True)]
 
 
-def route_line(route: Mapping[str, Any]) -> list[tuple[float, float]]:
+def route_line(route: PlanRoute) -> list[tuple[float, float]]:
+    """The whole route as one line (the legs joined)."""
     line: list[tuple[float, float]] = []
     for leg in route_legs(route):
         line += leg[1:] if line and line[-1] == leg[0] else leg
     return line
 
 
-def add_legs(routes: list[dict[str, Any]], travel: TravelModel) -> None:
-    """Per stop the leg that reaches it, per route the leg home: seconds and metres as the
-    solver saw them and, on a road network, the path along the roads (lat, lon pairs)."""
-    by_mode: dict[str, list[tuple[dict[str, Any], str, tuple[float, float], tuple[float, float]]]]
-    by_mode = {}
-    for route in routes:
-        depot = (route["depot"]["lat"], route["depot"]["lon"])
+_HOME = -1  # the leg back to the station, in add_legs' work list
+
+
+def add_legs(routes: Sequence[PlanRoute], travel: TravelModel) -> list[PlanRoute]:
+    """The routes with, per stop, the leg that reaches it and, per route, the leg home:
+    seconds and metres as the solver saw them and, on a road network, the path along the
+    roads (lat, lon pairs) and each door's distance from its road. One batch per travel mode."""
+    by_mode: dict[str, list[tuple[int, int, tuple[float, float], tuple[float, float]]]] = {}
+    for i, route in enumerate(routes):
+        depot = (_depot(route).lat, _depot(route).lon)
         here = depot
-        for stop in route["stops"]:
-            spot = (stop["lat"], stop["lon"])
-            by_mode.setdefault(route["travel_mode"], []).append((stop, "", here, spot))
-            here = spot
-        by_mode.setdefault(route["travel_mode"], []).append((route, "return_", here, depot))
+        work = by_mode.setdefault(_mode(route), [])
+        for k, stop in enumerate(route.stops):
+            work.append((i, k, here, (stop.lat, stop.lon)))
+            here = (stop.lat, stop.lon)
+        work.append((i, _HOME, here, depot))
+    stops = [list(r.stops) for r in routes]
+    home: dict[int, dict[str, Any]] = {}
     for mode, items in by_mode.items():
-        stops = [t for t, prefix, _, _ in items if not prefix]
-        offroad = travel.offroad_m([t["lat"] for t in stops], [t["lon"] for t in stops], mode)
+        doors = [(i, k) for i, k, _, _ in items if k != _HOME]
+        offroad = travel.offroad_m([stops[i][k].lat for i, k in doors],
+                                   [stops[i][k].lon for i, k in doors], mode)
         if offroad is not None:  # how far each door is from the road it is reached by
-            for stop, off in zip(stops, offroad, strict=True):
-                stop["offroad_m"] = round(off, 1)
-        legs = travel.legs([(a, b) for _, _, a, b in items], mode)
-        for (target, prefix, _, _), leg in zip(items, legs, strict=True):
-            name = "return" if prefix else "from_previous"
-            target[f"{prefix}travel_s" if prefix else f"travel_s_{name}"] = leg.seconds
-            target[f"{prefix}distance_m" if prefix else f"distance_m_{name}"] = leg.metres
-            if leg.path is not None:
-                target[f"{prefix}path" if prefix else f"path_{name}"] = [
-                    [round(a, 6), round(b, 6)] for a, b in leg.path]
+            for (i, k), off in zip(doors, offroad, strict=True):
+                stops[i][k] = replace(stops[i][k], offroad_m=round(off, 1))
+        for (i, k, _, _), leg in zip(items, travel.legs([(a, b) for _, _, a, b in items], mode),
+                                     strict=True):
+            path = None if leg.path is None else tuple((round(a, 6), round(b, 6))
+                                                       for a, b in leg.path)
+            if k == _HOME:
+                home[i] = {"return_travel_s": leg.seconds, "return_distance_m": leg.metres,
+                           "return_path": routes[i].return_path if path is None else path}
+            else:  # a leg without a path keeps the one the stop has (a kept stop's)
+                stop = stops[i][k]
+                stops[i][k] = replace(stop, travel_s_from_previous=leg.seconds,
+                                      distance_m_from_previous=leg.metres,
+                                      path_from_previous=stop.path_from_previous
+                                      if path is None else path)
+    return [replace(r, stops=tuple(stops[i]), **home[i]) for i, r in enumerate(routes)]
 
 
-def route_vials(route: dict[str, Any], products: Mapping[str, Product]) -> None:
-    """Add the route's ``vials`` and ``doses_wasted`` (see planner/vials.py)."""
-    date = dt.date.fromisoformat(route["date"])
-    product = products[route["vaccine"]]
-    vials = simulate(((s["seq"], parse_iso_time(s["service_start"])[1], s["doses"])
-                      for s in route["stops"]), product)
-    route["vials"] = describe(vials, lambda sec: iso_time(date, sec), route["vaccine"])
-    route["doses_wasted"] = sum(v.wasted for v in vials)
+def _depot(route: PlanRoute) -> Depot:
+    if route.depot is None:
+        raise ValueError(f"route {route.team_id} {route.date} has no depot")
+    return route.depot
 
 
-def _route(data: ProblemData, r: Route, settings: Settings) -> dict[str, Any]:
+def _mode(route: PlanRoute) -> str:
+    if route.travel_mode is None:
+        raise ValueError(f"route {route.team_id} {route.date} has no travel mode")
+    return route.travel_mode
+
+
+def route_vials(route: PlanRoute, products: Mapping[str, Product]) -> PlanRoute:
+    """The route with its ``vials`` and ``doses_wasted`` (see planner/vials.py)."""
+    date = dt.date.fromisoformat(route.date)
+    name = route.vaccine or ""
+    vials = simulate(((s.seq, parse_iso_time(s.service_start)[1], s.doses)
+                      for s in route.stops), products[name])
+    return replace(route, vials=tuple(
+        PlanVial(v.number, name, iso_time(date, v.opened_at_s), v.opened_at_seq,
+                 iso_time(date, v.expires_at_s), v.drawn, v.wasted, tuple(v.stops))
+        for v in vials), doses_wasted=sum(v.wasted for v in vials))
+
+
+def _route(data: ProblemData, r: Route, settings: Settings) -> PlanRoute:
     team = data.teams[r.team_index]
     date = data.start_date + dt.timedelta(days=r.day)
     stops = []
     for seq, v in enumerate(r.visits, start=1):
         stop = data.stops[v.stop_index]
         first = data.residents[stop.resident_ids[0]]
-        stops.append({
-            "seq": seq, "resident_ids": list(stop.resident_ids),
-            "lat": stop.lat, "lon": stop.lon,
-            "arrival": iso_time(date, v.arrival_s),
-            "service_start": iso_time(date, v.service_start_s),
-            "departure": iso_time(date, v.departure_s), "doses": stop.doses,
-            "stop_id": stop.stop_id, "household_id": first.household_id, "ward": stop.ward,
-            "needs_doctor": stop.needs_doctor, "service_s": stop.service_s,
-        })
-    out: dict[str, Any] = {
-        "team_id": team.team_id, "date": date.isoformat(), "start": iso_time(date, r.start_s),
-        "end": iso_time(date, r.end_s), "distance_m": r.distance_m, "travel_s": r.travel_s,
-        "stops": stops, "team_name": team.name, "travel_mode": team.travel_mode,
-        "depot": {"lat": team.depot_lat, "lon": team.depot_lon},
-        "doses": sum(s["doses"] for s in stops),
-        "break": None if r.break_s is None else {"start": iso_time(date, r.break_s[0]),
-                                                 "end": iso_time(date, r.break_s[1])},
-        "vaccine": team.vaccine or settings.vials.product,
-    }
-    route_vials(out, settings.vials.products)
-    return out
+        stops.append(PlanStop(
+            seq, tuple(stop.resident_ids), stop.lat, stop.lon, iso_time(date, v.arrival_s),
+            iso_time(date, v.service_start_s), iso_time(date, v.departure_s), stop.doses,
+            stop_id=stop.stop_id, household_id=first.household_id, ward=stop.ward,
+            needs_doctor=stop.needs_doctor, service_s=stop.service_s))
+    route = PlanRoute(
+        team.team_id, date.isoformat(), iso_time(date, r.start_s), iso_time(date, r.end_s),
+        r.distance_m, r.travel_s, tuple(stops), team_name=team.name,
+        travel_mode=team.travel_mode, depot=Depot(team.depot_lat, team.depot_lon),
+        doses=sum(s.doses for s in stops),
+        lunch=None if r.break_s is None else PlanBreak(iso_time(date, r.break_s[0]),
+                                                       iso_time(date, r.break_s[1])),
+        vaccine=team.vaccine or settings.vials.product)
+    return route_vials(route, settings.vials.products)
 
 
-def vial_totals(routes: list[dict[str, Any]]) -> dict[str, Any]:
-    given = sum(r["doses"] for r in routes)
-    wasted = sum(r.get("doses_wasted", 0) for r in routes)
-    return {"vials_opened": sum(len(r.get("vials", [])) for r in routes),
-            "doses_wasted": wasted,
-            "waste_per_dose_given": round(wasted / given, 4) if given else 0.0}
-
-
-def _summary(data: ProblemData, plan: dict[str, Any], result: Result, settings: Settings
-             ) -> dict[str, Any]:
-    planned = [rid for r in plan["routes"] for s in r["stops"] for rid in s["resident_ids"]]
+def _coverage(data: ProblemData, planned: set[str], settings: Settings
+              ) -> dict[str, dict[str, int]]:
+    """Eligible and planned residents per priority band (excluded residents left out)."""
     bands: dict[str, dict[str, int]] = {b: {"eligible": 0, "planned": 0}
                                         for b in ("high", "medium", "low")}
-    planned_set = set(planned)
     for rid, score in data.priorities.items():
         if rid in data.excluded or rid not in data.residents:
             continue
         band = bands[priority_band(score, settings.priority)]
         band["eligible"] += 1
-        band["planned"] += rid in planned_set
-    return {
-        "residents": len(data.residents) + sum(1 for rid in data.pre_unassigned
-                                               if rid not in data.residents),
-        "planned": len(planned),
-        "unassigned": len(plan["unassigned"]),
-        "excluded": len(plan["excluded"]),
-        "routes": len(plan["routes"]),
-        "doses": sum(r["doses"] for r in plan["routes"]),
-        "distance_m": sum(r["distance_m"] for r in plan["routes"]),
-        "travel_s": sum(r["travel_s"] for r in plan["routes"]),
-        "unassigned_by_reason": dict(Counter(u["reason_code"] for u in plan["unassigned"])),
-        **vial_totals(plan["routes"]),
-        "coverage_by_priority": bands,
-        "solve_s": round(result.runtime_s, 2),
-        "solutions_found": result.solutions_found,
-    }
+        band["planned"] += rid in planned
+    return bands

@@ -56,14 +56,6 @@ def route_waste(doses: Sequence[tuple[int, int]], product: Product) -> int:
                                           product))
 
 
-def describe(vials: Sequence[Vial], iso: Any, product_name: str) -> list[dict[str, Any]]:
-    """The plan.json form of a route's vials (``iso`` turns seconds into a local time)."""
-    return [{"vial": v.number, "product": product_name, "opened_at": iso(v.opened_at_s),
-             "opened_at_stop": v.opened_at_seq, "expires_at": iso(v.expires_at_s),
-             "doses_drawn": v.drawn, "doses_wasted": v.wasted, "stops": v.stops}
-            for v in vials]
-
-
 def products_json(products: Mapping[str, Product]) -> dict[str, Any]:
     return {name: {"doses_per_vial": p.doses_per_vial,
                    "hours_after_opening": p.hours_after_opening,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from planner.build import build_problem
 from planner.checker import check_plan
 from planner.model import Resident, Team
 from planner.plan import build_plan
+from planner.plan_document import Plan
 from planner.settings import Settings
 from planner.solver import Result, solve
 from planner.travel import StraightLineTravel, TravelModel
@@ -57,10 +59,20 @@ def plan_and_check(residents: list[Resident], teams: list[Team], days: int = 1,
     data = build_problem(residents, teams, START, days, settings)
     travel = travel or StraightLineTravel.from_params(settings.travel)
     result = solve(data, travel, settings.solver, vials=settings.vials)
-    plan = build_plan(data, result, travel, settings)
-    report = check_plan(plan, residents, teams)
+    document = round_trip(build_plan(data, result, travel, settings))
+    report = check_plan(document, residents, teams)
     assert report.ok, report.violations
-    return plan, result
+    return document, result
+
+
+def round_trip(plan: Plan) -> dict[str, Any]:
+    """The plan's document, asserting it reads back as the same plan and writes out again as
+    the same document, keys in the same order (planner/plan_document.py's promise)."""
+    document = plan.to_json()
+    again = Plan.from_json(document)
+    assert again == plan
+    assert json.dumps(again.to_json()) == json.dumps(document)
+    return document
 
 
 def served(plan: dict[str, Any]) -> dict[str, tuple[str, str, int]]:

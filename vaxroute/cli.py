@@ -118,9 +118,9 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
                wards_approximate=maps.wards_approximate, lang=maps.lang,
                tiles=maps.tile_spec())
     print_summary(run.plan, console)
-    console.print(f"travel model: {describe_travel(run.plan['travel_model'])}", soft_wrap=True)
+    console.print(f"travel model: {describe_travel(run.plan.travel_model)}", soft_wrap=True)
     console.print(f"independent check: [green]passed[/green] · wrote {written['plan']}, "
-                  f"{len(run.plan['routes'])} team maps, sheets and GPX files, "
+                  f"{len(run.plan.routes)} team maps, sheets and GPX files, "
                   f"{out / 'maps' / 'overview.html'} · total "
                   f"{time.monotonic() - began:.1f} s", soft_wrap=True)
 

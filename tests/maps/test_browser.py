@@ -10,6 +10,7 @@ from pathlib import Path
 
 from maps.assets import render
 from maps.team import team_map
+from planner.plan_document import Plan
 from tests.chromium import ARGS, ARTIFACTS, CHROMIUM, require_chromium
 
 # tests.maps.test_escaping and tests.api.pages import these from here; new code: tests.chromium
@@ -22,7 +23,7 @@ def test_team_map_offline_at_800x1280(browser, scenario, tmp_path: Path) -> None
     plan, people, _ = scenario
     route = max(plan["routes"], key=lambda r: len(r["stops"]))
     page_file = tmp_path / "team.html"
-    page_file.write_text(render(team_map(plan, route["team_id"], route["date"],
+    page_file.write_text(render(team_map(Plan.from_json(plan), route["team_id"], route["date"],
                                          residents=people)), encoding="utf-8")
     context = browser.new_context(viewport={"width": 800, "height": 1280}, is_mobile=True,
                                   has_touch=True)

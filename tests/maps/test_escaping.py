@@ -28,6 +28,7 @@ from maps.overview import overview_map
 from maps.sheet import route_sheet_html
 from maps.team import team_map
 from planner.model import Resident, Team
+from planner.plan_document import Plan, PlanRoute
 from tests.helpers import DEPOT, START, around, plan_and_check, resident, team
 from tests.hostile import (
     XSS_NOT_DUE,
@@ -93,15 +94,15 @@ def pages(d: dict[str, Any], twin: bool) -> dict[str, str]:
     """Every page kind, hostile or harmless."""
     p = "twin_" if twin else ""
     plan, people, teams, wards = d[p + "plan"], d[p + "people"], d[p + "teams"], d[p + "wards"]
-    route = plan["routes"][0]
+    route, typed = plan["routes"][0], Plan.from_json(plan)
     name = teams[0].name
     out = {}
     for base in (None, "/assets"):
-        out[f"overview {base}"] = render(overview_map(plan, residents=people, teams=teams,
+        out[f"overview {base}"] = render(overview_map(typed, residents=people, teams=teams,
                                                       wards=wards, asset_base=base), base)
-        out[f"team {base}"] = render(team_map(plan, route["team_id"], residents=people,
+        out[f"team {base}"] = render(team_map(typed, route["team_id"], residents=people,
                                               asset_base=base), base)
-    out["sheet"] = route_sheet_html(route, people, "vi", name)
+    out["sheet"] = route_sheet_html(PlanRoute.from_json(route), people, "vi", name)
     return out
 
 
@@ -153,7 +154,8 @@ def test_no_live_markup_and_no_event_handler_attributes(hostile) -> None:
 def test_the_sheet_shows_every_value_as_text(hostile) -> None:
     plan, people = hostile["plan"], hostile["people"]
     route = plan["routes"][0]
-    text = "".join(Elements(route_sheet_html(route, people, "vi", XSS_TEAM_NAME)).text)
+    sheet = route_sheet_html(PlanRoute.from_json(route), people, "vi", XSS_TEAM_NAME)
+    text = "".join(Elements(sheet).text)
     for f in XSS_PLANNED:
         assert f["address"] in text and f["phone"] in text and f["resident_id"] in text
     assert XSS_TEAM in text and XSS_TEAM_NAME in text
@@ -228,10 +230,11 @@ def test_hostile_maps_in_chromium_run_no_payload(hostile, browser, tmp_path: Pat
     plan, people, teams = hostile["plan"], hostile["people"], hostile["teams"]
     route = plan["routes"][0]
     ARTIFACTS.mkdir(exist_ok=True)
-    kinds = {"overview": (render(overview_map(plan, residents=people, teams=teams,
+    kinds = {"overview": (render(overview_map(Plan.from_json(plan), residents=people, teams=teams,
                                               wards=hostile["wards"], lang="en")),
                           [XSS_TEAM, XSS_NOT_DUE["resident_id"]]),
-             "team": (render(team_map(plan, route["team_id"], residents=people, lang="en")),
+             "team": (render(team_map(Plan.from_json(plan), route["team_id"], residents=people,
+                                      lang="en")),
                       [XSS_PLANNED[0]["address"], XSS_PLANNED[1]["address"]])}
     for kind, (html, shown_as_text) in kinds.items():
         page_file = tmp_path / f"{kind}.html"

@@ -15,6 +15,7 @@ from maps.gpx import route_gpx
 from maps.overview import overview_map
 from maps.sheet import route_sheet_html
 from maps.team import team_map
+from planner.plan_document import Plan, PlanRoute
 from tests.maps.conftest import CONDITION, FULL_NAMES
 
 
@@ -32,7 +33,7 @@ def test_team_map_numbers_stops_in_visit_order(scenario) -> None:
     plan, people, _ = scenario
     route = plan["routes"][0]
     others = [r for r in plan["routes"] if r["team_id"] == route["team_id"] and r is not route]
-    page = render(team_map(plan, route["team_id"], route["date"], residents=people))
+    page = render(team_map(Plan.from_json(plan), route["team_id"], route["date"], residents=people))
     expected = list(range(1, len(route["stops"]) + 1))
     for other in others:  # other days are layers of the same map
         expected += range(1, len(other["stops"]) + 1)
@@ -47,10 +48,10 @@ def test_team_map_numbers_stops_in_visit_order(scenario) -> None:
 
 def test_no_full_name_or_condition_anywhere(scenario) -> None:
     plan, people, teams = scenario
-    pages = [render(team_map(plan, r["team_id"], r["date"], residents=people))
+    pages = [render(team_map(Plan.from_json(plan), r["team_id"], r["date"], residents=people))
              for r in plan["routes"]]
-    pages.append(render(overview_map(plan, residents=people, teams=teams)))
-    pages += [route_sheet_html(r, people) for r in plan["routes"]]
+    pages.append(render(overview_map(Plan.from_json(plan), residents=people, teams=teams)))
+    pages += [route_sheet_html(PlanRoute.from_json(r), people) for r in plan["routes"]]
     pages += [route_gpx(r, people) for r in plan["routes"]]
     for page in pages:
         for text in [*FULL_NAMES, CONDITION]:
@@ -62,7 +63,7 @@ def test_no_full_name_or_condition_anywhere(scenario) -> None:
 
 def test_pages_are_self_contained_and_small(scenario) -> None:
     plan, people, _ = scenario
-    page = render(team_map(plan, plan["routes"][0]["team_id"], residents=people))
+    page = render(team_map(Plan.from_json(plan), plan["routes"][0]["team_id"], residents=people))
     assert external_references(page) == []
     assert "L.Map" in page or "L.map(" in page  # Leaflet itself is inline
     assert "data:image/png;base64" in page  # the layer-control icon too
@@ -72,8 +73,8 @@ def test_pages_are_self_contained_and_small(scenario) -> None:
 def test_english_and_vietnamese_texts(scenario) -> None:
     plan, people, _ = scenario
     route = plan["routes"][0]
-    en = render(team_map(plan, route["team_id"], residents=people, lang="en"))
-    vi = render(team_map(plan, route["team_id"], residents=people, lang="vi"))
+    en = render(team_map(Plan.from_json(plan), route["team_id"], residents=people, lang="en"))
+    vi = render(team_map(Plan.from_json(plan), route["team_id"], residents=people, lang="vi"))
     assert "Arrive" in en and "Hide list" in en and "Đến" not in en
     assert "Đến" in vi and "Ẩn danh sách" in vi
 
@@ -84,7 +85,7 @@ def test_overview_has_teams_wards_coverage_unassigned_and_depots(scenario) -> No
     wards = gpd.GeoDataFrame({"ward": ["Đức Xuân", "Sông Cầu"]},
                              geometry=[box(105.80, 22.10, 105.90, 22.20),
                                        box(105.90, 22.10, 106.00, 22.20)], crs=4326)
-    page = render(overview_map(plan, residents=people, teams=teams, wards=wards,
+    page = render(overview_map(Plan.from_json(plan), residents=people, teams=teams, wards=wards,
                                wards_approximate=True, lang="en"))
     planned = sum(len(s["resident_ids"]) for r in plan["routes"] for s in r["stops"])
     eligible = planned + len(plan["unassigned"])
@@ -101,7 +102,7 @@ def test_overview_has_teams_wards_coverage_unassigned_and_depots(scenario) -> No
 def test_sheet_and_gpx_follow_the_plan(scenario) -> None:
     plan, people, _ = scenario
     route = plan["routes"][0]
-    sheet = route_sheet_html(route, people, lang="en")
+    sheet = route_sheet_html(PlanRoute.from_json(route), people, lang="en")
     times = re.findall(r'<td class="seq">(\d+)</td><td>(\d\d:\d\d)</td>', sheet)
     assert times == [(str(s["seq"]), s["arrival"][11:16]) for s in route["stops"]]
     assert "@media print" in sheet and f"Carry <b>{route['doses']}</b>" in sheet

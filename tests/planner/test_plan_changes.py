@@ -17,6 +17,7 @@ from planner.plan_changes import (
     Standing,
     plan_changes,
 )
+from planner.plan_document import Plan
 from planner.replan import Outcome, replan
 from planner.settings import Settings
 from tests.helpers import START, around, plan_and_check, resident, team
@@ -126,13 +127,12 @@ def test_a_real_re_plan_adds_up_and_agrees_with_changed_assignments() -> None:
         Outcome(done[1], "not_at_home", moment - dt.timedelta(hours=1)),
     ]
     result = replan(
-        parent, people, teams, outcomes, moment, 2, Settings().with_solver(time_limit_s=3)
+        Plan.from_json(parent), people, teams, outcomes, moment, 2,
+        Settings().with_solver(time_limit_s=3)
     )
-    changes = plan_changes(parent, result.plan)
+    changes = plan_changes(parent, result.plan.to_json())
     assert result.changed == len(changes.moved) + changes.dropped_unassigned
-    on_routes = {
-        rid for r in result.plan["routes"] for s in r["stops"] for rid in s["resident_ids"]
-    }
+    on_routes = set(result.plan.resident_ids())
     groups = [m.resident_id for m in changes.moved] + [n.resident_id for n in changes.newly_planned]
     assert len(groups) == len(set(groups)) and set(groups) <= on_routes
     assert changes.unchanged + len(groups) == len(on_routes)

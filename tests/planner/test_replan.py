@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner.plan_document import Plan
 from planner.replan import Outcome, apply_outcomes, assignments, replan
 from planner.settings import Settings
 from tests.helpers import START, around, plan_and_check, resident, team
@@ -42,8 +43,8 @@ def test_replan_keeps_the_route_under_way_and_changes_little() -> None:
     outcomes = [Outcome(done[0]["resident_ids"][0], "vaccinated", at(8, 15)),
                 Outcome(done[1]["resident_ids"][0], "not_at_home", at(9))]
     settings = Settings().with_solver(time_limit_s=1)
-    result = replan(base, PEOPLE, TEAMS, outcomes, at(10), 2, settings)
-    new = result.plan
+    result = replan(Plan.from_json(base), PEOPLE, TEAMS, outcomes, at(10), 2, settings)
+    new = result.plan.to_json()
     kept = next(r for r in new["routes"] if r["team_id"] == route["team_id"]
                 and r["date"] == START.isoformat())
     assert kept["stops"][:2] == [dict(s, seq=k + 1) for k, s in enumerate(done)]
@@ -51,7 +52,7 @@ def test_replan_keeps_the_route_under_way_and_changes_little() -> None:
     for stop in kept["stops"][2:]:  # the rest of the day starts after the current stop
         assert stop["arrival"] >= done[-1]["departure"]
         assert stop["service_start"][11:16] >= "10:00"
-    old, now = assignments(base), assignments(new)
+    old, now = assignments(Plan.from_json(base)), assignments(result.plan)
     assert result.changed == sum(1 for rid in old if rid in now and old[rid] and now[rid]
                                  and old[rid] != now[rid]
                                  and rid not in {d["resident_ids"][0] for d in done})
@@ -61,7 +62,8 @@ def test_replan_keeps_the_route_under_way_and_changes_little() -> None:
 
 def test_replan_without_news_changes_nothing() -> None:
     base = base_plan()
-    result = replan(base, PEOPLE, TEAMS, [], at(6), 2, Settings().with_solver(time_limit_s=1))
+    result = replan(Plan.from_json(base), PEOPLE, TEAMS, [], at(6), 2,
+                    Settings().with_solver(time_limit_s=1))
     assert result.changed == 0 and result.kept > 0
 
 
@@ -70,11 +72,11 @@ def test_replan_the_next_morning_drops_the_vaccinated() -> None:
     first_day = [rid for r in base["routes"] if r["date"] == START.isoformat()
                  for s in r["stops"] for rid in s["resident_ids"]]
     outcomes = [Outcome(rid, "vaccinated", at(9)) for rid in first_day]
-    result = replan(base, PEOPLE, TEAMS, outcomes, at(6, day=1), 1,
+    result = replan(Plan.from_json(base), PEOPLE, TEAMS, outcomes, at(6, day=1), 1,
                     Settings().with_solver(time_limit_s=1))
-    excluded = {e["resident_id"]: e["status"] for e in result.plan["excluded"]}
+    excluded = {e["resident_id"]: e["status"] for e in result.plan.to_json()["excluded"]}
     assert all(excluded[rid] == "vaccinated" for rid in first_day)
-    assert result.plan["start_date"] == (START + dt.timedelta(days=1)).isoformat()
+    assert result.plan.start_date == (START + dt.timedelta(days=1)).isoformat()
 
 
 def test_a_resident_deleted_after_the_visit_stays_on_the_kept_stop() -> None:
@@ -85,8 +87,8 @@ def test_a_resident_deleted_after_the_visit_stays_on_the_kept_stop() -> None:
     gone = done["resident_ids"][0]
     outcomes = [Outcome(gone, "vaccinated", at(8, 15))]
     left = [p for p in PEOPLE if p.resident_id != gone]  # erased on request after the visit
-    result = replan(base, left, TEAMS, outcomes, at(10), 2,
+    result = replan(Plan.from_json(base), left, TEAMS, outcomes, at(10), 2,
                     Settings().with_solver(time_limit_s=1))
-    kept = next(r for r in result.plan["routes"] if r["team_id"] == route["team_id"]
+    kept = next(r for r in result.plan.to_json()["routes"] if r["team_id"] == route["team_id"]
                 and r["date"] == START.isoformat())
     assert kept["stops"][0]["resident_ids"] == done["resident_ids"]

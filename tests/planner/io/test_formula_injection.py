@@ -16,6 +16,7 @@ import pytest
 
 from planner.output import write_outputs, write_route_sheet_csv
 from planner.pipeline import plan_from_inputs, read_inputs
+from planner.plan_document import PlanRoute, PlanStop
 from planner.settings import Settings
 from tests.helpers import START, resident
 from tests.hostile import (
@@ -97,10 +98,9 @@ def test_tab_and_carriage_return_cells_in_a_route_sheet(tmp_path: Path) -> None:
     """The readers strip leading blanks; a Resident made elsewhere may still carry them."""
     people = {"A": resident("A", (22.0, 105.0), address="\t=1+1", phone="\r=2+2",
                             ward="x", full_name="An")}
-    route = {"stops": [{"seq": 1, "arrival": "2026-11-23T08:00:00",
-                        "service_start": "2026-11-23T08:00:00",
-                        "departure": "2026-11-23T08:10:00", "ward": "\t@w",
-                        "household_id": "\r-h", "resident_ids": ["A"], "doses": 1}]}
+    route = PlanRoute("T1", "2026-11-23", "2026-11-23T07:30:00", "2026-11-23T09:00:00", 0, 0, (
+        PlanStop(1, ("A",), 22.0, 105.0, "2026-11-23T08:00:00", "2026-11-23T08:00:00",
+                 "2026-11-23T08:10:00", 1, ward="\t@w", household_id="\r-h"),))
     path = tmp_path / "sheet.csv"
     write_route_sheet_csv(route, people, path)
     with path.open(encoding="utf-8-sig", newline="") as fh:

@@ -133,7 +133,7 @@ def test_warm_start_from_previous_routes_keeps_them() -> None:
         routes[r.team_index] = [v.stop_index for v in r.visits]
     again = solve(data, travel, settings.solver, initial_routes=routes)
     assert again.objective <= first.objective
-    plan = build_plan(data, again, travel, settings)
+    plan = build_plan(data, again, travel, settings).to_json()
     assert check_plan(plan, people, [team(), team("T2", around(4, 8, 900))]).ok
 
 
@@ -159,4 +159,5 @@ def test_wall_clock_guard_cancels_a_search_that_runs_on() -> None:
     result = solve(data, travel, settings.solver)  # the guard fires at 1.2 s, not 60 s
     # cancelled by the guard, yet a plan: what the search found by then
     assert result.stopped_by_guard and result.is_feasible() and result.runtime_s < 30
-    assert check_plan(build_plan(data, result, travel, settings), people, [team()]).ok
+    assert check_plan(build_plan(data, result, travel, settings).to_json(), people,
+                      [team()]).ok
