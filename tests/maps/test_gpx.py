@@ -35,8 +35,9 @@ def test_every_route_reads_back_in_visit_order(scenario) -> None:
         assert (line.points[0].latitude, line.points[0].longitude) == depot
         for w, s in zip(gpx.waypoints, stops, strict=True):
             who = [people[r].initials for r in s["resident_ids"]]
-            assert w.description.startswith(", ".join(who) + " · Tổ ")
-            assert w.description.endswith(f"{s['doses']} doses")
+            desc = w.description or ""
+            assert desc.startswith(", ".join(who) + " · Tổ ")
+            assert desc.endswith(f"{s['doses']} doses")
         assert CONDITION not in text
         assert not [n for n in FULL_NAMES if n in text or n.split()[-1] in text]
 
