@@ -78,7 +78,7 @@ def _form_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     default_limit = request.app.state.settings.default_time_limit_s
-    values = values or {"start_date": tomorrow().isoformat(), "days": "2", "time_limit_s": ""}
+    values = values or {"start_date": f"{tomorrow():%d/%m/%Y}", "days": "2", "time_limit_s": ""}
     return render(
         request,
         "plan_form.html",

@@ -5,7 +5,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "planning_title": {"vi": "Lập kế hoạch", "en": "Plan"},
     "planning_new": {"vi": "Kế hoạch mới", "en": "New plan"},
     "planning_start": {"vi": "Ngày bắt đầu", "en": "Start date"},
-    "planning_start_hint": {"vi": "Mặc định: ngày mai.", "en": "Default: tomorrow."},
+    "planning_start_hint": {
+        "vi": "Dạng NN/TT/NNNN. Mặc định: ngày mai.",
+        "en": "As DD/MM/YYYY. Default: tomorrow.",
+    },
+    "planning_date_placeholder": {"vi": "NN/TT/NNNN", "en": "DD/MM/YYYY"},
     "planning_days": {"vi": "Số ngày (1–31)", "en": "Days (1–31)"},
     "planning_limit": {"vi": "Thời gian tính tối đa (giây)", "en": "Time limit (seconds)"},
     "planning_limit_hint": {
@@ -218,6 +222,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Download the list (CSV)",
     },
     "planning_unassigned_count": {"vi": "{n} người", "en": "{n} resident(s)"},
+    "planning_show_list": {"vi": "xem danh sách", "en": "show the list"},
     "planning_all_planned": {
         "vi": "Mọi người đủ điều kiện đều đã được xếp lịch.",
         "en": "Every eligible resident is planned.",

@@ -60,7 +60,7 @@ def plans_count(client: TestClient) -> int:
 def submit(b: Browser, values: dict[str, str] | None = None, settings: bytes | None = None) -> Any:
     form = {
         "csrf_token": b.csrf,
-        "start_date": "2026-11-23",
+        "start_date": "23/11/2026",
         "days": "2",
         "time_limit_s": LIMIT,
         **(values or {}),
@@ -104,8 +104,8 @@ def test_without_lists_the_form_says_to_upload_them_first(console: TestClient) -
 def test_the_form_has_its_defaults(planner: Browser) -> None:
     page = planner.client.get("/planning")
     assert page.status_code == 200
-    tomorrow = (dt.datetime.now(VN) + dt.timedelta(days=1)).date().isoformat()
-    assert re.search(rf'name="start_date" type="date"[^>]*value="{tomorrow}"', page.text, re.S)
+    tomorrow = f"{(dt.datetime.now(VN) + dt.timedelta(days=1)).date():%d/%m/%Y}"
+    assert re.search(rf'name="start_date" type="text"[^>]*value="{tomorrow}"', page.text, re.S)
     assert re.search(r'name="days" type="number"[^>]*value="2"', page.text, re.S)
     assert re.search(r'name="time_limit_s"[^>]*placeholder="2"', page.text, re.S)  # server's
     assert 'name="settings" accept=".toml' in page.text
