@@ -3,6 +3,7 @@ uploads with a size limit, plan lookup with access rules."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, HTTPException, Path, Request, UploadFile, status
@@ -18,6 +19,7 @@ from api.settings import Settings as ServerSettings
 from api.store import resident_from_row
 from planner.io.tables import RawTable, read_table_bytes
 from planner.model import Resident
+from planner.plan_document import Plan, PlanRoute
 from planner.settings import Settings as PlannerSettings
 
 #: database ids are 32-bit: anything larger is simply not a plan (a 422, never a 500)
@@ -89,32 +91,47 @@ def visible_plan(session: Session, plan_id: int, principal: Principal) -> PlanRo
 
 
 def done_document(row: PlanRow) -> dict[str, Any]:
+    """The stored plan document (plan.json's JSON); 409 unless the plan is done."""
     if row.status != "done" or row.document is None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"the plan is {row.status}, not done")
     return row.document
 
 
-def team_route(document: dict[str, Any], principal: Principal, team_id: str,
-               date: str | None = None) -> list[dict[str, Any]]:
+def done_plan(row: PlanRow) -> Plan:
+    """The done plan, typed (planner/plan_document.py); 409 unless the plan is done."""
+    return Plan.from_json(done_document(row))
+
+
+def team_route(plan: Plan, principal: Principal, team_id: str, date: str | None = None
+               ) -> list[PlanRoute]:
     """The team's routes in a plan; another team's (or a missing one) is a 404."""
     if not principal.may_see_team(team_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such route")
-    routes = [r for r in document["routes"] if r["team_id"] == team_id
-              and (date is None or r["date"] == date)]
+    routes = plan.routes_of(team_id, date)
     if not routes:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such route")
     return routes
 
 
+def visible_part(plan: Plan, principal: Principal) -> Plan:
+    """What a principal may see of a plan: all of it for a planner; for a team leader the
+    own team's routes, and nobody left out or excluded."""
+    if principal.is_planner:
+        return plan
+    return replace(plan, routes=tuple(plan.routes_of(principal.team_id or "")),
+                   unassigned=(), excluded=())
+
+
 def view_for(document: dict[str, Any], principal: Principal) -> dict[str, Any]:
-    """What a principal may see of a plan: a team leader gets only the own team's routes."""
+    """The stored document as a principal may read it: a planner the whole of it; a team
+    leader the own team's routes and, of the summary, how many of them are planned."""
     if principal.is_planner:
         return document
-    routes = [r for r in document["routes"] if r["team_id"] == principal.team_id]
+    part = visible_part(Plan.from_json(document), principal)
     keep = ("plan_id", "created_at", "start_date", "days", "travel_model")
-    return {**{k: document[k] for k in keep if k in document}, "routes": routes,
-            "unassigned": [], "excluded": [], "summary": {
-                "planned": sum(len(s["resident_ids"]) for r in routes for s in r["stops"])}}
+    return {**{k: document[k] for k in keep if k in document},
+            "routes": [r.to_json() for r in part.routes], "unassigned": [], "excluded": [],
+            "summary": {"planned": len(part.resident_ids())}}
 
 
 def residents_of(session: Session, ids: list[str]) -> dict[str, Resident]:
@@ -125,7 +142,3 @@ def residents_of(session: Session, ids: list[str]) -> dict[str, Resident]:
         for row in session.scalars(query):
             out[row.resident_id] = resident_from_row(row)
     return out
-
-
-def route_resident_ids(routes: list[dict[str, Any]]) -> list[str]:
-    return [rid for r in routes for s in r["stops"] for rid in s["resident_ids"]]

@@ -53,8 +53,8 @@ def one(spec: str, wastage: bool = True, fixed_cost: int = 0) -> dict[str, float
     result = solve(data, travel, settings.solver, vials=settings.vials)  # as `vaxroute plan`
     solved = time.perf_counter() - began
     plan = build_plan(data, result, travel, settings)
-    report = check_plan(plan, people, crews)
-    planned = {rid for r in plan["routes"] for st in r["stops"] for rid in st["resident_ids"]}
+    report = check_plan(plan.to_json(), people, crews)
+    planned = set(plan.resident_ids())
     eligible = [rid for rid in data.priorities if rid not in data.excluded]
     weight = sum(data.priorities[r] for r in eligible)
     return {"spec": spec, "residents": residents, "teams": teams, "days": days,
@@ -64,8 +64,8 @@ def one(spec: str, wastage: bool = True, fixed_cost: int = 0) -> dict[str, float
                                     / 1024),
             "coverage": sum(data.priorities[r] for r in planned) / weight,
             "planned": len(planned), "eligible": len(eligible),
-            "travel_h": plan["summary"]["travel_s"] / 3600, "checked": report.ok,
-            "team_days": sum(1 for r in plan["routes"] if r["stops"]),
+            "travel_h": plan.summary.travel_s / 3600, "checked": report.ok,
+            "team_days": sum(1 for r in plan.routes if r.stops),
             "workers": result.stats.get("workers", 1)}
 
 

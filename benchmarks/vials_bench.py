@@ -34,16 +34,17 @@ def run(people, crews, days: int, limit: float, aware: bool) -> dict[str, float]
     result = solve(data, travel, settings.solver, vials=settings.vials)
     spent = time.perf_counter() - began
     plan = build_plan(data, result, travel, settings)
-    report = check_plan(plan, people, crews)
+    report = check_plan(plan.to_json(), people, crews)
     assert report.ok, report.violations[:5]
-    s = plan["summary"]
-    planned = {rid for r in plan["routes"] for st in r["stops"] for rid in st["resident_ids"]}
+    s = plan.summary
+    planned = set(plan.resident_ids())
     eligible = [rid for rid in data.priorities if rid not in data.excluded]
     weighted = (sum(data.priorities[r] for r in planned)
                 / sum(data.priorities[r] for r in eligible))
-    return {"doses": s["doses"], "vials": s["vials_opened"], "wasted": s["doses_wasted"],
-            "waste_per_dose": s["doses_wasted"] / max(1, s["doses"]), "coverage": weighted,
-            "planned": s["planned"], "travel_h": s["travel_s"] / 3600, "seconds": spent}
+    wasted = s.doses_wasted or 0
+    return {"doses": s.doses, "vials": s.vials_opened, "wasted": wasted,
+            "waste_per_dose": wasted / max(1, s.doses), "coverage": weighted,
+            "planned": s.planned, "travel_h": s.travel_s / 3600, "seconds": spent}
 
 
 def main() -> None:

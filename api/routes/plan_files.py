@@ -3,6 +3,7 @@ only of a published plan (a draft re-plan is a 404 to them: api/deps.visible_pla
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -14,14 +15,13 @@ from api.deps import (
     PagesDep,
     PlanId,
     SettingsDep,
-    done_document,
+    done_plan,
     get_plan,
     page_cache,
     residents_of,
-    route_resident_ids,
     server_settings,
     team_route,
-    view_for,
+    visible_part,
     visible_plan,
     ward_polygons,
 )
@@ -38,7 +38,7 @@ from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
 from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
 from planner.output import SHEET_COLUMNS, sheet_rows
-from planner.plan_document import Plan, PlanRoute
+from planner.plan_document import Plan, resident_ids
 
 router = APIRouter(prefix="/plans/{plan_id}", tags=["maps and sheets"])
 ASSETS = "/assets"
@@ -63,22 +63,22 @@ LangQuery = Annotated[Literal["vi", "en"] | None, Query()]
 def team_route_json(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
                     date: str | None = None) -> list[dict[str, Any]]:
     """The team's routes (all days, or one ``date``) as in plan.json."""
-    return team_route(done_document(visible_plan(session, plan_id, principal)), principal,
-                      team_id, date)
+    plan = done_plan(visible_plan(session, plan_id, principal))
+    return [r.to_json() for r in team_route(plan, principal, team_id, date)]
 
 
 @router.get("/teams/{team_id}/map", response_class=HTMLResponse)
 def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
                   principal: PrincipalDep, settings: SettingsDep, pages: PagesDep,
                   date: str | None = None, lang: LangQuery = None) -> HTMLResponse:
-    document = done_document(visible_plan(session, plan_id, principal))
-    routes = team_route(document, principal, team_id)
+    plan = done_plan(visible_plan(session, plan_id, principal))
+    routes = team_route(plan, principal, team_id)
     record(session, principal, "read_map", detail=f"plan {plan_id} team {team_id}")
     language = _lang(settings, lang)
 
     def draw() -> str:
-        people = residents_of(session, route_resident_ids(routes))
-        own = Plan.from_json({**document, "routes": routes})
+        people = residents_of(session, resident_ids(routes))
+        own = replace(plan, routes=tuple(routes))
         return render(team_map(own, team_id, date, residents=people, lang=language,
                                tiles=_tiles(settings), asset_base=ASSETS), ASSETS)
 
@@ -90,32 +90,30 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
 def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
                principal: PrincipalDep, settings: SettingsDep, date: str | None = None,
                format: Literal["html", "csv"] = "html", lang: LangQuery = None) -> Response:
-    document = done_document(visible_plan(session, plan_id, principal))
-    routes = team_route(document, principal, team_id, date)
-    people = residents_of(session, route_resident_ids(routes))
+    routes = team_route(done_plan(visible_plan(session, plan_id, principal)), principal,
+                        team_id, date)
+    people = residents_of(session, resident_ids(routes))
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} {format}")
     if format == "csv":
-        rows = [[route["date"], *row] for route in routes
-                for row in sheet_rows(PlanRoute.from_json(route), people)]
+        rows = [[route.date, *row] for route in routes for row in sheet_rows(route, people)]
         return Response(csv_bytes(["date", *SHEET_COLUMNS], rows), media_type="text/csv",
                         headers={"Content-Disposition":
                                  f'attachment; filename="team-{team_id}.csv"'})
-    sheets = [route_sheet_html(PlanRoute.from_json(r), people, _lang(settings, lang))
-              for r in routes]
+    sheets = [route_sheet_html(r, people, _lang(settings, lang)) for r in routes]
     return html_page(request, "\n".join(sheets))
 
 
 @router.get("/teams/{team_id}/gpx")
 def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
              date: str | None = None, lang: LangQuery = None) -> Response:
-    document = done_document(visible_plan(session, plan_id, principal))
-    routes = team_route(document, principal, team_id, date)
-    people = residents_of(session, route_resident_ids(routes[:1]))
+    routes = team_route(done_plan(visible_plan(session, plan_id, principal)), principal,
+                        team_id, date)
+    people = residents_of(session, routes[0].resident_ids())
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} gpx")
-    return Response(route_gpx(routes[0], people, lang or "vi"),
+    return Response(route_gpx(routes[0].to_json(), people, lang or "vi"),
                     media_type="application/gpx+xml",
                     headers={"Content-Disposition":
-                             f'attachment; filename="team-{team_id}-{routes[0]["date"]}.gpx"'})
+                             f'attachment; filename="team-{team_id}-{routes[0].date}.gpx"'})
 
 
 @router.get("/map", response_class=HTMLResponse)
@@ -125,14 +123,13 @@ def overview_page(plan_id: PlanId, request: Request, session: SessionDep, planne
     # the console's plan page (api/pages/plan_page.py) calls this with these arguments: the
     # app's settings and caches come from the request here rather than as dependencies
     settings, pages = server_settings(request), page_cache(request)
-    document = done_document(get_plan(session, plan_id))
+    plan = done_plan(get_plan(session, plan_id))
     record(session, planner, "read_map", detail=f"plan {plan_id} overview")
     language = _lang(settings, lang)
 
     def draw() -> str:
-        ids = route_resident_ids(document["routes"]) + [u["resident_id"]
-                                                        for u in document["unassigned"]]
-        return render(overview_map(Plan.from_json(document), residents=residents_of(session, ids),
+        ids = plan.resident_ids() + [u.resident_id for u in plan.unassigned]
+        return render(overview_map(plan, residents=residents_of(session, ids),
                                    teams=load_teams(session), wards=ward_polygons(request),
                                    lang=language, tiles=_tiles(settings), asset_base=ASSETS),
                       ASSETS)
@@ -144,18 +141,19 @@ def overview_page(plan_id: PlanId, request: Request, session: SessionDep, planne
 EXPORT_COLUMNS = ["team_id", "date", "seq", "arrival", "resident_id", "ward", "status", "reason"]
 
 
-def export_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for r in document["routes"]:
-        for s in r["stops"]:
-            for rid in s["resident_ids"]:
-                rows.append({"team_id": r["team_id"], "date": r["date"], "seq": s["seq"],
-                             "arrival": s["arrival"][11:16], "resident_id": rid,
-                             "ward": s.get("ward", ""), "status": "planned", "reason": ""})
-    for u in document["unassigned"]:
+def export_rows(plan: Plan) -> list[dict[str, Any]]:
+    """One row per planned resident (team, day, stop, arrival) and per resident left out (the
+    reason): EXPORT_COLUMNS, no names."""
+    rows: list[dict[str, Any]] = []
+    for r, s in plan.stops():
+        for rid in s.resident_ids:
+            rows.append({"team_id": r.team_id, "date": r.date, "seq": s.seq,
+                         "arrival": s.arrival[11:16], "resident_id": rid,
+                         "ward": s.ward or "", "status": "planned", "reason": ""})
+    for u in plan.unassigned:
         rows.append({"team_id": "", "date": "", "seq": "", "arrival": "",
-                     "resident_id": u["resident_id"], "ward": "", "status": u["reason_code"],
-                     "reason": u["reason"]})
+                     "resident_id": u.resident_id, "ward": "", "status": u.reason_code,
+                     "reason": u.reason})
     return rows
 
 
@@ -163,9 +161,9 @@ def export_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 def export(plan_id: PlanId, session: SessionDep, principal: PrincipalDep,
            format: Literal["csv", "xlsx"] = "csv") -> Response:
     """Every planned and unassigned resident, one row each (no names)."""
-    document = view_for(done_document(visible_plan(session, plan_id, principal)), principal)
+    plan = visible_part(done_plan(visible_plan(session, plan_id, principal)), principal)
     record(session, principal, "export_plan", detail=f"plan {plan_id} {format}")
-    rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(document)]
+    rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(plan)]
     if format == "xlsx":  # cells through planner/cells.py: ids and wards are never formulas
         return Response(xlsx_bytes({"plan": (EXPORT_COLUMNS, rows)}), media_type=XLSX_TYPE,
                         headers={"Content-Disposition":

@@ -16,7 +16,6 @@ from api.deps import (
     SettingsDep,
     read_upload,
     residents_of,
-    route_resident_ids,
 )
 from api.models import PlanRow, ResidentRow
 from api.rights import CorrectionRefused, correct_resident, delete_resident
@@ -31,6 +30,7 @@ from api.schemas import (
 from api.security import PlannerDep, PrincipalDep, SessionDep
 from api.store import import_residents, iso_local, resident_from_row
 from planner.model import Resident
+from planner.plan_document import Plan, resident_ids
 
 router = APIRouter(prefix="/residents", tags=["residents"])
 #: a resident id in a path: what an import stores (no control characters)
@@ -70,7 +70,7 @@ def _own_ids(session: SessionDep, team_id: str | None) -> set[str]:
                          .order_by(PlanRow.version.desc()).limit(1))
     if not doc:
         return set()
-    return set(route_resident_ids([r for r in doc["routes"] if r["team_id"] == team_id]))
+    return set(resident_ids(Plan.from_json(doc).routes_of(team_id or "")))
 
 
 @router.get("", response_model=list[ResidentView])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.deps import SettingsDep, done_document, visible_plan
+from api.deps import SettingsDep, done_plan, visible_plan
 from api.limits import no_control_characters
 from api.models import ResidentRow, VisitRow
 from api.schemas import ErrorBody, VisitCreate, VisitPublic
@@ -69,9 +69,9 @@ def _checked_at(body: VisitCreate, max_age_days: int) -> dt.datetime:
 
 def _team_of(session: Session, principal: Principal, body: VisitCreate) -> str:
     """The resident's team in the plan; 404 unless the principal may record for it."""
-    document = done_document(visible_plan(session, body.plan_id, principal))
-    team = next((r["team_id"] for r in document["routes"] for s in r["stops"]
-                 if body.resident_id in s["resident_ids"]), None)
+    plan = done_plan(visible_plan(session, body.plan_id, principal))
+    team = next((r.team_id for r, s in plan.stops() if body.resident_id in s.resident_ids),
+                None)
     if team is None or not principal.may_see_team(team) or _deleted(session, body.resident_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident in this plan")
     return str(team)
