@@ -2,7 +2,8 @@
 
 A plan for new dates is published when it is done; a re-plan is a draft until a planner
 publishes it (``POST /plans/{id}/publish``). Until then a team leader gets a 404 for it, its
-team files and its place in the list, as if it did not exist."""
+team files, its place in the list, its residents and outcomes recorded against it, as if it
+did not exist."""
 
 from __future__ import annotations
 
@@ -40,6 +41,40 @@ def leader_paths(plan_id: int, team: str) -> list[str]:
         f"{base}/gpx",
         f"/plans/{plan_id}/export",
     ]
+
+
+def team_ids(plan: dict[str, Any], team: str) -> list[str]:
+    return sorted(
+        {
+            rid
+            for r in plan["routes"]
+            if r["team_id"] == team
+            for s in r["stops"]
+            for rid in s["resident_ids"]
+        }
+    )
+
+
+def own_residents(client: TestClient, leader: dict[str, str]) -> list[str]:
+    """The residents a team leader's tablet may read (GET /residents)."""
+    rows = client.get("/residents", headers=leader, params={"limit": 10_000}).json()
+    return sorted(r["resident_id"] for r in rows)
+
+
+def draft_visit(draft: dict[str, Any]) -> dict[str, Any]:
+    """An outcome for a resident on DX's second day in the draft, against the draft."""
+    route = next(
+        r
+        for r in draft["plan"]["routes"]
+        if r["team_id"] == "DX" and r["date"] == "2026-11-24" and r["stops"]
+    )
+    return {
+        "resident_id": route["stops"][0]["resident_ids"][0],
+        "plan_id": draft["id"],
+        "outcome": "vaccinated",
+        "at": "2026-11-24T08:30:00+07:00",
+        "idempotency_key": "tablet-DX-draft-1",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +132,9 @@ def test_a_leader_cannot_read_a_draft_until_a_planner_publishes_it(
     assert client.post(f"/plans/{draft['id']}/publish", headers=leader).status_code == 403
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         assert current_plan(s, DAY).id == loaded["id"]  # teams still work from the parent
+    assert own_residents(client, leader) == team_ids(loaded["plan"], "DX")
+    visit = draft_visit(draft)
+    assert client.post("/visits", headers=leader, json=visit).status_code == 404
 
     published = client.post(f"/plans/{draft['id']}/publish", headers=planner)
     assert published.status_code == 200 and published.json()["published_at"]
@@ -108,3 +146,5 @@ def test_a_leader_cannot_read_a_draft_until_a_planner_publishes_it(
     assert draft["id"] in [p["id"] for p in client.get("/plans", headers=leader).json()]
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         assert current_plan(s, DAY).id == draft["id"]
+    assert own_residents(client, leader) == team_ids(draft["plan"], "DX")
+    assert client.post("/visits", headers=leader, json=visit).status_code == 201
