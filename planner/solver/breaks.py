@@ -1,8 +1,7 @@
 """Lunch breaks put back into routes searched without them.
 
-OR-Tools checks break intervals on every local-search move, and with them the search makes about
-a hundred times fewer moves (measured on 1,000 residents, 12 teams, 5 days: 5 accepted
-solutions in 30 s with break intervals, 601 without). So the search runs most of its time on a
+OR-Tools checks break intervals on every local-search move, which makes the search about a
+hundred times slower (benchmarks/RESULTS.md). So the search runs most of its time on a
 relaxed model (no break, each shift shortened by its break: the work has to fit the same hours),
 then every route gets its break here, exactly as the full model and the checker define it:
 

@@ -7,13 +7,11 @@ make every move a hundred times dearer) and finishes on the full one; see breaks
 Coverage rounds (the workers whose strategy says so: portfolio.STRATEGIES): OR-Tools scans its
 operators in a fixed order and stays on one while it still improves, and the insertion
 operators come after the inter-route ones (relocate, exchange, cross). On full routes, those
-inter-route moves make room for more visits long before the scan reaches make-active: on 1,000
-residents and 60 team-days (one core, breaks relaxed), visits that fitted from 7.5 s on were
-inserted at 23-37 s, twenty in half a second. So the time is cut into short GLS slices, each
-followed by a descent with only the operators that insert (make-active, swap-active), which
-takes the room as soon as it is made: 798 residents at 30 s instead of 776. The other workers
-keep one long GLS, which reaches a little further in a minute or more (810 against 806 at
-60 s): the portfolio keeps the better.
+inter-route moves make room for more visits long before the scan reaches make-active. So the
+time is cut into short GLS slices, each followed by a descent with only the operators that
+insert (make-active, swap-active), which takes the room as soon as it is made. The other
+workers keep one long GLS, which can reach a little further in a minute or more: the portfolio
+keeps the better (figures: benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -32,12 +30,12 @@ from planner.solver.runs import GLS, Outcome, insertion_parameters, run, search_
 #: full model, warm-started from its routes with their breaks put back, gets the rest
 RELAXED_SHARE = 0.85
 #: ... but the full model gets at least this many seconds (restoring a warm start with break
-#: intervals is itself bounded by the time limit: 0.1 s was too short for 14 vehicles, and the
-#: search then restarted from nothing), and a search shorter than twice this is not split
+#: intervals is itself bounded by the time limit, and a start it cannot restore in time is
+#: lost), and a search shorter than twice this is not split
 FULL_MIN_S = 1.0
 #: coverage rounds: a GLS slice of this many seconds, then an insertion descent of at most ...
 ROUND_S = 3.0
-#: ... this many (it ends at its local optimum, about 0.5 s on 1,000 residents)
+#: ... this many (it normally ends earlier, at its local optimum)
 INSERT_S = 2.0
 
 

@@ -7,8 +7,8 @@ so an area holds about ``split_stops`` stops), and every stop goes to the area o
 station whose teams may serve it (doctor, vaccine). Areas are then balanced: an area with more
 visiting time than its teams' shifts hands its stops nearest to another area over to that one
 while the other has time to spare, so one area does not leave residents out while its neighbour
-serves lower-priority ones (1,000 residents, 60 s: 815 planned without balancing but 85.24 %
-priority-weighted coverage). What is lost: routes never cross an area's edge.
+serves lower-priority ones (benchmarks/RESULTS.md). What is lost: routes never cross an area's
+edge.
 """
 
 from __future__ import annotations

@@ -68,11 +68,10 @@ class SharedMatrices(TravelModel):
 
 #: the strategies workers take in turn (worker k: the k-th, modulo their number). When
 #: vehicles come first, odd workers start from savings and let a bandit pick the fixed-fleet
-#: search's operators: on clustered customers savings builds the clusters' routes (C104 at its
-#: best known), and the workers then differ in more than their seed (Solomon: 419 vehicles
-#: either way, mean gap 3.37 -> 3.28 %; benchmarks/RESULTS.md). In a plain search, even
-#: workers run coverage rounds and odd ones one long GLS (coverage.py). GLS penalty weights
-#: differ a little between all four.
+#: search's operators: on clustered customers savings builds the clusters' routes, and the
+#: workers then differ in more than their seed (benchmarks/RESULTS.md). In a plain search,
+#: even workers run coverage rounds and odd ones one long GLS (coverage.py). GLS penalty
+#: weights differ a little between all four.
 STRATEGIES = (
     WorkerStrategy("insertion, rounds", worker=0, lambda_coefficient=0.1,
                    first_solution=CHEAPEST_INSERTION, bandit=False, coverage_rounds=True),

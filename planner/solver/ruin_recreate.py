@@ -9,20 +9,19 @@ given does not use, and only routes that serve everyone are handed back.
 - Route elimination (``remove_routes``): the smallest route is emptied, its stops absent; a
   step is kept when fewer stops are absent after it, or as many that were absent less often
   (SISR's absence counts). When nobody is absent the next route goes. OR-Tools' local search
-  never empties a route on purpose (Solomon R1/RC1: 255 vehicles against the best known 235).
+  never empties a route on purpose, so alone it stays above the best-known fleets.
 - Travel on the fleet found (``improve_travel``, when everyone in the model is served):
   simulated annealing on the model's arc cost; a stop that fits nowhere may stay out of the
   current routes for a while at a cost (``RuinParams.absent_cost``). It reshapes several
   routes at once, where GLS keeps the shape of the routes it starts from.
 
-The steps run in compiled code (sisr_kernel.py, about 120,000 a second on 100 stops; 2,000 in
-Python). This module turns the view of the routing model (view.py: the same integer matrices,
-windows, shifts, dose capacities, allowed vehicles and resumed days) into the kernel's arrays
-and runs the schedules in batches. The cost is the model's arc cost: travel, the delay cost of
-a later day and, in a re-plan, the cost of a moved stop (routing.leave_cost_rows). Lunch
-breaks: insertions see the shift shortened by the break, and a step is kept only if every
-route it changed still admits its break exactly (the kernel's break_fits, breaks.fits_break's
-rule).
+The steps run in compiled code (sisr_kernel.py). This module turns the view of the routing
+model (view.py: the same integer matrices, windows, shifts, dose capacities, allowed vehicles
+and resumed days) into the kernel's arrays and runs the schedules in batches. The cost is the
+model's arc cost: travel, the delay cost of a later day and, in a re-plan, the cost of a moved
+stop (routing.leave_cost_rows). Lunch breaks: insertions see the shift shortened by the break,
+and a step is kept only if every route it changed still admits its break exactly (the
+kernel's break_fits, breaks.fits_break's rule).
 """
 
 from __future__ import annotations
@@ -42,7 +41,8 @@ from planner.solver.view import ModelView, VehicleRoute
 FIRST_BATCH = 16
 BATCH_S = 0.02
 MAX_BATCH = 200_000
-#: route elimination's steps per call of the kernel (about 20 ms on 100 stops)
+#: route elimination's steps per call of the kernel (a short call: the deadline is looked at
+#: between calls)
 FLEET_BATCH = 2_000
 #: one try at removing a route gets at most this share of route elimination's time left
 ATTEMPT_SHARE = 0.5
@@ -58,13 +58,13 @@ class RuinParams:
     split_depth: float = 0.01  # alpha: how long that kept part grows
     blink_rate: float = 0.01  # beta: chance an insertion place is skipped
     #: start and end temperature as multiples of the mean arc cost of the starting routes
-    #: (R2/RC2, 5 s, one core: 0.1 -> 0.002 7.9 %, 3 -> 0.01 1.55 %, 8 -> 0.08 1.29 %)
+    #: (about SISR's published schedule; the tuning is in benchmarks/RESULTS.md)
     start_temperature: float = 8.0
     end_temperature: float = 0.08
     neighbours: int = 80  # nearest stops kept per stop (strings start near the seed)
     #: a stop that fits nowhere may stay out of the current routes at this many mean arc
-    #: costs (0: a step that cannot put every stop back is dropped)
-    #: (R2/RC2 as above: 0 1.29 %, 3 1.36 %, 10 1.17 %)
+    #: costs (0: a step that cannot put every stop back is dropped, which on tight routes
+    #: keeps the search from crossing between feasible regions)
     absent_cost: float = 10.0
 
     def __post_init__(self) -> None:

@@ -117,8 +117,8 @@ def _listen(problem: RoutingProblem, on_solution: SolutionListener | None,
     Returns (the count, ``live``: empty it once the search is over)."""
     count = {"n": 0}
     # the model holds this callback and the callback would hold the model: a cycle through C++
-    # that Python's collector cannot see (every model leaked, ~50 MB each on 1,000 residents);
-    # the callback reaches the model through ``live``, emptied once the search is over
+    # that Python's collector cannot see, so every model would leak; the callback reaches the
+    # model through ``live``, emptied once the search is over
     live = {"problem": problem}
 
     def seen() -> None:

@@ -1,10 +1,10 @@
 """The compiled inner loop of ruin and recreate (ruin_recreate.py): one SISR step after another.
 
-Why compiled: in Python one step (ruin about ten stops, put each back where it costs least,
-accept or not) took about 0.5 ms on 100 stops, 2,000 steps a second; SISR's published runs
-make millions. Numba compiles these functions to machine code once (cached on disk beside the
-module, or in the user's cache when that is read-only); the arithmetic is the Python pool's,
-on the same integer matrices, so a route accepted here is one the routing model accepts.
+Why compiled: SISR's published runs make millions of steps (ruin about ten stops, put each
+back where it costs least, accept or not); Python makes a few thousand a second. Numba
+compiles these functions to machine code once (cached on disk beside the module, or in the
+user's cache when that is read-only); the arithmetic is the routing model's, on the same
+integer matrices, so a route accepted here is one the routing model accepts.
 
 The functions take two bundles of arrays (sisr_arrays.py): ``Model``, the routing model's
 numbers, and ``Routes``, the search's routes and counters. Everything compiled, and every

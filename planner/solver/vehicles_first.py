@@ -4,17 +4,14 @@ on the fleet found.
 Why phases: OR-Tools charges a vehicle's fixed cost on the arc leaving its depot, and guided
 local search penalises arcs in proportion to their cost. With a fixed cost large enough to put
 vehicles first (the literature's objective, and a planner's "use as few team-days as you can"),
-those depot arcs dominate every penalty and GLS stops improving distance (measured: 4.5 % above
-the best known on R201 with the fixed cost, 0.3 % without). So when vehicles count, the search
-(1) finds a first solution with the fixed cost, (2) removes whole routes one at a time by ruin
-and recreate with the emptied route's stops absent (ruin_recreate.remove_routes; on models too
-big for it, by squeezing their stops into the remaining vehicles with GLS and soft window
-ends), and (3) optimises travel with the fleet closed to the vehicles used and no fixed cost
-at all: ruin and recreate first (ruin_recreate.improve_travel, compiled: over 100,000 steps a
-second where GLS makes tens of moves), then GLS on the full model polishing its routes.
-Solomon at 10 s (benchmarks/RESULTS.md): 430 vehicles and a mean gap at the best-known fleet of
-2.5 % with OR-Tools alone; 405 vehicles (every instance at its best-known fleet) and 0.56 %
-with both compiled.
+those depot arcs dominate every penalty and GLS stops improving distance. So when vehicles
+count, the search (1) finds a first solution with the fixed cost, (2) removes whole routes one
+at a time by ruin and recreate with the emptied route's stops absent
+(ruin_recreate.remove_routes; on models too big for it, by squeezing their stops into the
+remaining vehicles with GLS and soft window ends), and (3) optimises travel with the fleet
+closed to the vehicles used and no fixed cost at all: ruin and recreate first
+(ruin_recreate.improve_travel, compiled: far more steps a second than GLS makes moves), then
+GLS on the full model polishing its routes. What each phase buys: benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -144,10 +141,8 @@ def _eliminate(ctx: SearchContext, first: Outcome, view: ModelView | None, deadl
     """Route elimination after the first solution, until ``deadline``: (outcome to fall back
     on, routes for the travel phase, routes removed). Ruin and recreate (remove_routes) when
     the model is small enough for it, else OR-Tools tries of ``slice_s`` (fewer_vehicles).
-    None when the first solution leaves anyone out: a team-day costs less than a resident left
-    out (entry._check_fixed_cost), so no team-day is spare while someone waits (1,000
-    residents, 12 teams, 5 days, fixed cost 50,000, 60 s: 55 team-days and 81.7 % coverage
-    with elimination, 60 and 84.7 % without)."""
+    No elimination when the first solution leaves anyone out: a team-day costs less than a
+    resident left out (entry._check_fixed_cost), so no team-day is spare while someone waits."""
     if not _serves_everyone(first.problem, first.routes):
         return first, first.routes, 0
     if view is not None:
@@ -167,9 +162,8 @@ def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
               on_solution: SolutionListener | None) -> list[list[int]]:
     """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
     ``RUIN_SHARE`` of the time to ``deadline``. GLS alone gets the time when the model is too
-    big for it, or when someone is left out: ruin and recreate only reorders
-    whom the routes serve, while GLS also puts residents in (1,000 residents, 12 teams, 5
-    days, fixed cost 50,000, 60 s: 83.0 % priority-weighted coverage without it, 82.0 % with)."""
+    big for it, or when someone is left out: ruin and recreate only reorders whom the routes
+    serve, while GLS also puts residents in."""
     if view is None or not _serves_everyone(view.p, routes):
         return routes
     until = time.time() + RUIN_SHARE * max(0.0, deadline - time.time())

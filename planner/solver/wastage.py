@@ -34,9 +34,8 @@ from planner.vials import route_waste
 
 #: the wastage pass's share of the time limit. It runs on the full model (it starts from the
 #: first plan, which the model without breaks may not take), where moves are a hundred times
-#: dearer, so it changes little either way (1,000 residents, 60 s: 412 -> 402 wasted doses with
-#: a half, 405 -> 405 with a quarter), while the first plan gains from the time: 84.38 % ->
-#: 84.91 % priority-weighted coverage
+#: dearer, so more time changes waste little while the first plan gains coverage from it
+#: (benchmarks/RESULTS.md)
 STEER_SHARE = 0.25
 
 #: one solve of the horizon: (settings, warm start per vehicle, dose targets) -> plan
