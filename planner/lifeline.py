@@ -1,8 +1,8 @@
 """Child processes that die with their parent: no solver outlives the server that started it.
 
-A solver killed with its server (SIGKILL, the OOM killer, a crash) used to go on searching,
-then wait for work for good (~300 MB each), and after a restart a second solver took the same
-plan. Two mechanisms, because neither alone is enough:
+Without this, a solver whose server is killed (SIGKILL, the OOM killer, a crash) goes on
+searching, then waits for work for good, holding its memory, and after a restart a second
+solver takes the same plan. Two mechanisms, because neither alone is enough:
 
 * on Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the child the moment its
   parent goes. It is tied to the parent *thread* that started the child, so start children

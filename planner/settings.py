@@ -88,7 +88,7 @@ class DoseParams:
 
 @dataclass(frozen=True)
 class PriorityParams:
-    """Weights of the priority score (formula in ``planner/priority.py`` and the README)."""
+    """Weights of the priority score (formula in ``planner/priority.py`` and docs/solver.md)."""
 
     base: float = 1.0
     age_from: int = 50
@@ -160,8 +160,7 @@ class SolverParams:
     workers: int = 2
     #: above this many stops the horizon is split into areas of about this size, each with
     #: the teams of its stations, solved one after another (0 = never split). Smaller models
-    #: search many more moves a second: 1,000 residents (659 stops) at 60 s plan 817 residents
-    #: in two areas against 801 in one (benchmarks/RESULTS.md)
+    #: search many more moves a second, which buys coverage (benchmarks/RESULTS.md)
     split_stops: int = 450
 
     def __post_init__(self) -> None:

@@ -170,8 +170,8 @@ def _check_outliers(c: RowChecker, lat: np.ndarray, lon: np.ndarray, usable: np.
 
 def _nearest_other_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """For each point, the great-circle distance to the nearest other point, through a k-d
-    tree of points on the unit sphere (n log n: comparing every pair took 25 s at 10,000
-    residents). The chord between two points gives their arc exactly: 2 asin(chord / 2)."""
+    tree of points on the unit sphere (n log n, where comparing every pair is quadratic in the
+    list's length). The chord between two points gives their arc exactly: 2 asin(chord / 2)."""
     from scipy.spatial import cKDTree
 
     phi, lam = np.radians(lat), np.radians(lon)
@@ -212,7 +212,7 @@ def _build(c: RowChecker, v: dict[str, pd.Series], today: dt.date, encoding: str
         if p.fatal and p.row is not None:
             by_row.setdefault(p.row, []).append(p)
     rejected_ids: set[str] = set()
-    # plain lists, read once: a pandas lookup per cell took 30 s for 20,000 residents
+    # plain lists, read once: a pandas lookup per cell is far slower on long lists
     values = {k: s.tolist() for k, s in v.items()}
     texts = {col: [str(x).strip() for x in c.frame[col].tolist()] for col in TEXT_FIELDS
              if c.has(col)}

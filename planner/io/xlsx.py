@@ -8,15 +8,15 @@ A workbook is a zip of XML parts, and 61 KB of zip can hold hundreds of MB of sh
    scanned as bytes, in 1 MB pieces, counting its rows with a value,
    the markup in each row and its size (``input.max_rows``, ``input.max_columns``,
    ``input.max_cell_chars``) -- openpyxl parses a whole sheet when the workbook is opened if
-   the sheet does not state its dimensions, and a row of a million empty cells took it 45 s
-   and 300 MB, so this happens before openpyxl sees the file;
+   the sheet does not state its dimensions, so a row of a million empty cells holds it for
+   tens of seconds: this happens before openpyxl sees the file;
 3. the sheet is then streamed with openpyxl ``read_only`` (``iter_rows(values_only=True)``),
    each typed cell turned back into text (:func:`planner.io.cells.cell_text`), stopping at
    the last row the scan found.
 
-Like pandas before it: the first row that is not blank is the header, blank rows are left out
-and rows keep the numbers the spreadsheet shows. A formula error (``#N/A``) now arrives as
-its text and is reported by the column rules, where pandas made it a blank cell.
+The first row that is not blank is the header, blank rows are left out and rows keep the
+numbers the spreadsheet shows. A formula error (``#N/A``) arrives as its text, so a number or
+date column reports it instead of taking it for a blank cell.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def _worksheet_parts(archive: zipfile.ZipFile, name: str) -> set[str]:
 def _check_other_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                       budget: int) -> None:
     """Shared strings, styles, the workbook itself: openpyxl parses them whole when it opens
-    the workbook (5.5 million shared strings in 230 KB of zip took it 265 s and 750 MB), so
+    the workbook (a few hundred KB of zip can hold millions of shared strings), so
     none may hold more tags than ``budget`` (30 a cell with a value, at least a million)."""
     tags = 0
     with archive.open(info) as stream:
@@ -192,7 +192,7 @@ def _scan_part(stream: IO[bytes], name: str, limits: InputParams) -> _RowScan:
 def _tags(buf: bytes, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where the tags start before ``limit``: all of them, the ``<row`` ones and the value
     ones (``<v>``, ``<is>``), with or without a namespace prefix (``<x:row``). numpy finds
-    them all at once: a regular expression tried at each '<' took seconds a sheet."""
+    them all at once, where a regular expression tried at each '<' is far slower."""
     data = np.frombuffer(buf + b"    ", dtype=np.uint8)  # spaces end a name at the very end
     at = np.flatnonzero(data[:limit] == 60)
     rows = at[_named(data, at + 1, b"row")]
