@@ -16,6 +16,7 @@ from api.plan_requests import current_plan
 from api.store import as_local
 from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
 from planner.outcomes import OUTCOME_CODES
+from planner.plan_document import Plan
 
 #: the report's outcome columns, in order (the catalogue's: planner/outcomes.py)
 OUTCOMES = OUTCOME_CODES
@@ -25,9 +26,9 @@ def daily_report(session: Session, day: dt.date) -> dict[str, Any]:
     plan = current_plan(session, day)
     planned: dict[str, str] = {}  # resident -> team
     if plan is not None and plan.document:
-        for r in plan.document["routes"]:
-            if r["date"] == day.isoformat():
-                planned.update({rid: r["team_id"] for s in r["stops"] for rid in s["resident_ids"]})
+        for r in Plan.from_json(plan.document).routes:
+            if r.date == day.isoformat():
+                planned.update(dict.fromkeys(r.resident_ids(), r.team_id))
     latest: dict[str, VisitRow] = {}
     for v in session.scalars(select(VisitRow).order_by(VisitRow.at, VisitRow.id)):
         if as_local(v.at).date() == day:
