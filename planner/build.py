@@ -28,6 +28,8 @@ from planner.settings import Settings
 def build_problem(residents: Iterable[Resident], teams: Iterable[Team], start_date: dt.date,
                   days: int, settings: Settings, rejected: Iterable[Rejected] = ()
                   ) -> ProblemData:
+    """The problem the solver sees: residents grouped into stops with priorities and service
+    times, and a reason for everyone who cannot be routed (excluded, invalid, not due)."""
     residents, teams = list(residents), tuple(teams)
     if days < 1 or days > 31:
         raise InputError(f"days must be between 1 and 31 (got {days})")
@@ -80,6 +82,7 @@ def household_keys(residents: list[Resident], same_spot_m: float) -> list[str]:
     parent = list(range(len(loose)))
 
     def find(a: int) -> int:
+        """The cluster's root (union-find with path halving)."""
         while parent[a] != a:
             parent[a] = parent[parent[a]]
             a = parent[a]
@@ -110,6 +113,8 @@ def _close_pairs(residents: list[Resident], metres: float) -> list[tuple[int, in
 
 
 def service_seconds(members: list[Resident], settings: Settings) -> int:
+    """Minutes at a household's stop (setup, each person, one shared observation), at least the
+    longest override of its members, in whole seconds."""
     v = settings.visit
     computed = v.setup_minutes + v.per_person_minutes * len(members) + v.observation_minutes
     overrides = [m.service_minutes for m in members if m.service_minutes is not None]

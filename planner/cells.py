@@ -36,6 +36,7 @@ def neutralise(value: Any) -> Any:
 
 
 def neutral_row(row: Iterable[Any]) -> list[Any]:
+    """A row with every cell through :func:`neutralise`, ready for a CSV or XLSX writer."""
     return [neutralise(v) for v in row]
 
 
@@ -46,9 +47,11 @@ class NeutralWriter:
         self._writer = csv.writer(fh, **fmtparams)
 
     def writerow(self, row: Iterable[Any]) -> Any:
+        """Write one row, formula triggers neutralised."""
         return self._writer.writerow(neutral_row(row))
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        """Write the rows, formula triggers neutralised."""
         for row in rows:
             self.writerow(row)
 

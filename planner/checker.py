@@ -23,13 +23,17 @@ _R = 6_371_008.8
 
 @dataclass
 class CheckReport:
+    """What the checker found: one message per violation, none for a feasible plan."""
+
     violations: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """Whether the plan passed: no violation."""
         return not self.violations
 
     def add(self, message: str) -> None:
+        """Record one violation."""
         self.violations.append(message)
 
 
@@ -47,6 +51,8 @@ def _clock(value: str) -> tuple[dt.date, int]:
 
 def check_plan(plan: dict[str, Any], residents: Iterable[Resident], teams: Iterable[Team],
                invalid_ids: Iterable[str] = ()) -> CheckReport:
+    """Every violation of ``plan`` (plan.json) against the inputs: each resident accounted for
+    once, one route per team-day, each route's legs, times, breaks and vials, the summary."""
     report = CheckReport()
     people = {r.resident_id: r for r in residents}
     crew = {t.team_id: t for t in teams}

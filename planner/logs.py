@@ -41,7 +41,8 @@ class SafeFormatter(logging.Formatter):
     """A formatter whose lines carry no control characters and no exception messages."""
 
     def format(self, record: logging.LogRecord) -> str:
-        # another handler may have cached the full traceback text on the record: not ours
+        """The record formatted, ignoring a traceback text another handler cached on it (that
+        text would carry the exception's message)."""
         cached, record.exc_text = record.exc_text, None
         try:
             return super().format(record)
@@ -49,13 +50,16 @@ class SafeFormatter(logging.Formatter):
             record.exc_text = cached
 
     def formatMessage(self, record: logging.LogRecord) -> str:
+        """The message with control characters escaped (no forged log lines)."""
         return clean(super().formatMessage(record))
 
     def formatException(self, ei: object) -> str:
+        """The traceback without exception messages (they may hold personal data)."""
         exc = ei[1] if isinstance(ei, tuple) else None
         return redacted_traceback(exc) if isinstance(exc, BaseException) else ""
 
     def formatStack(self, stack_info: str) -> str:
+        """The stack with control characters escaped."""
         return clean(stack_info)
 
 

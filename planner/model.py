@@ -122,4 +122,5 @@ class ProblemData:
 
     @property
     def dates(self) -> list[dt.date]:
+        """The plan's days, first to last."""
         return [self.start_date + dt.timedelta(days=d) for d in range(self.days)]

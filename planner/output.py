@@ -29,10 +29,12 @@ SHEET_COLUMNS = ["seq", "arrival", "service_start", "departure", "address", "war
 
 
 def safe_name(text: str) -> str:
+    """``text`` as a file-name part: ASCII letters, digits, ``_.-`` only, never empty."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "x"
 
 
 def sheet_name(team_id: str, date: str) -> str:
+    """The file name (without suffix) of a team's route sheet for a day."""
     return f"team-{safe_name(team_id)}-{date}"
 
 
@@ -45,6 +47,8 @@ def write_json_atomic(path: Path, document: Any) -> None:
 
 
 def write_outputs(run: PlanRun, out: Path) -> dict[str, Path]:
+    """Write the plan's files into ``out`` (plan.json, routes.geojson, unassigned.csv,
+    input_problems.csv, a route sheet per team-day); returns their paths by kind."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "sheets").mkdir(exist_ok=True)
     people = {r.resident_id: r for r in run.inputs.residents.residents}
@@ -95,6 +99,7 @@ def sheet_rows(route: PlanRoute, people: Mapping[str, Resident]) -> list[list[An
 
 
 def write_route_sheet_csv(route: PlanRoute, people: Mapping[str, Resident], path: Path) -> None:
+    """A team-day's route sheet as CSV (initials, not names), cells neutralised."""
     fh, writer = _csv_writer(path)
     with fh:
         writer.writerow(SHEET_COLUMNS)

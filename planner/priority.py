@@ -37,6 +37,7 @@ def due_date(r: Resident, doses: DoseParams,
 
 
 def overdue_days(r: Resident, doses: DoseParams, on: dt.date) -> int:
+    """Days past the next dose's due date on ``on`` (0 when not due yet or never dosed)."""
     due = due_date(r, doses)
     return 0 if due is None else max(0, (on - due).days)
 
@@ -56,6 +57,8 @@ def earliest_day(r: Resident, doses: DoseParams, start: dt.date,
 
 
 def priority_score(r: Resident, p: PriorityParams, doses: DoseParams, on: dt.date) -> float:
+    """The resident's priority: the override if given, else base + age + conditions + missing
+    doses + overdue months, weighted by ``p`` (docs/solver.md)."""
     if r.priority_override is not None:
         return float(r.priority_override)
     age_term = 0.0 if r.age is None else max(0, r.age - p.age_from) / 10
@@ -66,6 +69,7 @@ def priority_score(r: Resident, p: PriorityParams, doses: DoseParams, on: dt.dat
 
 
 def priority_band(score: float, p: PriorityParams) -> str:
+    """'high', 'medium' or 'low' by ``p``'s thresholds: the bands of the coverage report."""
     if score >= p.high_from:
         return "high"
     return "medium" if score >= p.medium_from else "low"

@@ -80,6 +80,8 @@ class DoseParams:
         object.__setattr__(self, "min_interval_days", dict(sorted(table.items())))
 
     def interval_after(self, doses_received: int) -> int:
+        """Days to wait after dose ``doses_received`` (past the table: its last entry; 0 before
+        dose 1)."""
         table = self.min_interval_days
         if doses_received in table:
             return int(table[doses_received])
@@ -178,6 +180,7 @@ class SolverParams:
 
     @property
     def guard_s(self) -> float:
+        """The wall-clock guard of a whole solve (``time_limit_s``)."""
         return self.guard_after(self.time_limit_s)
 
     def guard_after(self, seconds: float) -> float:
@@ -345,6 +348,7 @@ class Settings:
     roads: RoadParams = field(default_factory=RoadParams)
 
     def with_solver(self, **changes: Any) -> Settings:
+        """These settings with some solver fields changed (a time limit from the command line)."""
         return replace(self, solver=replace(self.solver, **changes))
 
 
@@ -355,6 +359,8 @@ _SECTIONS: dict[str, type] = {"travel": TravelParams, "visit": VisitParams, "dos
 
 
 def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> Settings:
+    """Settings from a parsed TOML table; an unknown section or key, or a bad value, is an
+    InputError naming ``source``, the section and the key."""
     parts: dict[str, Any] = {}
     for section, values in raw.items():
         if section not in _SECTIONS:
@@ -375,6 +381,7 @@ def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> S
 
 
 def load_settings(path: Path | None) -> Settings:
+    """Settings from a ``settings.toml`` (defaults when ``path`` is None); errors name the file."""
     if path is None:
         return Settings()
     try:

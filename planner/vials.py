@@ -17,6 +17,9 @@ from planner.settings import Product
 
 @dataclass
 class Vial:
+    """One vial of a route: when and at which stop it was opened, when it expires, its doses
+    and the stops (by seq) it served."""
+
     number: int
     opened_at_s: int
     opened_at_seq: int
@@ -27,6 +30,7 @@ class Vial:
 
     @property
     def wasted(self) -> int:
+        """Doses left in the vial when it is discarded."""
         return self.size - self.drawn
 
 
@@ -57,6 +61,7 @@ def route_waste(doses: Sequence[tuple[int, int]], product: Product) -> int:
 
 
 def products_json(products: Mapping[str, Product]) -> dict[str, Any]:
+    """The products as plan.json's parameters record them, for the checker to recompute waste."""
     return {name: {"doses_per_vial": p.doses_per_vial,
                    "hours_after_opening": p.hours_after_opening,
                    **({"min_interval_days": {str(k): v for k, v in p.min_interval_days.items()}}

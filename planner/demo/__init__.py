@@ -19,11 +19,14 @@ DEMO_START = dt.date(2026, 11, 23)
 
 @dataclass(frozen=True)
 class DemoFiles:
+    """Where the demo's residents, teams and approximate ward areas are."""
+
     residents: Path
     teams: Path
     wards: Path
 
 
 def demo_files() -> DemoFiles:
+    """The shipped demo lists (residents, teams, approximate ward areas) inside the package."""
     root = Path(str(resources.files("planner.demo") / "data"))
     return DemoFiles(root / "residents.csv", root / "teams.csv", root / "wards_approx.geojson")
