@@ -47,12 +47,15 @@ class RowChecker:
 
     @property
     def frame(self) -> pd.DataFrame:
+        """The table's cells, columns under their canonical names."""
         return self.table.frame
 
     def has(self, column: str) -> bool:
+        """Whether the file has ``column`` (an optional column may be absent)."""
         return column in self.frame.columns
 
     def header(self, column: str) -> str:
+        """``column`` as its header is written in the user's file, for the problems."""
         return self.original.get(column, column)
 
     def ident(self, i: int) -> str | None:
@@ -67,6 +70,7 @@ class RowChecker:
                 for v in (str(x).strip() for x in self.frame[self.id_column].tolist())]
 
     def add(self, i: int | None, column: str | None, message: str, fatal: bool = True) -> None:
+        """Record a problem at row ``i`` (None: the whole file); a fatal one leaves the row out."""
         row = self.table.row_numbers[i] if i is not None else None
         header = self.header(column) if column else None
         ident = self.ident(i) if i is not None else None
@@ -76,6 +80,7 @@ class RowChecker:
 
     def flag(self, mask: pd.Series, column: str, message: Callable[[int], str],
              fatal: bool = True) -> None:
+        """Record ``message(i)`` for every row where ``mask`` is true."""
         for i in mask[mask.fillna(False).astype(bool)].index:
             self.add(int(i), column, message(int(i)), fatal)
 
@@ -88,6 +93,7 @@ class RowChecker:
         values, bad = parser(raw)
 
         def message(i: int) -> str:
+            """The problem for unreadable row ``i``, naming its value unless told not to."""
             text = str(raw.iloc[i])
             value = f" {shown(text)}" if show_value else ""
             nan = parser in NUMBER_PARSERS and parse.not_a_number(text)
@@ -97,6 +103,7 @@ class RowChecker:
         return values
 
     def value_rows(self, column: str) -> pd.Series:
+        """The column's cells, or blanks when the file does not have it."""
         return self.frame[column] if self.has(column) else pd.Series([""] * len(self.frame))
 
     def check_ids(self) -> None:
@@ -144,6 +151,7 @@ class RowChecker:
 
 
 def empty_message(column: str) -> Callable[[int], str]:
+    """The problem text for a required cell left empty in ``column``."""
     return lambda i: f"{column} is empty"
 
 

@@ -24,26 +24,31 @@ def where(name: str, row: int | None = None, column: str | None = None) -> str:
 
 
 def too_many_rows(name: str, limits: InputParams, unit: str = "rows") -> TooLargeError:
+    """The refusal of a file over ``input.max_rows``."""
     return TooLargeError(f"{name}: more than {limits.max_rows:,} {unit} (input.max_rows)")
 
 
 def too_many_columns(name: str, limits: InputParams, row: int | None = None) -> TooLargeError:
+    """The refusal of a file (or a row) over ``input.max_columns``."""
     return TooLargeError(f"{where(name, row)}: more than {limits.max_columns:,} columns "
                          "(input.max_columns)")
 
 
 def cell_too_long(name: str, limits: InputParams, row: int | None, column: str | None
                   ) -> TooLargeError:
+    """The refusal of a cell over ``input.max_cell_chars``."""
     return TooLargeError(f"{where(name, row, column)}: more than {limits.max_cell_chars:,} "
                          "characters in a cell (input.max_cell_chars)")
 
 
 def too_big_unzipped(name: str, limits: InputParams) -> TooLargeError:
+    """The refusal of an XLSX over ``input.max_xlsx_mb`` once unzipped."""
     return TooLargeError(f"{name}: more than {limits.max_xlsx_mb:g} MB once unzipped "
                          "(input.max_xlsx_mb)")
 
 
 def check_width(name: str, limits: InputParams, cells: int, row: int | None = None) -> None:
+    """Refuse a row of more than ``input.max_columns`` cells."""
     if cells > limits.max_columns:
         raise too_many_columns(name, limits, row)
 

@@ -63,6 +63,7 @@ def not_a_number(text: str) -> bool:
 
 
 def parse_integer(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers: :func:`parse_number`, a fraction unreadable (a count of doses is whole)."""
     values, bad = parse_number(s)
     fractional = values.notna() & (values.round() != values)
     values = values.where(~fractional)
@@ -76,7 +77,7 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     dmy = pd.to_datetime(text.str.replace(".", "/", regex=False).str.replace("-", "/",
                                                                                 regex=False),
                          format="%d/%m/%Y", errors="coerce")
-    # dates or None, never NaT: NaT is a date to isinstance and was stored as the text "NaT"
+    # dates or None, never NaT: NaT passes isinstance(date) and would be stored as "NaT"
     values = pd.Series([None if pd.isna(d) else d.date() for d in iso.fillna(dmy)],
                        index=s.index, dtype=object)
     bad = values.isna() & ~_blank(s)
@@ -103,12 +104,15 @@ def _parse_words(s: pd.Series, words: dict[str, object]) -> tuple[pd.Series, pd.
 
 
 def parse_boolean(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Yes/no words in Vietnamese or English (``có``, ``không``, ``x``...); others unreadable."""
     return _parse_words(s, BOOLEAN_WORDS)  # type: ignore[arg-type]
 
 
 def parse_status(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A resident's status from its Vietnamese or English words; others unreadable."""
     return _parse_words(s, STATUS_WORDS)  # type: ignore[arg-type]
 
 
 def parse_travel_mode(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A team's travel mode from its Vietnamese or English words; others unreadable."""
     return _parse_words(s, TRAVEL_MODE_WORDS)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ class InputProblem:
     resident_id: str | None = None
 
     def where(self) -> str:
+        """'file, row N, column C', as much of it as is known."""
         parts = [self.file]
         if self.row is not None:
             parts.append(f"row {self.row}")
@@ -39,6 +40,7 @@ class InputProblem:
 
 
 def write_problems_csv(problems: list[InputProblem], path: Path) -> None:
+    """``input_problems.csv``: one line per problem, cells neutralised (they come from the file)."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = NeutralWriter(fh)  # ids, headers and cell values come from the user's file
         writer.writerow(["file", "row", "column", "level", "resident_id", "message"])

@@ -245,6 +245,7 @@ def _get(v: dict[str, list[Any]], col: str, i: int) -> Any:
 def _resident(rid: str, row: int, v: dict[str, list[Any]], texts: dict[str, list[str]],
               i: int, today: dt.date) -> Resident:
     def text(col: str) -> str:
+        """The row's text in ``col``, or '' when the file has no such column."""
         return texts[col][i] if col in texts else ""
 
     age = _get(v, "age", i)

@@ -100,6 +100,7 @@ def _num(v: dict[str, pd.Series], col: str, i: int) -> Any:
 
 def _team(c: RowChecker, v: dict[str, pd.Series], i: int) -> Team:
     def pick(col: str, default: Any) -> Any:
+        """The row's number in ``col``, or ``default`` when blank or absent."""
         value = _num(v, col, i)
         return default if value is None else value
 

@@ -242,7 +242,7 @@ def _sheet_end(buf: bytes) -> int | None:
 @dataclass
 class _RowScan:
     """Rows of one worksheet counted from its bytes: constant memory, no XML tree, and no
-    Python work per cell (positions are found by :mod:`re` and counted by numpy).
+    Python work per cell (numpy finds and counts the tags; :mod:`re` reads row numbers).
 
     A row is the markup from one ``<row`` to the next (or to ``</sheetData>``); it holds a
     value if it has a ``<v>`` or an inline string. Its tags and bytes are bounded by what
@@ -262,10 +262,12 @@ class _RowScan:
 
     @property
     def tag_budget(self) -> int:
+        """Most tags a row may hold: ten a column (a cell and its parts), at least a thousand."""
         return max(10 * self.limits.max_columns, 1_000)
 
     @property
     def size_budget(self) -> int:
+        """Most bytes a row may hold: every column's cell at its longest, with room for markup."""
         return self.limits.max_columns * (8 * self.limits.max_cell_chars + 256)
 
     def feed(self, buf: bytes, end: int) -> bool:
