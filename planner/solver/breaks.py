@@ -40,6 +40,7 @@ def _cheapest_to_drop(p: RoutingProblem, v: int, stops: list[int],
     """The stop whose removal lets the break in at the least priority lost (else the one with
     the least priority per second of visit)."""
     def per_second(s: int) -> float:
+        """Priority per second of visit: what dropping the stop loses for the time it frees."""
         return p.data.stops[s].priority / max(1, p.data.stops[s].service_s)
 
     fitting = [s for s in stops if fits_break(p, v, [x for x in stops if x != s], window)]

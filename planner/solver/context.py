@@ -66,6 +66,7 @@ class WorkerStrategy:
     coverage_rounds: bool
 
     def order_seed(self, params: SolverParams) -> int:
+        """This worker's node-order seed, so that workers search different orders."""
         return params.seed + self.worker
 
 

@@ -147,6 +147,7 @@ def _area(data: ProblemData, teams: tuple[int, ...], stops: tuple[int, ...]) -> 
     n_global, n_local = len(data.teams), len(teams)
 
     def local_vehicle(v: int) -> int | None:
+        """The area's vehicle for global vehicle ``v`` (None when its team is not in the area)."""
         day, t = day_and_team(v, n_global)
         return vehicle_index(day, team_at[t], n_local) if t in team_at else None
 

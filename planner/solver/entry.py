@@ -67,6 +67,7 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
 
     def one_pass(pass_params: SolverParams, warm: Sequence[Sequence[int]] | None,
                  targets: DoseTargets | None) -> Result:
+        """Solve the horizon once with these settings, warm start and targets (wastage pass)."""
         return _solve_horizon(replace(request, params=pass_params, initial_routes=warm,
                                       targets=targets))
 
@@ -140,6 +141,7 @@ def _context(request: _Request, in_model: list[int]) -> SearchContext:
     params, tracker, stop_map = request.params, request.tracker, request.stop_map
 
     def on_solution(cost: int, served: ServedReader) -> None:
+        """Tell the progress tracker of a solution, in the whole problem's stop numbers."""
         if tracker is not None:
             tracker.solution(cost, served, stop_map)
 

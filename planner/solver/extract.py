@@ -25,6 +25,8 @@ def arrival_after(departure: int, travel: int, brk: tuple[int, int] | None) -> i
 
 
 def extract_routes(problem: RoutingProblem, solution: pywrapcp.Assignment) -> list[Route]:
+    """The solution's non-empty routes, each visit's arrival, service start and departure, the
+    lunch break and the route's travel, read from the assignment."""
     routing, manager, time = problem.routing, problem.manager, problem.time
     routes = []
     for v, (t, day) in enumerate(problem.vehicles):

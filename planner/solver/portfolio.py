@@ -45,6 +45,8 @@ class SharedMatrices(TravelModel):
 
     @classmethod
     def of(cls, data: ProblemData, travel: TravelModel) -> SharedMatrices:
+        """Matrices over every distinct point of ``data`` (depots, resume points, stops), one per
+        travel mode the teams use, computed by ``travel`` once."""
         points = ([(t.depot_lat, t.depot_lon) for t in data.teams]
                   + [(x.lat, x.lon) for x in data.starts.values()]
                   + [(s.lat, s.lon) for s in data.stops])
@@ -57,12 +59,14 @@ class SharedMatrices(TravelModel):
         return cls(index, {m: travel.matrix(lat, lon, m) for m in modes})
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> TravelMatrix:
+        """The rows and columns of the shared matrix for these points (all must be in ``index``)."""
         rows = np.array([self.index[(float(a), float(b))] for a, b in zip(
             np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), strict=True)])
         m = self.matrices[mode]
         return TravelMatrix(m.seconds[np.ix_(rows, rows)], m.metres[np.ix_(rows, rows)])
 
     def describe(self) -> dict[str, Any]:
+        """What plan.json records of this model: only its kind (the real model describes itself)."""
         return {"kind": self.kind}
 
 

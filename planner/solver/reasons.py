@@ -30,6 +30,8 @@ def _fits_alone(team: Team, out_s: int, back_s: int, service_s: int, window: tup
 
 
 def diagnose(data: ProblemData, travel: TravelModel, stops: list[int]) -> list[Unserved]:
+    """A reason code and text for each stop the search left out: off or cut off from the roads,
+    too many doses, out of a shift's reach or its window's, else ``no_capacity``."""
     if not stops:
         return []
     lat = [t.depot_lat for t in data.teams] + [data.stops[s].lat for s in stops]

@@ -18,6 +18,8 @@ class Visit:
 
 @dataclass(frozen=True)
 class Route:
+    """One team-day's route as solved: its visits in order, its times, travel and break."""
+
     team_index: int
     day: int
     visits: tuple[Visit, ...]
@@ -29,11 +31,14 @@ class Route:
 
     @property
     def doses(self) -> int:
+        """The route's visit count (one per stop; a stop's doses are in ProblemData)."""
         return len(self.visits)
 
 
 @dataclass(frozen=True)
 class Unserved:
+    """A stop left out, with its reason code (planner.reasons_catalogue) and text."""
+
     stop_index: int
     reason_code: str
     reason: str
@@ -69,6 +74,7 @@ class Result:
 
     @property
     def stopped_by_guard(self) -> bool:
+        """Whether the wall-clock guard cancelled the search; the plan is what it had found."""
         return self.status is Status.CANCELLED
 
     def is_feasible(self) -> bool:
@@ -77,6 +83,7 @@ class Result:
         return self.status is not Status.NO_SOLUTION
 
     def summary(self) -> str:
+        """One log line: status, stops, routes, unserved stops, objective, solutions, seconds."""
         visits = sum(len(r.visits) for r in self.routes)
         used = sum(1 for r in self.routes if r.visits)
         return (f"{self.status.value}: {visits} stops on {used} routes, {len(self.unserved)} "

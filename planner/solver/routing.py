@@ -36,6 +36,7 @@ class NodeLayout:
 
     @property
     def n_nodes(self) -> int:
+        """Depots, resume points and stops: every node of the model."""
         return self.n_teams + len(self.start_of_vehicle) + len(self.stop_of_node)
 
 
@@ -152,12 +153,10 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
 
 def _add_costs(p: RoutingProblem, params: SolverParams) -> None:
     """Arc cost = travel seconds + a delay cost for a later day + a cost for moving a stop.
-
-    The delay cost (``day_delay_cost`` x priority x day index, charged on the arc leaving the
-    stop) pushes high-priority residents to earlier days without forbidding later ones. In a
-    re-plan, a stop served by another vehicle than before costs ``change_cost``: the new plan
-    moves residents only when that buys more than it costs.
-    """
+    The delay cost (``day_delay_cost`` x priority x day index, on the arc leaving the stop)
+    pushes high-priority residents to earlier days without forbidding later ones; in a re-plan,
+    ``change_cost`` per stop moved to another vehicle keeps residents where they were unless
+    moving buys more."""
     cache: dict[tuple[str, int], int] = {}
     for v, leave in enumerate(leave_cost_rows(p, params)):
         mode = p.data.teams[p.vehicles[v][0]].travel_mode

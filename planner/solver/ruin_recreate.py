@@ -112,9 +112,11 @@ class RuinRecreate:
 
     @property
     def best(self) -> list[VehicleRoute]:
+        """The best routes found that serve everyone, per vehicle of the search."""
         return self._routes(self.state.best_nodes, self.state.best_length)
 
     def current(self) -> list[VehicleRoute]:
+        """The current routes (a stop absent for now is in none of them)."""
         return self._routes(self.state.nodes[0], self.state.length[0])
 
     def _routes(self, nodes: np.ndarray, lengths: np.ndarray) -> list[VehicleRoute]:

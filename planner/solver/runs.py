@@ -38,6 +38,7 @@ class Outcome:
 
     @property
     def used(self) -> list[int]:
+        """The vehicles that serve at least one stop."""
         return [v for v, r in enumerate(self.routes) if r]
 
     def late_s(self) -> int:
@@ -47,6 +48,8 @@ class Outcome:
                    for index, end in window_ends(p) if sol.Value(p.routing.ActiveVar(index)))
 
     def dropped_penalty(self, data: ProblemData, stops: Sequence[int]) -> int:
+        """What the stops of ``stops`` left out cost: route elimination keeps a try only if this
+        does not grow."""
         served = {s for r in self.routes for s in r}
         return sum(stop_penalty(data.stops[s].priority) for s in stops if s not in served)
 
@@ -122,6 +125,7 @@ def _listen(problem: RoutingProblem, on_solution: SolutionListener | None,
     live = {"problem": problem}
 
     def seen() -> None:
+        """Count a solution, report it, and cancel the search once ``done`` accepts it."""
         p = live.get("problem")
         if p is None:
             return

@@ -86,6 +86,7 @@ def _all_on_time(cheapest: int) -> Callable[[RoutingProblem, int], bool]:
     """Nobody left out (cost below one stop's penalty) and every stop within its window, given
     the earliest times the fixed sequences allow."""
     def check(p: RoutingProblem, cost: int) -> bool:
+        """Whether nobody is left out and every stop can still start within its window."""
         return cost < cheapest and all(p.time.CumulVar(index).Min() <= end
                                        for index, end in window_ends(p))
     return check
@@ -170,6 +171,7 @@ def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
     served = [s for r in routes for s in r]  # ruin and recreate keeps whom the routes serve
 
     def tell(cost: int) -> None:
+        """Report a cost to the listener; the routes serve the same stops throughout."""
         if on_solution is not None:
             on_solution(cost, lambda: served)
 

@@ -111,6 +111,7 @@ class ModelView:
         return out
 
     def load(self, nodes: Sequence[int]) -> int:
+        """Doses the stops at ``nodes`` need: the route's load against its dose capacity."""
         return int(self.node[list(nodes), kernel.N_DOSES].sum())
 
 

@@ -128,6 +128,8 @@ def evaluate(data: ProblemData, result: Result, products: Mapping[str, Product]
 
 
 def better(new: tuple[float, int, int], old: tuple[float, int, int], weight: int) -> bool:
+    """Whether ``new`` (coverage, waste, travel) should replace ``old``: never with less
+    coverage; with more, or with less travel + ``weight`` x waste."""
     if new[0] < old[0] - 1e-6:
         return False
     return new[2] + weight * new[1] < old[2] + weight * old[1] or new[0] > old[0] + 1e-6
