@@ -30,6 +30,9 @@ class Arcs:
 
 @dataclass(frozen=True)
 class RoadGraph:
+    """Nodes (lat, lon) and undirected segments ``u``-``v`` with, per travel mode, a speed and
+    the directions allowed."""
+
     lat: F64
     lon: F64
     u: I64  # segment start node
@@ -41,22 +44,28 @@ class RoadGraph:
 
     @property
     def n_nodes(self) -> int:
+        """The graph's node count."""
         return len(self.lat)
 
     @property
     def n_edges(self) -> int:
+        """The graph's segment count."""
         return len(self.u)
 
     def usable(self, mode: str) -> npt.NDArray[np.bool_]:
+        """Segments open to ``mode`` (speed above 0)."""
         return self.speed_kmh[mode] > 0
 
     def forward(self, mode: str) -> npt.NDArray[np.bool_]:
+        """Segments ``mode`` may travel from ``u`` to ``v``."""
         return self.usable(mode) & (self.direction[mode] >= 0)
 
     def backward(self, mode: str) -> npt.NDArray[np.bool_]:
+        """Segments ``mode`` may travel from ``v`` to ``u``."""
         return self.usable(mode) & (self.direction[mode] <= 0)
 
     def arcs(self, mode: str) -> Arcs:
+        """The directed arcs ``mode`` may use, with their length and travel time at its speed."""
         fwd, bwd = np.flatnonzero(self.forward(mode)), np.flatnonzero(self.backward(mode))
         edge = np.concatenate([fwd, bwd])
         tail = np.concatenate([self.u[fwd], self.v[bwd]])
@@ -65,6 +74,7 @@ class RoadGraph:
         return Arcs(tail, head, edge, metres, metres / (self.speed_kmh[mode][edge] / 3.6))
 
     def save(self, path: Path) -> None:
+        """Write the graph to ``path`` (.npz) atomically, for the cache."""
         arrays = {"lat": self.lat, "lon": self.lon, "u": self.u, "v": self.v,
                   "length_m": self.length_m, "road_class": self.road_class}
         for m in TRAVEL_MODES:
@@ -76,6 +86,7 @@ class RoadGraph:
 
     @classmethod
     def load(cls, path: Path) -> RoadGraph:
+        """The graph :meth:`save` wrote to ``path``."""
         with np.load(path) as z:
             return cls(z["lat"], z["lon"], z["u"], z["v"], z["length_m"], z["road_class"],
                        {m: z[f"speed_{m}"] for m in TRAVEL_MODES},

@@ -123,6 +123,7 @@ class _Builder:
         return k
 
     def add_way(self, way: object) -> None:
+        """Add a way's segments inside the box when some mode may use the road (osmium handler)."""
         tags = {t.k: t.v for t in way.tags}  # type: ignore[attr-defined]
         cls = tags.get("highway", "")
         if cls not in _CLASS_CODE or tags.get("area") == "yes":
@@ -144,6 +145,7 @@ class _Builder:
                 self.way[m].append(dirs[m])
 
     def graph(self) -> RoadGraph:
+        """The graph of every way added so far."""
         lat, lon = np.array(self.lat), np.array(self.lon)
         u, v = np.array(self.u, dtype=np.int64), np.array(self.v, dtype=np.int64)
         length = haversine_m(lat[u], lon[u], lat[v], lon[v])

@@ -53,6 +53,7 @@ def _virtual_arcs(graph: RoadGraph, arcs: Arcs, fwd: npt.NDArray[np.bool_],
     tails, heads, secs, mets = [], [], [], []
 
     def add(t: I64, h: I64, m: F64, e: I64) -> None:
+        """Add arcs ``t -> h``, ``m`` metres along segments ``e``, timed at their speed."""
         tails.append(t)
         heads.append(h)
         mets.append(m)
@@ -129,6 +130,8 @@ def many_to_many(g: csr_matrix, n_nodes: int, n_points: int, workers: int | None
 
 
 def decode(total: F64) -> PathSums:
+    """Path sums back from the packed weights: seconds in the high part, metres in the low part,
+    both in tenths (inf where unreachable)."""
     finite = np.isfinite(total)
     ds = np.where(finite, np.floor(np.where(finite, total, 0) / _SHIFT), np.inf)
     dm = np.where(finite, total - np.where(finite, ds, 0) * _SHIFT, np.inf)

@@ -35,6 +35,7 @@ class Snaps:
 
 
 def utm_transformer(lat: float, lon: float) -> Transformer:
+    """A transformer from longitude/latitude to the UTM zone around (lat, lon), in metres."""
     zone = int((lon + 180) // 6) % 60 + 1
     epsg = (32600 if lat >= 0 else 32700) + zone
     return Transformer.from_crs(4326, epsg, always_xy=True)
@@ -93,6 +94,8 @@ class Snapper:
         return seg, dist
 
     def snap(self, lat: npt.ArrayLike, lon: npt.ArrayLike, max_m: float) -> Snaps:
+        """Attach each point to its nearest usable segment within ``max_m`` metres, preferring
+        the connected network; unattached points get edge -1."""
         la, lo = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
         n = len(la)
         edge = np.full(n, -1, dtype=np.int64)
