@@ -90,7 +90,8 @@ def queue_replan(session: Session, settings: Settings, jobs: JobRunner, parent: 
                  requested_by: str) -> PlanRow:
     """A new version of ``parent`` from the state at ``as_of`` (default now; naive = Viet Nam
     time) covering ``days`` days (default: to the end of the parent's days), queued and
-    committed; :class:`ReplanRunning` if another re-plan holds the lock."""
+    committed, with the parent's own settings file if it had one; :class:`ReplanRunning` if
+    another re-plan holds the lock."""
     moment = as_of or dt.datetime.now(VN)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VN)
@@ -101,7 +102,7 @@ def queue_replan(session: Session, settings: Settings, jobs: JobRunner, parent: 
     row = _new_plan(session, settings, start_date=start, days=days,
                     time_limit_s=time_limit_s or settings.default_time_limit_s,
                     parent_id=parent.id, as_of=moment.astimezone(dt.UTC),
-                    requested_by=requested_by)
+                    requested_by=requested_by, settings_toml=parent.settings_toml)
     session.add(JobLock(name=REPLAN_LOCK, plan_id=row.id))
     try:
         session.commit()

@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from api import plan_requests, plan_states
 from api.main import create_app
 from api.models import AuditRow, PlanRow
 from api.store import VN, import_residents, import_teams
@@ -255,6 +256,27 @@ def test_the_settings_file_is_stored_and_used(done_plan: dict[str, Any]) -> None
     assert row.requested_by == "Trần Thị Mai"
     visit = row.document["parameters"]["visit"]
     assert visit["observation_minutes"] == 15 and visit["setup_minutes"] == 5  # over defaults
+
+
+def test_a_re_plan_keeps_its_parents_settings_file(
+    planner: Browser, done_plan: dict[str, Any]
+) -> None:
+    state = planner.client.app.state  # type: ignore[attr-defined]
+    with state.db.session() as s:
+        parent = s.get(PlanRow, done_plan["id"])
+        assert parent is not None
+        row = plan_requests.queue_replan(
+            s,
+            state.settings,
+            state.jobs,
+            parent,
+            as_of=None,
+            days=1,
+            time_limit_s=3,
+            requested_by="x",
+        )
+        assert row.settings_toml == parent.settings_toml == "[visit]\nobservation_minutes = 15\n"
+        plan_states.cancel(s, row.id)
 
 
 def _cells(page: str, table: str) -> list[list[str]]:
