@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pytest
@@ -68,9 +69,16 @@ def test_progress_hears_each_new_best_and_gls_alone_runs_where_it_should(
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
     start = [[0, 3, 1], [4, 2, 5]]
     heard: list[int] = []
+    served: list[list[int]] = []
+
+    def listen(cost: int, reader: Callable[[], Iterable[int]]) -> None:
+        heard.append(cost)
+        served.append(sorted(reader()))
+
     pool = vehicles_first.view_for(p, PARAMS, 0)
-    routes = vehicles_first._recreate(pool, start, time.time() + 0.5, heard.append)
+    routes = vehicles_first._recreate(pool, start, time.time() + 0.5, listen)
     assert heard and heard == sorted(heard, reverse=True) and heard[-1] == 12_000
+    assert all(s == list(range(6)) for s in served)  # ruin and recreate keeps whom it serves
     assert check_routes(inst, [[s + 1 for s in r] for r in routes]).distance == 12
     # with someone left out, GLS gets the time (it also puts residents in) ...
     left_out = [[0, 3], [4, 2, 5]]
