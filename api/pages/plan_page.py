@@ -46,9 +46,15 @@ def wards_of(session: Session, ids: list[str]) -> dict[str, str]:
 
 
 def page(
-    request: Request, session: Session, login: WebLogin, row: PlanRow, reason: str | None
+    request: Request,
+    session: Session,
+    login: WebLogin,
+    row: PlanRow,
+    reason: str | None,
+    just_published: bool = False,
 ) -> HTMLResponse:
-    """The done plan's page; ``reason`` filters the residents not planned (a reason code)."""
+    """The done plan's page; ``reason`` filters the residents not planned (a reason code);
+    ``just_published`` shows the notice after the changes page's Publish button."""
     document = cast(dict[str, Any], row.document)
     lang = lang_of(request)
     wards = wards_of(session, [u["resident_id"] for u in document["unassigned"]])
@@ -69,6 +75,7 @@ def page(
         reason=chosen,
         end=row.start_date + dt.timedelta(days=row.days - 1),
         draft=row.parent_id is not None and row.published_at is None,
+        just_published=just_published,
         q=lambda text: quote(text, safe=""),
     )
 

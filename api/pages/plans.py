@@ -265,14 +265,20 @@ def progress_of(session: Session, row: PlanRow, lang: str) -> dict[str, Any]:
 
 @router.get("/planning/{plan_id}", response_model=None)
 def plan(
-    plan_id: str, request: Request, session: SessionDep, login: LoginDep, reason: str | None = None
+    plan_id: str,
+    request: Request,
+    session: SessionDep,
+    login: LoginDep,
+    reason: str | None = None,
+    published: str | None = None,
 ) -> HTMLResponse:
     """Progress while queued or solving; the plan when done; why, when failed or cancelled."""
     row = plan_row(session, plan_id)
     if row is None:
         return not_found(request, login)
     if row.status == "done" and row.document is not None:
-        return plan_page.page(request, session, login, row, reason)
+        just_published = published == "1" and row.published_at is not None
+        return plan_page.page(request, session, login, row, reason, just_published)
     end = row.start_date + dt.timedelta(days=row.days - 1)
     if row.status in plan_states.ACTIVE:
         return render(

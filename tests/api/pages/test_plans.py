@@ -401,6 +401,8 @@ def test_cancel_stops_a_plan_and_its_page_says_so(planner: Browser) -> None:
         f"/planning/{plan_id}/cancel", data={"csrf_token": planner.csrf}, follow_redirects=False
     )
     assert again.status_code == 303  # already over: nothing changes, its page says what it is
+    dashboard = planner.client.get("/").text  # the dashboard names the status and links the plan
+    assert f'<a href="/planning/{plan_id}">' in dashboard and "[plan_cancelled]" not in dashboard
 
 
 def _add_plan(client: TestClient, **values: Any) -> int:

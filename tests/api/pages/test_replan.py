@@ -306,6 +306,10 @@ def test_publishing_hands_the_version_to_the_teams(campaign: Campaign, replanned
     )
     assert published.status_code == 303
     assert published.headers["location"] == f"/planning/{body['id']}?published=1"
+    shown = client.get(published.headers["location"]).text
+    assert f"Đã công bố phiên bản {body['version']}" in shown
+    assert "Bản nháp: xem thay đổi" not in shown
+    assert "Đã công bố phiên bản" not in client.get(f"/planning/{body['id']}").text
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         assert current_plan(s, DAY).id == body["id"]
         assert current_plan(s, DAY + dt.timedelta(days=1)).id == body["id"]
