@@ -11,15 +11,19 @@ search decides anything), then writes plan.json, routes.geojson, unassigned.csv,
 sheets (CSV, HTML), GPX, maps, the terminal summary, the checker's report (also on tampered
 copies), and what the API serves from the stored document: the export (CSV, XLSX), a team's
 sheet CSV, a team leader's view. The re-plans run the real search with a deterministic clock
-(benchmarks/solve_digest.py's ``fake_clock``: one worker, OR-Tools stopped by solution count),
-so they too are the same every run. The plan id and creation time (a random id and the clock)
-are replaced by fixed text in every file. Run ``write`` in each checkout with the same BASE:
+(benchmarks/solve_digest.py's ``fake_clock``, made stricter: one worker, OR-Tools stopped by
+solution count or at its local optimum, its LNS sub-searches not by the clock), so they too
+are the same every run. The plan id and creation time (a random id and the clock), and
+folium's random element ids, are replaced by fixed text in every file. Run ``write`` in each
+checkout with the same BASE (it refuses to mix in modules of another checkout):
 
     PYTHONPATH=/tmp/before python benchmarks/compare_outputs.py write BASE /tmp/out-before
 
-``compare`` diffs two such folders byte for byte; XLSX cell by cell when bytes differ (the
-workbook's own timestamps), GPX as parsed XML when bytes differ, JSON as parsed values to tell a
-key-order difference from a value difference.
+Checkouts from before the typed plan take plan.json's dicts, later ones the types: the script
+hands each function the form its signature asks for. ``compare`` diffs two such folders byte
+for byte; when bytes differ, XLSX cell by cell (the workbook's own timestamps differ), GPX by
+content (positions as numbers, names, descriptions), JSON as values, to tell a key-order
+difference from a value difference (still a difference for the exit status).
 """
 
 from __future__ import annotations
@@ -86,13 +90,6 @@ def field(obj: Any, name: str) -> Any:
 
 
 # -- base ---------------------------------------------------------------------------------------
-def lists_of(base: Path, name: str, sc: Scenario) -> tuple[Path, Path]:
-    folder = base / name
-    folder.mkdir(parents=True, exist_ok=True)
-    residents, teams = sc.lists(folder)
-    return residents, teams
-
-
 def read(sc: Scenario, residents: Path, teams: Path) -> Any:
     from compare_scenarios import START
 
@@ -107,7 +104,8 @@ def cmd_base(base: Path) -> None:
     from planner.pipeline import plan_from_inputs
 
     for name, sc in scenarios(base / "cache").items():
-        residents, teams = lists_of(base, name, sc)
+        (base / name).mkdir(parents=True, exist_ok=True)
+        residents, teams = sc.lists(base / name)
         run = plan_from_inputs(
             read(sc, residents, teams), START, sc.days, sc.settings, roads=sc.roads
         )
@@ -151,10 +149,10 @@ def one_checkout() -> None:
 
     root = Path(planner.__file__).resolve().parents[1]
     for name, module in list(sys.modules.items()):
-        where = getattr(module, "__file__", None)
-        if name.split(".")[0] in ("planner", "maps", "api", "vaxroute") and where:
-            if not Path(where).resolve().is_relative_to(root):
-                raise SystemExit(f"{name} came from {where}, not from {root}")
+        where = getattr(module, "__file__", None) or ""
+        ours = name.split(".")[0] in ("planner", "maps", "api", "vaxroute")
+        if ours and where and not Path(where).resolve().is_relative_to(root):
+            raise SystemExit(f"{name} came from {where}, not from {root}")
 
 
 def write_plan(name: str, sc: Scenario, base: dict[str, Any], inputs: Any, out: Path) -> None:
@@ -237,7 +235,7 @@ def _drop_stop(plan: dict[str, Any]) -> None:
     plan["routes"][0]["stops"].pop()
 
 
-def _late_visit(plan: dict[str, Any]) -> None:
+def _early_visit(plan: dict[str, Any]) -> None:
     stop = plan["routes"][0]["stops"][0]
     stop["service_start"] = stop["service_start"][:11] + "05:00:00" + stop["service_start"][19:]
 
@@ -247,7 +245,7 @@ def _summary(plan: dict[str, Any]) -> None:
     plan["routes"][0]["distance_m"] += 5000
 
 
-TAMPERINGS = {"dropped_stop": _drop_stop, "early_visit": _late_visit, "summary": _summary}
+TAMPERINGS = {"dropped_stop": _drop_stop, "early_visit": _early_visit, "summary": _summary}
 
 
 def write_api(doc: dict[str, Any], people: dict[str, Any], out: Path) -> None:

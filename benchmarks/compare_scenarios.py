@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import shutil
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -56,10 +57,14 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def demo_lists(folder: Path) -> tuple[Path, Path]:
+    """The demo's lists, copied (the base folder keeps every input it was made from)."""
     from planner.demo import demo_files
 
     files = demo_files()
-    return files.residents, files.teams
+    return (
+        Path(shutil.copy(files.residents, folder / "residents.csv")),
+        Path(shutil.copy(files.teams, folder / "teams.csv")),
+    )
 
 
 def tight_lists(folder: Path) -> tuple[Path, Path]:
