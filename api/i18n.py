@@ -79,6 +79,7 @@ _CHROME: dict[str, dict[str, str]] = {
     "plan_done": {"vi": "Xong", "en": "Done"},
     "plan_failed": {"vi": "Lỗi", "en": "Failed"},
     "plan_cancelled": {"vi": "Đã huỷ", "en": "Cancelled"},
+    "date_placeholder": {"vi": "NN/TT/NNNN", "en": "DD/MM/YYYY"},
     "plan_draft": {"vi": "bản nháp", "en": "draft"},
     "go_lists": {"vi": "Tải danh sách người dân và đội tiêm",
                  "en": "Upload the residents and teams lists"},

@@ -30,7 +30,8 @@ class DayChoice:
     invalid: bool = False
 
 
-def _parse(text: str) -> dt.date | None:
+def parse_day(text: str) -> dt.date | None:
+    """A day typed as ``DD/MM/YYYY`` (what the console shows) or ``YYYY-MM-DD``; None if not."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(text, pattern).date()
@@ -44,7 +45,7 @@ def pick_day(value: str | None) -> DayChoice:
     text = (value or "").strip()[:20]
     if not text:
         return DayChoice(today_vn())
-    day = _parse(text)
+    day = parse_day(text)
     if day is None or not EARLIEST <= day <= LATEST:
         return DayChoice(today_vn(), invalid=True)
     return DayChoice(day)

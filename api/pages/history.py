@@ -26,6 +26,7 @@ from api.audit import ACTIONS, entries
 from api.i18n import TEXTS, translate
 from api.models import AuditRow, PlanRow
 from api.pages.common import LoginDep, lang_of, render
+from api.pages.days import parse_day
 from api.pages.replan import last_day
 from api.schemas import EARLIEST, LATEST
 from api.security import SessionDep
@@ -116,9 +117,8 @@ def _since(value: str | None) -> tuple[dt.date | None, bool]:
     """The audit's first day from the query: (day, whether the value was bad)."""
     if not value:
         return None, False
-    try:
-        day = dt.date.fromisoformat(value[:10])
-    except ValueError:
+    day = parse_day(value.strip()[:10])
+    if day is None:
         return None, True
     return (day, False) if EARLIEST <= day <= LATEST else (None, True)
 

@@ -50,6 +50,8 @@ MAX_TIME_LIMIT_S = 600
 MAX_PLAN_ID = 2_147_483_647  # database ids are 32-bit
 #: a list of changes this long or shorter shows open; a longer one opens on a click
 OPEN_UP_TO = 30
+#: how the form shows and reads the moment to plan from (Viet Nam time)
+MOMENT_FORMAT = "%d/%m/%Y %H:%M"
 
 
 def last_day(row: PlanRow) -> dt.date:
@@ -73,7 +75,7 @@ class ReplanForm:
 def default_form(request: Request) -> ReplanForm:
     now = dt.datetime.now(VN)
     limit = request.app.state.settings.default_time_limit_s
-    return ReplanForm(now.strftime("%Y-%m-%dT%H:%M"), "", f"{limit:g}")
+    return ReplanForm(now.strftime(MOMENT_FORMAT), "", f"{limit:g}")
 
 
 def _text(form: FormData, name: str) -> str:
@@ -81,10 +83,21 @@ def _text(form: FormData, name: str) -> str:
     return value.strip()[:40] if isinstance(value, str) else ""
 
 
-def _moment(text: str, parent: PlanRow, form: ReplanForm) -> None:
+def parse_moment(text: str) -> dt.datetime | None:
+    """A moment typed as ``DD/MM/YYYY HH:MM`` (what the form shows) or ISO 8601."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        return dt.datetime.strptime(" ".join(text.split()), MOMENT_FORMAT)
     except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _moment(text: str, parent: PlanRow, form: ReplanForm) -> None:
+    moment = parse_moment(text)
+    if moment is None:
         form.errors["as_of"] = ("replan_bad_as_of", {})
         return
     moment = moment if moment.tzinfo else moment.replace(tzinfo=VN)

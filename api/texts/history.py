@@ -21,8 +21,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "replan_as_of": {"vi": "Tính từ thời điểm", "en": "As of"},
     "replan_as_of_hint": {
-        "vi": "Giờ Việt Nam. Mặc định: bây giờ.",
-        "en": "Viet Nam time. Default: now.",
+        "vi": "Giờ Việt Nam, dạng NN/TT/NNNN GG:PP. Mặc định: bây giờ.",
+        "en": "Viet Nam time, as DD/MM/YYYY HH:MM. Default: now.",
     },
     "replan_days": {"vi": "Số ngày lập kế hoạch", "en": "Days to cover"},
     "replan_days_hint": {

@@ -9,7 +9,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Dạng NN/TT/NNNN. Mặc định: ngày mai.",
         "en": "As DD/MM/YYYY. Default: tomorrow.",
     },
-    "planning_date_placeholder": {"vi": "NN/TT/NNNN", "en": "DD/MM/YYYY"},
     "planning_days": {"vi": "Số ngày (1–31)", "en": "Days (1–31)"},
     "planning_limit": {"vi": "Thời gian tính tối đa (giây)", "en": "Time limit (seconds)"},
     "planning_limit_hint": {

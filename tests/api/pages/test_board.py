@@ -140,6 +140,8 @@ def test_the_board_fragment_is_the_board_alone(client: TestClient, posted) -> No
     assert {r: chips[r] for r in posted["states"]} == posted["states"]
     page = client.get("/today?day=2026-11-23").text
     assert 'data-refresh="/today/board?day=2026-11-23"' in page
+    typed = client.get("/today?day=23/11/2026").text  # the field shows and takes DD/MM/YYYY
+    assert 'value="23/11/2026"' in typed and 'data-refresh="/today/board?day=2026-11-23"' in typed
     assert '<script type="module" src="/static/board.js"></script>' in page
 
 

@@ -149,6 +149,8 @@ def test_the_audit_is_the_same_as_get_audit_paged_and_filtered(
     assert by_token[1] == "Mã truy cập 1"
     future = client.get("/history?since=2099-01-01")
     assert audit_ids(future.text) == [] and "Không có mục nào." in future.text
+    typed = client.get("/history?since=01/01/2099")  # as the field shows dates: DD/MM/YYYY
+    assert audit_ids(typed.text) == [] and 'value="01/01/2099"' in typed.text
 
 
 def test_bad_filters_are_messages_and_every_entry_is_shown(planner: Browser, audited: None) -> None:

@@ -95,9 +95,9 @@ def test_the_form_says_what_it_will_do_with_defaults(campaign: Campaign) -> None
     assert "Lập kế hoạch phần còn lại" in page.text
     assert f"Từ kế hoạch phiên bản {plan['version']}: 23/11/2026 – 24/11/2026" in page.text
     now = dt.datetime.now(VN)
-    shown = re.search(r'name="as_of" type="datetime-local" value="([^"]+)"', page.text)
-    assert shown and abs(
-        dt.datetime.fromisoformat(shown[1]).replace(tzinfo=VN) - now
+    shown = re.search(r'name="as_of" type="text" value="([^"]+)"', page.text)
+    assert shown and abs(  # DD/MM/YYYY HH:MM, as the console writes dates
+        dt.datetime.strptime(shown[1], "%d/%m/%Y %H:%M").replace(tzinfo=VN) - now
     ) < dt.timedelta(minutes=2)
     assert re.search(r'name="days" type="number" value=""', page.text)
     assert re.search(r'name="time_limit" type="number" value="3"', page.text)
@@ -115,6 +115,8 @@ def test_the_form_says_what_it_will_do_with_defaults(campaign: Campaign) -> None
     [
         ({"as_of": "hôm qua"}, "Hãy nhập một ngày giờ hợp lệ, từ năm 2000 đến năm 2099."),
         ({"as_of": "1812-10-18T09:00"}, "Hãy nhập một ngày giờ hợp lệ"),
+        ({"as_of": "31/02/2026 09:00"}, "Hãy nhập một ngày giờ hợp lệ"),
+        ({"as_of": "20/11/2026 09:00"}, "Thời điểm phải từ ngày đầu của kế hoạch (23/11/2026)"),
         ({"as_of": "2026-11-20T09:00"}, "Thời điểm phải từ ngày đầu của kế hoạch (23/11/2026)"),
         ({"days": "0"}, "Số ngày phải là số nguyên từ 1 đến 31."),
         ({"days": "40"}, "Số ngày phải là số nguyên từ 1 đến 31."),
