@@ -32,6 +32,8 @@ def record(session: Session, principal: Principal, action: Action,
         raise ValueError(f"unknown audit action {action!r}")
     if principal.user is not None:  # signed in to the console: no token, so say who
         detail = f"user {principal.user}" + (f": {detail}" if detail else "")
+    elif principal.device_id is not None:  # an enrolled tablet: no token either
+        detail = f"device {principal.device_id}" + (f": {detail}" if detail else "")
     session.add(AuditRow(token_id=principal.token_id, action=action,
                          resident_id=resident_id, detail=detail[:200]))
     if commit:

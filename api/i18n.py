@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from api.store import VN, as_local
-from api.texts import board, history, plans, report
+from api.texts import board, devices, history, plans, report
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -202,7 +202,7 @@ def _merge(*catalogues: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-TEXTS = _merge(_CHROME, board.TEXTS, history.TEXTS, plans.TEXTS, report.TEXTS)
+TEXTS = _merge(_CHROME, board.TEXTS, devices.TEXTS, history.TEXTS, plans.TEXTS, report.TEXTS)
 
 def pick_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG

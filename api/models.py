@@ -175,3 +175,37 @@ class WebSessionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeviceRow(Base):
+    """An enrolled tablet: a team leader's principal for one team until it is revoked. The
+    cookie holds a random value; only its SHA-256 is stored (api/devices.py)."""
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(100), index=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    #: the console user who enrolled it
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    #: the double-submit token its pages send with data-changing calls (X-CSRF-Token)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+
+
+class EnrolmentRow(Base):
+    """A one-time enrolment code: its SHA-256, the team, the expiry and when it was used."""
+
+    __tablename__ = "device_enrolments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    team_id: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: the device the code made (None until used)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)

@@ -22,6 +22,8 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.devices import DEVICE_COOKIE, request_device
+from api.devices import require_csrf as require_device_csrf
 from api.models import TeamRow, TokenRow, now
 from api.web_sessions import COOKIE, request_login, require_csrf_header
 
@@ -40,6 +42,8 @@ class Principal:
     role: str
     team_id: str | None
     user: str | None = None
+    #: an enrolled tablet (api/devices.py): a team leader of ``team_id``
+    device_id: int | None = None
 
     @property
     def is_planner(self) -> bool:
@@ -47,8 +51,11 @@ class Principal:
 
     @property
     def who(self) -> str:
-        """A user's name or "token N": what plans.requested_by records."""
-        return self.user if self.user is not None else f"token {self.token_id}"
+        """A user's name, "device N" or "token N": what plans.requested_by records."""
+        if self.user is not None:
+            return self.user
+        return f"device {self.device_id}" if self.device_id is not None else \
+            f"token {self.token_id}"
 
     def may_see_team(self, team_id: str) -> bool:
         return self.is_planner or self.team_id == team_id
@@ -145,13 +152,19 @@ def _usable(row: TokenRow) -> None:
 
 def current_principal(request: Request, session: SessionDep) -> Principal:
     """A bearer token, or else the console's session cookie (whose data-changing requests
-    must carry the session's CSRF token: api/web_sessions.py)."""
+    must carry the session's CSRF token: api/web_sessions.py), or else an enrolled tablet's
+    cookie: a team leader of its team, with its own CSRF token (api/devices.py)."""
     if "authorization" not in request.headers and COOKIE in request.cookies:
         login = request_login(request, session)
         if login is None:
             raise _refuse("session expired or signed out: sign in again")
         require_csrf_header(request, login)
         return Principal(None, login.role, None, user=login.user_name)
+    if "authorization" not in request.headers and DEVICE_COOKIE in request.cookies:
+        device = request_device(request, session)  # a revoked one: 401, signed out
+        assert device is not None
+        require_device_csrf(request, device)
+        return Principal(None, "team_leader", device.team_id, device_id=device.id)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:

@@ -13,12 +13,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import auth, board, dashboard, history, list_views, lists, plans, replan, report
+from api.pages import (
+    auth,
+    board,
+    dashboard,
+    devices,
+    history,
+    list_views,
+    lists,
+    plans,
+    replan,
+    report,
+)
 from api.pages.common import CsrfRejected, LoginRequired, render
 from api.pages.stash import Stash
 
 ROUTERS = (auth.router, dashboard.router, lists.router, list_views.router, plans.router,
-           replan.router, board.router, report.router, history.router)
+           replan.router, board.router, report.router, history.router, devices.router)
 
 
 def register(app: FastAPI) -> None:
