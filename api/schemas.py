@@ -139,6 +139,12 @@ class VisitPublic(BaseModel):
     at: str
     postponed_to: dt.date | None = None
     recorded_at: str
+    distance_m: float | None = Field(None, description=(
+        "Metres from the position the outcome was recorded at to the stop the plan put the "
+        "resident at (one decimal); null when no position was sent or the resident is not in "
+        "the plan's routes. The position itself is never returned."))
+    far_from_stop: bool | None = Field(None, description=(
+        "distance_m is beyond 150 m (api/visit_proof.py's FAR_FROM_STOP_M); null with it."))
     duplicate: bool = False
 
 
@@ -151,6 +157,9 @@ class ReportRow(BaseModel):
     contraindicated: int
     postponed: int
     remaining: int
+    far_from_stop: int = Field(0, description=(
+        "Residents whose outcome of the day was recorded more than 150 m from their stop "
+        "(VisitPublic.far_from_stop)."))
 
 
 class DailyReport(BaseModel):

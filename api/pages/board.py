@@ -7,8 +7,10 @@ any other (reload it).
 The day follows the newest published plan covering it (``api.plan_requests.current_plan``) and
 the visits dated that day in Viet Nam time, the latest of each resident winning, as the 16:30
 report counts them (api/daily_report.py). Residents show as the other pages show them: id and
-initials, never a name. Opening the board writes an audit row (``read_board``); its refreshes
-do not (the same user, the same screen, every 30 s).
+initials, never a name. An outcome recorded more than 150 m from its stop (proof of visit,
+api/visit_proof.py) marks its chip with the distance, never the position, and each team says
+how many of its outcomes are so marked. Opening the board writes an audit row
+(``read_board``); its refreshes do not (the same user, the same screen, every 30 s).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from api.pages.days import DayChoice, nearest_planned_day, pick_day
 from api.plan_requests import current_plan
 from api.security import SessionDep
 from api.store import as_local, resident_from_row, today_vn
+from api.visit_proof import FAR_FROM_STOP_M, StopFinder
 from planner.constants import VN_TZ
 from planner.outcomes import BOARD_STATES, NOT_VISITED
 
@@ -49,6 +52,8 @@ class Chip:
     initials: str
     state: str
     postponed_to: dt.date | None = None
+    #: metres from the stop when the outcome was recorded far from it (else None)
+    far_m: int | None = None
 
 
 @dataclass
@@ -61,6 +66,8 @@ class TeamBoard:
     #: outcomes this team recorded that day for residents not on its route (a re-plan moved
     #: them, or a neighbour was seen): counted in the report under the team, shown apart here
     elsewhere: int = 0
+    #: the team's outcomes of the day (the latest of each resident) recorded far from the stop
+    far: int = 0
     last_contact: dt.datetime | None = None
 
     @property
@@ -98,17 +105,27 @@ def _initials(session: Session, ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _team_board(route: dict[str, Any], latest: dict[str, VisitRow], initials: dict[str, str]
-                ) -> TeamBoard:
+def _far_m(stops: StopFinder, v: VisitRow | None) -> int | None:
+    """The distance (whole metres) of an outcome recorded far from its stop, else None."""
+    proof = stops.proof(v) if v is not None else None
+    if proof is None or not proof.far_from_stop or proof.distance_m is None:
+        return None
+    return round(proof.distance_m)
+
+
+def _team_board(route: dict[str, Any], latest: dict[str, VisitRow], initials: dict[str, str],
+                stops: StopFinder) -> TeamBoard:
     board = TeamBoard(str(route["team_id"]), str(route.get("team_name") or ""))
     for stop in route["stops"]:
         visits = [latest.get(rid) for rid in stop["resident_ids"]]
         board.stops += 1
         board.stops_done += all(v is not None for v in visits)
         for rid, v in zip(stop["resident_ids"], visits, strict=True):
-            board.chips.append(Chip(int(stop["seq"]), rid, initials.get(rid, ""),
-                                    v.outcome if v is not None else NOT_VISITED,
-                                    v.postponed_to if v is not None else None))
+            chip = Chip(int(stop["seq"]), rid, initials.get(rid, ""),
+                        v.outcome if v is not None else NOT_VISITED,
+                        v.postponed_to if v is not None else None, _far_m(stops, v))
+            board.chips.append(chip)
+            board.far += chip.far_m is not None
     return board
 
 
@@ -130,7 +147,8 @@ def build_board(session: Session, day: dt.date) -> Board | None:
     latest = {v.resident_id: v for v in visits}
     planned = {rid for r in routes for s in r["stops"] for rid in s["resident_ids"]}
     names = _initials(session, planned)
-    boards = {str(r["team_id"]): _team_board(r, latest, names) for r in routes}
+    stops = StopFinder(session)
+    boards = {str(r["team_id"]): _team_board(r, latest, names, stops) for r in routes}
     for v in visits:
         board = boards.setdefault(v.team_id, TeamBoard(v.team_id, ""))
         at = as_local(v.at)
@@ -139,6 +157,7 @@ def build_board(session: Session, day: dt.date) -> Board | None:
     for rid, v in latest.items():
         if rid not in planned:
             boards[v.team_id].elsewhere += 1
+            boards[v.team_id].far += _far_m(stops, v) is not None
     return Board(plan.version, [boards[k] for k in sorted(boards)])
 
 
@@ -156,7 +175,7 @@ def _context(session: Session, choice: DayChoice) -> dict[str, Any]:
             "stops_total": sum(t.stops for t in teams or ()),
             "stops_done": sum(t.stops_done for t in teams or ()),
             "states": BOARD_STATES, "refresh_s": REFRESH_S, "now": dt.datetime.now(dt.UTC),
-            "action": "/today", "fragment": False}
+            "action": "/today", "fragment": False, "far_limit_m": int(FAR_FROM_STOP_M)}
 
 
 @router.get("/today")

@@ -24,6 +24,7 @@ from api.models import PlanRow
 from api.pages.common import LoginDep, render
 from api.pages.days import nearest_planned_day, pick_day
 from api.security import SessionDep
+from api.visit_proof import FAR_FROM_STOP_M
 from planner.outcomes import BOARD_STATES, NOT_VISITED
 
 router = APIRouter(include_in_schema=False)
@@ -108,7 +109,7 @@ def report_page(request: Request, session: SessionDep, login: LoginDep,
                   anything=any(report["totals"][k] for k in ("planned", *OUTCOMES)),
                   chart=bar_chart(report["by_team"]), outcomes=OUTCOMES, states=BOARD_STATES,
                   chart_size=(WIDTH, LABEL_W, BAR_H), action="/report",
-                  made_at=dt.datetime.now(dt.UTC))
+                  made_at=dt.datetime.now(dt.UTC), far_limit_m=int(FAR_FROM_STOP_M))
 
 
 @router.get("/report/download", response_model=None)

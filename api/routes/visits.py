@@ -19,16 +19,20 @@ from api.models import ResidentRow, VisitRow
 from api.schemas import ErrorBody, VisitCreate, VisitPublic
 from api.security import Principal, PrincipalDep, SessionDep
 from api.store import VN, iso_local
+from api.visit_proof import Proof, StopFinder, proof_of
 
 router = APIRouter(prefix="/visits", tags=["visits"])
 #: how far ahead of the server's clock a device's clock may run
 FUTURE_SKEW = dt.timedelta(minutes=10)
 
 
-def public(v: VisitRow, duplicate: bool = False) -> dict[str, Any]:
+def public(v: VisitRow, proof: Proof, duplicate: bool = False) -> dict[str, Any]:
+    """A stored outcome as the API shows it: with its distance to the stop (api/visit_proof.py),
+    never the position it was recorded at."""
     return {"id": v.id, "resident_id": v.resident_id, "plan_id": v.plan_id,
             "team_id": v.team_id, "outcome": v.outcome, "at": iso_local(v.at),
             "postponed_to": v.postponed_to, "recorded_at": iso_local(v.recorded_at),
+            "distance_m": proof.distance_m, "far_from_stop": proof.far_from_stop,
             "duplicate": duplicate}
 
 
@@ -38,8 +42,8 @@ def _same(v: VisitRow, body: VisitCreate, at: dt.datetime) -> bool:
         body.resident_id, body.plan_id, body.outcome, body.postponed_to) and stored == at
 
 
-def _existing(session: Session, team: str, body: VisitCreate, at: dt.datetime
-              ) -> JSONResponse | None:
+def _existing(session: Session, team: str, body: VisitCreate, at: dt.datetime,
+              stop: tuple[float, float]) -> JSONResponse | None:
     """The team's earlier post with this key: the same outcome again is a retry (200), another
     outcome a 409. Only the team's own keys are looked at: another team's never show."""
     found = session.scalar(select(VisitRow).where(
@@ -49,7 +53,9 @@ def _existing(session: Session, team: str, body: VisitCreate, at: dt.datetime
     if not _same(found, body, at):
         raise HTTPException(status.HTTP_409_CONFLICT,
                             "idempotency_key already used for a different outcome")
-    return JSONResponse(VisitPublic(**public(found, duplicate=True)).model_dump(mode="json"))
+    proof = proof_of(found.lat, found.lon, stop)
+    return JSONResponse(VisitPublic(**public(found, proof, duplicate=True)
+                                    ).model_dump(mode="json"))
 
 
 def _checked_at(body: VisitCreate, max_age_days: int) -> dt.datetime:
@@ -67,14 +73,17 @@ def _checked_at(body: VisitCreate, max_age_days: int) -> dt.datetime:
                f"clock ({iso_local(now)}): check the device's date and time"}])
 
 
-def _team_of(session: Session, principal: Principal, body: VisitCreate) -> str:
-    """The resident's team in the plan; 404 unless the principal may record for it."""
+def _team_of(session: Session, principal: Principal, body: VisitCreate
+             ) -> tuple[str, tuple[float, float]]:
+    """The resident's team in the plan and the stop's position (for the distance to it);
+    404 unless the principal may record for it."""
     plan = done_plan(visible_plan(session, body.plan_id, principal))
-    team = next((r.team_id for r, s in plan.stops() if body.resident_id in s.resident_ids),
-                None)
-    if team is None or not principal.may_see_team(team) or _deleted(session, body.resident_id):
+    found = next(((r, s) for r, s in plan.stops() if body.resident_id in s.resident_ids),
+                 None)
+    if (found is None or not principal.may_see_team(found[0].team_id)
+            or _deleted(session, body.resident_id)):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident in this plan")
-    return str(team)
+    return str(found[0].team_id), (found[1].lat, found[1].lon)
 
 
 def _deleted(session: Session, resident_id: str) -> bool:
@@ -100,8 +109,8 @@ def record_visit(session: SessionDep, principal: PrincipalDep, settings: Setting
     says nothing about another team's visits: another team's key records a visit of one's
     own, or is a 404 when the resident is not one's own."""
     at = _checked_at(body, settings.visit_max_age_days)
-    team = _team_of(session, principal, body)
-    earlier = _existing(session, team, body, at)
+    team, stop = _team_of(session, principal, body)
+    earlier = _existing(session, team, body, at, stop)
     if earlier is not None:
         return earlier
     row = VisitRow(idempotency_key=body.idempotency_key, resident_id=body.resident_id,
@@ -113,11 +122,11 @@ def record_visit(session: SessionDep, principal: PrincipalDep, settings: Setting
         session.commit()
     except IntegrityError:  # the same key posted twice at once: the other one won
         session.rollback()
-        again = _existing(session, team, body, at)
+        again = _existing(session, team, body, at, stop)
         if again is None:
             raise
         return again
-    return public(row)
+    return public(row, proof_of(row.lat, row.lon, stop))
 
 
 #: a team id in a query: what the teams table holds (String(100)), no control characters
@@ -130,7 +139,8 @@ def list_visits(session: SessionDep, principal: PrincipalDep,
                 plan_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
                 team_id: TeamQuery = None,
                 limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> list[dict[str, Any]]:
-    """Planner: all outcomes. Team leader: the own team's only."""
+    """Planner: all outcomes. Team leader: the own team's only. Each with its distance to
+    the stop, when a position was sent."""
     query = select(VisitRow).order_by(VisitRow.at, VisitRow.id).limit(limit)
     if plan_id is not None:
         query = query.where(VisitRow.plan_id == plan_id)
@@ -140,4 +150,5 @@ def list_visits(session: SessionDep, principal: PrincipalDep,
         team_id = principal.team_id
     if team_id is not None:
         query = query.where(VisitRow.team_id == team_id)
-    return [public(v) for v in session.scalars(query)]
+    stops = StopFinder(session)
+    return [public(v, stops.proof(v)) for v in session.scalars(query)]

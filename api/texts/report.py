@@ -11,6 +11,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "daily_team": {"vi": "Đội", "en": "Team"},
     "daily_planned": {"vi": "Theo kế hoạch", "en": "Planned"},
     "daily_remaining": {"vi": "Còn lại", "en": "Remaining"},
+    "daily_far": {"vi": "Ghi xa điểm (hơn {limit} m)",
+                  "en": "Recorded far from the stop (over {limit} m)"},
     "daily_total": {"vi": "Tổng", "en": "Total"},
     "daily_ward_unknown": {"vi": "Không rõ", "en": "Unknown"},
     "daily_chart": {"vi": "Kết quả theo đội", "en": "Outcomes by team"},

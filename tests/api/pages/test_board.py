@@ -170,7 +170,7 @@ def test_the_report_page_shows_daily_reports_numbers(client: TestClient, posted)
     assert page.status_code == 200 and "Báo cáo ngày 23/11/2026" in page.text
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         report = daily_report(s, DAY)
-    columns = ["planned", *OUTCOMES, "remaining"]
+    columns = ["planned", *OUTCOMES, "remaining", "far_from_stop"]
     for level in ("team", "ward"):
         shown = _cells(page.text, level)
         expected = {r["group"]: {c: r[c] for c in columns} for r in report[f"by_{level}"]}
@@ -195,17 +195,18 @@ def test_the_downloads_open_with_openpyxl_and_csv(client: TestClient, posted) ->
     assert xlsx.headers["content-disposition"] == 'attachment; filename="report-2026-11-23.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True)
     teams = list(book["by_team"].iter_rows(values_only=True))
-    assert teams[0] == ("group", "planned", *OUTCOMES, "remaining")
+    assert teams[0] == ("group", "planned", *OUTCOMES, "remaining", "far_from_stop")
     assert [row[0] for row in teams[1:]] == [r["group"] for r in report["by_team"]]
     dx = next(row for row in teams if row[0] == "DX")
     dx_report = next(r for r in report["by_team"] if r["group"] == "DX")
-    assert list(dx[1:]) == [dx_report[c] for c in ("planned", *OUTCOMES, "remaining")]
+    assert list(dx[1:]) == [dx_report[c] for c in
+                            ("planned", *OUTCOMES, "remaining", "far_from_stop")]
     text = client.get("/report/download?day=2026-11-23&format=csv")
     assert text.status_code == 200 and text.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
-    assert rows[0] == ["group", "planned", *OUTCOMES, "remaining", "level"]
+    assert rows[0] == ["group", "planned", *OUTCOMES, "remaining", "level", "far_from_stop"]
     assert len(rows) == 1 + len(report["by_ward"]) + len(report["by_team"])
-    assert ["DX", *map(str, list(dx[1:])), "team"] in rows
+    assert ["DX", *map(str, list(dx[1:-1])), "team", str(dx[-1])] in rows
 
 
 def test_a_day_without_a_plan_says_so_and_links_the_nearest(client: TestClient,
