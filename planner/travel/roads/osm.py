@@ -12,8 +12,10 @@ import itertools
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from planner.errors import InputError
 from planner.geo import haversine_m
@@ -153,3 +155,46 @@ class _Builder:
         direction = {m: np.array(d, dtype=np.int8) for m, d in self.way.items()}
         return RoadGraph(lat, lon, u, v, length, np.array(self.cls, dtype=np.int8), speed,
                          direction)
+
+
+class Way(NamedTuple):
+    """A road as drawn on a map (not routed on): its name (``name``, else ``ref``; may be
+    empty), its road class code (index in ``ROAD_CLASSES``) and its points, lat then lon."""
+
+    name: str
+    road_class: int
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+
+
+def read_ways(path: Path, bbox: BBox) -> list[Way]:
+    """The extract's roads with a node inside ``bbox``, whole, with their names: the streets
+    layer of a team's map (maps/streets.py). A pass of its own over the file, so the graph
+    read for travel times (:func:`read_extract`) stays as it was, and the map asks for the
+    geometry only when it draws one."""
+    import osmium
+
+    if not path.is_file():
+        raise InputError(f"{path}: road network file not found")
+    out: list[Way] = []
+    try:
+        processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+                     .with_locations()
+                     .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+                     .with_filter(osmium.filter.KeyFilter("highway")))
+        for way in processor:
+            cls = way.tags.get("highway", "")
+            if cls not in _CLASS_CODE or way.tags.get("area") == "yes":
+                continue
+            pts = [(n.lat, n.lon) for n in way.nodes  # type: ignore[union-attr]
+                   if n.location.valid()]
+            if len(pts) < 2 or not any(bbox[0] <= a <= bbox[2] and bbox[1] <= o <= bbox[3]
+                                       for a, o in pts):
+                continue
+            coords = np.array(pts, dtype=np.float64)
+            out.append(Way(way.tags.get("name") or way.tags.get("ref") or "",
+                           _CLASS_CODE[cls], coords[:, 0], coords[:, 1]))
+    except RuntimeError as exc:
+        raise InputError(f"{path}: not a readable OpenStreetMap extract (.osm or .osm.pbf): "
+                         f"{exc}") from exc
+    return out
