@@ -22,6 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "depot": {"vi": "Trạm y tế", "en": "Health station"},
     "team": {"vi": "Đội", "en": "Team"},
     "day": {"vi": "Ngày", "en": "Day"},
+    "streets": {"vi": "Đường phố", "en": "Streets"},
     "start": {"vi": "Xuất phát", "en": "Leave station"},
     "end": {"vi": "Về trạm", "en": "Back at station"},
     "break": {"vi": "Nghỉ trưa", "en": "Lunch break"},

@@ -10,6 +10,7 @@ from maps.assets import render
 from maps.gpx import route_gpx
 from maps.overview import overview_map
 from maps.sheet import route_sheet_html
+from maps.streets import Streets
 from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
 from planner.model import Resident, Team
@@ -19,8 +20,10 @@ from planner.plan_document import Plan
 
 def write_maps(plan: Plan, out: Path, *, residents: Mapping[str, Resident],
                teams: Iterable[Team] = (), wards: Any = None, wards_approximate: bool = False,
-               lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES) -> list[Path]:
-    """The overview map, and per team and day its map, printable sheet and GPX file."""
+               lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES,
+               streets: Streets | None = None) -> list[Path]:
+    """The overview map, and per team and day its map, printable sheet and GPX file; the
+    team maps with the ``streets`` around their routes when given (a road plan)."""
     teams = list(teams)
     names = {t.team_id: t.name for t in teams}
     for folder in ("maps", "sheets", "gpx"):
@@ -32,7 +35,7 @@ def write_maps(plan: Plan, out: Path, *, residents: Mapping[str, Resident],
     for route in plan.routes:
         stem = sheet_name(route.team_id, route.date)
         page = render(team_map(plan, route.team_id, route.date, residents=residents,
-                               lang=lang, tiles=tiles))
+                               lang=lang, tiles=tiles, streets=streets))
         files = {out / "maps" / f"{stem}.html": page,
                  out / "sheets" / f"{stem}.html": route_sheet_html(
                      route, residents, lang, names.get(route.team_id, "")),

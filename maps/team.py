@@ -19,6 +19,7 @@ from maps.assets import (
     script_json,
 )
 from maps.i18n import labels, t
+from maps.streets import Streets, add_streets
 from maps.style import DEFAULT_TILES, TileSpec, add_tiles, depot_icon, stop_icon
 from planner.model import Resident
 from planner.plan import route_legs, route_line
@@ -29,12 +30,14 @@ ROUTE_COLOUR = "#1f4e79"
 
 def team_map(plan: Plan, team_id: str, day: str | None = None, *,
              residents: Mapping[str, Resident] | None = None, lang: str = "vi",
-             tiles: TileSpec | None = DEFAULT_TILES, asset_base: str | None = None
-             ) -> folium.Map:
+             tiles: TileSpec | None = DEFAULT_TILES, asset_base: str | None = None,
+             streets: Streets | None = None) -> folium.Map:
     """The team's map: each day of the plan a layer, ``day`` (ISO date) shown first.
 
     Popups and the stop list show initials, address, phone, people, doses and flags, never a
-    full name or a condition. Without ``residents`` only resident ids are shown.
+    full name or a condition. Without ``residents`` only resident ids are shown. With
+    ``streets`` (a road plan's extract, maps/streets.py) the streets around the routes are a
+    layer under them, shown by default when there are no background tiles.
     """
     routes = plan.routes_of(team_id)
     shown = day or (routes[0].date if routes else plan.start_date)
@@ -43,6 +46,8 @@ def team_map(plan: Plan, team_id: str, day: str | None = None, *,
     centre = _centre(visible or (routes[0] if routes else None))
     m = offline_map(asset_base, location=centre, zoom_start=15, control_scale=True)
     add_tiles(m, tiles)
+    if streets is not None:
+        add_streets(m, streets, routes, lang, show=tiles is None, asset_base=asset_base)
     panel: list[str] = []
     for route in routes:
         layer = folium.FeatureGroup(name=layer_name(f"{t('day', lang)} {route.date}"),

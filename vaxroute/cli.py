@@ -94,6 +94,7 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
               settings: Settings, boundaries: Path | None, sheet: str | None,
               maps: MapOptions) -> None:
     from maps.render import write_maps
+    from maps.streets import load_streets
     from planner.io.boundaries import load_boundaries
     from planner.output import write_outputs
     from planner.pipeline import plan_from_inputs, read_inputs
@@ -114,9 +115,10 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
         bar.update(task, completed=settings.solver.time_limit_s)
     written = write_outputs(run, out)
     people = {r.resident_id: r for r in inputs.residents.residents}
+    streets = load_streets(maps.roads, run.plan) if maps.roads else None
     write_maps(run.plan, out, residents=people, teams=run.data.teams, wards=wards,
                wards_approximate=maps.wards_approximate, lang=maps.lang,
-               tiles=maps.tile_spec())
+               tiles=maps.tile_spec(), streets=streets)
     print_summary(run.plan, console)
     console.print(f"travel model: {describe_travel(run.plan.travel_model)}", soft_wrap=True)
     console.print(f"independent check: [green]passed[/green] · wrote {written['plan']}, "

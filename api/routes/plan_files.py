@@ -34,9 +34,11 @@ from maps.assets import render
 from maps.gpx import route_gpx
 from maps.overview import overview_map
 from maps.sheet import route_sheet_html
+from maps.streets import Streets, load_streets
 from maps.style import DEFAULT_TILES, TileSpec
 from maps.team import team_map
 from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
+from planner.errors import InputError
 from planner.output import SHEET_COLUMNS, sheet_rows
 from planner.plan_document import Plan, resident_ids
 
@@ -49,6 +51,18 @@ def _tiles(s: ServerSettings) -> TileSpec | None:
     if not s.tiles_url:
         return DEFAULT_TILES
     return None if s.tiles_url == "none" else TileSpec(s.tiles_url, s.tiles_attribution or "")
+
+
+def _streets(s: ServerSettings, plan: Plan) -> Streets | None:
+    """The streets around the plan's routes for its team maps: only for a plan made on the
+    road network the server still has (the same extract by name); else the map as before."""
+    used = plan.travel_model.get("extract") if plan.travel_model.get("kind") == "road" else None
+    if s.roads is None or used != s.roads.name or not s.roads.is_file():
+        return None
+    try:
+        return load_streets(s.roads, plan)
+    except InputError:  # the file changed into something unreadable: the map without it
+        return None
 
 
 def _lang(settings: ServerSettings, lang: str | None) -> str:
@@ -80,7 +94,8 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
         people = residents_of(session, resident_ids(routes))
         own = replace(plan, routes=tuple(routes))
         return render(team_map(own, team_id, date, residents=people, lang=language,
-                               tiles=_tiles(settings), asset_base=ASSETS), ASSETS)
+                               tiles=_tiles(settings), asset_base=ASSETS,
+                               streets=_streets(settings, own)), ASSETS)
 
     key = ("team", plan_id, team_id, date, language, residents_stamp(session))
     return html_page(request, pages.get(key, draw))  # CSP: its scripts
