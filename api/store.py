@@ -10,7 +10,7 @@ import logging
 import os
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from planner.io.residents import read_residents
 from planner.io.tables import RawTable
 from planner.io.teams import read_teams
 from planner.model import Resident, Team
+from planner.outcomes import OutcomeCode
 from planner.replan import Outcome
 from planner.settings import Settings as PlannerSettings
 
@@ -96,8 +97,8 @@ def load_outcomes(session: Session, until: dt.datetime | None = None) -> list[Ou
     for v in rows:
         at = as_local(v.at)
         if until is None or at <= until:
-            out.append(Outcome(v.resident_id, v.outcome, at.replace(tzinfo=None),
-                               v.postponed_to))
+            code = cast(OutcomeCode, v.outcome)  # POST /visits accepts only the catalogue's
+            out.append(Outcome(v.resident_id, code, at.replace(tzinfo=None), v.postponed_to))
     return out
 
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from planner.constants import EARTH_RADIUS_M
 from planner.errors import InputError
 from planner.model import NOT_ROUTED_STATUSES, ProblemData, Rejected, Resident, Stop, Team
 from planner.priority import earliest_date, earliest_day, priority_score
@@ -104,8 +105,8 @@ def _close_pairs(residents: list[Resident], metres: float) -> list[tuple[int, in
     lat = np.array([r.lat for r in residents])
     lon = np.array([r.lon for r in residents])
     lat0 = math.radians(float(np.mean(lat)))
-    x = np.radians(lon) * math.cos(lat0) * 6_371_008.8
-    y = np.radians(lat) * 6_371_008.8
+    x = np.radians(lon) * math.cos(lat0) * EARTH_RADIUS_M
+    y = np.radians(lat) * EARTH_RADIUS_M
     points = shapely.points(x, y)
     tree = shapely.STRtree(points)
     left, right = tree.query(points, predicate="dwithin", distance=metres)

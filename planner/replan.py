@@ -22,6 +22,7 @@ from pathlib import Path
 
 from planner.continuation import Continuation
 from planner.model import Resident, Team, VehicleStart
+from planner.outcomes import OutcomeCode
 from planner.pipeline import PlanRequest, TravelChoice, make_plan
 from planner.plan import parse_iso_time
 from planner.plan_document import Plan, PlanStop
@@ -29,14 +30,15 @@ from planner.settings import Settings
 from planner.solver import Progress
 from planner.travel import TravelModel
 
-FINAL_OUTCOMES = {"vaccinated": "vaccinated", "refused": "refused",
-                  "contraindicated": "contraindicated"}
+#: outcomes after which a resident is not planned again, and the status each one leaves
+FINAL_OUTCOMES: dict[str, str] = {"vaccinated": "vaccinated", "refused": "refused",
+                                  "contraindicated": "contraindicated"}
 
 
 @dataclass(frozen=True)
 class Outcome:
     resident_id: str
-    outcome: str  # vaccinated, refused, not_at_home, contraindicated, postponed
+    outcome: OutcomeCode  # the catalogue's codes (planner/outcomes.py)
     at: dt.datetime
     postponed_to: dt.date | None = None
 
