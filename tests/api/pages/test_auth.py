@@ -31,6 +31,8 @@ from tests.api.pages.conftest import (
 
 CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC_PAGES = {"/login", "/lang/{code}"}
+#: a tablet's pages (api/pages/devices.py): no console session, tests/api/pages/test_devices.py
+DEVICE_PAGES = ("/enrol/", "/field")
 #: a value for every path parameter the routes have (the route itself does not matter here)
 PARAMS = {"plan_id": "1", "kind": "residents", "resident_id": "R1", "team_id": "DX",
           "date": "2026-11-23", "code": "en", "visit_id": "1", "token_id": "1"}
@@ -57,7 +59,7 @@ def _db(client: TestClient):
 def test_every_page_without_a_session_goes_to_the_sign_in(console: TestClient) -> None:
     console.cookies.clear()
     pages = [(m, p) for m, p in _routes(console, pages=True) if p not in PUBLIC_PAGES
-             and not p.startswith("/lang/")]
+             and not p.startswith(("/lang/", *DEVICE_PAGES))]
     assert ("GET", "/") in pages and ("POST", "/lists/residents/upload") in pages
     for method, path in pages:
         response = console.request(method, path, follow_redirects=False)
