@@ -11,8 +11,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "daily_team": {"vi": "Đội", "en": "Team"},
     "daily_planned": {"vi": "Theo kế hoạch", "en": "Planned"},
     "daily_remaining": {"vi": "Còn lại", "en": "Remaining"},
-    "daily_far": {"vi": "Ghi xa điểm (hơn {limit} m)",
-                  "en": "Recorded far from the stop (over {limit} m)"},
+    # no break inside "(> 150 m)" when the narrow column wraps its heading
+    "daily_far": {"vi": "Xa điểm (>\u00a0{limit}\u00a0m)",
+                  "en": "Far from the stop (>\u00a0{limit}\u00a0m)"},
     "daily_total": {"vi": "Tổng", "en": "Total"},
     "daily_ward_unknown": {"vi": "Không rõ", "en": "Unknown"},
     "daily_chart": {"vi": "Kết quả theo đội", "en": "Outcomes by team"},

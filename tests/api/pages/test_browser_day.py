@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -66,11 +67,19 @@ def planned(server: LiveServer) -> dict[str, Any]:  # noqa: F811
 
 
 def _post(server: LiveServer, planned: dict[str, Any], resident: str, outcome: str,  # noqa: F811
-          key: str) -> None:
+          key: str, where: tuple[float, float] | None = None) -> None:
+    """An outcome as the DX tablet posts it, with the device's position when ``where``."""
+    position = {"lat": where[0], "lon": where[1]} if where else {}
     answer = httpx.post(f"{server.url}/visits", headers=planned["leader"], timeout=30, json={
         "resident_id": resident, "plan_id": planned["plan"]["id"], "outcome": outcome,
-        "at": _now().isoformat(timespec="seconds"), "idempotency_key": key})
+        "at": _now().isoformat(timespec="seconds"), "idempotency_key": key, **position})
     assert answer.status_code == 201, answer.text
+
+
+def _420_m_east(stop: dict[str, Any]) -> tuple[float, float]:
+    """A position 420 m east of the stop (proof of visit: far from it)."""
+    return stop["lat"], stop["lon"] + math.degrees(
+        420 / (6_371_008.8 * math.cos(math.radians(stop["lat"]))))
 
 
 def _signed_in(chromium: Any, server: LiveServer, bypass_csp: bool  # noqa: F811
@@ -98,7 +107,7 @@ def test_the_board_shows_the_tablets_outcomes(page: Any, server: LiveServer,  # 
                                               planned: dict[str, Any]) -> None:
     first, second = planned["stops"][0]["resident_ids"][0], planned["stops"][1]["resident_ids"][0]
     _post(server, planned, first, "vaccinated", "browser-DX-0001")
-    _post(server, planned, second, "refused", "browser-DX-0002")
+    _post(server, planned, second, "refused", "browser-DX-0002", _420_m_east(planned["stops"][1]))
     page.click(".nav a[href='/today']")
     page.wait_for_url(server.url + "/today")
     assert page.locator("h1").inner_text() == f"Tiến độ ngày {_now():%d/%m/%Y}"
@@ -111,6 +120,11 @@ def test_the_board_shows_the_tablets_outcomes(page: Any, server: LiveServer,  # 
     assert refused.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(241, 37, 37)"
     dx = page.locator(".team-board[data-team='DX']")
     assert "Liên lạc gần nhất" in dx.locator(".contact").inner_text()
+    # proof of visit: the refused outcome was recorded 420 m from its stop
+    assert " ".join(refused.locator(".far").inner_text().split()) == "⚠ cách điểm 420 m"
+    assert chip.locator(".far").count() == 0
+    count = dx.locator(".far-count").inner_text()
+    assert " ".join(count.split()) == "⚠ Ghi xa điểm (hơn 150 m): 1"
     check(page, "today")
 
 
@@ -145,10 +159,11 @@ def test_the_report_shows_the_json_routes_numbers(page: Any, server: LiveServer,
                          params={"date": _now().date().isoformat()}).json()
     dx = next(r for r in expected["by_team"] if r["group"] == "DX")
     row = page.locator("table.daily-team tr[data-group='DX']")
-    for column in ("planned", "vaccinated", "refused", "not_at_home", "remaining"):
+    for column in ("planned", "vaccinated", "refused", "not_at_home", "remaining",
+                   "far_from_stop"):
         shown = row.locator(f"td[data-col='{column}']").inner_text().replace(".", "")
         assert int(shown) == dx[column], column
-    assert dx["vaccinated"] >= 1 and dx["refused"] == 1
+    assert dx["vaccinated"] >= 1 and dx["refused"] == 1 and dx["far_from_stop"] == 1
     assert page.locator("svg.bars g.bar").count() == len(expected["by_team"])
     assert page.locator("[data-print]").is_visible()  # board.js shows the print button
     check(page, "report")

@@ -169,7 +169,7 @@ def test_the_board_marks_far_chips_and_counts_them(client: TestClient, proved) -
 def test_the_report_and_its_downloads_count_far_outcomes(client: TestClient, tokens,
                                                           proved) -> None:
     page = client.get("/report", params={"day": "2026-11-23"})
-    assert page.status_code == 200 and "Ghi xa điểm (hơn 150 m)" in page.text
+    assert page.status_code == 200 and "Xa điểm (&gt;\u00a0150\u00a0m)" in page.text
     teams, wards = _cells(page.text, "team"), _cells(page.text, "ward")
     assert teams["DX"]["far_from_stop"] == 1 and teams["SC"]["far_from_stop"] == 1
     assert teams["total"]["far_from_stop"] == 2
