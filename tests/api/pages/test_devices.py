@@ -11,8 +11,10 @@ CSRF token. Revoking it makes its next request a 401 that clears its cookie and 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
+import threading
 import uuid
 from typing import Any
 
@@ -20,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from api.devices import CLEAR_SITE_DATA, DEVICE_COOKIE
+from api.devices import CLEAR_SITE_DATA, DEVICE_COOKIE, redeem
 from api.models import DeviceRow, EnrolmentRow
 from api.store import today_vn
 from planner.demo import demo_files
@@ -233,3 +235,28 @@ def test_last_contact_is_written_at_most_once_a_minute(client: TestClient,
         seen = s.get(DeviceRow, device_id).last_seen_at
     seen = seen if seen.tzinfo else seen.replace(tzinfo=dt.UTC)
     assert seen > earlier + dt.timedelta(seconds=90)
+
+
+def test_two_openings_of_one_code_at_once_make_one_device(client: TestClient,
+                                                          planner: Browser) -> None:
+    """The code is taken by a conditional UPDATE: of two redemptions racing, one wins."""
+    code = make_code(planner)
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def open_once() -> None:
+        with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+            start.wait()
+            outcome = redeem(s, code)
+            results.append(outcome if isinstance(outcome, str) else "enrolled")
+
+    threads = [threading.Thread(target=open_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(map(str, results)) == ["enrolled", "used"]
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        made = s.scalars(select(EnrolmentRow.device_id).where(
+            EnrolmentRow.code_hash == hashlib.sha256(code.encode()).hexdigest())).all()
+    assert len(made) == 1 and made[0] is not None
