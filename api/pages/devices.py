@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import i18n
+from api.audit import record
 from api.devices import (
     ENROL_MINUTES,
     LABEL_MAX,
@@ -42,7 +43,7 @@ from api.devices import (
 from api.models import DeviceRow, ResidentRow
 from api.pages.common import FormDep, LoginDep, lang_of, render
 from api.plan_requests import current_plan
-from api.security import SessionDep
+from api.security import Principal, SessionDep
 from api.store import as_local, load_teams, resident_from_row, today_vn
 from api.web_sessions import WebLogin, request_login
 
@@ -170,6 +171,8 @@ def field(request: Request, session: SessionDep) -> Response:
     if device is None:
         return render(request, "devices_field_out.html", None, status_code=401)
     day = today_vn()
+    principal = Principal(None, "team_leader", device.team_id, device_id=device.id)
+    record(session, principal, "read_sheet", detail=f"field page {day} team {device.team_id}")
     response = render(request, "devices_field.html", None, team=device.team_id, day=day,
                       stops=_stops_today(session, device.team_id, day),
                       device_csrf=device.csrf_token)

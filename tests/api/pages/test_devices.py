@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from api.devices import CLEAR_SITE_DATA, DEVICE_COOKIE, redeem
-from api.models import DeviceRow, EnrolmentRow
+from api.models import AuditRow, DeviceRow, EnrolmentRow
 from api.store import today_vn
 from planner.demo import demo_files
 from tests.api.conftest import upload, wait_done
@@ -110,6 +110,10 @@ def test_a_code_signs_a_tablet_in_once_and_never_shows_in_the_redirect_or_the_lo
     assert field.status_code == 200 and "Đội DX" in field.text
     assert re.search(r"Hôm nay \d\d/\d\d/\d{4}: \d+ điểm dừng", field.text), field.text
     assert 'data-csrf="' in field.text
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        read = s.scalar(select(AuditRow).order_by(AuditRow.id.desc()))
+    assert read is not None and read.action == "read_sheet" and read.token_id is None
+    assert re.fullmatch(r"device \d+: field page \d{4}-\d\d-\d\d team DX", read.detail)
     assert again.status_code == 410 and "đã được dùng" in again.text
     assert DEVICE_COOKIE not in again.cookies
     # the server's lines (httpx's are the test client's own, which knows the URL it asked for)
