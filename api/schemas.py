@@ -125,9 +125,19 @@ class VisitCreate(BaseModel):
         description="The device's key for this post, unique within the visit's team: a retry "
                     "with the same key and body returns the first record (200), the same key "
                     "with another outcome is a 409. Another team's keys are not looked at.")
-    lat: Finite | None = Field(None, ge=-90, le=90)
+    lat: Finite | None = Field(None, ge=-90, le=90, description=(
+        "The device's position when the outcome was recorded (with the user's permission), "
+        "sent with `lon` or not at all: the answer gives the distance to the stop, never the "
+        "position."))
     lon: Finite | None = Field(None, ge=-180, le=180)
     postponed_to: CampaignDate | None = None
+
+    @model_validator(mode="after")
+    def _position_whole(self) -> VisitCreate:
+        """A position is both coordinates: half of one cannot be checked against the stop."""
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together: send both or neither")
+        return self
 
 
 class VisitPublic(BaseModel):

@@ -112,6 +112,17 @@ def test_the_api_gives_the_distance_to_the_stop_and_flags_far_ones(client: TestC
         assert "lat" not in shown and "lon" not in shown
 
 
+def test_half_a_position_is_refused_with_a_message(client: TestClient, tokens, loaded,
+                                                   proved) -> None:
+    stop = _route(loaded["plan"], "DX")["stops"][3]
+    body = {"resident_id": stop["resident_ids"][0], "plan_id": loaded["id"],
+            "outcome": "vaccinated", "at": AT.format("10:00"), "idempotency_key": "proof-half"}
+    for half in ({"lat": stop["lat"]}, {"lon": stop["lon"]}):
+        answer = client.post("/visits", headers=tokens["DX"], json={**body, **half})
+        assert answer.status_code == 422, answer.text
+        assert "lat and lon go together" in answer.text  # (a 422 echoes the sender's body)
+
+
 def test_positions_never_reach_the_logs(proved) -> None:
     assert any(r.name == "vaxroute.access" for r in proved["logs"])  # the posts were logged
     for body, _, where, _ in proved["answers"]:
