@@ -1,11 +1,12 @@
 /* The streets layer of a team's map (maps/streets.py): grey lines under the route and each
    street's name once. Names come from OpenStreetMap: they go in as text (textContent), never
-   as markup. Two panes of their own keep lines and names under the route and the stops. */
+   as markup. Panes of their own: the lines under the route, the names over its line (so the
+   streets it takes stay named) and under the stops and arrows. */
 function vaxrouteStreets(map, group, data) {
   if (!map.getPane('vr-streets')) {
     map.createPane('vr-streets').style.zIndex = 350;
     var names = map.createPane('vr-street-names');
-    names.style.zIndex = 360;
+    names.style.zIndex = 450;  /* over the route's line (names of the streets it takes), under the stops */
     names.style.pointerEvents = 'none';
   }
   var widths = [2, 4, 7];

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -308,3 +310,21 @@ def test_the_server_draws_the_streets_on_a_road_plans_team_map(road_server: Test
     assert street_json(page.text)["n"]
     assert '<script src="/assets/streets.js"></script>' in page.text
     assert road_server.get("/assets/streets.js").status_code == 200
+
+
+def test_the_cli_writes_the_streets_into_a_road_plans_team_maps(tmp_path: Path) -> None:
+    """``vaxroute plan --roads`` with tiles off: every team map carries the layer, shown."""
+    teams, residents = street_lists(tmp_path, HANOI_OSM, 9, seed=9)
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "vaxroute", "plan", "--residents",
+                          str(residents), "--teams", str(teams), "--out", str(out), "--roads",
+                          str(HANOI_OSM), "--time-limit", "3", "--start-date", "2026-11-23",
+                          "--tiles", "none"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr + run.stdout
+    maps = sorted((out / "maps").glob("team-*.html"))
+    assert maps
+    for page in maps:
+        text = page.read_text(encoding="utf-8")
+        assert street_json(text)["n"] and "function vaxrouteStreets" in text
+        assert "tile.openstreetmap.org" not in text
+    assert "vaxrouteStreets" not in (out / "maps" / "overview.html").read_text(encoding="utf-8")
