@@ -30,9 +30,11 @@ from sqlalchemy.orm import Session
 from api import i18n
 from api.audit import record
 from api.devices import (
+    DEVICE_COOKIE,
     ENROL_MINUTES,
     LABEL_MAX,
     create_code,
+    find_device,
     list_devices,
     redeem,
     request_device,
@@ -133,6 +135,9 @@ def open_link(code: str, request: Request, session: SessionDep) -> Response:
     outcome = redeem(session, code)
     if isinstance(outcome, str):
         return _enrol_failed(request, f"enrol_{outcome}", 404 if outcome == "unknown" else 410)
+    earlier = find_device(session, request.cookies.get(DEVICE_COOKIE))
+    if earlier is not None:  # enrolled again: the cookie it had is replaced, so revoke it
+        revoke_device(session, earlier.id)
     response = RedirectResponse("/field", status_code=303, headers=NO_STORE)
     set_device_cookie(response, request, outcome.secret)
     return response

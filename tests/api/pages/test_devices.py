@@ -264,3 +264,16 @@ def test_two_openings_of_one_code_at_once_make_one_device(client: TestClient,
         made = s.scalars(select(EnrolmentRow.device_id).where(
             EnrolmentRow.code_hash == hashlib.sha256(code.encode()).hexdigest())).all()
     assert len(made) == 1 and made[0] is not None
+
+
+def test_enrolling_a_tablet_again_revokes_the_device_it_was(client: TestClient,
+                                                             planner: Browser) -> None:
+    device = enrolled(client, planner, "DX")
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        first = s.scalar(select(DeviceRow.id).order_by(DeviceRow.id.desc()))
+    again = device.get(f"/enrol/{make_code(planner)}")
+    assert again.status_code == 303 and device.get("/field").status_code == 200
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        rows = s.scalars(select(DeviceRow).where(DeviceRow.id >= first)
+                         .order_by(DeviceRow.id)).all()
+        assert [r.revoked_at is not None for r in rows] == [True, False]
