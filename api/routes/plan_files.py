@@ -54,8 +54,9 @@ def _tiles(s: ServerSettings) -> TileSpec | None:
 
 
 def _streets(s: ServerSettings, plan: Plan) -> Streets | None:
-    """The streets around the plan's routes for its team maps: only for a plan made on the
-    road network the server still has (the same extract by name); else the map as before."""
+    """The streets around all the plan's routes (one read of the extract serves every team's
+    map; each map clips them to its own routes). Only for a plan made on the road network
+    the server still has (the same extract by name); else the map as before."""
     used = plan.travel_model.get("extract") if plan.travel_model.get("kind") == "road" else None
     if s.roads is None or used != s.roads.name or not s.roads.is_file():
         return None
@@ -95,7 +96,7 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
         own = replace(plan, routes=tuple(routes))
         return render(team_map(own, team_id, date, residents=people, lang=language,
                                tiles=_tiles(settings), asset_base=ASSETS,
-                               streets=_streets(settings, own)), ASSETS)
+                               streets=_streets(settings, plan)), ASSETS)
 
     key = ("team", plan_id, team_id, date, language, residents_stamp(session))
     return html_page(request, pages.get(key, draw))  # CSP: its scripts
