@@ -28,12 +28,19 @@ function vaxrouteStreets(map, group, data) {
       icon: L.divIcon({ html: text, className: 'vr-street-label', iconSize: [0, 0] })
     }).addTo(group);
   });
-  /* Names come main roads and long streets first; one that would overlap a name already
-     shown is hidden at this zoom. Boxes in the map's own pixels (not the screen's, which
+  /* Names come main roads and long streets first; one that would overlap a stop, the station
+     or a name already shown is hidden at this zoom. Boxes in the map's own pixels (not the screen's, which
      a zoom animation moves): the turned text's bounding box around its point. */
   var declutter = function () {
     if (!map.hasLayer(group)) { return; }
     var kept = [];
+    map.eachLayer(function (layer) {  /* the stops and the station shown: no name under them */
+      var icon = layer instanceof L.Marker && layer.options.icon;
+      if (!icon || icon.options.className !== 'vr-icon') { return; }
+      var p = map.latLngToLayerPoint(layer.getLatLng());
+      var half = (icon.options.iconSize || [34, 34])[0] / 2 + 2;
+      kept.push({ left: p.x - half, right: p.x + half, top: p.y - half, bottom: p.y + half });
+    });
     labels.forEach(function (label) {
       var p = map.latLngToLayerPoint(label.at);
       var w = label.el.offsetWidth, h = label.el.offsetHeight;
@@ -47,6 +54,6 @@ function vaxrouteStreets(map, group, data) {
       if (!hit) { kept.push(r); }
     });
   };
-  map.on('zoomend overlayadd', declutter);
+  map.on('zoomend overlayadd overlayremove', declutter);
   map.whenReady(function () { setTimeout(declutter, 0); });
 }

@@ -256,8 +256,12 @@ def test_road_map_without_tiles_reads_in_chromium(hanoi_plan: Plan, browser: Any
         .filter(e => e.style.visibility !== 'hidden').map(e => {
           const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
     assert len(shown) >= 5
-    for k, a in enumerate(shown):  # decluttered: no two visible names overlap
-        for b in shown[k + 1:]:
+    stops = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.leaflet-marker-pane .vr-icon')).map(e => {
+          const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+    assert len(stops) == len(route.stops) + 1
+    for k, a in enumerate(shown):  # decluttered: no visible name overlaps another or a stop
+        for b in shown[k + 1:] + stops:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     with_streets = axe_serious(page)
     ARTIFACTS.mkdir(exist_ok=True)
