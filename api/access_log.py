@@ -44,5 +44,10 @@ class AccessLog:
         try:
             await self.app(scope, receive, remember)
         finally:
-            log.info("%s %s %s %.0f ms", scope.get("method", "?"), route_template(scope),
-                     status["code"], (time.perf_counter() - started) * 1000)
+            log.info(
+                "%s %s %s %.0f ms",
+                scope.get("method", "?"),
+                route_template(scope),
+                status["code"],
+                (time.perf_counter() - started) * 1000,
+            )

@@ -18,14 +18,29 @@ from sqlalchemy.orm import Session
 from api.models import AuditRow
 from api.security import Principal
 
-Action = Literal["list_residents", "read_resident", "import_residents", "correct_resident",
-                 "delete_resident", "export_plan", "read_sheet", "read_map", "read_board",
-                 "read_plan"]
+Action = Literal[
+    "list_residents",
+    "read_resident",
+    "import_residents",
+    "correct_resident",
+    "delete_resident",
+    "export_plan",
+    "read_sheet",
+    "read_map",
+    "read_board",
+    "read_plan",
+]
 ACTIONS: tuple[str, ...] = get_args(Action)
 
 
-def record(session: Session, principal: Principal, action: Action,
-           resident_id: str | None = None, detail: str = "", commit: bool = True) -> None:
+def record(
+    session: Session,
+    principal: Principal,
+    action: Action,
+    resident_id: str | None = None,
+    detail: str = "",
+    commit: bool = True,
+) -> None:
     """Add an audit row. ``commit=False`` leaves it to the caller's transaction, so that a
     change and its audit row are stored together or not at all."""
     if action not in ACTIONS:
@@ -34,15 +49,25 @@ def record(session: Session, principal: Principal, action: Action,
         detail = f"user {principal.user}" + (f": {detail}" if detail else "")
     elif principal.device_id is not None:  # an enrolled tablet: no token either
         detail = f"device {principal.device_id}" + (f": {detail}" if detail else "")
-    session.add(AuditRow(token_id=principal.token_id, action=action,
-                         resident_id=resident_id, detail=detail[:200]))
+    session.add(
+        AuditRow(
+            token_id=principal.token_id, action=action, resident_id=resident_id, detail=detail[:200]
+        )
+    )
     if commit:
         session.commit()
 
 
-def entries(session: Session, *, resident_id: str | None = None, action: str | None = None,
-            token_id: int | None = None, since: dt.datetime | None = None, limit: int = 100,
-            offset: int = 0) -> list[AuditRow]:
+def entries(
+    session: Session,
+    *,
+    resident_id: str | None = None,
+    action: str | None = None,
+    token_id: int | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditRow]:
     """Audit rows, newest first, filtered by any of resident, action, token and time."""
     query = select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc())
     if resident_id is not None:

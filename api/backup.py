@@ -19,16 +19,20 @@ def backup_database(database_url: str, destination: Path) -> int:
     """Copy the database at ``database_url`` to ``destination`` (a new file); its size."""
     url = make_url(normalise_url(database_url))
     if url.get_backend_name() != "sqlite":
-        raise InputError(f"{url.get_backend_name()}: back up PostgreSQL with pg_dump "
-                         "(see docs/operations.md); vaxroute backup copies SQLite files")
+        raise InputError(
+            f"{url.get_backend_name()}: back up PostgreSQL with pg_dump "
+            "(see docs/operations.md); vaxroute backup copies SQLite files"
+        )
     source = Path(url.database or "")
     if not source.is_file():
         raise InputError(f"{source}: no database file to back up")
     if destination.exists():
         raise InputError(f"{destination}: already exists; choose a new file name")
     create_private(destination)
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, \
-            sqlite3.connect(destination) as dst:
+    with (
+        sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src,
+        sqlite3.connect(destination) as dst,
+    ):
         src.backup(dst)  # pages copied while the server keeps writing: a consistent snapshot
     dst.close()
     src.close()

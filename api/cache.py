@@ -15,7 +15,8 @@ from api.models import ResidentRow
 
 def residents_stamp(session: Session) -> tuple[str, int]:
     latest, count = session.execute(
-        select(func.max(ResidentRow.updated_at), func.count(ResidentRow.id))).one()
+        select(func.max(ResidentRow.updated_at), func.count(ResidentRow.id))
+    ).one()
     return str(latest), int(count)
 
 

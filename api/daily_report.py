@@ -35,8 +35,16 @@ def daily_report(session: Session, day: dt.date) -> dict[str, Any]:
         if as_local(v.at).date() == day:
             latest[v.resident_id] = v
     people = set(planned) | set(latest)
-    wards = {r.resident_id: r.ward or "?" for r in session.scalars(
-        select(ResidentRow).where(ResidentRow.resident_id.in_(list(people))))} if people else {}
+    wards = (
+        {
+            r.resident_id: r.ward or "?"
+            for r in session.scalars(
+                select(ResidentRow).where(ResidentRow.resident_id.in_(list(people)))
+            )
+        }
+        if people
+        else {}
+    )
     by_ward: dict[str, Counter[str]] = defaultdict(Counter)
     by_team: dict[str, Counter[str]] = defaultdict(Counter)
     stops = StopFinder(session)
@@ -50,19 +58,26 @@ def daily_report(session: Session, day: dt.date) -> dict[str, Any]:
                 bucket["far_from_stop"] += bool(stops.proof(latest[rid]).far_from_stop)
             elif rid in planned:
                 bucket["remaining"] += 1
-    return {"date": day, "plan_id": plan.id if plan else None,
-            "by_ward": [_row(k, c) for k, c in sorted(by_ward.items())],
-            "by_team": [_row(k, c) for k, c in sorted(by_team.items())],
-            "totals": _row("total", sum(by_team.values(), Counter()))}
+    return {
+        "date": day,
+        "plan_id": plan.id if plan else None,
+        "by_ward": [_row(k, c) for k, c in sorted(by_ward.items())],
+        "by_team": [_row(k, c) for k, c in sorted(by_team.items())],
+        "totals": _row("total", sum(by_team.values(), Counter())),
+    }
 
 
 def _row(group: str, c: Counter[str]) -> dict[str, Any]:
-    return {"group": group, "planned": c["planned"], **{o: c[o] for o in OUTCOMES},
-            "remaining": c["remaining"], "far_from_stop": c["far_from_stop"]}
+    return {
+        "group": group,
+        "planned": c["planned"],
+        **{o: c[o] for o in OUTCOMES},
+        "remaining": c["remaining"],
+        "far_from_stop": c["far_from_stop"],
+    }
 
 
-def report_file(report: dict[str, Any], format: Literal["csv", "xlsx"]
-                ) -> tuple[bytes, str, str]:
+def report_file(report: dict[str, Any], format: Literal["csv", "xlsx"]) -> tuple[bytes, str, str]:
     """The report as a download: (content, media type, file name). Wards and team ids come
     from uploaded lists: every cell goes through planner/cells.py. far_from_stop (proof of
     visit) is the last column, after the CSV's level too, so columns read by position stay."""
@@ -71,11 +86,18 @@ def report_file(report: dict[str, Any], format: Literal["csv", "xlsx"]
     far = {k: [row["far_from_stop"] for row in report[k]] for k in tables}
     name = f"report-{report['date'].isoformat()}"
     if format == "csv":
-        rows = [[*row, k[3:], n] for k, table in tables.items()
-                for row, n in zip(table, far[k], strict=True)]
-        return (csv_bytes([*columns, "level", "far_from_stop"], rows, lineterminator="\n"),
-                "text/csv", f"{name}.csv")
-    sheets = {k: ([*columns, "far_from_stop"],
-                  [[*row, n] for row, n in zip(table, far[k], strict=True)])
-              for k, table in tables.items()}
+        rows = [
+            [*row, k[3:], n]
+            for k, table in tables.items()
+            for row, n in zip(table, far[k], strict=True)
+        ]
+        return (
+            csv_bytes([*columns, "level", "far_from_stop"], rows, lineterminator="\n"),
+            "text/csv",
+            f"{name}.csv",
+        )
+    sheets = {
+        k: ([*columns, "far_from_stop"], [[*row, n] for row, n in zip(table, far[k], strict=True)])
+        for k, table in tables.items()
+    }
     return xlsx_bytes(sheets), XLSX_TYPE, f"{name}.xlsx"

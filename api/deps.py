@@ -58,8 +58,7 @@ JobsDep = Annotated[JobRunner, Depends(job_runner)]
 PagesDep = Annotated[PageCache, Depends(page_cache)]
 
 
-def read_upload(file: UploadFile, settings: ServerSettings, planner: PlannerSettings
-                ) -> RawTable:
+def read_upload(file: UploadFile, settings: ServerSettings, planner: PlannerSettings) -> RawTable:
     """The uploaded file as a table. Synchronous: the import handlers are plain ``def`` and run
     in the threadpool, so parsing and the database never hold up the event loop. BodyLimit
     (api/limits.py) already cut off bodies far over the limit while they streamed in; a file
@@ -68,8 +67,7 @@ def read_upload(file: UploadFile, settings: ServerSettings, planner: PlannerSett
     file.file.seek(0)
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
-                            too_large_message(limit, "the file"))
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, too_large_message(limit, "the file"))
     return read_table_bytes(data, file.filename or "upload.csv", limits=planner.input)
 
 
@@ -102,8 +100,9 @@ def done_plan(row: PlanRow) -> Plan:
     return Plan.from_json(done_document(row))
 
 
-def team_route(plan: Plan, principal: Principal, team_id: str, date: str | None = None
-               ) -> list[PlanRoute]:
+def team_route(
+    plan: Plan, principal: Principal, team_id: str, date: str | None = None
+) -> list[PlanRoute]:
     """The team's routes in a plan; another team's (or a missing one) is a 404."""
     if not principal.may_see_team(team_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such route")
@@ -118,8 +117,9 @@ def visible_part(plan: Plan, principal: Principal) -> Plan:
     own team's routes, and nobody left out or excluded."""
     if principal.is_planner:
         return plan
-    return replace(plan, routes=tuple(plan.routes_of(principal.team_id or "")),
-                   unassigned=(), excluded=())
+    return replace(
+        plan, routes=tuple(plan.routes_of(principal.team_id or "")), unassigned=(), excluded=()
+    )
 
 
 def view_for(document: dict[str, Any], principal: Principal) -> dict[str, Any]:
@@ -129,16 +129,21 @@ def view_for(document: dict[str, Any], principal: Principal) -> dict[str, Any]:
         return document
     part = visible_part(Plan.from_json(document), principal)
     keep = ("plan_id", "created_at", "start_date", "days", "travel_model")
-    return {**{k: document[k] for k in keep if k in document},
-            "routes": [r.to_json() for r in part.routes], "unassigned": [], "excluded": [],
-            "summary": {"planned": len(part.resident_ids())}}
+    return {
+        **{k: document[k] for k in keep if k in document},
+        "routes": [r.to_json() for r in part.routes],
+        "unassigned": [],
+        "excluded": [],
+        "summary": {"planned": len(part.resident_ids())},
+    }
 
 
 def residents_of(session: Session, ids: list[str]) -> dict[str, Resident]:
     out: dict[str, Resident] = {}
     for k in range(0, len(ids), 500):
-        query = select(ResidentRow).where(ResidentRow.resident_id.in_(ids[k:k + 500]),
-                                          ResidentRow.deleted_at.is_(None))  # nothing to show
+        query = select(ResidentRow).where(
+            ResidentRow.resident_id.in_(ids[k : k + 500]), ResidentRow.deleted_at.is_(None)
+        )  # nothing to show
         for row in session.scalars(query):
             out[row.resident_id] = resident_from_row(row)
     return out

@@ -52,16 +52,22 @@ def team_exists(session: Session, team_id: str) -> bool:
     return session.scalar(select(TeamRow.id).where(TeamRow.team_id == team_id)) is not None
 
 
-def create_code(session: Session, team_id: str, created_by: str, label: str = ""
-                ) -> tuple[EnrolmentRow, str]:
+def create_code(
+    session: Session, team_id: str, created_by: str, label: str = ""
+) -> tuple[EnrolmentRow, str]:
     """A new one-time code for ``team_id``; returns the row and the code (shown once)."""
     if not team_exists(session, team_id):
         raise LookupError(f"no team {team_id!r}")
     code = secrets.token_urlsafe(18)
     moment = now()
-    row = EnrolmentRow(code_hash=_digest(code), team_id=team_id, label=label[:LABEL_MAX],
-                       created_by=created_by[:100], created_at=moment,
-                       expires_at=moment + dt.timedelta(minutes=ENROL_MINUTES))
+    row = EnrolmentRow(
+        code_hash=_digest(code),
+        team_id=team_id,
+        label=label[:LABEL_MAX],
+        created_by=created_by[:100],
+        created_at=moment,
+        expires_at=moment + dt.timedelta(minutes=ENROL_MINUTES),
+    )
     session.add(row)
     session.commit()
     return row, code
@@ -87,20 +93,29 @@ def redeem(session: Session, code: str) -> Enrolled | str:
         return "used"
     if utc(row.expires_at) <= moment:
         return "expired"
-    taken = session.execute(update(EnrolmentRow).where(EnrolmentRow.id == row.id,
-                                                       EnrolmentRow.used_at.is_(None))
-                            .values(used_at=moment))
+    taken = session.execute(
+        update(EnrolmentRow)
+        .where(EnrolmentRow.id == row.id, EnrolmentRow.used_at.is_(None))
+        .values(used_at=moment)
+    )
     if getattr(taken, "rowcount", 0) != 1:  # another opening of the link won the race
         session.rollback()
         return "used"
     secret = secrets.token_urlsafe(32)
-    device = DeviceRow(team_id=row.team_id, label=row.label, created_by=row.created_by,
-                       created_at=moment, last_seen_at=moment, secret_hash=_digest(secret),
-                       csrf_token=secrets.token_urlsafe(32))
+    device = DeviceRow(
+        team_id=row.team_id,
+        label=row.label,
+        created_by=row.created_by,
+        created_at=moment,
+        last_seen_at=moment,
+        secret_hash=_digest(secret),
+        csrf_token=secrets.token_urlsafe(32),
+    )
     session.add(device)
     session.flush()
-    session.execute(update(EnrolmentRow).where(EnrolmentRow.id == row.id)
-                    .values(device_id=device.id))
+    session.execute(
+        update(EnrolmentRow).where(EnrolmentRow.id == row.id).values(device_id=device.id)
+    )
     session.commit()
     return Enrolled(device, secret)
 
@@ -139,14 +154,14 @@ def request_device(request: Request, session: Session) -> DeviceRow | None:
 
 
 def csrf_ok(device: DeviceRow, supplied: str | None) -> bool:
-    return bool(supplied) and secrets.compare_digest(str(supplied).encode(),
-                                                     device.csrf_token.encode())
+    return bool(supplied) and secrets.compare_digest(
+        str(supplied).encode(), device.csrf_token.encode()
+    )
 
 
 def require_csrf(request: Request, device: DeviceRow) -> None:
     """A data-changing call with the device cookie must carry the device's CSRF token."""
-    if request.method not in SAFE_METHODS and not csrf_ok(device,
-                                                          request.headers.get(CSRF_HEADER)):
+    if request.method not in SAFE_METHODS and not csrf_ok(device, request.headers.get(CSRF_HEADER)):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
 
 
@@ -157,20 +172,32 @@ def _cookie_flags(request: Request) -> str:
 
 def signed_out_headers(request: Request) -> dict[str, str]:
     """The headers that sign a device out: its cookie expired and the site's data cleared."""
-    return {"Set-Cookie": f'{DEVICE_COOKIE}=""; Max-Age=0; {_cookie_flags(request)}',
-            "Clear-Site-Data": CLEAR_SITE_DATA, "Cache-Control": "no-store"}
+    return {
+        "Set-Cookie": f'{DEVICE_COOKIE}=""; Max-Age=0; {_cookie_flags(request)}',
+        "Clear-Site-Data": CLEAR_SITE_DATA,
+        "Cache-Control": "no-store",
+    }
 
 
 def refusal(request: Request, message: str) -> HTTPException:
     """A 401 for a revoked or unknown device that also signs it out."""
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, message,
-                         headers={"WWW-Authenticate": "Bearer", **signed_out_headers(request)})
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        message,
+        headers={"WWW-Authenticate": "Bearer", **signed_out_headers(request)},
+    )
 
 
 def set_device_cookie(response: Response, request: Request, secret: str) -> None:
-    response.set_cookie(DEVICE_COOKIE, secret, max_age=COOKIE_DAYS * 86400, path="/",
-                        httponly=True, samesite="lax",
-                        secure=secure_cookie(request, request.app.state.settings))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        secret,
+        max_age=COOKIE_DAYS * 86400,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookie(request, request.app.state.settings),
+    )
 
 
 def list_devices(session: Session) -> list[DeviceRow]:

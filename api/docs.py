@@ -29,10 +29,12 @@ def install(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         page = get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} – API",
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} – API",
             swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
             swagger_css_url=f"{SWAGGER}/swagger-ui.css",
             swagger_favicon_url="data:,",  # no request to fastapi.tiangolo.com
-            swagger_ui_parameters={"validatorUrl": None})  # no badge from validator.swagger.io
+            swagger_ui_parameters={"validatorUrl": None},
+        )  # no badge from validator.swagger.io
         # the page holds no data: its one inline script (in the body) is ours
         return html_page(request, bytes(page.body).decode("utf-8"), trusted_body=True)

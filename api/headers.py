@@ -87,12 +87,14 @@ def inline_script_hashes(page: str, body: bool = False) -> tuple[str, ...]:
     return tuple(found)
 
 
-def html_page(request: Request, page: str, *, trusted_body: bool = False,
-              status_code: int = 200) -> HTMLResponse:
+def html_page(
+    request: Request, page: str, *, trusted_body: bool = False, status_code: int = 200
+) -> HTMLResponse:
     """``page`` as a response whose CSP allows exactly its own inline scripts."""
     hashes = inline_script_hashes(page, trusted_body)
-    return HTMLResponse(page, status_code=status_code,
-                        headers={CSP: policy(request.app.state.settings, hashes)})
+    return HTMLResponse(
+        page, status_code=status_code, headers={CSP: policy(request.app.state.settings, hashes)}
+    )
 
 
 def frameable(response: Response) -> Response:
@@ -111,8 +113,12 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, csp: str) -> None:
         self.app = app
-        self.headers = {CSP: csp, "X-Content-Type-Options": "nosniff",
-                        "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+        self.headers = {
+            CSP: csp,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY",
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

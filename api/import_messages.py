@@ -21,8 +21,9 @@ WHAT = {
     "a whole number of years": "số tuổi (số nguyên)",
     "a whole number": "số nguyên",
     "a date (YYYY-MM-DD or DD/MM/YYYY)": "ngày (YYYY-MM-DD hoặc DD/MM/YYYY)",
-    "a status (eligible, contraindicated, refused, postponed, vaccinated)":
-        "tình trạng (eligible, contraindicated, refused, postponed, vaccinated)",
+    "a status (eligible, contraindicated, refused, postponed, vaccinated)": (
+        "tình trạng (eligible, contraindicated, refused, postponed, vaccinated)"
+    ),
     "a time (HH:MM)": "giờ (HH:MM)",
     "true/false (có/không)": "có/không (true/false)",
     "a number": "số",
@@ -66,61 +67,87 @@ def _rule(pattern: str, vi: str) -> Rule:
 
 RULES = (
     _rule(r"(?P<col>\S+) is empty", "ô {col} bị trống"),
-    _rule(r"(?P<col>\S+) (?P<value>'.*') appears in rows (?P<rows>[\d, ]+) \(all are left out: "
-          r"fix the list so that each id appears once\)",
-          "mã {value} xuất hiện ở các dòng {rows} (tất cả các dòng này đều bị loại: sửa danh "
-          "sách để mỗi mã chỉ xuất hiện một lần)"),
+    _rule(
+        r"(?P<col>\S+) (?P<value>'.*') appears in rows (?P<rows>[\d, ]+) \(all are left out: "
+        r"fix the list so that each id appears once\)",
+        "mã {value} xuất hiện ở các dòng {rows} (tất cả các dòng này đều bị loại: sửa danh "
+        "sách để mỗi mã chỉ xuất hiện một lần)",
+    ),
     _rule(r"cannot read (?P<value>.+) as (?P<what>.+)", "không đọc được {value} thành {what}"),
     _rule(r"cannot read as (?P<what>.+)", "không đọc được ô này thành {what}"),
     _rule(r"the feature has no geometry", "đối tượng không có hình học (không có toạ độ)"),
-    _rule(r"the geometry is a (?P<kind>\w+), not a point",
-          "hình học là {kind}, không phải một điểm"),
-    _rule(r"(?P<value>\S+) is not a plausible (?P<what>.+?) \((?P<range>[^()]*)\)",
-          "{value} không phải {what} hợp lý ({range})"),
-    _rule(r"(?P<value>\S+) is not a plausible (?P<what>.+?)",
-          "{value} không phải {what} hợp lý"),
-    _rule(r"the last dose date (?P<last>\S+) is after the plan's start date (?P<start>\S+)",
-          "ngày tiêm mũi gần nhất {last} sau ngày bắt đầu kế hoạch {start}"),
-    _rule(r"available_to is not after available_from",
-          "giờ kết thúc (available_to) không sau giờ bắt đầu (available_from)"),
-    _rule(r"age and birth_year disagree; the age is used",
-          "tuổi và năm sinh không khớp nhau; dùng tuổi"),
-    _rule(r"lat (?P<lat>\S+) and lon (?P<lon>\S+) look swapped \(the point makes sense the "
-          r"other way round\); fix the columns",
-          "vĩ độ {lat} và kinh độ {lon} có vẻ bị đảo ngược (đảo lại thì điểm hợp lý); hãy sửa "
-          "các cột"),
-    _rule(r"(?P<col>lat|lon) (?P<value>\S+) is outside (?P<range>\[.*\])",
-          "{col} {value} nằm ngoài khoảng {range}"),
-    _rule(r"(?P<value>\S+) is outside (?P<range>\[[^\]]*\]) \(depot_lat and depot_lon look "
-          r"swapped\)",
-          "{value} nằm ngoài khoảng {range} (vĩ độ và kinh độ của trạm có vẻ bị đảo ngược)"),
+    _rule(
+        r"the geometry is a (?P<kind>\w+), not a point", "hình học là {kind}, không phải một điểm"
+    ),
+    _rule(
+        r"(?P<value>\S+) is not a plausible (?P<what>.+?) \((?P<range>[^()]*)\)",
+        "{value} không phải {what} hợp lý ({range})",
+    ),
+    _rule(r"(?P<value>\S+) is not a plausible (?P<what>.+?)", "{value} không phải {what} hợp lý"),
+    _rule(
+        r"the last dose date (?P<last>\S+) is after the plan's start date (?P<start>\S+)",
+        "ngày tiêm mũi gần nhất {last} sau ngày bắt đầu kế hoạch {start}",
+    ),
+    _rule(
+        r"available_to is not after available_from",
+        "giờ kết thúc (available_to) không sau giờ bắt đầu (available_from)",
+    ),
+    _rule(
+        r"age and birth_year disagree; the age is used",
+        "tuổi và năm sinh không khớp nhau; dùng tuổi",
+    ),
+    _rule(
+        r"lat (?P<lat>\S+) and lon (?P<lon>\S+) look swapped \(the point makes sense the "
+        r"other way round\); fix the columns",
+        "vĩ độ {lat} và kinh độ {lon} có vẻ bị đảo ngược (đảo lại thì điểm hợp lý); hãy sửa "
+        "các cột",
+    ),
+    _rule(
+        r"(?P<col>lat|lon) (?P<value>\S+) is outside (?P<range>\[.*\])",
+        "{col} {value} nằm ngoài khoảng {range}",
+    ),
+    _rule(
+        r"(?P<value>\S+) is outside (?P<range>\[[^\]]*\]) \(depot_lat and depot_lon look "
+        r"swapped\)",
+        "{value} nằm ngoài khoảng {range} (vĩ độ và kinh độ của trạm có vẻ bị đảo ngược)",
+    ),
     _rule(r"(?P<value>\S+) is outside (?P<range>\[[^\]]*\])", "{value} nằm ngoài khoảng {range}"),
-    _rule(r"the point (?P<point>\(.*?\)) is (?P<km>\S+) km from every other resident and team "
-          r"depot \(limit (?P<limit>\S+) km\): check the coordinates",
-          "điểm {point} cách mọi người dân và trạm y tế khác {km} km (giới hạn {limit} km): "
-          "hãy kiểm tra toạ độ"),
-    _rule(r"the point (?P<point>\(.*?\)) is outside every area of the boundary file",
-          "điểm {point} nằm ngoài mọi khu vực của tệp ranh giới"),
+    _rule(
+        r"the point (?P<point>\(.*?\)) is (?P<km>\S+) km from every other resident and team "
+        r"depot \(limit (?P<limit>\S+) km\): check the coordinates",
+        "điểm {point} cách mọi người dân và trạm y tế khác {km} km (giới hạn {limit} km): "
+        "hãy kiểm tra toạ độ",
+    ),
+    _rule(
+        r"the point (?P<point>\(.*?\)) is outside every area of the boundary file",
+        "điểm {point} nằm ngoài mọi khu vực của tệp ranh giới",
+    ),
     _rule(r"the shift ends before it starts", "ca làm việc kết thúc trước khi bắt đầu"),
     _rule(r"the break does not fit inside the shift", "giờ nghỉ trưa không nằm trong ca làm việc"),
-    _rule(r"this resident was deleted on request; the row is not imported \(a new resident_id "
-          r"adds the person again\)",
-          "người này đã bị xoá theo yêu cầu; dòng này không được nhập (dùng mã mới để thêm lại "
-          "người này)"),
+    _rule(
+        r"this resident was deleted on request; the row is not imported \(a new resident_id "
+        r"adds the person again\)",
+        "người này đã bị xoá theo yêu cầu; dòng này không được nhập (dùng mã mới để thêm lại "
+        "người này)",
+    ),
 )
 
 #: file-level messages (InputError text, one line each, usually "file: message")
 FILE_RULES = (
     _rule(r"missing required column (?P<col>'.*')", "thiếu cột bắt buộc {col}"),
     _rule(r"columns found: (?P<cols>.*)", "các cột có trong tệp: {cols}"),
-    _rule(r"columns (?P<a>'.*?') and (?P<b>'.*?') both mean (?P<col>\S+)",
-          "hai cột {a} và {b} cùng có nghĩa là {col}"),
+    _rule(
+        r"columns (?P<a>'.*?') and (?P<b>'.*?') both mean (?P<col>\S+)",
+        "hai cột {a} và {b} cùng có nghĩa là {col}",
+    ),
     _rule(r"the file is empty", "tệp trống"),
     _rule(r"not a readable CSV table: .*", "không phải bảng CSV đọc được"),
     _rule(r"not a readable XLSX workbook .*", "không phải tệp XLSX đọc được"),
     _rule(r"not a readable geodata file .*", "không phải tệp dữ liệu địa lý đọc được"),
-    _rule(r"cannot read the text: .*",
-          "không đọc được nội dung: không phải UTF-8, UTF-16 hay Windows-1258"),
+    _rule(
+        r"cannot read the text: .*",
+        "không đọc được nội dung: không phải UTF-8, UTF-16 hay Windows-1258",
+    ),
 )
 
 

@@ -71,8 +71,13 @@ class JobRunner:
     """Queues plans for a solver *process*: OR-Tools holds the GIL while it searches, so a
     solver thread would freeze the server; a separate process keeps every request fast."""
 
-    def __init__(self, database_url: str, settings_path: str | None,
-                 travel: dict[str, str | None] | None = None, stale_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        settings_path: str | None,
+        travel: dict[str, str | None] | None = None,
+        stale_s: float = 30.0,
+    ) -> None:
         self.database_url = database_url
         self.settings_path = settings_path
         self.travel = travel or {}  # {"roads": extract path, "osrm_url": server}
@@ -114,8 +119,9 @@ class JobRunner:
         with self._start_lock:
             if self._thread is None and not self._stop.is_set():
                 self._db = Database(self.database_url)
-                self._thread = threading.Thread(target=self._watch, name="vaxroute-watchdog",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._watch, name="vaxroute-watchdog", daemon=True
+                )
                 self._thread.start()
 
     def _watch(self) -> None:
@@ -148,12 +154,21 @@ class JobRunner:
         if self.process is None and self._wanted and not self._stop.is_set():
             self.current[0] = self.current[1] = 0
             self.process = self.context.Process(
-                target=tied_call, args=(os.getpid(), SOLVER_MAIN, self.database_url,
-                                        self.settings_path, self.travel, os.getpid(),
-                                        self.current),
+                target=tied_call,
+                args=(
+                    os.getpid(),
+                    SOLVER_MAIN,
+                    self.database_url,
+                    self.settings_path,
+                    self.travel,
+                    os.getpid(),
+                    self.current,
+                ),
                 # not a daemon: the solver runs its portfolio workers as child processes
                 # (a daemon may not have children); it dies with this process (lifeline)
-                name="vaxroute-solver", daemon=False)
+                name="vaxroute-solver",
+                daemon=False,
+            )
             self.process.start()
 
     def _bury(self, exitcode: int | None) -> None:
@@ -171,13 +186,18 @@ class JobRunner:
     def _sweep(self) -> None:
         alive = self.process is not None and self.process.is_alive()
         with self.db.session() as s:
-            changed = plan_states.sweep_stale(s, self.stale_s,
-                                              int(self.current[1]) if alive else None)
+            changed = plan_states.sweep_stale(
+                s, self.stale_s, int(self.current[1]) if alive else None
+            )
             if plan_states.queued(s):
                 self._wanted = True
         for plan_id, status in changed:
-            log.warning("plan %s: its solver went silent for %.0f s: %s", plan_id,
-                        self.stale_s, "queued again" if status == "queued" else status)
+            log.warning(
+                "plan %s: its solver went silent for %.0f s: %s",
+                plan_id,
+                self.stale_s,
+                "queued again" if status == "queued" else status,
+            )
 
     def _stop_solver(self) -> None:
         process = self.process

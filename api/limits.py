@@ -24,8 +24,9 @@ MULTIPART_ALLOWANCE = 64 * 1024
 
 
 def too_large_message(limit: int, what: str = "the request body") -> str:
-    return (f"{what} is larger than the limit of {limit / (1024 * 1024):g} MB "
-            "(VAXROUTE_MAX_UPLOAD_MB)")
+    return (
+        f"{what} is larger than the limit of {limit / (1024 * 1024):g} MB (VAXROUTE_MAX_UPLOAD_MB)"
+    )
 
 
 class BodyTooLarge(Exception):
@@ -55,12 +56,26 @@ class BodyLimit:
         await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": "too_large", "detail": too_large_message(self.limit),
-                           "limit_bytes": self.limit}).encode()
+        body = json.dumps(
+            {
+                "error": "too_large",
+                "detail": too_large_message(self.limit),
+                "limit_bytes": self.limit,
+            }
+        ).encode()
         # "connection: close": the server stops reading the rest of the body
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"), (b"cache-control", b"no-store")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

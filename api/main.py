@@ -44,16 +44,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(db.engine)
         app.state.db = db
         path = str(settings.planner_settings) if settings.planner_settings else None
-        app.state.jobs = JobRunner(settings.database_url, path, {
-            "roads": str(settings.roads) if settings.roads else None,
-            "osrm_url": settings.osrm_url}, stale_s=settings.solver_stale_s)
+        app.state.jobs = JobRunner(
+            settings.database_url,
+            path,
+            {
+                "roads": str(settings.roads) if settings.roads else None,
+                "osrm_url": settings.osrm_url,
+            },
+            stale_s=settings.solver_stale_s,
+        )
         app.state.jobs.resume_pending()
         yield
         app.state.jobs.shutdown()
         db.engine.dispose()
 
-    app = FastAPI(title="VaxRoute", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)  # /docs: api/docs.py, no CDN
+    app = FastAPI(
+        title="VaxRoute",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )  # /docs: api/docs.py, no CDN
     app.state.settings = settings
     app.state.planner_settings = load_settings(settings.planner_settings)
     if settings.roads is not None and not settings.roads.is_file():
@@ -89,8 +101,9 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         # logged through SafeFormatter (vaxroute serve): frames and types, never the message
-        log.error("internal error in %s %s", request.method, route_template(request.scope),
-                  exc_info=exc)
+        log.error(
+            "internal error in %s %s", request.method, route_template(request.scope), exc_info=exc
+        )
         return JSONResponse({"error": "internal", "detail": "internal error"}, status_code=500)
 
     @app.exception_handler(ImportRefused)

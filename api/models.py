@@ -77,13 +77,11 @@ class PlanRow(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     #: the solver touches it while it works: a stale one means the solver died
-    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
-                                                             nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: how many times a solver took the plan (a restart re-queues it at most once)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: a re-plan is a draft until a planner publishes it (migration 0003 stamps older plans)
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
-                                                              nullable=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: who asked for the plan: a console user's name or "token N" (None: before 0003)
     requested_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     #: while solving: residents planned and priority-weighted coverage (0..1) of the best plan
@@ -159,8 +157,7 @@ class UserRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
-                                                             nullable=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class WebSessionRow(Base):

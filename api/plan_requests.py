@@ -32,7 +32,8 @@ class QueueFull(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(
             f"the solver queue is full ({limit} plans waiting, VAXROUTE_MAX_QUEUED): wait for "
-            "one to start, or cancel one (POST /plans/{id}/cancel)")
+            "one to start, or cancel one (POST /plans/{id}/cancel)"
+        )
         self.limit = limit
 
 
@@ -71,23 +72,45 @@ def _new_plan(session: Session, settings: Settings, **values: Any) -> PlanRow:
     raise Busy("busy: try again")
 
 
-def queue_plan(session: Session, settings: Settings, jobs: JobRunner, *,
-               start_date: dt.date, days: int, time_limit_s: float | None,
-               requested_by: str, settings_toml: str | None = None) -> PlanRow:
+def queue_plan(
+    session: Session,
+    settings: Settings,
+    jobs: JobRunner,
+    *,
+    start_date: dt.date,
+    days: int,
+    time_limit_s: float | None,
+    requested_by: str,
+    settings_toml: str | None = None,
+) -> PlanRow:
     """A plan for ``days`` days from ``start_date``, queued for the solver and committed.
     ``settings_toml``: a settings file for this plan, already checked
     (api/plan_settings.py)."""
-    row = _new_plan(session, settings, start_date=start_date, days=days,
-                    time_limit_s=time_limit_s or settings.default_time_limit_s,
-                    requested_by=requested_by, settings_toml=settings_toml)
+    row = _new_plan(
+        session,
+        settings,
+        start_date=start_date,
+        days=days,
+        time_limit_s=time_limit_s or settings.default_time_limit_s,
+        requested_by=requested_by,
+        settings_toml=settings_toml,
+    )
     session.commit()
     jobs.submit(row.id)
     return row
 
 
-def queue_replan(session: Session, settings: Settings, jobs: JobRunner, parent: PlanRow, *,
-                 as_of: dt.datetime | None, days: int | None, time_limit_s: float | None,
-                 requested_by: str) -> PlanRow:
+def queue_replan(
+    session: Session,
+    settings: Settings,
+    jobs: JobRunner,
+    parent: PlanRow,
+    *,
+    as_of: dt.datetime | None,
+    days: int | None,
+    time_limit_s: float | None,
+    requested_by: str,
+) -> PlanRow:
     """A new version of ``parent`` from the state at ``as_of`` (default now; naive = Viet Nam
     time) covering ``days`` days (default: to the end of the parent's days), queued and
     committed, with the parent's own settings file if it had one; :class:`ReplanRunning` if
@@ -99,10 +122,17 @@ def queue_replan(session: Session, settings: Settings, jobs: JobRunner, parent: 
     parent_end = parent.start_date + dt.timedelta(days=parent.days - 1)
     days = days or max(1, (parent_end - start).days + 1)
     plan_states.expire_locks(session, REPLAN_LOCK, settings.solver_stale_s)
-    row = _new_plan(session, settings, start_date=start, days=days,
-                    time_limit_s=time_limit_s or settings.default_time_limit_s,
-                    parent_id=parent.id, as_of=moment.astimezone(dt.UTC),
-                    requested_by=requested_by, settings_toml=parent.settings_toml)
+    row = _new_plan(
+        session,
+        settings,
+        start_date=start,
+        days=days,
+        time_limit_s=time_limit_s or settings.default_time_limit_s,
+        parent_id=parent.id,
+        as_of=moment.astimezone(dt.UTC),
+        requested_by=requested_by,
+        settings_toml=parent.settings_toml,
+    )
     session.add(JobLock(name=REPLAN_LOCK, plan_id=row.id))
     try:
         session.commit()
@@ -126,10 +156,14 @@ def publish(session: Session, row: PlanRow) -> bool:
 
 def current_plan(session: Session, day: dt.date) -> PlanRow | None:
     """The newest published plan whose days include ``day`` (what teams work from)."""
-    query = (select(PlanRow).options(defer(PlanRow.document))
-             .where(PlanRow.status == "done", PlanRow.published_at.is_not(None),
-                    PlanRow.start_date <= day)
-             .order_by(PlanRow.version.desc()))
+    query = (
+        select(PlanRow)
+        .options(defer(PlanRow.document))
+        .where(
+            PlanRow.status == "done", PlanRow.published_at.is_not(None), PlanRow.start_date <= day
+        )
+        .order_by(PlanRow.version.desc())
+    )
     for row in session.scalars(query):
         if day < row.start_date + dt.timedelta(days=row.days):
             return row

@@ -30,13 +30,14 @@ CREATE_LOCK_KEY = 0x7661785F706C616E
 
 def _mine(plan_id: int, attempt: int) -> ColumnElement[bool]:
     """The row as the solver that claimed it left it: still solving, same attempt."""
-    return and_(PlanRow.id == plan_id, PlanRow.status == "solving",
-                PlanRow.attempts == attempt)
+    return and_(PlanRow.id == plan_id, PlanRow.status == "solving", PlanRow.attempts == attempt)
 
 
 def _stale(cutoff: dt.datetime) -> ColumnElement[bool]:
-    return and_(PlanRow.status == "solving",
-                or_(PlanRow.heartbeat_at.is_(None), PlanRow.heartbeat_at < cutoff))
+    return and_(
+        PlanRow.status == "solving",
+        or_(PlanRow.heartbeat_at.is_(None), PlanRow.heartbeat_at < cutoff),
+    )
 
 
 def _drop_lock(session: Session, plan_id: int) -> None:
@@ -47,18 +48,29 @@ def claim_next(session: Session) -> tuple[int, int] | None:
     """Take the oldest queued plan for this solver: (plan id, attempt), or None when nothing is
     queued. A plan another solver claimed between the read and the write is skipped."""
     for _ in range(10):
-        row = session.execute(select(PlanRow.id, PlanRow.attempts)
-                              .where(PlanRow.status == "queued")
-                              .order_by(PlanRow.id).limit(1)).first()
+        row = session.execute(
+            select(PlanRow.id, PlanRow.attempts)
+            .where(PlanRow.status == "queued")
+            .order_by(PlanRow.id)
+            .limit(1)
+        ).first()
         if row is None:
             return None
         plan_id, attempts = row
         stamp = now()
         taken = session.execute(
-            update(PlanRow).where(PlanRow.id == plan_id, PlanRow.status == "queued",
-                                  PlanRow.attempts == attempts)
-            .values(status="solving", attempts=PlanRow.attempts + 1, started_at=stamp,
-                    heartbeat_at=stamp, progress=0.0, best_planned=None, best_coverage=None))
+            update(PlanRow)
+            .where(PlanRow.id == plan_id, PlanRow.status == "queued", PlanRow.attempts == attempts)
+            .values(
+                status="solving",
+                attempts=PlanRow.attempts + 1,
+                started_at=stamp,
+                heartbeat_at=stamp,
+                progress=0.0,
+                best_planned=None,
+                best_coverage=None,
+            )
+        )
         session.commit()
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             return plan_id, attempts + 1
@@ -67,8 +79,9 @@ def claim_next(session: Session) -> tuple[int, int] | None:
 
 def beat(session: Session, plan_id: int, attempt: int, **values: Any) -> bool:
     """Heartbeat (and progress) of a plan being solved; False: the plan is no longer ours."""
-    done = session.execute(update(PlanRow).where(_mine(plan_id, attempt))
-                           .values(heartbeat_at=now(), **values))
+    done = session.execute(
+        update(PlanRow).where(_mine(plan_id, attempt)).values(heartbeat_at=now(), **values)
+    )
     session.commit()
     return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
@@ -78,10 +91,10 @@ def finish(session: Session, plan_id: int, attempt: int, **values: Any) -> bool:
     for new dates is published at once; a done re-plan waits for a planner (api/plan_requests)."""
     stamp = now()
     if values.get("status") == "done":
-        values = {**values, "published_at": case((PlanRow.parent_id.is_(None), stamp),
-                                                 else_=None)}
-    done = session.execute(update(PlanRow).where(_mine(plan_id, attempt))
-                           .values(finished_at=stamp, **values))
+        values = {**values, "published_at": case((PlanRow.parent_id.is_(None), stamp), else_=None)}
+    done = session.execute(
+        update(PlanRow).where(_mine(plan_id, attempt)).values(finished_at=stamp, **values)
+    )
     if done.rowcount == 1:  # type: ignore[attr-defined]
         _drop_lock(session, plan_id)
     session.commit()
@@ -96,15 +109,25 @@ def fail(session: Session, plan_id: int, attempt: int, reason: str) -> bool:
 def requeue(session: Session, plan_id: int, attempt: int) -> bool:
     """A plan whose solver this server stopped on purpose (shutdown): queued again, and the
     attempt does not count, since the plan was not the cause."""
-    done = session.execute(update(PlanRow).where(_mine(plan_id, attempt)).values(
-        status="queued", progress=0.0, heartbeat_at=None, attempts=PlanRow.attempts - 1,
-        best_planned=None, best_coverage=None))
+    done = session.execute(
+        update(PlanRow)
+        .where(_mine(plan_id, attempt))
+        .values(
+            status="queued",
+            progress=0.0,
+            heartbeat_at=None,
+            attempts=PlanRow.attempts - 1,
+            best_planned=None,
+            best_coverage=None,
+        )
+    )
     session.commit()
     return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def sweep_stale(session: Session, stale_s: float, spare: int | None = None
-                ) -> list[tuple[int, str]]:
+def sweep_stale(
+    session: Session, stale_s: float, spare: int | None = None
+) -> list[tuple[int, str]]:
     """Plans 'solving' with no heartbeat for ``stale_s``: their solver is gone (a server killed
     or restarted, on this machine or another). Re-queued if taken fewer than ``MAX_ATTEMPTS``
     times, else failed. ``spare``: a plan this server's live solver holds. [(id, new status)]"""
@@ -115,14 +138,26 @@ def sweep_stale(session: Session, stale_s: float, spare: int | None = None
         if plan_id == spare:
             continue
         if attempts < MAX_ATTEMPTS:
-            values: dict[str, Any] = {"status": "queued", "progress": 0.0,
-                                      "best_planned": None, "best_coverage": None}
+            values: dict[str, Any] = {
+                "status": "queued",
+                "progress": 0.0,
+                "best_planned": None,
+                "best_coverage": None,
+            }
         else:
-            values = {"status": "failed", "finished_at": now(), "error": (
-                f"the solver stopped {attempts} times while solving this plan (server "
-                "restarts or crashes); plan again")}
-        done = session.execute(update(PlanRow).where(
-            PlanRow.id == plan_id, PlanRow.attempts == attempts, _stale(cutoff)).values(**values))
+            values = {
+                "status": "failed",
+                "finished_at": now(),
+                "error": (
+                    f"the solver stopped {attempts} times while solving this plan (server "
+                    "restarts or crashes); plan again"
+                ),
+            }
+        done = session.execute(
+            update(PlanRow)
+            .where(PlanRow.id == plan_id, PlanRow.attempts == attempts, _stale(cutoff))
+            .values(**values)
+        )
         if done.rowcount == 1:  # type: ignore[attr-defined]
             if values["status"] == "failed":
                 _drop_lock(session, plan_id)
@@ -134,10 +169,11 @@ def sweep_stale(session: Session, stale_s: float, spare: int | None = None
 def cancel(session: Session, plan_id: int) -> bool:
     """A planner's cancel: queued or solving -> cancelled (its solver notices at its next
     heartbeat and stops). False when the plan had already finished."""
-    done = session.execute(update(PlanRow).where(PlanRow.id == plan_id,
-                                                 PlanRow.status.in_(ACTIVE))
-                           .values(status="cancelled", finished_at=now(),
-                                   error="cancelled by a planner"))
+    done = session.execute(
+        update(PlanRow)
+        .where(PlanRow.id == plan_id, PlanRow.status.in_(ACTIVE))
+        .values(status="cancelled", finished_at=now(), error="cancelled by a planner")
+    )
     if done.rowcount == 1:  # type: ignore[attr-defined]
         _drop_lock(session, plan_id)
     session.commit()
@@ -163,5 +199,7 @@ def serialise_creation(session: Session) -> None:
 
 def queued(session: Session) -> int:
     """Plans waiting for a solver (not the ones being solved)."""
-    return int(session.scalar(select(func.count()).select_from(PlanRow)
-                              .where(PlanRow.status == "queued")) or 0)
+    return int(
+        session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.status == "queued"))
+        or 0
+    )

@@ -55,16 +55,33 @@ def _clock(seconds: Any) -> str:
 
 def _cells(data: dict[str, Any]) -> dict[str, str]:
     """A stored record as the cells of an import row, in the list's canonical columns."""
-    cells = {k: _text(data.get(k)) for k in (
-        "resident_id", "full_name", "address", "ward", "household_id", "age", "doses_received",
-        "last_dose_date", "status", "phone", "notes", "vaccine")}
-    cells.update(lat=_number(data.get("lat")), lon=_number(data.get("lon")),
-                 conditions="; ".join(data.get("conditions") or ()),
-                 available_from=_clock(data.get("available_from_s")),
-                 available_to=_clock(data.get("available_to_s")),
-                 needs_doctor="true" if data.get("needs_doctor") else "false",
-                 priority=_number(data.get("priority_override")),
-                 service_minutes=_number(data.get("service_minutes")))
+    cells = {
+        k: _text(data.get(k))
+        for k in (
+            "resident_id",
+            "full_name",
+            "address",
+            "ward",
+            "household_id",
+            "age",
+            "doses_received",
+            "last_dose_date",
+            "status",
+            "phone",
+            "notes",
+            "vaccine",
+        )
+    }
+    cells.update(
+        lat=_number(data.get("lat")),
+        lon=_number(data.get("lon")),
+        conditions="; ".join(data.get("conditions") or ()),
+        available_from=_clock(data.get("available_from_s")),
+        available_to=_clock(data.get("available_to_s")),
+        needs_doctor="true" if data.get("needs_doctor") else "false",
+        priority=_number(data.get("priority_override")),
+        service_minutes=_number(data.get("service_minutes")),
+    )
     return cells
 
 
@@ -82,27 +99,37 @@ def _cell(value: Any) -> str:
 def _references(session: Session, resident_id: str) -> list[tuple[float, float]]:
     """The points an import would check coordinates against: depots and other residents."""
     points = [(t.depot_lat, t.depot_lon) for t in load_teams(session)]
-    query = select(ResidentRow.data).where(ResidentRow.deleted_at.is_(None),
-                                           ResidentRow.resident_id != resident_id)
-    points += [(d["lat"], d["lon"]) for d in session.scalars(query)
-               if d.get("lat") is not None and d.get("lon") is not None]
+    query = select(ResidentRow.data).where(
+        ResidentRow.deleted_at.is_(None), ResidentRow.resident_id != resident_id
+    )
+    points += [
+        (d["lat"], d["lon"])
+        for d in session.scalars(query)
+        if d.get("lat") is not None and d.get("lon") is not None
+    ]
     return points
 
 
-def _read_one(session: Session, cells: dict[str, str], settings: PlannerSettings
-              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _read_one(
+    session: Session, cells: dict[str, str], settings: PlannerSettings
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Read one row with the import's rules: (the record, warnings) or CorrectionRefused."""
     table = RawTable(SOURCE, pd.DataFrame([cells], dtype=str), [1])
-    read = read_residents(table, reference_date=today_vn(), params=settings.input,
-                          depots=_references(session, cells["resident_id"]))
+    read = read_residents(
+        table,
+        reference_date=today_vn(),
+        params=settings.input,
+        depots=_references(session, cells["resident_id"]),
+    )
     problems = [dict(p, row=None) for p in _problem_rows(read.problems)]
     if not read.residents:
         raise CorrectionRefused(problems)
     return _record(read.residents[0]), problems
 
 
-def correct_resident(session: Session, row: ResidentRow, changes: dict[str, Any],
-                     settings: PlannerSettings) -> dict[str, Any]:
+def correct_resident(
+    session: Session, row: ResidentRow, changes: dict[str, Any], settings: PlannerSettings
+) -> dict[str, Any]:
     """Apply a correction to a live resident (not committed: the caller adds the audit row)."""
     cells = _cells(row.data)
     cells.update({k: _cell(v) for k, v in changes.items()})
@@ -125,7 +152,14 @@ def delete_resident(session: Session, row: ResidentRow) -> int:
         row.data = {k: row.data.get(k) for k in KEPT_ON_DELETE}
         row.content_hash = _digest(row.data)
         row.deleted_at = row.updated_at = now()
-        session.execute(update(VisitRow).where(VisitRow.resident_id == row.resident_id)
-                        .values(lat=None, lon=None))
-    return int(session.scalar(select(func.count(VisitRow.id))
-                              .where(VisitRow.resident_id == row.resident_id)) or 0)
+        session.execute(
+            update(VisitRow)
+            .where(VisitRow.resident_id == row.resident_id)
+            .values(lat=None, lon=None)
+        )
+    return int(
+        session.scalar(
+            select(func.count(VisitRow.id)).where(VisitRow.resident_id == row.resident_id)
+        )
+        or 0
+    )

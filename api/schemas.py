@@ -35,9 +35,23 @@ class ImportProblem(BaseModel):
 
 
 class ImportReport(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "import_id": 3, "kind": "residents", "file": "phuong-duc-xuan.xlsx", "added": 120,
-        "updated": 4, "unchanged": 310, "rejected": 0, "problems": [], "committed": True}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "import_id": 3,
+                    "kind": "residents",
+                    "file": "phuong-duc-xuan.xlsx",
+                    "added": 120,
+                    "updated": 4,
+                    "unchanged": 310,
+                    "rejected": 0,
+                    "problems": [],
+                    "committed": True,
+                }
+            ]
+        }
+    )
 
     import_id: int | None = None
     kind: Literal["residents", "teams"]
@@ -51,8 +65,12 @@ class ImportReport(BaseModel):
 
 
 class PlanCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"start_date": "2026-11-24", "days": 3, "time_limit_s": 30}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"start_date": "2026-11-24", "days": 3, "time_limit_s": 30}]
+        },
+    )
 
     start_date: CampaignDate
     days: int = Field(1, ge=1, le=31)
@@ -60,8 +78,12 @@ class PlanCreate(BaseModel):
 
 
 class ReplanCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"as_of": "2026-11-24T11:00:00+07:00", "days": 2, "time_limit_s": 20}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"as_of": "2026-11-24T11:00:00+07:00", "days": 2, "time_limit_s": 20}]
+        },
+    )
 
     as_of: CampaignTime | None = Field(None, description="the moment of re-planning (default: now)")
     days: int | None = Field(None, ge=1, le=31)
@@ -69,13 +91,34 @@ class ReplanCreate(BaseModel):
 
 
 class PlanPublic(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": 7, "version": 7, "status": "done", "progress": 1.0, "start_date": "2026-11-24",
-        "days": 3, "parent_id": None, "changed_assignments": None, "error": None,
-        "created_at": "2026-11-23T16:40:00+07:00", "finished_at": "2026-11-23T16:40:31+07:00",
-        "published_at": "2026-11-23T16:40:31+07:00", "requested_by": "Nguyễn Thị Lan",
-        "plan": {"plan_id": "plan-7", "routes": [], "unassigned": [], "excluded": [],
-                 "summary": {}}}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 7,
+                    "version": 7,
+                    "status": "done",
+                    "progress": 1.0,
+                    "start_date": "2026-11-24",
+                    "days": 3,
+                    "parent_id": None,
+                    "changed_assignments": None,
+                    "error": None,
+                    "created_at": "2026-11-23T16:40:00+07:00",
+                    "finished_at": "2026-11-23T16:40:31+07:00",
+                    "published_at": "2026-11-23T16:40:31+07:00",
+                    "requested_by": "Nguyễn Thị Lan",
+                    "plan": {
+                        "plan_id": "plan-7",
+                        "routes": [],
+                        "unassigned": [],
+                        "excluded": [],
+                        "summary": {},
+                    },
+                }
+            ]
+        }
+    )
 
     id: int
     version: int
@@ -88,11 +131,16 @@ class PlanPublic(BaseModel):
     error: str | None = None
     created_at: str
     finished_at: str | None = None
-    published_at: str | None = Field(None, description=(
-        "when a planner published it (a plan for new dates: when it was done); null: a draft "
-        "re-plan, or not done yet. Team leaders receive published plans only"))
-    requested_by: str | None = Field(None, description=(
-        'who asked for it: a console user\'s name or "token N"'))
+    published_at: str | None = Field(
+        None,
+        description=(
+            "when a planner published it (a plan for new dates: when it was done); null: a draft "
+            "re-plan, or not done yet. Team leaders receive published plans only"
+        ),
+    )
+    requested_by: str | None = Field(
+        None, description=('who asked for it: a console user\'s name or "token N"')
+    )
     plan: dict[str, Any] | None = None
 
 
@@ -106,29 +154,54 @@ class VisitCreate(BaseModel):
     """An outcome as a tablet posts it. The resident's outcome is the one with the latest
     ``at``; of outcomes with the same ``at``, the one recorded last."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={
-        "examples": [{"resident_id": "DX-014", "plan_id": 7, "outcome": "vaccinated",
-                      "at": "2026-11-24T09:12:00+07:00", "idempotency_key": "tablet-DX-5f2c1a9e",
-                      "lat": 22.1431, "lon": 105.8427}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "examples": [
+                {
+                    "resident_id": "DX-014",
+                    "plan_id": 7,
+                    "outcome": "vaccinated",
+                    "at": "2026-11-24T09:12:00+07:00",
+                    "idempotency_key": "tablet-DX-5f2c1a9e",
+                    "lat": 22.1431,
+                    "lon": 105.8427,
+                }
+            ]
+        },
+    )
 
     resident_id: Id
     plan_id: int = Field(ge=1, le=2_147_483_647)
     outcome: Outcome
-    at: CampaignTime = Field(description=(
-        "When the visit happened (without an offset: Viet Nam time). At most 10 minutes "
-        "ahead of the server's clock and at most VAXROUTE_VISIT_MAX_AGE_DAYS (60) days "
-        "behind it, else 422. The latest `at` wins: it is the resident's outcome for reports "
-        "and re-plans; of equal `at`s, the one recorded last. A correction is a new post "
-        "with a new key and a later `at`."))
+    at: CampaignTime = Field(
+        description=(
+            "When the visit happened (without an offset: Viet Nam time). At most 10 minutes "
+            "ahead of the server's clock and at most VAXROUTE_VISIT_MAX_AGE_DAYS (60) days "
+            "behind it, else 422. The latest `at` wins: it is the resident's outcome for reports "
+            "and re-plans; of equal `at`s, the one recorded last. A correction is a new post "
+            "with a new key and a later `at`."
+        )
+    )
     idempotency_key: str = Field(
-        min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$",
+        min_length=8,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
         description="The device's key for this post, unique within the visit's team: a retry "
-                    "with the same key and body returns the first record (200), the same key "
-                    "with another outcome is a 409. Another team's keys are not looked at.")
-    lat: Finite | None = Field(None, ge=-90, le=90, description=(
-        "The device's position when the outcome was recorded (with the user's permission), "
-        "sent with `lon` or not at all: the answer gives the distance to the stop, never the "
-        "position."))
+        "with the same key and body returns the first record (200), the same key "
+        "with another outcome is a 409. Another team's keys are not looked at.",
+    )
+    lat: Finite | None = Field(
+        None,
+        ge=-90,
+        le=90,
+        description=(
+            "The device's position when the outcome was recorded (with the user's permission), "
+            "sent with `lon` or not at all: the answer gives the distance to the stop, never the "
+            "position."
+        ),
+    )
     lon: Finite | None = Field(None, ge=-180, le=180)
     postponed_to: CampaignDate | None = None
 
@@ -149,12 +222,20 @@ class VisitPublic(BaseModel):
     at: str
     postponed_to: dt.date | None = None
     recorded_at: str
-    distance_m: float | None = Field(None, description=(
-        "Metres from the position the outcome was recorded at to the stop the plan put the "
-        "resident at (one decimal); null when no position was sent or the resident is not in "
-        "the plan's routes. The position itself is never returned."))
-    far_from_stop: bool | None = Field(None, description=(
-        "distance_m is beyond 150 m (api/visit_proof.py's FAR_FROM_STOP_M); null with it."))
+    distance_m: float | None = Field(
+        None,
+        description=(
+            "Metres from the position the outcome was recorded at to the stop the plan put the "
+            "resident at (one decimal); null when no position was sent or the resident is not in "
+            "the plan's routes. The position itself is never returned."
+        ),
+    )
+    far_from_stop: bool | None = Field(
+        None,
+        description=(
+            "distance_m is beyond 150 m (api/visit_proof.py's FAR_FROM_STOP_M); null with it."
+        ),
+    )
     duplicate: bool = False
 
 
@@ -167,9 +248,13 @@ class ReportRow(BaseModel):
     contraindicated: int
     postponed: int
     remaining: int
-    far_from_stop: int = Field(0, description=(
-        "Residents whose outcome of the day was recorded more than 150 m from their stop "
-        "(VisitPublic.far_from_stop)."))
+    far_from_stop: int = Field(
+        0,
+        description=(
+            "Residents whose outcome of the day was recorded more than 150 m from their stop "
+            "(VisitPublic.far_from_stop)."
+        ),
+    )
 
 
 class DailyReport(BaseModel):
@@ -201,9 +286,15 @@ class ResidentCorrection(BaseModel):
     """A planner's correction of one resident: the import's canonical columns, checked by the
     same reader as an imported row. A field left out keeps its value; null empties it."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"address": "Tổ 9, phường Đức Xuân", "phone": "0912 345 678"},
-        {"lat": 22.1491, "lon": 105.8533, "needs_doctor": True}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"address": "Tổ 9, phường Đức Xuân", "phone": "0912 345 678"},
+                {"lat": 22.1491, "lon": 105.8533, "needs_doctor": True},
+            ]
+        },
+    )
 
     lat: float | None = Field(None, allow_inf_nan=False)
     lon: float | None = Field(None, allow_inf_nan=False)
@@ -216,8 +307,10 @@ class ResidentCorrection(BaseModel):
     conditions: list[CellText] | None = Field(None, max_length=50)
     doses_received: int | None = Field(None, ge=-_SMALL, le=_SMALL)
     last_dose_date: CellText | None = Field(None, description="YYYY-MM-DD or DD/MM/YYYY")
-    status: CellText | None = Field(None, description="eligible, contraindicated, refused, "
-                                                      "postponed, vaccinated (or Vietnamese)")
+    status: CellText | None = Field(
+        None,
+        description="eligible, contraindicated, refused, postponed, vaccinated (or Vietnamese)",
+    )
     available_from: CellText | None = Field(None, description="HH:MM")
     available_to: CellText | None = Field(None, description="HH:MM")
     needs_doctor: bool | None = None
@@ -241,8 +334,17 @@ class ResidentCorrected(BaseModel):
 
 
 class ResidentDeleted(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "resident_id": "DX-014", "deleted_at": "2026-11-25T10:02:11+07:00", "visits_kept": 2}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "resident_id": "DX-014",
+                    "deleted_at": "2026-11-25T10:02:11+07:00",
+                    "visits_kept": 2,
+                }
+            ]
+        }
+    )
 
     resident_id: str
     deleted_at: str
@@ -250,9 +352,20 @@ class ResidentDeleted(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": 812, "at": "2026-11-24T09:15:02+07:00", "token_id": 3, "action": "read_resident",
-        "resident_id": "DX-014", "detail": ""}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 812,
+                    "at": "2026-11-24T09:15:02+07:00",
+                    "token_id": 3,
+                    "action": "read_resident",
+                    "resident_id": "DX-014",
+                    "detail": "",
+                }
+            ]
+        }
+    )
 
     id: int
     at: str

@@ -54,8 +54,9 @@ class Principal:
         """A user's name, "device N" or "token N": what plans.requested_by records."""
         if self.user is not None:
             return self.user
-        return f"device {self.device_id}" if self.device_id is not None else \
-            f"token {self.token_id}"
+        return (
+            f"device {self.device_id}" if self.device_id is not None else f"token {self.token_id}"
+        )
 
     def may_see_team(self, team_id: str) -> bool:
         return self.is_planner or self.team_id == team_id
@@ -77,13 +78,16 @@ def _check_team(session: Session, team_id: str) -> None:
         return
     known = session.scalars(select(TeamRow.team_id).order_by(TeamRow.team_id).limit(20)).all()
     found = f"teams in the database: {', '.join(known)}" if known else "no teams are imported yet"
-    raise ValueError(f"no team {team_id!r} in the database ({found}): import the teams list "
-                     "first (POST /teams/imports with a planner token), then create the team "
-                     "leader's token")
+    raise ValueError(
+        f"no team {team_id!r} in the database ({found}): import the teams list "
+        "first (POST /teams/imports with a planner token), then create the team "
+        "leader's token"
+    )
 
 
-def issue_token(session: Session, role: str, team_id: str | None, label: str = "",
-                days: int | None = None) -> tuple[TokenRow, str]:
+def issue_token(
+    session: Session, role: str, team_id: str | None, label: str = "", days: int | None = None
+) -> tuple[TokenRow, str]:
     """Store a new token's hash; return the row and the token (shown once, never stored)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -96,16 +100,22 @@ def issue_token(session: Session, role: str, team_id: str | None, label: str = "
         _check_team(session, str(team_id))
     token = "vx_" + secrets.token_urlsafe(32)
     created = now()
-    row = TokenRow(token_hash=hash_token(token), role=role,
-                   team_id=team_id if role == "team_leader" else None, label=label,
-                   created_at=created, expires_at=created + dt.timedelta(days=days))
+    row = TokenRow(
+        token_hash=hash_token(token),
+        role=role,
+        team_id=team_id if role == "team_leader" else None,
+        label=label,
+        created_at=created,
+        expires_at=created + dt.timedelta(days=days),
+    )
     session.add(row)
     session.commit()
     return row, token
 
 
-def create_token(session: Session, role: str, team_id: str | None, label: str = "",
-                 days: int | None = None) -> str:
+def create_token(
+    session: Session, role: str, team_id: str | None, label: str = "", days: int | None = None
+) -> str:
     """A new token (see :func:`issue_token`)."""
     return issue_token(session, role, team_id, label, days)[1]
 
@@ -136,18 +146,23 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def _refuse(message: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, message,
-                         headers={"WWW-Authenticate": "Bearer"})
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def _usable(row: TokenRow) -> None:
     """401 for a revoked or expired token, saying which and what to do."""
     if row.revoked_at is not None:
-        raise _refuse(f"token revoked on {utc(row.revoked_at):%Y-%m-%d}: ask a planner for a "
-                      "new one (vaxroute token create)")
+        raise _refuse(
+            f"token revoked on {utc(row.revoked_at):%Y-%m-%d}: ask a planner for a "
+            "new one (vaxroute token create)"
+        )
     if row.expires_at is not None and utc(row.expires_at) <= now():
-        raise _refuse(f"token expired on {utc(row.expires_at):%Y-%m-%d}: ask a planner for a "
-                      "new one (vaxroute token create)")
+        raise _refuse(
+            f"token expired on {utc(row.expires_at):%Y-%m-%d}: ask a planner for a "
+            "new one (vaxroute token create)"
+        )
 
 
 def current_principal(request: Request, session: SessionDep) -> Principal:

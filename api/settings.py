@@ -12,9 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VAXROUTE_", extra="ignore")
 
-    database_url: str = Field("sqlite:///vaxroute.sqlite",
-                              validation_alias=AliasChoices("DATABASE_URL",
-                                                            "VAXROUTE_DATABASE_URL"))
+    database_url: str = Field(
+        "sqlite:///vaxroute.sqlite",
+        validation_alias=AliasChoices("DATABASE_URL", "VAXROUTE_DATABASE_URL"),
+    )
     max_upload_mb: float = Field(10.0, gt=0, le=200)
     planner_settings: Path | None = None  # a settings.toml for the planner
     boundaries: Path | None = None  # ward polygons for the overview map

@@ -44,8 +44,13 @@ HEARTBEAT_S = 1.0
 PLAN_LOST = 75
 
 
-def worker_main(database_url: str, settings_path: str | None,
-                travel: dict[str, str | None] | None, parent_pid: int, current: Any) -> None:
+def worker_main(
+    database_url: str,
+    settings_path: str | None,
+    travel: dict[str, str | None] | None,
+    parent_pid: int,
+    current: Any,
+) -> None:
     """The process's main loop, entered through ``planner.lifeline.tied_call`` (tied to the
     server before this module's heavy imports). ``current``: a shared [attempt, plan id] the
     server's watchdog reads when this process dies, to fail the plan it held."""
@@ -54,9 +59,12 @@ def worker_main(database_url: str, settings_path: str | None,
     # are done)
     os.setpgid(0, 0)
     logging.basicConfig(level=logging.INFO)
-    worker = Worker(Database(database_url),
-                    load_settings(Path(settings_path) if settings_path else None), travel,
-                    current)
+    worker = Worker(
+        Database(database_url),
+        load_settings(Path(settings_path) if settings_path else None),
+        travel,
+        current,
+    )
     while parent_alive(parent_pid):
         try:
             busy = worker.run_next()
@@ -82,8 +90,9 @@ class Heartbeat:
         self.thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop.set()
         self.thread.join()
 
@@ -101,8 +110,13 @@ class Heartbeat:
 
 
 class Worker:
-    def __init__(self, db: Database, planner_settings: PlannerSettings,
-                 travel: dict[str, str | None] | None = None, current: Any = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        planner_settings: PlannerSettings,
+        travel: dict[str, str | None] | None = None,
+        current: Any = None,
+    ) -> None:
         self.db = db
         self.settings = planner_settings
         travel = travel or {}
@@ -142,11 +156,16 @@ class Worker:
         except Exception:  # a bug: keep the server up, record it, log the traceback
             log.exception("plan %s failed", plan_id)
             return {"status": "failed", "error": "internal error (see the server log)"}
-        values: dict[str, Any] = {"status": "done", "document": document, "progress": 1.0,
-                                  "changed_assignments": changed}
+        values: dict[str, Any] = {
+            "status": "done",
+            "document": document,
+            "progress": 1.0,
+            "changed_assignments": changed,
+        }
         if self.latest is not None:  # the solve's last report: the plan's own numbers
-            values.update(best_planned=self.latest.planned,
-                          best_coverage=round(self.latest.coverage, 4))
+            values.update(
+                best_planned=self.latest.planned, best_coverage=round(self.latest.coverage, 4)
+            )
         return values
 
     def _progress(self, plan_id: int, attempt: int) -> Any:
@@ -162,9 +181,14 @@ class Worker:
                 last[0] = time.monotonic()
                 try:
                     with self.db.session() as s:
-                        plan_states.beat(s, plan_id, attempt, progress=round(
-                            min(0.99, p.elapsed_s / p.time_limit_s), 3),
-                            best_planned=p.planned, best_coverage=round(p.coverage, 4))
+                        plan_states.beat(
+                            s,
+                            plan_id,
+                            attempt,
+                            progress=round(min(0.99, p.elapsed_s / p.time_limit_s), 3),
+                            best_planned=p.planned,
+                            best_coverage=round(p.coverage, 4),
+                        )
                 except SQLAlchemyError as exc:  # progress is a nicety: never fail the search
                     log.warning("plan %s: progress not written: %s", plan_id, exc)
 
@@ -186,15 +210,33 @@ class Worker:
         progress = self._progress(plan_id, attempt)
         if parent is not None and parent.document is not None:
             local = as_local(as_of) if as_of else None  # SQLite hands back naive UTC
-            moment = (local.replace(tzinfo=None) if local else
-                      dt.datetime.combine(start, dt.time(0, 0)))
-            result = replan(Plan.from_json(parent.document), residents, teams, outcomes,
-                            moment, days, settings, progress=progress, roads=self.roads,
-                            osrm_url=self.osrm_url, plan_id=f"plan-{plan_id}")
+            moment = (
+                local.replace(tzinfo=None) if local else dt.datetime.combine(start, dt.time(0, 0))
+            )
+            result = replan(
+                Plan.from_json(parent.document),
+                residents,
+                teams,
+                outcomes,
+                moment,
+                days,
+                settings,
+                progress=progress,
+                roads=self.roads,
+                osrm_url=self.osrm_url,
+                plan_id=f"plan-{plan_id}",
+            )
             return result.plan.to_json(), result.changed
         current = apply_outcomes(residents, outcomes)
         inputs = Inputs(ResidentsRead(residents=current), TeamsRead(teams=teams))
-        run = plan_from_inputs(inputs, start, days, settings, progress=progress,
-                               roads=self.roads, osrm_url=self.osrm_url,
-                               plan_id=f"plan-{plan_id}")
+        run = plan_from_inputs(
+            inputs,
+            start,
+            days,
+            settings,
+            progress=progress,
+            roads=self.roads,
+            osrm_url=self.osrm_url,
+            plan_id=f"plan-{plan_id}",
+        )
         return run.plan.to_json(), None

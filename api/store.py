@@ -64,8 +64,9 @@ def _record(obj: Any) -> dict[str, Any]:
 
 
 def _digest(record: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
-                          ).hexdigest()
+    return hashlib.sha256(
+        json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def resident_from_row(row: ResidentRow) -> Resident:
@@ -83,8 +84,10 @@ def team_from_row(row: TeamRow) -> Team:
 
 def load_residents(session: Session) -> list[Resident]:
     """The residents to plan: deleted ones are not (their rows only keep counts)."""
-    return [resident_from_row(r) for r in session.scalars(
-        select(ResidentRow).where(ResidentRow.deleted_at.is_(None)))]
+    return [
+        resident_from_row(r)
+        for r in session.scalars(select(ResidentRow).where(ResidentRow.deleted_at.is_(None)))
+    ]
 
 
 def load_teams(session: Session) -> list[Team]:
@@ -103,8 +106,16 @@ def load_outcomes(session: Session, until: dt.datetime | None = None) -> list[Ou
 
 
 def _problem_rows(problems: Sequence[InputProblem]) -> list[dict[str, Any]]:
-    return [{"row": p.row, "column": p.column, "resident_id": p.resident_id,
-             "level": "error" if p.fatal else "warning", "reason": p.message} for p in problems]
+    return [
+        {
+            "row": p.row,
+            "column": p.column,
+            "resident_id": p.resident_id,
+            "level": "error" if p.fatal else "warning",
+            "reason": p.message,
+        }
+        for p in problems
+    ]
 
 
 def _pause_for_tests() -> None:
@@ -115,14 +126,15 @@ def _pause_for_tests() -> None:
         time.sleep(pause)
 
 
-def _upsert(session: Session, model: Any, key: str, records: dict[str, dict[str, Any]],
-            ward: bool) -> dict[str, int]:
+def _upsert(
+    session: Session, model: Any, key: str, records: dict[str, dict[str, Any]], ward: bool
+) -> dict[str, int]:
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     ids = list(records)
     existing: dict[str, Any] = {}
     for k in range(0, len(ids), 500):
         column = getattr(model, key)
-        for row in session.scalars(select(model).where(column.in_(ids[k:k + 500]))):
+        for row in session.scalars(select(model).where(column.in_(ids[k : k + 500]))):
             existing[getattr(row, key)] = row
     for ident, record in records.items():
         digest = _digest(record)
@@ -141,12 +153,22 @@ def _upsert(session: Session, model: Any, key: str, records: dict[str, dict[str,
     return counts
 
 
-def _finish(session: Session, kind: str, filename: str, counts: dict[str, int],
-            problems: Sequence[InputProblem], allow_rejects: bool) -> dict[str, Any]:
+def _finish(
+    session: Session,
+    kind: str,
+    filename: str,
+    counts: dict[str, int],
+    problems: Sequence[InputProblem],
+    allow_rejects: bool,
+) -> dict[str, Any]:
     rejected = [p for p in problems if p.fatal]
     report: dict[str, Any] = {
-        "kind": kind, "file": filename, **counts, "rejected": len(rejected),
-        "problems": _problem_rows(problems), "committed": True,
+        "kind": kind,
+        "file": filename,
+        **counts,
+        "rejected": len(rejected),
+        "problems": _problem_rows(problems),
+        "committed": True,
     }
     if rejected and not allow_rejects:
         session.rollback()
@@ -162,39 +184,56 @@ def _finish(session: Session, kind: str, filename: str, counts: dict[str, int],
     return report
 
 
-def import_residents(session: Session, table: RawTable, filename: str,
-                     settings: PlannerSettings, allow_rejects: bool) -> dict[str, Any]:
+def import_residents(
+    session: Session, table: RawTable, filename: str, settings: PlannerSettings, allow_rejects: bool
+) -> dict[str, Any]:
     depots = [(t.depot_lat, t.depot_lon) for t in load_teams(session)]
-    read = read_residents(table, reference_date=today_vn(), params=settings.input,
-                          depots=depots)
+    read = read_residents(table, reference_date=today_vn(), params=settings.input, depots=depots)
     records = {r.resident_id: _record(r) for r in read.residents}
     kept_out = _deleted_rows(session, read.residents, filename)
     for problem in kept_out:
         records.pop(str(problem.resident_id))
     counts = _upsert(session, ResidentRow, "resident_id", records, ward=True)
     counts["unchanged"] += len(kept_out)
-    return _finish(session, "residents", filename, counts, [*read.problems, *kept_out],
-                   allow_rejects)
+    return _finish(
+        session, "residents", filename, counts, [*read.problems, *kept_out], allow_rejects
+    )
 
 
-def _deleted_rows(session: Session, residents: Sequence[Resident], filename: str
-                  ) -> list[InputProblem]:
+def _deleted_rows(
+    session: Session, residents: Sequence[Resident], filename: str
+) -> list[InputProblem]:
     """A warning for each row of a resident deleted on request: the row is not imported, so
     a list that still holds the person does not bring the data back."""
     ids = [r.resident_id for r in residents]
     deleted: set[str] = set()
     for k in range(0, len(ids), 500):
-        deleted.update(session.scalars(select(ResidentRow.resident_id).where(
-            ResidentRow.resident_id.in_(ids[k:k + 500]), ResidentRow.deleted_at.is_not(None))))
-    return [InputProblem(filename, r.source_row, "resident_id",
-                         "this resident was deleted on request; the row is not imported "
-                         "(a new resident_id adds the person again)", fatal=False,
-                         resident_id=r.resident_id)
-            for r in residents if r.resident_id in deleted]
+        deleted.update(
+            session.scalars(
+                select(ResidentRow.resident_id).where(
+                    ResidentRow.resident_id.in_(ids[k : k + 500]),
+                    ResidentRow.deleted_at.is_not(None),
+                )
+            )
+        )
+    return [
+        InputProblem(
+            filename,
+            r.source_row,
+            "resident_id",
+            "this resident was deleted on request; the row is not imported "
+            "(a new resident_id adds the person again)",
+            fatal=False,
+            resident_id=r.resident_id,
+        )
+        for r in residents
+        if r.resident_id in deleted
+    ]
 
 
-def import_teams(session: Session, table: RawTable, filename: str, allow_rejects: bool
-                 ) -> dict[str, Any]:
+def import_teams(
+    session: Session, table: RawTable, filename: str, allow_rejects: bool
+) -> dict[str, Any]:
     read = read_teams(table)
     records = {t.team_id: _record(t) for t in read.teams}
     counts = _upsert(session, TeamRow, "team_id", records, ward=False)

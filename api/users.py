@@ -63,8 +63,13 @@ def add_user(session: Session, name: str, password: str, role: str = "planner") 
     check_password(password)
     if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
         raise ValueError(f"a user named {name!r} exists already")
-    row = UserRow(name=name, password_hash=_hasher.hash(password), role=role,
-                  created_at=now(), failed_attempts=0)
+    row = UserRow(
+        name=name,
+        password_hash=_hasher.hash(password),
+        role=role,
+        created_at=now(),
+        failed_attempts=0,
+    )
     session.add(row)
     session.commit()
     return row
@@ -104,8 +109,9 @@ def _verify(hash_: str, password: str) -> bool:
         return False
 
 
-def authenticate(session: Session, name: str, password: str, max_failures: int,
-                 lock_minutes: float) -> SignIn:
+def authenticate(
+    session: Session, name: str, password: str, max_failures: int, lock_minutes: float
+) -> SignIn:
     """Check a name and password. A wrong name, a wrong password and a disabled account are
     all "refused" (the page says the same for each); a locked account is "locked", whatever
     the password. Failures are counted per account and reset by a success."""
@@ -123,12 +129,17 @@ def authenticate(session: Session, name: str, password: str, max_failures: int,
             row.locked_until = moment + dt.timedelta(minutes=lock_minutes)
             row.failed_attempts = 0
             session.commit()
-            log.warning("user %s locked for %g min after %d failed sign-ins", row.id,
-                        lock_minutes, max_failures)
+            log.warning(
+                "user %s locked for %g min after %d failed sign-ins",
+                row.id,
+                lock_minutes,
+                max_failures,
+            )
             return SignIn("locked", locked_until=utc(row.locked_until))
         session.commit()
-        log.info("sign-in refused for user %s (%d failure(s) in a row)", row.id,
-                 row.failed_attempts)
+        log.info(
+            "sign-in refused for user %s (%d failure(s) in a row)", row.id, row.failed_attempts
+        )
         return SignIn("refused")
     row.failed_attempts, row.locked_until = 0, None
     if _hasher.check_needs_rehash(row.password_hash):

@@ -69,8 +69,7 @@ class StopFinder:
     def positions(self, plan_id: int) -> StopPositions:
         """The plan's stop positions by resident (empty for a missing or unsolved plan)."""
         if plan_id not in self._plans:
-            document = self._session.scalar(select(PlanRow.document).where(
-                PlanRow.id == plan_id))
+            document = self._session.scalar(select(PlanRow.document).where(PlanRow.id == plan_id))
             self._plans[plan_id] = stop_positions(document)
         return self._plans[plan_id]
 

@@ -58,10 +58,16 @@ def start_session(session: Session, user: UserRow, settings: Settings) -> str:
     moment = now()
     session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < moment))
     value = secrets.token_urlsafe(32)
-    session.add(WebSessionRow(token_hash=hash_cookie(value), user_id=user.id,
-                              csrf_token=secrets.token_urlsafe(32), created_at=moment,
-                              last_seen_at=moment,
-                              expires_at=moment + dt.timedelta(hours=settings.session_hours)))
+    session.add(
+        WebSessionRow(
+            token_hash=hash_cookie(value),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=moment + dt.timedelta(hours=settings.session_hours),
+        )
+    )
     session.commit()
     return value
 
@@ -76,8 +82,9 @@ def load_session(session: Session, cookie: str | None, settings: Settings) -> We
     disabled user. An expired or disabled user's session row is deleted."""
     if not cookie or len(cookie) > 200:
         return None
-    row = session.scalar(select(WebSessionRow).where(
-        WebSessionRow.token_hash == hash_cookie(cookie)))
+    row = session.scalar(
+        select(WebSessionRow).where(WebSessionRow.token_hash == hash_cookie(cookie))
+    )
     if row is None:
         return None
     user = session.get(UserRow, row.user_id)
@@ -107,15 +114,15 @@ def request_login(request: Request, session: Session) -> WebLogin | None:
 
 
 def csrf_ok(login: WebLogin, supplied: str | None) -> bool:
-    return bool(supplied) and secrets.compare_digest(str(supplied).encode(),
-                                                     login.csrf_token.encode())
+    return bool(supplied) and secrets.compare_digest(
+        str(supplied).encode(), login.csrf_token.encode()
+    )
 
 
 def require_csrf_header(request: Request, login: WebLogin) -> None:
     """For JSON calls a session cookie authenticates: a data-changing method needs the
     ``X-CSRF-Token`` header (scripts send it; see api/static/console.js)."""
-    if request.method not in SAFE_METHODS and not csrf_ok(login,
-                                                          request.headers.get(CSRF_HEADER)):
+    if request.method not in SAFE_METHODS and not csrf_ok(login, request.headers.get(CSRF_HEADER)):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
 
 
@@ -125,12 +132,22 @@ def secure_cookie(request: Request, settings: Settings) -> bool:
 
 def set_session_cookie(response: Response, request: Request, value: str) -> None:
     settings = request.app.state.settings
-    response.set_cookie(COOKIE, value, max_age=int(settings.session_hours * 3600), path="/",
-                        httponly=True, samesite="strict",
-                        secure=secure_cookie(request, settings))
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=int(settings.session_hours * 3600),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookie(request, settings),
+    )
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
-                           secure=secure_cookie(request, request.app.state.settings))
-
+    response.delete_cookie(
+        COOKIE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookie(request, request.app.state.settings),
+    )

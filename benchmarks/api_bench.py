@@ -25,19 +25,26 @@ from tests.api.live import make_token, start_server
 from tests.api.test_durability import big_list
 
 
-def timed_import(url: str, headers: dict[str, str], kind: str, name: str, data: bytes
-                 ) -> float:
+def timed_import(url: str, headers: dict[str, str], kind: str, name: str, data: bytes) -> float:
     began = time.perf_counter()
-    r = httpx.post(f"{url}/{kind}/imports", headers=headers, timeout=600,
-                   files={"file": (name, data, "text/csv")})
+    r = httpx.post(
+        f"{url}/{kind}/imports",
+        headers=headers,
+        timeout=600,
+        files={"file": (name, data, "text/csv")},
+    )
     assert r.status_code == 201, r.text[:500]
     return time.perf_counter() - began
 
 
 def plan_to_done(url: str, headers: dict[str, str], time_limit: float) -> tuple[float, int]:
     began = time.perf_counter()
-    r = httpx.post(f"{url}/plans", headers=headers, timeout=60,
-                   json={"start_date": "2026-11-23", "days": 3, "time_limit_s": time_limit})
+    r = httpx.post(
+        f"{url}/plans",
+        headers=headers,
+        timeout=60,
+        json={"start_date": "2026-11-23", "days": 3, "time_limit_s": time_limit},
+    )
     plan_id = r.json()["id"]
     while True:
         body = httpx.get(f"{url}/plans/{plan_id}", headers=headers, timeout=60).json()
@@ -47,8 +54,9 @@ def plan_to_done(url: str, headers: dict[str, str], time_limit: float) -> tuple[
         time.sleep(0.1)
 
 
-def map_latency(url: str, headers: dict[str, str], path: str, clients: int, each: int
-                ) -> list[float]:
+def map_latency(
+    url: str, headers: dict[str, str], path: str, clients: int, each: int
+) -> list[float]:
     samples: list[float] = []
     lock = threading.Lock()
 
@@ -98,12 +106,15 @@ def main() -> None:
         samples = sorted(map_latency(server.url, leader, path, args.clients, args.requests))
         server.stop()
     p95 = samples[int(0.95 * (len(samples) - 1))]
-    print(f"import 5,000 rows (new file): {first:.2f} s; same file again (unchanged): "
-          f"{again:.2f} s")
+    print(
+        f"import 5,000 rows (new file): {first:.2f} s; same file again (unchanged): {again:.2f} s"
+    )
     print(f"plan request to done, demo 3 days, time limit {args.time_limit:g} s: {solve:.1f} s")
-    print(f"team map, {args.clients} concurrent clients x {args.requests} requests: "
-          f"p50 {1000 * statistics.median(samples):.0f} ms, p95 {1000 * p95:.0f} ms, "
-          f"max {1000 * samples[-1]:.0f} ms")
+    print(
+        f"team map, {args.clients} concurrent clients x {args.requests} requests: "
+        f"p50 {1000 * statistics.median(samples):.0f} ms, p95 {1000 * p95:.0f} ms, "
+        f"max {1000 * samples[-1]:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

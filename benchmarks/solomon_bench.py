@@ -45,14 +45,16 @@ def main() -> None:
     ap.add_argument("names", nargs="*", help="instance names (default: all)")
     args = ap.parse_args()
     with (args.dir / "bks.csv").open(encoding="utf-8") as fh:
-        bks = {r["instance"]: (int(r["vehicles"]), float(r["distance"]))
-               for r in csv.DictReader(fh)}
+        bks = {
+            r["instance"]: (int(r["vehicles"]), float(r["distance"])) for r in csv.DictReader(fh)
+        }
     names = args.names or sorted(bks)
     solvers = args.solvers.split(",")
     print("| instance | solver | vehicles (BKS) | distance (BKS) | gap | s | feasible |")
     print("|---|---|---|---|---|---|---|")
-    stats = {s: {"gaps": [], "vehicles": 0, "at_bks": 0, "feasible": 0, "seconds": 0.0}
-             for s in solvers}
+    stats = {
+        s: {"gaps": [], "vehicles": 0, "at_bks": 0, "feasible": 0, "seconds": 0.0} for s in solvers
+    }
     for name in names:
         inst = read_solomon(args.dir / f"{name}.txt")
         bv, bd = bks[name]
@@ -67,16 +69,23 @@ def main() -> None:
             st["feasible"] += check.feasible
             st["seconds"] += seconds
             shown = f"{100 * gap:.2f} %" if gap is not None else "fleet differs"
-            print(f"| {name} | {solver} | {check.vehicles} ({bv}) | {check.distance:.2f} "
-                  f"({bd:.2f}) | {shown} | {seconds:.1f} | {check.feasible} |", flush=True)
-    print(f"\n| solver | total vehicles (BKS {sum(bks[n][0] for n in names)}) | mean gap | "
-          "max gap | at BKS fleet | at BKS | feasible | time s |")
+            print(
+                f"| {name} | {solver} | {check.vehicles} ({bv}) | {check.distance:.2f} "
+                f"({bd:.2f}) | {shown} | {seconds:.1f} | {check.feasible} |",
+                flush=True,
+            )
+    print(
+        f"\n| solver | total vehicles (BKS {sum(bks[n][0] for n in names)}) | mean gap | "
+        "max gap | at BKS fleet | at BKS | feasible | time s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for solver, st in stats.items():
         gaps = st["gaps"] or [float("nan")]
-        print(f"| {solver} | {st['vehicles']} | {100 * statistics.mean(gaps):.2f} % | "
-              f"{100 * max(gaps):.2f} % | {len(st['gaps'])} | {st['at_bks']} | "
-              f"{st['feasible']}/{len(names)} | {st['seconds']:.0f} |")
+        print(
+            f"| {solver} | {st['vehicles']} | {100 * statistics.mean(gaps):.2f} % | "
+            f"{100 * max(gaps):.2f} % | {len(st['gaps'])} | {st['at_bks']} | "
+            f"{st['feasible']}/{len(names)} | {st['seconds']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

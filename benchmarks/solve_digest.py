@@ -50,8 +50,12 @@ def fake_clock(step: float, solutions: int) -> Iterator[None]:
     ``solutions`` solutions, or at its local optimum, never by its time limit."""
     now = [1_000_000.0]
     model = pywrapcp.RoutingModel
-    saved = (time.time, time.monotonic, model.SolveWithParameters,
-             model.SolveFromAssignmentWithParameters)
+    saved = (
+        time.time,
+        time.monotonic,
+        model.SolveWithParameters,
+        model.SolveFromAssignmentWithParameters,
+    )
 
     def tick() -> float:
         now[0] += step
@@ -74,28 +78,49 @@ def fake_clock(step: float, solutions: int) -> Iterator[None]:
     try:
         yield
     finally:
-        (time.time, time.monotonic, model.SolveWithParameters,
-         model.SolveFromAssignmentWithParameters) = saved
+        (
+            time.time,
+            time.monotonic,
+            model.SolveWithParameters,
+            model.SolveFromAssignmentWithParameters,
+        ) = saved
 
 
 def digest(result: Result) -> dict[str, Any]:
-    routes = [(r.team_index, r.day, [(v.stop_index, v.service_start_s) for v in r.visits],
-               r.start_s, r.end_s, r.distance_m, r.break_s) for r in result.routes]
+    routes = [
+        (
+            r.team_index,
+            r.day,
+            [(v.stop_index, v.service_start_s) for v in r.visits],
+            r.start_s,
+            r.end_s,
+            r.distance_m,
+            r.break_s,
+        )
+        for r in result.routes
+    ]
     unserved = sorted((u.stop_index, u.reason_code) for u in result.unserved)
     stats = {k: v for k, v in sorted(result.stats.items())}
     summary = result.summary().split(": ", 1)[1]  # without the status's name
-    return {"routes": routes, "unserved": unserved, "objective": result.objective,
-            "solutions": result.solutions_found, "stats": stats,
-            "feasible": result.is_feasible(), "stopped_by_guard": result.stopped_by_guard,
-            "summary": summary[:summary.rindex(" in ")]}
+    return {
+        "routes": routes,
+        "unserved": unserved,
+        "objective": result.objective,
+        "solutions": result.solutions_found,
+        "stats": stats,
+        "feasible": result.is_feasible(),
+        "stopped_by_guard": result.stopped_by_guard,
+        "summary": summary[: summary.rindex(" in ")],
+    }
 
 
 def ring(n: int, metres: float = 600, **kw: Any) -> list[Any]:
     return [resident(f"R{k:02d}", around(k, n, metres), **kw) for k in range(n)]
 
 
-def crafted(people: list[Any], teams: list[Any], days: int = 1,
-            settings: Settings = PLAIN) -> tuple[ProblemData, TravelModel, Settings]:
+def crafted(
+    people: list[Any], teams: list[Any], days: int = 1, settings: Settings = PLAIN
+) -> tuple[ProblemData, TravelModel, Settings]:
     data = build_problem(people, teams, START, days, settings)
     return data, StraightLineTravel.from_params(settings.travel), settings
 
@@ -107,26 +132,34 @@ def scenarios() -> dict[str, Callable[[], tuple[ProblemData, TravelModel, Settin
     return {
         "ring-lunch": lambda: crafted(ring(14), [team()]),
         "two-days-doctor-windows": lambda: crafted(
-            [*ring(16, priority_override=2.0),
-             resident("DOC", around(3, 16, 650), needs_doctor=True),
-             resident("PM", around(5, 16, 650), available_from_s=14 * 3600,
-                      available_to_s=15 * 3600)],
+            [
+                *ring(16, priority_override=2.0),
+                resident("DOC", around(3, 16, 650), needs_doctor=True),
+                resident(
+                    "PM", around(5, 16, 650), available_from_s=14 * 3600, available_to_s=15 * 3600
+                ),
+            ],
             [team("NURSE", has_doctor=False, max_doses=8), team("DOC", around(4, 8, 900))],
-            days=2),
+            days=2,
+        ),
         "fewest-team-days-lunch": lambda: crafted(
             [resident(f"R{k}", around(k, 9, 800), needs_doctor=k % 3 == 0) for k in range(9)],
             [team("DOC", max_doses=5), team("NURSE", has_doctor=False, max_doses=5)],
-            days=2, settings=fleet),
+            days=2,
+            settings=fleet,
+        ),
         "wastage-pass": lambda: crafted(
             [resident(f"A{k}", around(1, 4, 300), household_id="A") for k in range(5)]
             + [resident(f"B{k}", around(1, 4, 300, far), household_id="B") for k in range(5)],
-            [team("T1", DEPOT), team("T2", far)], settings=aware),
+            [team("T1", DEPOT), team("T2", far)],
+            settings=aware,
+        ),
         "areas": lambda: crafted(
             [resident(f"A{k:02d}", around(k, 30, 400 + 20 * (k % 7))) for k in range(30)]
-            + [resident(f"B{k:02d}", around(k, 30, 400 + 20 * (k % 7), TOWN_B))
-               for k in range(30)],
+            + [resident(f"B{k:02d}", around(k, 30, 400 + 20 * (k % 7), TOWN_B)) for k in range(30)],
             [team("TA", DEPOT), team("TB", TOWN_B)],
-            settings=PLAIN.with_solver(split_stops=50)),
+            settings=PLAIN.with_solver(split_stops=50),
+        ),
         "solomon-R201-50": lambda: solomon("R201", 50),
         "solomon-R105-50": lambda: solomon("R105", 50),
     }
@@ -139,13 +172,11 @@ CLOCK_SCALE = {"solomon-R201-50": 0.25, "solomon-R105-50": 0.25}
 def solomon(name: str, customers: int) -> tuple[ProblemData, TravelModel, Settings]:
     data = to_problem(read_solomon(SOLOMON / f"{name}.txt"))
     data = replace(data, stops=data.stops[:customers])
-    settings = PLAIN.with_solver(day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
-                                 split_stops=0)
+    settings = PLAIN.with_solver(day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST, split_stops=0)
     return data, EuclideanTravel(), replace(settings, vials=VialParams(wastage_aware=False))
 
 
-def warm_again(data: ProblemData, travel: TravelModel, settings: Settings,
-               first: Result) -> Result:
+def warm_again(data: ProblemData, travel: TravelModel, settings: Settings, first: Result) -> Result:
     """A re-solve warm-started from the first plan's routes (re-plans do this)."""
     routes: list[list[int]] = [[] for _ in range(len(data.teams) * data.days)]
     for r in first.routes:
@@ -162,13 +193,20 @@ def worker_one(data: ProblemData, travel: TravelModel, settings: Settings) -> An
 
     stops = [s for s in range(len(data.stops)) if allowed_vehicles(data, s)]
     params = settings.solver
-    ctx = SearchContext(data, SharedMatrices.of(data, travel), params, stops,
-                        time.time() + params.time_limit_s)
+    ctx = SearchContext(
+        data, SharedMatrices.of(data, travel), params, stops, time.time() + params.time_limit_s
+    )
     found = search(ctx, worker_strategy(1))
     assert found is not None
-    return Result(tuple(found.routes), (), found.objective, 0.0, found.solutions,
-                  Status.FEASIBLE,
-                  stats={"worker": found.worker, "routes_removed": found.routes_removed})
+    return Result(
+        tuple(found.routes),
+        (),
+        found.objective,
+        0.0,
+        found.solutions,
+        Status.FEASIBLE,
+        stats={"worker": found.worker, "routes_removed": found.routes_removed},
+    )
 
 
 def main() -> None:
@@ -184,14 +222,20 @@ def main() -> None:
         began = time.perf_counter()
         with fake_clock(args.clock_step * CLOCK_SCALE.get(name, 1.0), args.solutions):
             first = solve(data, travel, settings.solver, vials=settings.vials)
-            outs = {"": first, "+warm": warm_again(data, travel, settings, first),
-                    "+worker1": worker_one(data, travel, settings)}
+            outs = {
+                "": first,
+                "+warm": warm_again(data, travel, settings, first),
+                "+worker1": worker_one(data, travel, settings),
+            }
         spent = time.perf_counter() - began
         for suffix, result in outs.items():
             d = digest(result)
             text = json.dumps(d, sort_keys=True, default=str)
-            print(f"{name + suffix:34} {hashlib.sha256(text.encode()).hexdigest()[:16]}  "
-                  f"{d['summary']}", flush=True)
+            print(
+                f"{name + suffix:34} {hashlib.sha256(text.encode()).hexdigest()[:16]}  "
+                f"{d['summary']}",
+                flush=True,
+            )
         print(f"{'':34} ({spent:.1f} s real)", flush=True)
 
 

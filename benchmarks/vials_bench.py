@@ -39,12 +39,18 @@ def run(people, crews, days: int, limit: float, aware: bool) -> dict[str, float]
     s = plan.summary
     planned = set(plan.resident_ids())
     eligible = [rid for rid in data.priorities if rid not in data.excluded]
-    weighted = (sum(data.priorities[r] for r in planned)
-                / sum(data.priorities[r] for r in eligible))
+    weighted = sum(data.priorities[r] for r in planned) / sum(data.priorities[r] for r in eligible)
     wasted = s.doses_wasted or 0
-    return {"doses": s.doses, "vials": s.vials_opened, "wasted": wasted,
-            "waste_per_dose": wasted / max(1, s.doses), "coverage": weighted,
-            "planned": s.planned, "travel_h": s.travel_s / 3600, "seconds": spent}
+    return {
+        "doses": s.doses,
+        "vials": s.vials_opened,
+        "wasted": wasted,
+        "waste_per_dose": wasted / max(1, s.doses),
+        "coverage": weighted,
+        "planned": s.planned,
+        "travel_h": s.travel_s / 3600,
+        "seconds": spent,
+    }
 
 
 def main() -> None:
@@ -56,19 +62,26 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     people, crews = scenario(args.residents, args.teams, args.seed)
-    rows = {mode: run(people, crews, args.days, args.time_limit, mode == "on")
-            for mode in ("off", "on")}
-    print("| wastage-aware | doses given | vials | doses wasted | wasted per dose given | "
-          "priority-weighted coverage | residents planned | travel h | solve s |")
+    rows = {
+        mode: run(people, crews, args.days, args.time_limit, mode == "on") for mode in ("off", "on")
+    }
+    print(
+        "| wastage-aware | doses given | vials | doses wasted | wasted per dose given | "
+        "priority-weighted coverage | residents planned | travel h | solve s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for mode, r in rows.items():
-        print(f"| {mode} | {r['doses']:.0f} | {r['vials']:.0f} | {r['wasted']:.0f} | "
-              f"{r['waste_per_dose']:.3f} | {100 * r['coverage']:.2f} % | {r['planned']:.0f} | "
-              f"{r['travel_h']:.1f} | {r['seconds']:.0f} |")
+        print(
+            f"| {mode} | {r['doses']:.0f} | {r['vials']:.0f} | {r['wasted']:.0f} | "
+            f"{r['waste_per_dose']:.3f} | {100 * r['coverage']:.2f} % | {r['planned']:.0f} | "
+            f"{r['travel_h']:.1f} | {r['seconds']:.0f} |"
+        )
     off, on = rows["off"], rows["on"]
-    print(f"\nwaste ratio on/off {on['waste_per_dose'] / max(off['waste_per_dose'], 1e-9):.2f}, "
-          f"coverage change {100 * (on['coverage'] - off['coverage']):+.2f} points, "
-          f"travel change {100 * (on['travel_h'] / off['travel_h'] - 1):+.1f} %")
+    print(
+        f"\nwaste ratio on/off {on['waste_per_dose'] / max(off['waste_per_dose'], 1e-9):.2f}, "
+        f"coverage change {100 * (on['coverage'] - off['coverage']):+.2f} points, "
+        f"travel change {100 * (on['travel_h'] / off['travel_h'] - 1):+.1f} %"
+    )
 
 
 if __name__ == "__main__":

@@ -59,16 +59,19 @@ def offline_map(asset_base: str | None = None, **kwargs: Any) -> folium.Map:
     header = root.header
     if asset_base is not None:
         for name, href in (("leaflet_css", "leaflet/leaflet.css"), ("vr_css", "vaxroute.css")):
-            header.add_child(folium.Element(f'<link rel="stylesheet" href="{asset_base}/{href}">'),
-                             name=name)
+            header.add_child(
+                folium.Element(f'<link rel="stylesheet" href="{asset_base}/{href}">'), name=name
+            )
         for name, src in (("leaflet_js", "leaflet/leaflet.js"), ("vr_js", "vaxroute.js")):
-            header.add_child(folium.Element(f'<script src="{asset_base}/{src}"></script>'),
-                             name=name)
+            header.add_child(
+                folium.Element(f'<script src="{asset_base}/{src}"></script>'), name=name
+            )
         return m
     header.add_child(folium.Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
     header.add_child(folium.Element(f"<style>{_text('vaxroute.css')}</style>"), name="vr_css")
-    header.add_child(folium.Element(f"<script>{_text('leaflet/leaflet.js')}</script>"),
-                     name="leaflet_js")
+    header.add_child(
+        folium.Element(f"<script>{_text('leaflet/leaflet.js')}</script>"), name="leaflet_js"
+    )
     header.add_child(folium.Element(f"<script>{_text('vaxroute.js')}</script>"), name="vr_js")
     return m
 
@@ -89,8 +92,12 @@ def script_json(value: Any) -> str:
     escapes, so no data can close the script (``</script>``), open another or open a comment
     (``<!--``); U+2028/2029 escaped too. Other text stays literal UTF-8 (readable, small)."""
     text = json.dumps(value, ensure_ascii=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -109,7 +116,8 @@ class HtmlPopup(MacroElement):
         "{% macro script(this, kwargs) %}"
         "{{ this._parent.get_name() }}.bindPopup({{ this.html_js }}, "
         "{maxWidth: {{ this.max_width }}, autoPanPaddingTopLeft: [64, 16]});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, html: str, max_width: int = 320) -> None:
         super().__init__()
@@ -125,7 +133,8 @@ class TextTooltip(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "{{ this._parent.get_name() }}.bindTooltip({{ this.html_js }}, {sticky: true});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -142,8 +151,11 @@ def external_references(html: str) -> list[str]:
 
 def render(m: folium.Map, asset_base: str | None = None) -> str:
     html = m.get_root().render()
-    leaks = [u for u in external_references(html)
-             if asset_base is None or not u.startswith(asset_base + "/")]
+    leaks = [
+        u
+        for u in external_references(html)
+        if asset_base is None or not u.startswith(asset_base + "/")
+    ]
     if leaks:  # a folium element brought its own CDN link: fail loudly, never ship it
         raise RuntimeError(f"map would load external assets: {leaks}")
     return html

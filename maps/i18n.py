@@ -37,8 +37,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "hide_list": {"vi": "Ẩn danh sách", "en": "Hide list"},
     "unassigned": {"vi": "Chưa xếp lịch", "en": "Not planned"},
     "reason": {"vi": "Lý do", "en": "Reason"},
-    "coverage": {"vi": "Độ bao phủ (đã xếp / đủ điều kiện)",
-                 "en": "Coverage (planned / eligible)"},
+    "coverage": {"vi": "Độ bao phủ (đã xếp / đủ điều kiện)", "en": "Coverage (planned / eligible)"},
     "wards": {"vi": "Phường/Xã", "en": "Wards"},
     "approximate": {"vi": "ranh giới gần đúng", "en": "approximate boundaries"},
     "depots": {"vi": "Trạm y tế", "en": "Health stations"},
@@ -55,7 +54,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-
 def t(key: str, lang: str) -> str:
     return TEXTS[key][lang if lang in LANGS else "en"]
 
@@ -66,5 +64,6 @@ def reason_text(code: str, lang: str) -> str:
 
 def labels(lang: str) -> dict[str, str]:
     """The texts the page's JavaScript needs."""
-    return {k: t(k, lang) for k in ("fullscreen", "locate", "locate_failed", "show_list",
-                                    "hide_list")}
+    return {
+        k: t(k, lang) for k in ("fullscreen", "locate", "locate_failed", "show_list", "hide_list")
+    }

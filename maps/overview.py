@@ -33,14 +33,26 @@ from planner.plan import route_line
 from planner.plan_document import Plan
 
 # Coverage classes for the choropleth (share of eligible residents planned).
-COVERAGE_BINS = [(0.0, "#d7191c"), (0.25, "#fdae61"), (0.5, "#ffffbf"), (0.75, "#a6d96a"),
-                 (0.9, "#1a9641")]
+COVERAGE_BINS = [
+    (0.0, "#d7191c"),
+    (0.25, "#fdae61"),
+    (0.5, "#ffffbf"),
+    (0.75, "#a6d96a"),
+    (0.9, "#1a9641"),
+]
 
 
-def overview_map(plan: Plan, *, residents: Mapping[str, Resident] | None = None,
-                 teams: Iterable[Team] = (), wards: Any = None, wards_approximate: bool = False,
-                 lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES,
-                 asset_base: str | None = None) -> folium.Map:
+def overview_map(
+    plan: Plan,
+    *,
+    residents: Mapping[str, Resident] | None = None,
+    teams: Iterable[Team] = (),
+    wards: Any = None,
+    wards_approximate: bool = False,
+    lang: str = "vi",
+    tiles: TileSpec | None = DEFAULT_TILES,
+    asset_base: str | None = None,
+) -> folium.Map:
     """One layer per team, ward coverage (planned / eligible) from ``wards`` polygons
     (a GeoDataFrame with a ``ward`` column), unassigned residents with their reason, depots."""
     people = residents or {}
@@ -65,14 +77,14 @@ def overview_map(plan: Plan, *, residents: Mapping[str, Resident] | None = None,
     return m
 
 
-def ward_coverage(plan: Plan, people: Mapping[str, Resident], wards: Any
-                  ) -> dict[str, tuple[int, int]]:
+def ward_coverage(
+    plan: Plan, people: Mapping[str, Resident], wards: Any
+) -> dict[str, tuple[int, int]]:
     """{ward: (planned, eligible)}: eligible = planned + unassigned, located by polygon."""
     from planner.io.boundaries import locate_wards
 
     planned = set(plan.resident_ids())
-    eligible = [rid for rid in planned | {u.resident_id for u in plan.unassigned}
-                if rid in people]
+    eligible = [rid for rid in planned | {u.resident_id for u in plan.unassigned} if rid in people]
     lat = np.array([people[r].lat for r in eligible])
     lon = np.array([people[r].lon for r in eligible])
     names = locate_wards(wards, lat, lon, np.ones(len(eligible), dtype=bool))
@@ -91,8 +103,14 @@ def _coverage_colour(share: float | None) -> str:
     return [c for lo, c in COVERAGE_BINS if share >= lo][-1]
 
 
-def _ward_layer(m: folium.Map, plan: Plan, people: Mapping[str, Resident],
-                wards: Any, approximate: bool, lang: str) -> None:
+def _ward_layer(
+    m: folium.Map,
+    plan: Plan,
+    people: Mapping[str, Resident],
+    wards: Any,
+    approximate: bool,
+    lang: str,
+) -> None:
     coverage = ward_coverage(plan, people, wards)
     features = []
     for ward, geom in zip(wards["ward"], wards.geometry, strict=True):
@@ -100,52 +118,72 @@ def _ward_layer(m: folium.Map, plan: Plan, people: Mapping[str, Resident],
         share = done / total if total else None
         label = f"{ward}: {done}/{total}" + (f" ({100 * share:.0f}%)" if share is not None else "")
         # GeoJsonTooltip puts the label into innerHTML: escaped; the raw name is not embedded
-        features.append({"type": "Feature", "geometry": geom.__geo_interface__,
-                         "properties": {"label": html.escape(label),
-                                        "fill": _coverage_colour(share)}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geom.__geo_interface__,
+                "properties": {"label": html.escape(label), "fill": _coverage_colour(share)},
+            }
+        )
     name = t("wards", lang) + (f" ({t('approximate', lang)})" if approximate else "")
-    folium.GeoJson({"type": "FeatureCollection", "features": features}, name=name,
-                   style_function=lambda f: {"fillColor": f["properties"]["fill"],
-                                             "color": "#555", "weight": 1.5,
-                                             "fillOpacity": 0.45},
-                   tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-                   class_name="vr-wards").add_to(m)
-    legend = "".join(f'<i style="background:{c}"></i>&ge; {100 * lo:.0f}%<br>'
-                     for lo, c in COVERAGE_BINS)
-    add_html(m, f'<div class="vr-legend" style="position:absolute;z-index:1000;left:10px;'
-                f'bottom:40px"><b>{t("coverage", lang)}</b><br>{legend}</div>')
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#555",
+            "weight": 1.5,
+            "fillOpacity": 0.45,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        class_name="vr-wards",
+    ).add_to(m)
+    legend = "".join(
+        f'<i style="background:{c}"></i>&ge; {100 * lo:.0f}%<br>' for lo, c in COVERAGE_BINS
+    )
+    add_html(
+        m,
+        f'<div class="vr-legend" style="position:absolute;z-index:1000;left:10px;'
+        f'bottom:40px"><b>{t("coverage", lang)}</b><br>{legend}</div>',
+    )
 
 
 def _team_layer(m: folium.Map, plan: Plan, team_id: str, colour: str, lang: str) -> None:
     layer = folium.FeatureGroup(name=layer_name(f"{t('team', lang)} {team_id}"))
     for route in plan.routes_of(team_id):
         path = route_line(route)
-        folium.PolyLine(path, color=colour, weight=4, opacity=0.85,
-                        class_name="vr-route").add_to(layer)
+        folium.PolyLine(path, color=colour, weight=4, opacity=0.85, class_name="vr-route").add_to(
+            layer
+        )
         for stop in route.stops:
             marker = folium.Marker([stop.lat, stop.lon], icon=small_stop_icon(stop.seq, colour))
-            marker.add_child(HtmlPopup(
-                f'<div class="vr-popup"><b>{t("team", lang)} {html.escape(team_id)} · '
-                f"{html.escape(route.date)} · #{stop.seq}</b><br>{t('arrival', lang)} "
-                f"{html.escape(stop.arrival[11:16])} · {t('people', lang)} "
-                f"{len(stop.resident_ids)}"
-                f"</div>"))
+            marker.add_child(
+                HtmlPopup(
+                    f'<div class="vr-popup"><b>{t("team", lang)} {html.escape(team_id)} · '
+                    f"{html.escape(route.date)} · #{stop.seq}</b><br>{t('arrival', lang)} "
+                    f"{html.escape(stop.arrival[11:16])} · {t('people', lang)} "
+                    f"{len(stop.resident_ids)}"
+                    f"</div>"
+                )
+            )
             marker.add_to(layer)
     layer.add_to(m)
 
 
-def _unassigned_layer(m: folium.Map, plan: Plan, people: Mapping[str, Resident],
-                      lang: str) -> None:
+def _unassigned_layer(m: folium.Map, plan: Plan, people: Mapping[str, Resident], lang: str) -> None:
     layer = folium.FeatureGroup(name=f"{t('unassigned', lang)} ({len(plan.unassigned)})")
     for u in plan.unassigned:
         person = people.get(u.resident_id)
         if person is None:  # rejected rows may have no usable position
             continue
         marker = folium.Marker([person.lat, person.lon], icon=unassigned_icon())
-        marker.add_child(HtmlPopup(
-            f'<div class="vr-popup vr-unassigned-popup"><b>{html.escape(u.resident_id)}</b>'
-            f"<br>{t('reason', lang)}: {html.escape(reason_text(u.reason_code, lang))}"
-            f" <code>{html.escape(u.reason_code)}</code></div>"))
+        marker.add_child(
+            HtmlPopup(
+                f'<div class="vr-popup vr-unassigned-popup"><b>{html.escape(u.resident_id)}</b>'
+                f"<br>{t('reason', lang)}: {html.escape(reason_text(u.reason_code, lang))}"
+                f" <code>{html.escape(u.reason_code)}</code></div>"
+            )
+        )
         marker.add_to(layer)
     layer.add_to(m)
 

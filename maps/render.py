@@ -18,10 +18,18 @@ from planner.output import sheet_name
 from planner.plan_document import Plan
 
 
-def write_maps(plan: Plan, out: Path, *, residents: Mapping[str, Resident],
-               teams: Iterable[Team] = (), wards: Any = None, wards_approximate: bool = False,
-               lang: str = "vi", tiles: TileSpec | None = DEFAULT_TILES,
-               streets: Streets | None = None) -> list[Path]:
+def write_maps(
+    plan: Plan,
+    out: Path,
+    *,
+    residents: Mapping[str, Resident],
+    teams: Iterable[Team] = (),
+    wards: Any = None,
+    wards_approximate: bool = False,
+    lang: str = "vi",
+    tiles: TileSpec | None = DEFAULT_TILES,
+    streets: Streets | None = None,
+) -> list[Path]:
     """The overview map, and per team and day its map, printable sheet and GPX file; the
     team maps with the ``streets`` around their routes when given (a road plan)."""
     teams = list(teams)
@@ -29,17 +37,40 @@ def write_maps(plan: Plan, out: Path, *, residents: Mapping[str, Resident],
     for folder in ("maps", "sheets", "gpx"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     written = [out / "maps" / "overview.html"]
-    written[0].write_text(render(overview_map(plan, residents=residents, teams=teams,
-                                              wards=wards, wards_approximate=wards_approximate,
-                                              lang=lang, tiles=tiles)), encoding="utf-8")
+    written[0].write_text(
+        render(
+            overview_map(
+                plan,
+                residents=residents,
+                teams=teams,
+                wards=wards,
+                wards_approximate=wards_approximate,
+                lang=lang,
+                tiles=tiles,
+            )
+        ),
+        encoding="utf-8",
+    )
     for route in plan.routes:
         stem = sheet_name(route.team_id, route.date)
-        page = render(team_map(plan, route.team_id, route.date, residents=residents,
-                               lang=lang, tiles=tiles, streets=streets))
-        files = {out / "maps" / f"{stem}.html": page,
-                 out / "sheets" / f"{stem}.html": route_sheet_html(
-                     route, residents, lang, names.get(route.team_id, "")),
-                 out / "gpx" / f"{stem}.gpx": route_gpx(route.to_json(), residents, lang)}
+        page = render(
+            team_map(
+                plan,
+                route.team_id,
+                route.date,
+                residents=residents,
+                lang=lang,
+                tiles=tiles,
+                streets=streets,
+            )
+        )
+        files = {
+            out / "maps" / f"{stem}.html": page,
+            out / "sheets" / f"{stem}.html": route_sheet_html(
+                route, residents, lang, names.get(route.team_id, "")
+            ),
+            out / "gpx" / f"{stem}.gpx": route_gpx(route.to_json(), residents, lang),
+        }
         for path, text in files.items():
             path.write_text(text, encoding="utf-8")
             written.append(path)

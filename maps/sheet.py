@@ -28,21 +28,42 @@ td.seq { font-size: 18px; font-weight: 700; }
 """
 
 
-def route_sheet_html(route: PlanRoute, residents: Mapping[str, Resident] | None = None,
-                     lang: str = "vi", team_name: str = "") -> str:
+def route_sheet_html(
+    route: PlanRoute,
+    residents: Mapping[str, Resident] | None = None,
+    lang: str = "vi",
+    team_name: str = "",
+) -> str:
     """The printable A4 route sheet of a team's day: one row per stop, the lunch break where
     it falls, a column for the outcome; initials, address and phone only."""
     people = residents or {}
     e = html.escape
-    head = [t("stop", lang), t("arrival", lang), t("service", lang), t("departure", lang),
-            t("who", lang), t("address", lang), t("people", lang), t("doses", lang),
-            t("phone", lang), t("doctor", lang), t("open_vial", lang), t("outcome", lang)]
+    head = [
+        t("stop", lang),
+        t("arrival", lang),
+        t("service", lang),
+        t("departure", lang),
+        t("who", lang),
+        t("address", lang),
+        t("people", lang),
+        t("doses", lang),
+        t("phone", lang),
+        t("doctor", lang),
+        t("open_vial", lang),
+        t("outcome", lang),
+    ]
     opened = vials_opened_at(route)
     rows = []
     lunch = route.lunch
-    lunch_row = "" if not lunch else (f'<tr class="break"><td></td><td colspan="11">'
-                                      f"{t('break', lang)} {lunch.start[11:16]}–"
-                                      f"{lunch.end[11:16]}</td></tr>")
+    lunch_row = (
+        ""
+        if not lunch
+        else (
+            f'<tr class="break"><td></td><td colspan="11">'
+            f"{t('break', lang)} {lunch.start[11:16]}–"
+            f"{lunch.end[11:16]}</td></tr>"
+        )
+    )
     for stop in route.stops:
         if lunch and lunch_row and stop.service_start >= lunch.end:
             rows.append(lunch_row)
@@ -52,23 +73,36 @@ def route_sheet_html(route: PlanRoute, residents: Mapping[str, Resident] | None 
             f'<tr><td class="seq">{stop.seq}</td><td>{stop.arrival[11:16]}</td>'
             f"<td>{stop.service_start[11:16]}</td><td>{stop.departure[11:16]}</td>"
             f"<td>{e(d['initials'])}<br><small>{e(' '.join(stop.resident_ids))}</small></td>"
-            f"<td>{e(d['address'])}</td><td class=\"n\">{len(stop.resident_ids)}</td>"
-            f"<td class=\"n\">{stop.doses}</td><td>{e(d['phones'])}</td>"
-            f"<td class=\"flag\">{'✔' if stop.needs_doctor else ''}</td>"
-            f"<td>{e(opened.get(stop.seq, ''))}</td><td></td></tr>")
+            f'<td>{e(d["address"])}</td><td class="n">{len(stop.resident_ids)}</td>'
+            f'<td class="n">{stop.doses}</td><td>{e(d["phones"])}</td>'
+            f'<td class="flag">{"✔" if stop.needs_doctor else ""}</td>'
+            f"<td>{e(opened.get(stop.seq, ''))}</td><td></td></tr>"
+        )
     if lunch_row and route.stops:
         rows.append(lunch_row)
-    title = (f"{t('route_sheet', lang)} · {t('team', lang)} {e(route.team_id)}"
-             f"{' · ' + e(team_name) if team_name else ''} · {e(route.date)}")
-    meta = (f"{t('start', lang)} {route.start[11:16]} · {t('end', lang)} "
-            f"{route.end[11:16]} · {len(route.stops)} {t('stops', lang)} · "
-            f"{t('carry', lang)} <b>{route.dose_count()}</b> {t('doses', lang).lower()} · "
-            f"{t('distance', lang)} {route.distance_m / 1000:.1f} km"
-            + (f" · {t('vials', lang)}: {len(route.vials)} × {e(route.vaccine or '')} "
-               f"({route.doses_wasted} {t('wasted', lang)})" if route.vials else ""))
-    return (f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{title}</title><style>{SHEET_CSS}</style></head><body>"
-            f"<h1>{title}</h1><p class=\"meta\">{meta}</p><table><thead><tr>"
-            + "".join(f"<th>{h}</th>" for h in head)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></body></html>")
+    title = (
+        f"{t('route_sheet', lang)} · {t('team', lang)} {e(route.team_id)}"
+        f"{' · ' + e(team_name) if team_name else ''} · {e(route.date)}"
+    )
+    meta = (
+        f"{t('start', lang)} {route.start[11:16]} · {t('end', lang)} "
+        f"{route.end[11:16]} · {len(route.stops)} {t('stops', lang)} · "
+        f"{t('carry', lang)} <b>{route.dose_count()}</b> {t('doses', lang).lower()} · "
+        f"{t('distance', lang)} {route.distance_m / 1000:.1f} km"
+        + (
+            f" · {t('vials', lang)}: {len(route.vials)} × {e(route.vaccine or '')} "
+            f"({route.doses_wasted} {t('wasted', lang)})"
+            if route.vials
+            else ""
+        )
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{SHEET_CSS}</style></head><body>"
+        f'<h1>{title}</h1><p class="meta">{meta}</p><table><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></body></html>"
+    )

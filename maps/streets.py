@@ -34,12 +34,26 @@ PAD_M = 300.0  # the streets drawn reach this far beyond the route's stops and s
 SIMPLIFY_M = 2.5  # Douglas-Peucker tolerance: invisible at street zoom, halves the points
 MIN_LABEL_M = 60.0  # a street shorter than this on the map gets no name (no room for it)
 _M_PER_DEG = 111_195.0
-_MAJOR = {ROAD_CLASSES.index(c) for c in ("motorway", "trunk", "primary", "secondary",
-                                          "tertiary", "motorway_link", "trunk_link",
-                                          "primary_link", "secondary_link", "tertiary_link")}
-_MINOR = {ROAD_CLASSES.index(c) for c in ("footway", "path", "steps", "cycleway", "track",
-                                          "pedestrian", "service")
-          if c in ROAD_CLASSES}
+_MAJOR = {
+    ROAD_CLASSES.index(c)
+    for c in (
+        "motorway",
+        "trunk",
+        "primary",
+        "secondary",
+        "tertiary",
+        "motorway_link",
+        "trunk_link",
+        "primary_link",
+        "secondary_link",
+        "tertiary_link",
+    )
+}
+_MINOR = {
+    ROAD_CLASSES.index(c)
+    for c in ("footway", "path", "steps", "cycleway", "track", "pedestrian", "service")
+    if c in ROAD_CLASSES
+}
 
 
 @dataclass(frozen=True)
@@ -122,8 +136,15 @@ def _label(name: int, pts: list[tuple[float, float]]) -> list[Any]:
     return [name, round((a_lat + b_lat) / 2, 5), round((a_lon + b_lon) / 2, 5), round(angle)]
 
 
-def add_streets(m: folium.Map, streets: Streets, routes: Iterable[PlanRoute], lang: str, *,
-                show: bool, asset_base: str | None = None) -> int:
+def add_streets(
+    m: folium.Map,
+    streets: Streets,
+    routes: Iterable[PlanRoute],
+    lang: str,
+    *,
+    show: bool,
+    asset_base: str | None = None,
+) -> int:
     """Draw the streets around ``routes`` as a layer of ``m`` (call before the route layers,
     so it lists first; its own panes keep it under them). Returns the bytes of street data."""
     box = routes_box(routes)
@@ -136,12 +157,15 @@ def add_streets(m: folium.Map, streets: Streets, routes: Iterable[PlanRoute], la
     assert isinstance(root, Figure)
     header = root.header
     if asset_base is None:
-        header.add_child(folium.Element(f"<script>{_text('streets.js')}</script>"),
-                         name="vr_streets_js")
+        header.add_child(
+            folium.Element(f"<script>{_text('streets.js')}</script>"), name="vr_streets_js"
+        )
     else:
-        header.add_child(folium.Element(f'<script src="{asset_base}/streets.js"></script>'),
-                         name="vr_streets_js")
-    header.add_child(folium.Element(f"<style>{_text('streets.css')}</style>"),
-                     name="vr_streets_css")
+        header.add_child(
+            folium.Element(f'<script src="{asset_base}/streets.js"></script>'), name="vr_streets_js"
+        )
+    header.add_child(
+        folium.Element(f"<style>{_text('streets.css')}</style>"), name="vr_streets_css"
+    )
     m.add_child(MapScript(f"vaxrouteStreets({m.get_name()}, {group.get_name()}, {data});"))
     return len(data.encode())

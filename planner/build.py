@@ -26,9 +26,14 @@ from planner.priority import earliest_date, earliest_day, priority_score
 from planner.settings import Settings
 
 
-def build_problem(residents: Iterable[Resident], teams: Iterable[Team], start_date: dt.date,
-                  days: int, settings: Settings, rejected: Iterable[Rejected] = ()
-                  ) -> ProblemData:
+def build_problem(
+    residents: Iterable[Resident],
+    teams: Iterable[Team],
+    start_date: dt.date,
+    days: int,
+    settings: Settings,
+    rejected: Iterable[Rejected] = (),
+) -> ProblemData:
     """The problem the solver sees: residents grouped into stops with priorities and service
     times, and a reason for everyone who cannot be routed (excluded, invalid, not due)."""
     residents, teams = list(residents), tuple(teams)
@@ -39,12 +44,13 @@ def build_problem(residents: Iterable[Resident], teams: Iterable[Team], start_da
     products = settings.vials.products
     teams = tuple(_with_product(t, settings) for t in teams)
     excluded = {r.resident_id: r.status for r in residents if r.status in NOT_ROUTED_STATUSES}
-    pre: dict[str, tuple[str, str]] = {
-        x.resident_id: ("invalid_input", x.reason) for x in rejected}
+    pre: dict[str, tuple[str, str]] = {x.resident_id: ("invalid_input", x.reason) for x in rejected}
     for r in residents:
         if r.vaccine and r.vaccine not in products and r.resident_id not in excluded:
-            pre[r.resident_id] = ("invalid_input", f"unknown vaccine product {r.vaccine!r} "
-                                  f"(known: {', '.join(sorted(products))})")
+            pre[r.resident_id] = (
+                "invalid_input",
+                f"unknown vaccine product {r.vaccine!r} (known: {', '.join(sorted(products))})",
+            )
     horizon_end = start_date + dt.timedelta(days=days - 1)
     routable: list[Resident] = []
     for r in residents:
@@ -53,24 +59,36 @@ def build_problem(residents: Iterable[Resident], teams: Iterable[Team], start_da
         due = earliest_date(r, settings.doses, products)
         if due is not None and due > horizon_end:
             why = "visit postponed to" if due == r.not_before else "next dose due on"
-            pre[r.resident_id] = ("not_due_in_horizon",
-                                  f"{why} {due.isoformat()}, after the plan's last day "
-                                  f"{horizon_end.isoformat()}")
+            pre[r.resident_id] = (
+                "not_due_in_horizon",
+                f"{why} {due.isoformat()}, after the plan's last day {horizon_end.isoformat()}",
+            )
             continue
         routable.append(r)
-    priorities = {r.resident_id: priority_score(r, settings.priority, settings.doses, start_date)
-                  for r in residents}
+    priorities = {
+        r.resident_id: priority_score(r, settings.priority, settings.doses, start_date)
+        for r in residents
+    }
     stops = _make_stops(routable, priorities, start_date, settings)
-    return ProblemData(start_date=start_date, days=days, teams=teams, stops=tuple(stops),
-                       residents={r.resident_id: r for r in residents}, priorities=priorities,
-                       excluded=excluded, pre_unassigned=pre)
+    return ProblemData(
+        start_date=start_date,
+        days=days,
+        teams=teams,
+        stops=tuple(stops),
+        residents={r.resident_id: r for r in residents},
+        priorities=priorities,
+        excluded=excluded,
+        pre_unassigned=pre,
+    )
 
 
 def _with_product(team: Team, settings: Settings) -> Team:
     product = team.vaccine or settings.vials.product
     if product not in settings.vials.products:
-        raise InputError(f"team {team.team_id}: unknown vaccine product {product!r} (known: "
-                         f"{', '.join(sorted(settings.vials.products))})")
+        raise InputError(
+            f"team {team.team_id}: unknown vaccine product {product!r} (known: "
+            f"{', '.join(sorted(settings.vials.products))})"
+        )
     return replace(team, vaccine=product)
 
 
@@ -122,8 +140,9 @@ def service_seconds(members: list[Resident], settings: Settings) -> int:
     return math.ceil(60 * max([computed, *overrides]))
 
 
-def _make_stops(routable: list[Resident], priorities: dict[str, float], start: dt.date,
-                settings: Settings) -> list[Stop]:
+def _make_stops(
+    routable: list[Resident], priorities: dict[str, float], start: dt.date, settings: Settings
+) -> list[Stop]:
     keys = household_keys(routable, settings.input.same_spot_m)
     groups: dict[tuple, list[Resident]] = defaultdict(list)
     for r, key in zip(routable, keys, strict=True):
@@ -131,14 +150,26 @@ def _make_stops(routable: list[Resident], priorities: dict[str, float], start: d
         groups[(key, day, r.available_from_s, r.available_to_s, r.vaccine)].append(r)
     stops = []
     for n, ((_key, day, w0, w1, vaccine), members) in enumerate(
-            sorted(groups.items(), key=_group_order)):
+        sorted(groups.items(), key=_group_order)
+    ):
         first = members[0]
-        stops.append(Stop(
-            stop_id=f"S{n + 1:05d}", resident_ids=tuple(m.resident_id for m in members),
-            lat=first.lat, lon=first.lon, service_s=service_seconds(members, settings),
-            doses=len(members), priority=round(sum(priorities[m.resident_id] for m in members), 2),
-            needs_doctor=any(m.needs_doctor for m in members), earliest_day=day,
-            window_start_s=w0, window_end_s=w1, ward=first.ward, vaccine=vaccine))
+        stops.append(
+            Stop(
+                stop_id=f"S{n + 1:05d}",
+                resident_ids=tuple(m.resident_id for m in members),
+                lat=first.lat,
+                lon=first.lon,
+                service_s=service_seconds(members, settings),
+                doses=len(members),
+                priority=round(sum(priorities[m.resident_id] for m in members), 2),
+                needs_doctor=any(m.needs_doctor for m in members),
+                earliest_day=day,
+                window_start_s=w0,
+                window_end_s=w1,
+                ward=first.ward,
+                vaccine=vaccine,
+            )
+        )
     return stops
 
 

@@ -56,8 +56,7 @@ class NeutralWriter:
             self.writerow(row)
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], **fmtparams: Any
-              ) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], **fmtparams: Any) -> bytes:
     """A whole CSV file, UTF-8 with a BOM (Excel then reads Vietnamese text correctly)."""
     buffer = io.StringIO()
     writer = NeutralWriter(buffer, **fmtparams)

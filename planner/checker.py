@@ -39,8 +39,10 @@ class CheckReport:
 
 def _metres(a: tuple[float, float], b: tuple[float, float], detour: float) -> float:
     p1, p2 = math.radians(a[0]), math.radians(b[0])
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    )
     return 2 * _R * math.asin(math.sqrt(min(1.0, h))) * detour
 
 
@@ -49,8 +51,12 @@ def _clock(value: str) -> tuple[dt.date, int]:
     return t.date(), t.hour * 3600 + t.minute * 60 + t.second
 
 
-def check_plan(plan: dict[str, Any], residents: Iterable[Resident], teams: Iterable[Team],
-               invalid_ids: Iterable[str] = ()) -> CheckReport:
+def check_plan(
+    plan: dict[str, Any],
+    residents: Iterable[Resident],
+    teams: Iterable[Team],
+    invalid_ids: Iterable[str] = (),
+) -> CheckReport:
     """Every violation of ``plan`` (plan.json) against the inputs: each resident accounted for
     once, one route per team-day, each route's legs, times, breaks and vials, the summary."""
     report = CheckReport()
@@ -72,8 +78,9 @@ def check_plan(plan: dict[str, Any], residents: Iterable[Resident], teams: Itera
     return report
 
 
-def _check_accounting(plan: dict[str, Any], people: dict[str, Resident], invalid: set[str],
-                      report: CheckReport) -> None:
+def _check_accounting(
+    plan: dict[str, Any], people: dict[str, Resident], invalid: set[str], report: CheckReport
+) -> None:
     places: Counter[str] = Counter()
     for route in plan.get("routes", []):
         for stop in route["stops"]:
@@ -93,17 +100,24 @@ def _check_accounting(plan: dict[str, Any], people: dict[str, Resident], invalid
     for e in plan.get("excluded", []):
         r = people.get(e["resident_id"])
         if r is not None and (r.status != e["status"] or r.status not in NOT_ROUTED_STATUSES):
-            report.add(f"excluded {r.resident_id} with status {e['status']!r}, input says "
-                       f"{r.status!r}")
+            report.add(
+                f"excluded {r.resident_id} with status {e['status']!r}, input says {r.status!r}"
+            )
     for rid, r in people.items():
-        if r.status in NOT_ROUTED_STATUSES and places[rid] == 1 and not any(
-                e["resident_id"] == rid for e in plan.get("excluded", [])):
+        if (
+            r.status in NOT_ROUTED_STATUSES
+            and places[rid] == 1
+            and not any(e["resident_id"] == rid for e in plan.get("excluded", []))
+        ):
             report.add(f"resident {rid} has status {r.status} but is not in excluded")
 
 
 def _service_seconds(members: list[Resident], visit: dict[str, float]) -> int:
-    base = (visit["setup_minutes"] + visit["per_person_minutes"] * len(members)
-            + visit["observation_minutes"])
+    base = (
+        visit["setup_minutes"]
+        + visit["per_person_minutes"] * len(members)
+        + visit["observation_minutes"]
+    )
     longest = max([base] + [m.service_minutes for m in members if m.service_minutes is not None])
     return math.ceil(60 * longest)
 
@@ -116,9 +130,16 @@ def _due(r: Resident, intervals: dict[str, int]) -> dt.date | None:
     return r.last_dose_date + dt.timedelta(days=days)
 
 
-def _leg(plan: dict[str, Any], a: tuple[float, float], b: tuple[float, float], mode: str,
-         holder: dict[str, Any], prefix: str, where: str, report: CheckReport
-         ) -> tuple[float, float]:
+def _leg(
+    plan: dict[str, Any],
+    a: tuple[float, float],
+    b: tuple[float, float],
+    mode: str,
+    holder: dict[str, Any],
+    prefix: str,
+    where: str,
+    report: CheckReport,
+) -> tuple[float, float]:
     """A leg's metres and seconds: recomputed for straight lines; for road networks and
     routing servers, the plan's own leg values, held to what any road must respect."""
     model = plan["travel_model"]
@@ -134,8 +155,9 @@ def _leg(plan: dict[str, Any], a: tuple[float, float], b: tuple[float, float], m
         return 0.0, 0.0
     air = _metres(a, b, 1.0)
     if metres + 1 < air:
-        report.add(f"{where}: leg of {metres:.0f} m is shorter than the straight line "
-                   f"({air:.0f} m)")
+        report.add(
+            f"{where}: leg of {metres:.0f} m is shorter than the straight line ({air:.0f} m)"
+        )
     fastest = max([150.0] + [float(v) for v in _mode_speeds(model, mode)])
     if secs + 1 < metres / (fastest / 3.6):
         report.add(f"{where}: {metres:.0f} m in {secs:.0f} s is faster than {fastest:.0f} km/h")
@@ -149,20 +171,32 @@ def _mode_speeds(model: dict[str, Any], mode: str) -> list[float]:
     return list(model.get("roads", {}).get("speed_kmh", {}).get(mode, {}).values())
 
 
-def _check_path(path: list[list[float]], a: tuple[float, float], b: tuple[float, float],
-                metres: float, where: str, report: CheckReport) -> None:
+def _check_path(
+    path: list[list[float]],
+    a: tuple[float, float],
+    b: tuple[float, float],
+    metres: float,
+    where: str,
+    report: CheckReport,
+) -> None:
     """The drawn path must join the two places and be as long as the leg's distance."""
     points = [(float(p[0]), float(p[1])) for p in path]
     if _metres(points[0], a, 1.0) > 1 or _metres(points[-1], b, 1.0) > 1:
         report.add(f"{where}: the leg's path does not join its two places")
     length = sum(_metres(p, q, 1.0) for p, q in itertools.pairwise(points))
     if abs(length - metres) > 0.005 * metres + 2 + 0.2 * len(path):
-        report.add(f"{where}: the leg's path is {length:.0f} m long but the leg says "
-                   f"{metres:.0f} m")
+        report.add(
+            f"{where}: the leg's path is {length:.0f} m long but the leg says {metres:.0f} m"
+        )
 
 
-def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
-                 people: dict[str, Resident], report: CheckReport) -> None:
+def _check_route(
+    plan: dict[str, Any],
+    route: dict[str, Any],
+    team: Team,
+    people: dict[str, Resident],
+    report: CheckReport,
+) -> None:
     where = f"route {team.team_id} {route['date']}"
     params = plan["parameters"]
     date = dt.date.fromisoformat(route["date"])
@@ -175,8 +209,10 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
         report.add(f"{where}: runs {route['start']}..{route['end']}, outside the shift")
     brk = _check_break(route, team, params, where, report)
     depot_at = route.get("depot")
-    if depot_at and _metres((depot_at["lat"], depot_at["lon"]),
-                            (team.depot_lat, team.depot_lon), 1.0) > 1.0:
+    if (
+        depot_at
+        and _metres((depot_at["lat"], depot_at["lon"]), (team.depot_lat, team.depot_lon), 1.0) > 1.0
+    ):
         report.add(f"{where}: depot position differs from the team's")
     depot = (team.depot_lat, team.depot_lon)
     here, departure, dist, travel, doses = depot, start, 0.0, 0.0, 0
@@ -188,15 +224,28 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
             report.add(f"{where} stop {k}: unknown or no residents")
             continue
         spot = (stop["lat"], stop["lon"])
-        metres, secs = _leg(plan, here, spot, team.travel_mode, stop, "", f"{where} stop {k}",
-                            report)
+        metres, secs = _leg(
+            plan, here, spot, team.travel_mode, stop, "", f"{where} stop {k}", report
+        )
         dist, travel = dist + metres, travel + secs
-        _check_stop(plan, stop, members, team, date, departure, secs, brk, where, report,
-                    route.get("vaccine", ""))
+        _check_stop(
+            plan,
+            stop,
+            members,
+            team,
+            date,
+            departure,
+            secs,
+            brk,
+            where,
+            report,
+            route.get("vaccine", ""),
+        )
         doses += stop["doses"]
         here, departure = spot, _clock(stop["departure"])[1]
-    metres, secs = _leg(plan, here, depot, team.travel_mode, route, "return_",
-                        f"{where} way back", report)
+    metres, secs = _leg(
+        plan, here, depot, team.travel_mode, route, "return_", f"{where} way back", report
+    )
     dist, travel = dist + metres, travel + secs
     gap = end - departure
     if gap + 1 < secs + (_break_len(brk) if brk and departure <= brk[0] < end else 0):
@@ -213,8 +262,9 @@ def _check_route(plan: dict[str, Any], route: dict[str, Any], team: Team,
     _check_vials(plan, route, team, where, report)
 
 
-def _check_vials(plan: dict[str, Any], route: dict[str, Any], team: Team, where: str,
-                 report: CheckReport) -> None:
+def _check_vials(
+    plan: dict[str, Any], route: dict[str, Any], team: Team, where: str, report: CheckReport
+) -> None:
     """Recompute the vials: opened when a dose is needed and none is usable; discarded when
     empty, expired or at the end of the day. The plan's vials and waste must agree."""
     products = plan["parameters"].get("vials", {}).get("products")
@@ -238,11 +288,12 @@ def _check_vials(plan: dict[str, Any], route: dict[str, Any], team: Team, where:
             opened[-1][2] += take
             need -= take
     expected = [(seq, drawn, size - drawn) for seq, _, drawn in opened]
-    reported = [(v["opened_at_stop"], v["doses_drawn"], v["doses_wasted"])
-                for v in route["vials"]]
+    reported = [(v["opened_at_stop"], v["doses_drawn"], v["doses_wasted"]) for v in route["vials"]]
     if reported != expected:
-        report.add(f"{where}: vials {reported} disagree with the recomputed {expected} "
-                   "(opened at stop, drawn, wasted)")
+        report.add(
+            f"{where}: vials {reported} disagree with the recomputed {expected} "
+            "(opened at stop, drawn, wasted)"
+        )
     if route.get("doses_wasted") != sum(w for _, _, w in expected):
         report.add(f"{where}: doses_wasted {route.get('doses_wasted')} disagrees with the vials")
 
@@ -251,8 +302,9 @@ def _break_len(brk: tuple[int, int]) -> int:
     return brk[1] - brk[0]
 
 
-def _check_break(route: dict[str, Any], team: Team, params: dict[str, Any], where: str,
-                 report: CheckReport) -> tuple[int, int] | None:
+def _check_break(
+    route: dict[str, Any], team: Team, params: dict[str, Any], where: str, report: CheckReport
+) -> tuple[int, int] | None:
     if team.break_start_s is None or team.break_minutes <= 0:
         return None
     if not route.get("break"):
@@ -273,19 +325,29 @@ def _check_break(route: dict[str, Any], team: Team, params: dict[str, Any], wher
     return b0, b1
 
 
-def _check_stop(plan: dict[str, Any], stop: dict[str, Any], members: list[Resident], team: Team,
-                date: dt.date, prev_departure: int, travel_s: float,
-                brk: tuple[int, int] | None, where: str, report: CheckReport,
-                route_vaccine: str = "") -> None:
+def _check_stop(
+    plan: dict[str, Any],
+    stop: dict[str, Any],
+    members: list[Resident],
+    team: Team,
+    date: dt.date,
+    prev_departure: int,
+    travel_s: float,
+    brk: tuple[int, int] | None,
+    where: str,
+    report: CheckReport,
+    route_vaccine: str = "",
+) -> None:
     at = f"{where} stop {stop['seq']}"
-    arrival, begin, leave = (_clock(stop[k])[1] for k in ("arrival", "service_start",
-                                                           "departure"))
+    arrival, begin, leave = (_clock(stop[k])[1] for k in ("arrival", "service_start", "departure"))
     if any(_clock(stop[k])[0] != date for k in ("arrival", "service_start", "departure")):
         report.add(f"{at}: times not on the route's date")
     pause = _break_len(brk) if brk and prev_departure <= brk[0] < begin else 0
     if begin - prev_departure + 1 < travel_s + pause:
-        report.add(f"{at}: starts {begin - prev_departure} s after leaving the previous place; "
-                   f"travel needs {travel_s:.0f} s" + (" plus the break" if pause else ""))
+        report.add(
+            f"{at}: starts {begin - prev_departure} s after leaving the previous place; "
+            f"travel needs {travel_s:.0f} s" + (" plus the break" if pause else "")
+        )
     if arrival > begin or arrival + 1 < prev_departure + travel_s:
         report.add(f"{at}: arrival {stop['arrival']} inconsistent with travel and service start")
     expected = _service_seconds(members, plan["parameters"]["visit"])
@@ -314,20 +376,26 @@ def _check_stop(plan: dict[str, Any], stop: dict[str, Any], members: list[Reside
         if m.not_before is not None and date < m.not_before:
             report.add(f"{at}: resident {m.resident_id} was postponed to {m.not_before}")
         if m.vaccine and route_vaccine and m.vaccine != route_vaccine:
-            report.add(f"{at}: resident {m.resident_id} needs {m.vaccine}, the team carries "
-                       f"{route_vaccine}")
+            report.add(
+                f"{at}: resident {m.resident_id} needs {m.vaccine}, the team carries "
+                f"{route_vaccine}"
+            )
 
 
 def _check_summary(plan: dict[str, Any], report: CheckReport) -> None:
     s = plan.get("summary", {})
     planned = sum(len(st["resident_ids"]) for r in plan["routes"] for st in r["stops"])
-    expected = {"planned": planned, "unassigned": len(plan["unassigned"]),
-                "excluded": len(plan["excluded"])}
+    expected = {
+        "planned": planned,
+        "unassigned": len(plan["unassigned"]),
+        "excluded": len(plan["excluded"]),
+    }
     for key, value in expected.items():
         if s.get(key) != value:
             report.add(f"summary.{key} is {s.get(key)}, the plan has {value}")
     if s.get("residents") != planned + expected["unassigned"] + expected["excluded"]:
         report.add("summary.residents does not equal planned + unassigned + excluded")
-    if "doses_wasted" in s and s["doses_wasted"] != sum(r.get("doses_wasted", 0)
-                                                        for r in plan["routes"]):
+    if "doses_wasted" in s and s["doses_wasted"] != sum(
+        r.get("doses_wasted", 0) for r in plan["routes"]
+    ):
         report.add("summary.doses_wasted does not equal the routes' waste")

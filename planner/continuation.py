@@ -41,8 +41,9 @@ class Continuation:
         return [(s.lat, s.lon) for stops in self.kept.values() for s in stops]
 
 
-def warm_start(previous: Sequence[PlanRoute], data: ProblemData
-               ) -> tuple[dict[int, int], list[list[int]]]:
+def warm_start(
+    previous: Sequence[PlanRoute], data: ProblemData
+) -> tuple[dict[int, int], list[list[int]]]:
     """Previous vehicle of each stop, and the previous routes as a warm start (stop indices
     per vehicle), for the routes within the horizon of teams still on the list."""
     team_index = {t.team_id: i for i, t in enumerate(data.teams)}
@@ -62,8 +63,13 @@ def warm_start(previous: Sequence[PlanRoute], data: ProblemData
     return vehicle_of, routes
 
 
-def compose(plan: Plan, carried: Continuation, teams: Sequence[Team], travel: TravelModel,
-            settings: Settings) -> Plan:
+def compose(
+    plan: Plan,
+    carried: Continuation,
+    teams: Sequence[Team],
+    travel: TravelModel,
+    settings: Settings,
+) -> Plan:
     """Put the kept stops in front of today's new routes, count their travel again; show
     the lunch break a team already took; recount the summary."""
     today = plan.start_date
@@ -72,33 +78,57 @@ def compose(plan: Plan, carried: Continuation, teams: Sequence[Team], travel: Tr
     routes = {(r.date, r.team_id): r for r in plan.routes}
     for team_id, prefix in carried.kept.items():
         route = routes.get((today, team_id))
-        routes[(today, team_id)] = _continued(route, prefix, before[team_id], by_team[team_id],
-                                              travel, settings)
+        routes[(today, team_id)] = _continued(
+            route, prefix, before[team_id], by_team[team_id], travel, settings
+        )
     for route in plan.routes:  # lunch already taken before the re-plan: keep it shown
         if route.date == today:
             current = routes[(today, route.team_id)]
-            routes[(today, route.team_id)] = _lunch_shown(current, by_team[route.team_id],
-                                                          before.get(route.team_id))
+            routes[(today, route.team_id)] = _lunch_shown(
+                current, by_team[route.team_id], before.get(route.team_id)
+            )
     ordered = tuple(r for _, r in sorted(routes.items()))
     return replace(plan, routes=ordered).recounted()
 
 
-def _continued(route: PlanRoute | None, prefix: tuple[PlanStop, ...], old: PlanRoute,
-               team: Team, travel: TravelModel, settings: Settings) -> PlanRoute:
+def _continued(
+    route: PlanRoute | None,
+    prefix: tuple[PlanStop, ...],
+    old: PlanRoute,
+    team: Team,
+    travel: TravelModel,
+    settings: Settings,
+) -> PlanRoute:
     """The team's route today: the kept stops, then its new ones (none when ``route`` is None:
     the team goes back to its station), from the day's first start, legs counted again."""
     fresh = route is None
     if route is None:
-        route = PlanRoute(old.team_id, old.date, old.start, old.end, 0, 0, (),
-                          team_name=old.team_name, travel_mode=old.travel_mode, depot=old.depot,
-                          lunch=old.lunch)
+        route = PlanRoute(
+            old.team_id,
+            old.date,
+            old.start,
+            old.end,
+            0,
+            0,
+            (),
+            team_name=old.team_name,
+            travel_mode=old.travel_mode,
+            depot=old.depot,
+            lunch=old.lunch,
+        )
     stops = tuple(replace(s, seq=seq) for seq, s in enumerate((*prefix, *route.stops), start=1))
     lunch = route.lunch
     if not lunch or (old.lunch and old.lunch.end <= prefix[-1].departure):
         lunch = old.lunch
-    route = replace(route, stops=stops, start=old.start, lunch=lunch,
-                    vaccine=route.vaccine if route.vaccine is not None
-                    else old.vaccine or team.vaccine or settings.vials.product)
+    route = replace(
+        route,
+        stops=stops,
+        start=old.start,
+        lunch=lunch,
+        vaccine=route.vaccine
+        if route.vaccine is not None
+        else old.vaccine or team.vaccine or settings.vials.product,
+    )
     route = _recount(route, travel, fresh)
     return route_vials(route, settings.vials.products)
 
@@ -113,7 +143,8 @@ def _recount(route: PlanRoute, travel: TravelModel, fresh: bool) -> PlanRoute:
         + (route.return_distance_m or 0),
         travel_s=sum(s.travel_s_from_previous or 0 for s in route.stops)
         + (route.return_travel_s or 0),
-        doses=sum(s.doses for s in route.stops))
+        doses=sum(s.doses for s in route.stops),
+    )
     if fresh:
         date, last = parse_iso_time(route.stops[-1].departure)
         route = replace(route, end=iso_time(date, last + (route.return_travel_s or 0)))
@@ -126,6 +157,11 @@ def _lunch_shown(route: PlanRoute, team: Team, old: PlanRoute | None) -> PlanRou
     if route.lunch is not None or team.break_start_s is None or not team.break_minutes:
         return route
     day = dt.date.fromisoformat(route.date)
-    return replace(route, lunch=(old.lunch if old else None) or PlanBreak(
-        iso_time(day, team.break_start_s),
-        iso_time(day, team.break_start_s + 60 * team.break_minutes)))
+    return replace(
+        route,
+        lunch=(old.lunch if old else None)
+        or PlanBreak(
+            iso_time(day, team.break_start_s),
+            iso_time(day, team.break_start_s + 60 * team.break_minutes),
+        ),
+    )

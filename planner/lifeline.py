@@ -64,6 +64,7 @@ def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> None:
 def watch_parent(parent_pid: int, interval_s: float = 0.5) -> threading.Thread:
     """A daemon thread that ends this process once its parent is gone: the check for systems
     without ``PR_SET_PDEATHSIG`` (it needs the GIL now and then, which Python code gives)."""
+
     def watch() -> None:
         """Poll the parent; end this process at once when it is gone."""
         while parent_alive(parent_pid):

@@ -15,7 +15,6 @@ import traceback
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-
 def clean(text: str) -> str:
     """``text`` with every control character (newlines included) written as an escape."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
@@ -30,8 +29,10 @@ def redacted_traceback(exc: BaseException) -> str:
         seen.add(id(current))
         frames = traceback.extract_tb(current.__traceback__)
         block = [f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in frames]
-        block.append(f"{type(current).__module__}.{type(current).__qualname__} "
-                     "(message withheld: it may contain personal data)")
+        block.append(
+            f"{type(current).__module__}.{type(current).__qualname__} "
+            "(message withheld: it may contain personal data)"
+        )
         lines[:0] = [*block, ""]
         current = current.__cause__ or current.__context__
     return "Traceback (most recent call last), causes first:\n" + "\n".join(lines).rstrip()

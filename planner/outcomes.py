@@ -38,10 +38,12 @@ OUTCOMES: dict[str, OutcomeKind] = {
     "vaccinated": OutcomeKind("Vaccinated", "Đã tiêm", "#68BB0C", "#1B1F24", "Complete"),
     "refused": OutcomeKind("Refused", "Từ chối", "#F12525", "#000000", "Refused"),
     # visited, nobody to vaccinate: the team comes back (Reveal's orange: partly done)
-    "not_at_home": OutcomeKind("Not at home", "Không có nhà", "#FF851B", "#1B1F24",
-                               "Partially Sprayed"),
-    "contraindicated": OutcomeKind("Contraindicated", "Chống chỉ định", "#171717", "#FFFFFF",
-                                   "Not Eligible"),
+    "not_at_home": OutcomeKind(
+        "Not at home", "Không có nhà", "#FF851B", "#1B1F24", "Partially Sprayed"
+    ),
+    "contraindicated": OutcomeKind(
+        "Contraindicated", "Chống chỉ định", "#171717", "#FFFFFF", "Not Eligible"
+    ),
     "postponed": OutcomeKind("Postponed", "Hoãn", "#FF851B", "#1B1F24", "Partially Sprayed"),
 }
 

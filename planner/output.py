@@ -23,9 +23,22 @@ from planner.pipeline import PlanRun
 from planner.plan import route_line
 from planner.plan_document import Depot, Plan, PlanRoute
 
-SHEET_COLUMNS = ["seq", "arrival", "service_start", "departure", "address", "ward",
-                 "household_id", "resident_ids", "initials", "people", "doses", "phone",
-                 "needs_doctor", "open_vial"]
+SHEET_COLUMNS = [
+    "seq",
+    "arrival",
+    "service_start",
+    "departure",
+    "address",
+    "ward",
+    "household_id",
+    "resident_ids",
+    "initials",
+    "people",
+    "doses",
+    "phone",
+    "needs_doctor",
+    "open_vial",
+]
 
 
 def safe_name(text: str) -> str:
@@ -52,8 +65,12 @@ def write_outputs(run: PlanRun, out: Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     (out / "sheets").mkdir(exist_ok=True)
     people = {r.resident_id: r for r in run.inputs.residents.residents}
-    written = {"plan": out / "plan.json", "routes": out / "routes.geojson",
-               "unassigned": out / "unassigned.csv", "problems": out / "input_problems.csv"}
+    written = {
+        "plan": out / "plan.json",
+        "routes": out / "routes.geojson",
+        "unassigned": out / "unassigned.csv",
+        "problems": out / "input_problems.csv",
+    }
     write_json_atomic(written["plan"], run.plan.to_json())
     write_json_atomic(written["routes"], routes_geojson(run.plan, run))
     _write_unassigned(run, people, written["unassigned"])
@@ -76,8 +93,9 @@ def vials_opened_at(route: PlanRoute) -> dict[int, str]:
     out: dict[int, str] = {}
     for v in route.vials or ():
         label = f"{v.product} #{v.vial}"
-        out[v.opened_at_stop] = (f"{out[v.opened_at_stop]}, {label}" if v.opened_at_stop in out
-                                 else label)
+        out[v.opened_at_stop] = (
+            f"{out[v.opened_at_stop]}, {label}" if v.opened_at_stop in out else label
+        )
     return out
 
 
@@ -89,12 +107,24 @@ def sheet_rows(route: PlanRoute, people: Mapping[str, Resident]) -> list[list[An
     for stop in route.stops:
         members = [people[rid] for rid in stop.resident_ids if rid in people]
         phones = sorted({m.phone for m in members if m.phone})
-        rows.append([
-            stop.seq, stop.arrival[11:16], stop.service_start[11:16], stop.departure[11:16],
-            members[0].address if members else "", stop.ward or "", stop.household_id or "",
-            " ".join(stop.resident_ids), " ".join(m.initials for m in members), len(members),
-            stop.doses, " / ".join(phones), "yes" if stop.needs_doctor else "",
-            opened.get(stop.seq, "")])
+        rows.append(
+            [
+                stop.seq,
+                stop.arrival[11:16],
+                stop.service_start[11:16],
+                stop.departure[11:16],
+                members[0].address if members else "",
+                stop.ward or "",
+                stop.household_id or "",
+                " ".join(stop.resident_ids),
+                " ".join(m.initials for m in members),
+                len(members),
+                stop.doses,
+                " / ".join(phones),
+                "yes" if stop.needs_doctor else "",
+                opened.get(stop.seq, ""),
+            ]
+        )
     return rows
 
 
@@ -112,9 +142,16 @@ def _write_unassigned(run: PlanRun, people: dict[str, Resident], path: Path) -> 
         writer.writerow(["resident_id", "reason_code", "reason", "ward", "address", "priority"])
         for u in run.plan.unassigned:
             r = people.get(u.resident_id)
-            writer.writerow([u.resident_id, u.reason_code, u.reason,
-                             r.ward if r else "", r.address if r else "",
-                             run.data.priorities.get(u.resident_id, "")])
+            writer.writerow(
+                [
+                    u.resident_id,
+                    u.reason_code,
+                    u.reason,
+                    r.ward if r else "",
+                    r.address if r else "",
+                    run.data.priorities.get(u.resident_id, ""),
+                ]
+            )
 
 
 def _with_depot(route: PlanRoute, depots: Mapping[str, tuple[float, float]]) -> PlanRoute:
@@ -134,16 +171,37 @@ def routes_geojson(plan: Plan, run: PlanRun | None = None) -> dict[str, Any]:
     features: list[dict[str, Any]] = []
     for route in plan.routes:
         coords = [[lon, lat] for lat, lon in route_line(_with_depot(route, depots))]
-        props = {"team_id": route.team_id, "date": route.date, "start": route.start,
-                 "end": route.end, "distance_m": route.distance_m, "travel_s": route.travel_s,
-                 "doses": route.doses, "stops": len(route.stops)}
-        features.append({"type": "Feature", "properties": {"kind": "route", **props},
-                         "geometry": {"type": "LineString", "coordinates": coords}})
+        props = {
+            "team_id": route.team_id,
+            "date": route.date,
+            "start": route.start,
+            "end": route.end,
+            "distance_m": route.distance_m,
+            "travel_s": route.travel_s,
+            "doses": route.doses,
+            "stops": len(route.stops),
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"kind": "route", **props},
+                "geometry": {"type": "LineString", "coordinates": coords},
+            }
+        )
         for s in route.stops:
-            features.append({"type": "Feature", "geometry": {"type": "Point",
-                                                             "coordinates": [s.lon, s.lat]},
-                             "properties": {"kind": "stop", "team_id": route.team_id,
-                                            "date": route.date, "seq": s.seq,
-                                            "arrival": s.arrival, "doses": s.doses,
-                                            "resident_ids": list(s.resident_ids)}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                    "properties": {
+                        "kind": "stop",
+                        "team_id": route.team_id,
+                        "date": route.date,
+                        "seq": s.seq,
+                        "arrival": s.arrival,
+                        "doses": s.doses,
+                        "resident_ids": list(s.resident_ids),
+                    },
+                }
+            )
     return {"type": "FeatureCollection", "features": features}

@@ -84,19 +84,28 @@ class PlanRun(Planned):
     inputs: Inputs
 
 
-def read_inputs(residents: Path | RawTable, teams: Path | RawTable, start_date: dt.date,
-                settings: Settings, boundaries: Path | Any = None,
-                sheet: str | None = None) -> Inputs:
+def read_inputs(
+    residents: Path | RawTable,
+    teams: Path | RawTable,
+    start_date: dt.date,
+    settings: Settings,
+    boundaries: Path | Any = None,
+    sheet: str | None = None,
+) -> Inputs:
     """Read both lists; teams first, since their depots help judge residents' coordinates."""
     teams_read = read_teams(teams, params=settings.input)
     if not teams_read.teams:
         raise InputError(_nothing_left("teams", teams_read.problems))
     depots = [(t.depot_lat, t.depot_lon) for t in teams_read.teams]
-    polygons = (load_boundaries(boundaries) if isinstance(boundaries, str | Path)
-                else boundaries)
-    residents_read = read_residents(residents, reference_date=start_date,
-                                    params=settings.input, depots=depots,
-                                    boundaries=polygons, sheet=sheet)
+    polygons = load_boundaries(boundaries) if isinstance(boundaries, str | Path) else boundaries
+    residents_read = read_residents(
+        residents,
+        reference_date=start_date,
+        params=settings.input,
+        depots=depots,
+        boundaries=polygons,
+        sheet=sheet,
+    )
     if not residents_read.residents:
         raise InputError(_nothing_left("residents", residents_read.problems))
     return Inputs(residents_read, teams_read)
@@ -108,14 +117,27 @@ def _nothing_left(what: str, problems: list[InputProblem]) -> str:
     return f"no usable {what} left after validation:\n" + "\n".join(lines) + more
 
 
-def plan_from_inputs(inputs: Inputs, start_date: dt.date, days: int, settings: Settings,
-                     travel: TravelModel | None = None,
-                     progress: Callable[[Progress], None] | None = None,
-                     roads: Path | None = None, osrm_url: str | None = None,
-                     plan_id: str | None = None) -> PlanRun:
+def plan_from_inputs(
+    inputs: Inputs,
+    start_date: dt.date,
+    days: int,
+    settings: Settings,
+    travel: TravelModel | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    roads: Path | None = None,
+    osrm_url: str | None = None,
+    plan_id: str | None = None,
+) -> PlanRun:
     """Plan the lists as read: every resident, the rejected ones as ``invalid_input``."""
-    request = PlanRequest(inputs.residents.residents, inputs.teams.teams, start_date, days,
-                          settings, inputs.residents.rejected, plan_id=plan_id)
+    request = PlanRequest(
+        inputs.residents.residents,
+        inputs.teams.teams,
+        start_date,
+        days,
+        settings,
+        inputs.residents.rejected,
+        plan_id=plan_id,
+    )
     done = make_plan(request, TravelChoice(travel, roads, osrm_url, progress))
     return PlanRun(done.data, done.result, done.plan, done.check, inputs)
 
@@ -125,19 +147,30 @@ def make_plan(request: PlanRequest, how: TravelChoice = TravelChoice()) -> Plann
     checker refuses it). A re-plan's continuation warm-starts the search, steers it to keep
     assignments, resumes the teams where they are, and its kept stops lead today's routes."""
     settings, carried = request.settings, request.continuation
-    data = build_problem(request.residents, request.teams, request.start_date, request.days,
-                         settings, request.rejected)
+    data = build_problem(
+        request.residents,
+        request.teams,
+        request.start_date,
+        request.days,
+        settings,
+        request.rejected,
+    )
     warm: list[list[int]] | None = None
     if carried is not None:
         previous_vehicle, warm = warm_start(carried.previous, data)
         data = replace(data, starts=dict(carried.starts), previous_vehicle=previous_vehicle)
     travel = how.travel or make_travel(
-        settings, data.teams, [(s.lat, s.lon) for s in data.stops]
-        + (carried.kept_places() if carried else []), how.roads, how.osrm_url)
+        settings,
+        data.teams,
+        [(s.lat, s.lon) for s in data.stops] + (carried.kept_places() if carried else []),
+        how.roads,
+        how.osrm_url,
+    )
     if carried is None and not data.stops and not data.excluded and not data.pre_unassigned:
         raise InfeasibleError("nobody to plan: no eligible resident in the list")
-    result = solve(data, travel, settings.solver, how.progress, initial_routes=warm,
-                   vials=settings.vials)
+    result = solve(
+        data, travel, settings.solver, how.progress, initial_routes=warm, vials=settings.vials
+    )
     plan = build_plan(data, result, travel, settings, plan_id=request.plan_id)
     if carried is not None:
         plan = compose(plan, carried, request.teams, travel, settings)
@@ -148,14 +181,18 @@ def _checked(plan: Plan, request: PlanRequest) -> CheckReport:
     """The independent checker's verdict on the document as written (it reads the JSON, not
     the types); the document must also read back as the same plan."""
     document = plan.to_json()
-    residents = [*request.residents,
-                 *(request.continuation.kept_residents if request.continuation else ())]
-    check = check_plan(document, residents, request.teams,
-                       [r.resident_id for r in request.rejected])
+    residents = [
+        *request.residents,
+        *(request.continuation.kept_residents if request.continuation else ()),
+    ]
+    check = check_plan(
+        document, residents, request.teams, [r.resident_id for r in request.rejected]
+    )
     what = "re-plan" if request.continuation else "plan"
     if not check.ok:
-        raise InternalError(f"the {what} failed the independent check:\n"
-                            + "\n".join(check.violations[:20]))
+        raise InternalError(
+            f"the {what} failed the independent check:\n" + "\n".join(check.violations[:20])
+        )
     if Plan.from_json(document) != plan:
         raise InternalError(f"the {what}'s document does not read back as the same plan")
     return check

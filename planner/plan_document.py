@@ -66,19 +66,47 @@ class PlanStop:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> PlanStop:
-        return cls(d["seq"], tuple(d["resident_ids"]), d["lat"], d["lon"], d["arrival"],
-                   d["service_start"], d["departure"], d["doses"], d.get("stop_id"),
-                   d.get("household_id"), d.get("ward"), d.get("needs_doctor"),
-                   d.get("service_s"), d.get("offroad_m"), d.get("travel_s_from_previous"),
-                   d.get("distance_m_from_previous"), _path(d.get("path_from_previous")))
+        return cls(
+            d["seq"],
+            tuple(d["resident_ids"]),
+            d["lat"],
+            d["lon"],
+            d["arrival"],
+            d["service_start"],
+            d["departure"],
+            d["doses"],
+            d.get("stop_id"),
+            d.get("household_id"),
+            d.get("ward"),
+            d.get("needs_doctor"),
+            d.get("service_s"),
+            d.get("offroad_m"),
+            d.get("travel_s_from_previous"),
+            d.get("distance_m_from_previous"),
+            _path(d.get("path_from_previous")),
+        )
 
     def to_json(self) -> Json:
-        out: Json = {"seq": self.seq, "resident_ids": list(self.resident_ids), "lat": self.lat,
-                     "lon": self.lon, "arrival": self.arrival,
-                     "service_start": self.service_start, "departure": self.departure,
-                     "doses": self.doses}
-        for key in ("stop_id", "household_id", "ward", "needs_doctor", "service_s",
-                    "offroad_m", "travel_s_from_previous", "distance_m_from_previous"):
+        out: Json = {
+            "seq": self.seq,
+            "resident_ids": list(self.resident_ids),
+            "lat": self.lat,
+            "lon": self.lon,
+            "arrival": self.arrival,
+            "service_start": self.service_start,
+            "departure": self.departure,
+            "doses": self.doses,
+        }
+        for key in (
+            "stop_id",
+            "household_id",
+            "ward",
+            "needs_doctor",
+            "service_s",
+            "offroad_m",
+            "travel_s_from_previous",
+            "distance_m_from_previous",
+        ):
             _put(out, key, getattr(self, key))
         if self.path_from_previous is not None:
             out["path_from_previous"] = _path_json(self.path_from_previous)
@@ -100,14 +128,28 @@ class PlanVial:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> PlanVial:
-        return cls(d["vial"], d["product"], d["opened_at"], d["opened_at_stop"],
-                   d["expires_at"], d["doses_drawn"], d["doses_wasted"], tuple(d["stops"]))
+        return cls(
+            d["vial"],
+            d["product"],
+            d["opened_at"],
+            d["opened_at_stop"],
+            d["expires_at"],
+            d["doses_drawn"],
+            d["doses_wasted"],
+            tuple(d["stops"]),
+        )
 
     def to_json(self) -> Json:
-        return {"vial": self.vial, "product": self.product, "opened_at": self.opened_at,
-                "opened_at_stop": self.opened_at_stop, "expires_at": self.expires_at,
-                "doses_drawn": self.doses_drawn, "doses_wasted": self.doses_wasted,
-                "stops": list(self.stops)}
+        return {
+            "vial": self.vial,
+            "product": self.product,
+            "opened_at": self.opened_at,
+            "opened_at_stop": self.opened_at_stop,
+            "expires_at": self.expires_at,
+            "doses_drawn": self.doses_drawn,
+            "doses_wasted": self.doses_wasted,
+            "stops": list(self.stops),
+        }
 
 
 @dataclass(frozen=True)
@@ -156,19 +198,36 @@ class PlanRoute:
     def from_json(cls, d: Mapping[str, Any]) -> PlanRoute:
         depot, brk, vials = d.get("depot"), d.get("break"), d.get("vials")
         return cls(
-            d["team_id"], d["date"], d["start"], d["end"], d["distance_m"], d["travel_s"],
-            tuple(PlanStop.from_json(s) for s in d["stops"]), d.get("team_name"),
-            d.get("travel_mode"), Depot(depot["lat"], depot["lon"]) if depot else None,
-            d.get("doses"), PlanBreak(brk["start"], brk["end"]) if brk else None,
+            d["team_id"],
+            d["date"],
+            d["start"],
+            d["end"],
+            d["distance_m"],
+            d["travel_s"],
+            tuple(PlanStop.from_json(s) for s in d["stops"]),
+            d.get("team_name"),
+            d.get("travel_mode"),
+            Depot(depot["lat"], depot["lon"]) if depot else None,
+            d.get("doses"),
+            PlanBreak(brk["start"], brk["end"]) if brk else None,
             d.get("vaccine"),
             None if vials is None else tuple(PlanVial.from_json(v) for v in vials),
-            d.get("doses_wasted"), d.get("return_travel_s"), d.get("return_distance_m"),
-            _path(d.get("return_path")))
+            d.get("doses_wasted"),
+            d.get("return_travel_s"),
+            d.get("return_distance_m"),
+            _path(d.get("return_path")),
+        )
 
     def to_json(self) -> Json:
-        out: Json = {"team_id": self.team_id, "date": self.date, "start": self.start,
-                     "end": self.end, "distance_m": self.distance_m, "travel_s": self.travel_s,
-                     "stops": [s.to_json() for s in self.stops]}
+        out: Json = {
+            "team_id": self.team_id,
+            "date": self.date,
+            "start": self.start,
+            "end": self.end,
+            "distance_m": self.distance_m,
+            "travel_s": self.travel_s,
+            "stops": [s.to_json() for s in self.stops],
+        }
         _put(out, "team_name", self.team_name)
         _put(out, "travel_mode", self.travel_mode)
         _put(out, "depot", self.depot.to_json() if self.depot else None)
@@ -179,8 +238,7 @@ class PlanRoute:
         _put(out, "doses_wasted", self.doses_wasted)
         _put(out, "return_travel_s", self.return_travel_s)
         _put(out, "return_distance_m", self.return_distance_m)
-        _put(out, "return_path", None if self.return_path is None
-             else _path_json(self.return_path))
+        _put(out, "return_path", None if self.return_path is None else _path_json(self.return_path))
         return out
 
     def resident_ids(self) -> list[str]:
@@ -199,8 +257,11 @@ class Unassigned:
     reason: str
 
     def to_json(self) -> Json:
-        return {"resident_id": self.resident_id, "reason_code": self.reason_code,
-                "reason": self.reason}
+        return {
+            "resident_id": self.resident_id,
+            "reason_code": self.reason_code,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -240,40 +301,77 @@ class PlanSummary:
     fixed_stops: int | None = None
 
     @classmethod
-    def of(cls, routes: Sequence[PlanRoute], unassigned: Sequence[Unassigned],
-           excluded: Sequence[Excluded], coverage: Coverage, solve_s: float,
-           solutions_found: int) -> PlanSummary:
+    def of(
+        cls,
+        routes: Sequence[PlanRoute],
+        unassigned: Sequence[Unassigned],
+        excluded: Sequence[Excluded],
+        coverage: Coverage,
+        solve_s: float,
+        solutions_found: int,
+    ) -> PlanSummary:
         """Count a plan's routes and residents. Every resident is planned, unassigned or
         excluded exactly once (the checker holds plans to it), so that sum is ``residents``."""
         planned = sum(len(r.resident_ids()) for r in routes)
         doses = sum(r.dose_count() for r in routes)
         wasted = sum(r.doses_wasted or 0 for r in routes)
-        return cls(planned + len(unassigned) + len(excluded), planned, len(unassigned),
-                   len(excluded), len(routes), doses, sum(r.distance_m for r in routes),
-                   sum(r.travel_s for r in routes),
-                   dict(Counter(u.reason_code for u in unassigned)),
-                   sum(len(r.vials or ()) for r in routes), wasted,
-                   round(wasted / doses, 4) if doses else 0.0, coverage, solve_s,
-                   solutions_found)
+        return cls(
+            planned + len(unassigned) + len(excluded),
+            planned,
+            len(unassigned),
+            len(excluded),
+            len(routes),
+            doses,
+            sum(r.distance_m for r in routes),
+            sum(r.travel_s for r in routes),
+            dict(Counter(u.reason_code for u in unassigned)),
+            sum(len(r.vials or ()) for r in routes),
+            wasted,
+            round(wasted / doses, 4) if doses else 0.0,
+            coverage,
+            solve_s,
+            solutions_found,
+        )
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> PlanSummary:
-        return cls(d["residents"], d["planned"], d["unassigned"], d["excluded"], d["routes"],
-                   d["doses"], d["distance_m"], d["travel_s"], d["unassigned_by_reason"],
-                   d.get("vials_opened"), d.get("doses_wasted"), d.get("waste_per_dose_given"),
-                   d["coverage_by_priority"], d["solve_s"], d["solutions_found"],
-                   d.get("changed_assignments"), d.get("fixed_stops"))
+        return cls(
+            d["residents"],
+            d["planned"],
+            d["unassigned"],
+            d["excluded"],
+            d["routes"],
+            d["doses"],
+            d["distance_m"],
+            d["travel_s"],
+            d["unassigned_by_reason"],
+            d.get("vials_opened"),
+            d.get("doses_wasted"),
+            d.get("waste_per_dose_given"),
+            d["coverage_by_priority"],
+            d["solve_s"],
+            d["solutions_found"],
+            d.get("changed_assignments"),
+            d.get("fixed_stops"),
+        )
 
     def to_json(self) -> Json:
-        out: Json = {"residents": self.residents, "planned": self.planned,
-                     "unassigned": self.unassigned, "excluded": self.excluded,
-                     "routes": self.routes, "doses": self.doses, "distance_m": self.distance_m,
-                     "travel_s": self.travel_s,
-                     "unassigned_by_reason": dict(self.unassigned_by_reason)}
+        out: Json = {
+            "residents": self.residents,
+            "planned": self.planned,
+            "unassigned": self.unassigned,
+            "excluded": self.excluded,
+            "routes": self.routes,
+            "doses": self.doses,
+            "distance_m": self.distance_m,
+            "travel_s": self.travel_s,
+            "unassigned_by_reason": dict(self.unassigned_by_reason),
+        }
         for key in ("vials_opened", "doses_wasted", "waste_per_dose_given"):
             _put(out, key, getattr(self, key))
-        out["coverage_by_priority"] = {band: dict(c)
-                                       for band, c in self.coverage_by_priority.items()}
+        out["coverage_by_priority"] = {
+            band: dict(c) for band, c in self.coverage_by_priority.items()
+        }
         out["solve_s"], out["solutions_found"] = self.solve_s, self.solutions_found
         _put(out, "changed_assignments", self.changed_assignments)
         _put(out, "fixed_stops", self.fixed_stops)
@@ -300,23 +398,35 @@ class Plan:
     def from_json(cls, d: Mapping[str, Any]) -> Plan:
         """Read a plan document (plan.json, or a plan stored by the API)."""
         return cls(
-            d["plan_id"], d["created_at"], d["start_date"], d["days"], d["travel_model"],
+            d["plan_id"],
+            d["created_at"],
+            d["start_date"],
+            d["days"],
+            d["travel_model"],
             tuple(PlanRoute.from_json(r) for r in d["routes"]),
-            tuple(Unassigned(u["resident_id"], u["reason_code"], u["reason"])
-                  for u in d["unassigned"]),
+            tuple(
+                Unassigned(u["resident_id"], u["reason_code"], u["reason"]) for u in d["unassigned"]
+            ),
             tuple(Excluded(e["resident_id"], e["status"]) for e in d["excluded"]),
-            d["parameters"], PlanSummary.from_json(d["summary"]), d.get("replanned_from"))
+            d["parameters"],
+            PlanSummary.from_json(d["summary"]),
+            d.get("replanned_from"),
+        )
 
     def to_json(self) -> Json:
         """The plan document, as plan.json holds it."""
-        out: Json = {"plan_id": self.plan_id, "created_at": self.created_at,
-                     "start_date": self.start_date, "days": self.days,
-                     "travel_model": copy.deepcopy(dict(self.travel_model)),
-                     "routes": [r.to_json() for r in self.routes],
-                     "unassigned": [u.to_json() for u in self.unassigned],
-                     "excluded": [e.to_json() for e in self.excluded],
-                     "parameters": copy.deepcopy(dict(self.parameters)),
-                     "summary": self.summary.to_json()}
+        out: Json = {
+            "plan_id": self.plan_id,
+            "created_at": self.created_at,
+            "start_date": self.start_date,
+            "days": self.days,
+            "travel_model": copy.deepcopy(dict(self.travel_model)),
+            "routes": [r.to_json() for r in self.routes],
+            "unassigned": [u.to_json() for u in self.unassigned],
+            "excluded": [e.to_json() for e in self.excluded],
+            "parameters": copy.deepcopy(dict(self.parameters)),
+            "summary": self.summary.to_json(),
+        }
         _put(out, "replanned_from", self.replanned_from)
         return out
 
@@ -326,8 +436,7 @@ class Plan:
 
     def routes_of(self, team_id: str, date: str | None = None) -> list[PlanRoute]:
         """The team's routes, all days or one ISO ``date``."""
-        return [r for r in self.routes
-                if r.team_id == team_id and (date is None or r.date == date)]
+        return [r for r in self.routes if r.team_id == team_id and (date is None or r.date == date)]
 
     def stops(self) -> Iterator[tuple[PlanRoute, PlanStop]]:
         """Every stop with its route."""
@@ -337,10 +446,20 @@ class Plan:
         """The plan with its summary counted again from its routes (after routes changed);
         the coverage by priority, the solve's figures and the re-plan's counts stay."""
         s = self.summary
-        counted = PlanSummary.of(self.routes, self.unassigned, self.excluded,
-                                 s.coverage_by_priority, s.solve_s, s.solutions_found)
-        return replace(self, summary=replace(counted, changed_assignments=s.changed_assignments,
-                                             fixed_stops=s.fixed_stops))
+        counted = PlanSummary.of(
+            self.routes,
+            self.unassigned,
+            self.excluded,
+            s.coverage_by_priority,
+            s.solve_s,
+            s.solutions_found,
+        )
+        return replace(
+            self,
+            summary=replace(
+                counted, changed_assignments=s.changed_assignments, fixed_stops=s.fixed_stops
+            ),
+        )
 
 
 def resident_ids(routes: Iterable[PlanRoute]) -> list[str]:

@@ -24,8 +24,9 @@ from planner.model import Resident
 from planner.settings import DoseParams, PriorityParams, Product
 
 
-def due_date(r: Resident, doses: DoseParams,
-             products: Mapping[str, Product] | None = None) -> dt.date | None:
+def due_date(
+    r: Resident, doses: DoseParams, products: Mapping[str, Product] | None = None
+) -> dt.date | None:
     """The first day the next dose may be given (None: no previous dose, due now). A resident
     whose product has its own interval table uses it; everyone else the [doses] table."""
     if r.last_dose_date is None or r.doses_received <= 0:
@@ -42,15 +43,17 @@ def overdue_days(r: Resident, doses: DoseParams, on: dt.date) -> int:
     return 0 if due is None else max(0, (on - due).days)
 
 
-def earliest_date(r: Resident, doses: DoseParams,
-                  products: Mapping[str, Product] | None = None) -> dt.date | None:
+def earliest_date(
+    r: Resident, doses: DoseParams, products: Mapping[str, Product] | None = None
+) -> dt.date | None:
     """The first day the resident may be visited: dose due date or a postponement, the later."""
     dates = [d for d in (due_date(r, doses, products), r.not_before) if d is not None]
     return max(dates) if dates else None
 
 
-def earliest_day(r: Resident, doses: DoseParams, start: dt.date,
-                 products: Mapping[str, Product] | None = None) -> int:
+def earliest_day(
+    r: Resident, doses: DoseParams, start: dt.date, products: Mapping[str, Product] | None = None
+) -> int:
     """Index of the first plan day (0 = start date) on which the resident may be visited."""
     first = earliest_date(r, doses, products)
     return 0 if first is None else max(0, (first - start).days)
@@ -64,8 +67,14 @@ def priority_score(r: Resident, p: PriorityParams, doses: DoseParams, on: dt.dat
     age_term = 0.0 if r.age is None else max(0, r.age - p.age_from) / 10
     missing = max(0, doses.series_doses - r.doses_received)
     overdue = min(overdue_days(r, doses, on), p.overdue_cap_days) / 30
-    return round(p.base + p.per_decade * age_term + p.per_condition * len(r.conditions)
-                 + p.per_missing_dose * missing + p.per_overdue_month * overdue, 2)
+    return round(
+        p.base
+        + p.per_decade * age_term
+        + p.per_condition * len(r.conditions)
+        + p.per_missing_dose * missing
+        + p.per_overdue_month * overdue,
+        2,
+    )
 
 
 def priority_band(score: float, p: PriorityParams) -> str:

@@ -18,37 +18,55 @@ class Reason(NamedTuple):
 REASONS: dict[str, Reason] = {
     "invalid_input": Reason(
         "the row could not be read or failed validation (see the input problems)",
-        "Invalid input row", "Dữ liệu không hợp lệ"),
+        "Invalid input row",
+        "Dữ liệu không hợp lệ",
+    ),
     "not_due_in_horizon": Reason(
-        "the next dose is not due before the plan's last day",
-        "Not due yet", "Chưa đến hạn tiêm"),
+        "the next dose is not due before the plan's last day", "Not due yet", "Chưa đến hạn tiêm"
+    ),
     "no_team_with_doctor": Reason(
         "a doctor must screen, and no team with a doctor works on a due day",
-        "No team with a doctor", "Không có đội có bác sĩ"),
+        "No team with a doctor",
+        "Không có đội có bác sĩ",
+    ),
     "no_team_with_vaccine": Reason(
         "no team carries the vaccine product this resident needs",
-        "No team carries this vaccine", "Không đội nào mang loại vắc xin này"),
+        "No team carries this vaccine",
+        "Không đội nào mang loại vắc xin này",
+    ),
     "exceeds_team_doses": Reason(
         "the household needs more doses than any team carries in a day",
-        "Household too large", "Hộ cần nhiều liều hơn đội mang"),
+        "Household too large",
+        "Hộ cần nhiều liều hơn đội mang",
+    ),
     "outside_shift_reach": Reason(
         "no team can go there, vaccinate and return within its shift",
-        "Too far for any shift", "Quá xa, không kịp trong ca"),
+        "Too far for any shift",
+        "Quá xa, không kịp trong ca",
+    ),
     "window_unreachable": Reason(
         "no team can be there inside the resident's availability window",
-        "Availability hours unreachable", "Không khớp giờ có mặt"),
+        "Availability hours unreachable",
+        "Không khớp giờ có mặt",
+    ),
     "no_road_nearby": Reason(
         "road network: no road the team's travel mode may use comes within the snapping "
         "limit of the address",
-        "No usable road near the address", "Không có đường đi được gần địa chỉ"),
+        "No usable road near the address",
+        "Không có đường đi được gần địa chỉ",
+    ),
     "road_unreachable": Reason(
         "road network: no road path joins the address and any team's station (a cut-off "
         "part of the map, or one-way streets with no way back)",
-        "No road from any station", "Không có đường từ trạm nào tới"),
+        "No road from any station",
+        "Không có đường từ trạm nào tới",
+    ),
     "no_capacity": Reason(
         "reachable, but the teams' days are full (time or doses); higher-priority residents "
         "were served first",
-        "Teams' days are full", "Hết năng lực trong các ngày"),
+        "Teams' days are full",
+        "Hết năng lực trong các ngày",
+    ),
 }
 
 #: code -> the English explanation (what plan.json's readers and the checker know)

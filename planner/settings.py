@@ -66,16 +66,16 @@ class DoseParams:
     the priority score counts the missing ones.
     """
 
-    min_interval_days: Mapping[int, int] = field(
-        default_factory=lambda: {1: 28, 2: 90, 3: 120}
-    )
+    min_interval_days: Mapping[int, int] = field(default_factory=lambda: {1: 28, 2: 90, 3: 120})
     series_doses: int = 3
 
     def __post_init__(self) -> None:
         table = {int(k): int(v) for k, v in dict(self.min_interval_days).items()}
         _check(bool(table), "doses.min_interval_days must not be empty")
-        _check(all(k >= 1 and 0 <= v <= 3650 for k, v in table.items()),
-               "doses.min_interval_days: keys >= 1 and days in [0, 3650]")
+        _check(
+            all(k >= 1 and 0 <= v <= 3650 for k, v in table.items()),
+            "doses.min_interval_days: keys >= 1 and days in [0, 3650]",
+        )
         _check(1 <= self.series_doses <= 10, "doses.series_doses must be in [1, 10]")
         object.__setattr__(self, "min_interval_days", dict(sorted(table.items())))
 
@@ -131,12 +131,16 @@ class InputParams:
     def __post_init__(self) -> None:
         _check(self.outlier_km > 0, "input.outlier_km must be > 0")
         _check(0 <= self.same_spot_m <= 100, "input.same_spot_m must be in [0, 100]")
-        for name, low, high in (("max_rows", 1, 10_000_000), ("max_columns", 1, 16_384),
-                                ("max_cell_chars", 10, 100_000)):
+        for name, low, high in (
+            ("max_rows", 1, 10_000_000),
+            ("max_columns", 1, 16_384),
+            ("max_cell_chars", 10, 100_000),
+        ):
             value = getattr(self, name)
-            _check(isinstance(value, int) and not isinstance(value, bool)
-                   and low <= value <= high,
-                   f"input.{name} must be a whole number in [{low:,}, {high:,}]")
+            _check(
+                isinstance(value, int) and not isinstance(value, bool) and low <= value <= high,
+                f"input.{name} must be a whole number in [{low:,}, {high:,}]",
+            )
         _check(0 < self.max_xlsx_mb <= 4096, "input.max_xlsx_mb must be in (0, 4096]")
 
 
@@ -175,8 +179,10 @@ class SolverParams:
         _check(0 <= self.change_cost <= 50_000, "solver.change_cost must be in [0, 50000]")
         _check(0 <= self.vehicle_fixed_cost <= 10**12, "solver.vehicle_fixed_cost out of range")
         _check(1 <= self.workers <= 64, "solver.workers must be in [1, 64]")
-        _check(self.split_stops == 0 or self.split_stops >= 50,
-               "solver.split_stops must be 0 (never split) or >= 50")
+        _check(
+            self.split_stops == 0 or self.split_stops >= 50,
+            "solver.split_stops must be 0 (never split) or >= 50",
+        )
 
     @property
     def guard_s(self) -> float:
@@ -199,11 +205,16 @@ class Product:
 
     def __post_init__(self) -> None:
         _check(1 <= self.doses_per_vial <= 50, "vials: doses_per_vial must be in [1, 50]")
-        _check(0.25 <= self.hours_after_opening <= 48,
-               "vials: hours_after_opening must be in [0.25, 48]")
+        _check(
+            0.25 <= self.hours_after_opening <= 48,
+            "vials: hours_after_opening must be in [0.25, 48]",
+        )
         if self.min_interval_days is not None:
-            object.__setattr__(self, "min_interval_days",
-                               {int(k): int(v) for k, v in dict(self.min_interval_days).items()})
+            object.__setattr__(
+                self,
+                "min_interval_days",
+                {int(k): int(v) for k, v in dict(self.min_interval_days).items()},
+            )
 
 
 DEFAULT_PRODUCTS = {
@@ -234,26 +245,70 @@ class VialParams:
             products[str(name).lower()] = p if isinstance(p, Product) else Product(**p)
         object.__setattr__(self, "products", products)
         _check(0 <= self.weight <= 20_000, "vials.weight must be in [0, 20000]")
-        _check(self.product.lower() in products, f"vials.product: unknown product "
-                                                  f"{self.product!r}")
+        _check(self.product.lower() in products, f"vials.product: unknown product {self.product!r}")
         object.__setattr__(self, "product", self.product.lower())
 
 
 # -- [roads]: the road network of an OSM extract (planner/travel/roads) and a routing server
 ROAD_CLASSES = (
-    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
-    "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "road",
-    "living_street", "service", "track", "pedestrian", "footway", "path", "steps", "cycleway",
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "residential",
+    "road",
+    "living_street",
+    "service",
+    "track",
+    "pedestrian",
+    "footway",
+    "path",
+    "steps",
+    "cycleway",
     "bridleway",
 )
 
-_MOTORBIKE = {"trunk": 40, "trunk_link": 30, "primary": 35, "primary_link": 30, "secondary": 30,
-              "secondary_link": 25, "tertiary": 28, "tertiary_link": 25, "unclassified": 25,
-              "residential": 20, "road": 20, "living_street": 12, "service": 15, "track": 12}
-_CAR = {"motorway": 80, "motorway_link": 50, "trunk": 60, "trunk_link": 40, "primary": 45,
-        "primary_link": 35, "secondary": 40, "secondary_link": 30, "tertiary": 35,
-        "tertiary_link": 30, "unclassified": 30, "residential": 25, "road": 25,
-        "living_street": 10, "service": 15, "track": 10}
+_MOTORBIKE = {
+    "trunk": 40,
+    "trunk_link": 30,
+    "primary": 35,
+    "primary_link": 30,
+    "secondary": 30,
+    "secondary_link": 25,
+    "tertiary": 28,
+    "tertiary_link": 25,
+    "unclassified": 25,
+    "residential": 20,
+    "road": 20,
+    "living_street": 12,
+    "service": 15,
+    "track": 12,
+}
+_CAR = {
+    "motorway": 80,
+    "motorway_link": 50,
+    "trunk": 60,
+    "trunk_link": 40,
+    "primary": 45,
+    "primary_link": 35,
+    "secondary": 40,
+    "secondary_link": 30,
+    "tertiary": 35,
+    "tertiary_link": 30,
+    "unclassified": 30,
+    "residential": 25,
+    "road": 25,
+    "living_street": 10,
+    "service": 15,
+    "track": 10,
+}
 _FOOT = {c: 4.5 for c in ROAD_CLASSES if not c.startswith("motorway")}
 
 
@@ -300,11 +355,14 @@ class RoadParams:
                 raise InputError(f"roads.speed_kmh: unknown travel mode {mode!r}")
             for cls, v in dict(table).items():
                 if cls not in ROAD_CLASSES:
-                    raise InputError(f"roads.speed_kmh.{mode}: unknown road class {cls!r} "
-                                     f"(known: {', '.join(ROAD_CLASSES)})")
+                    raise InputError(
+                        f"roads.speed_kmh.{mode}: unknown road class {cls!r} "
+                        f"(known: {', '.join(ROAD_CLASSES)})"
+                    )
                 if not 0 <= float(v) <= 150:
-                    raise InputError(f"roads.speed_kmh.{mode}.{cls} must be in [0, 150] "
-                                     "(0 closes the class)")
+                    raise InputError(
+                        f"roads.speed_kmh.{mode}.{cls} must be in [0, 150] (0 closes the class)"
+                    )
             # a table given in the settings replaces the default for that mode entirely
             speeds[mode] = {c: float(v) for c, v in dict(table).items() if float(v) > 0}
         object.__setattr__(self, "speed_kmh", speeds)
@@ -324,8 +382,7 @@ class RoadParams:
 
     def graph_fingerprint(self) -> str:
         """What the graph depends on (not the snapping limit or walking speed)."""
-        raw = {"speed_kmh": self.speed_kmh, "oneway_modes": list(self.oneway_modes),
-               "version": 1}
+        raw = {"speed_kmh": self.speed_kmh, "oneway_modes": list(self.oneway_modes), "version": 1}
         return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:16]
 
     def describe(self) -> dict[str, Any]:
@@ -352,10 +409,16 @@ class Settings:
         return replace(self, solver=replace(self.solver, **changes))
 
 
-_SECTIONS: dict[str, type] = {"travel": TravelParams, "visit": VisitParams, "doses": DoseParams,
-                              "priority": PriorityParams, "input": InputParams,
-                              "solver": SolverParams, "vials": VialParams,
-                              "roads": RoadParams}
+_SECTIONS: dict[str, type] = {
+    "travel": TravelParams,
+    "visit": VisitParams,
+    "doses": DoseParams,
+    "priority": PriorityParams,
+    "input": InputParams,
+    "solver": SolverParams,
+    "vials": VialParams,
+    "roads": RoadParams,
+}
 
 
 def settings_from_mapping(raw: Mapping[str, Any], source: str = "settings") -> Settings:

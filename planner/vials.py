@@ -43,8 +43,7 @@ def simulate(stops: Iterable[tuple[int, int, int]], product: Product) -> list[Vi
         while need > 0:
             current = vials[-1] if vials else None
             if current is None or current.drawn >= current.size or start_s > current.expires_at_s:
-                current = Vial(len(vials) + 1, start_s, seq, start_s + life,
-                               product.doses_per_vial)
+                current = Vial(len(vials) + 1, start_s, seq, start_s + life, product.doses_per_vial)
                 vials.append(current)
             take = min(need, current.size - current.drawn)
             current.drawn += take
@@ -56,14 +55,22 @@ def simulate(stops: Iterable[tuple[int, int, int]], product: Product) -> list[Vi
 
 def route_waste(doses: Sequence[tuple[int, int]], product: Product) -> int:
     """Wasted doses of a route given (service start, doses) per stop in visit order."""
-    return sum(v.wasted for v in simulate(((k, s, d) for k, (s, d) in enumerate(doses, 1)),
-                                          product))
+    return sum(
+        v.wasted for v in simulate(((k, s, d) for k, (s, d) in enumerate(doses, 1)), product)
+    )
 
 
 def products_json(products: Mapping[str, Product]) -> dict[str, Any]:
     """The products as plan.json's parameters record them, for the checker to recompute waste."""
-    return {name: {"doses_per_vial": p.doses_per_vial,
-                   "hours_after_opening": p.hours_after_opening,
-                   **({"min_interval_days": {str(k): v for k, v in p.min_interval_days.items()}}
-                      if p.min_interval_days else {})}
-            for name, p in products.items()}
+    return {
+        name: {
+            "doses_per_vial": p.doses_per_vial,
+            "hours_after_opening": p.hours_after_opening,
+            **(
+                {"min_interval_days": {str(k): v for k, v in p.min_interval_days.items()}}
+                if p.min_interval_days
+                else {}
+            ),
+        }
+        for name, p in products.items()
+    }

@@ -45,12 +45,50 @@ TEAMS = [
     ("DQ", 6, False, "motorbike", 40, ("07:30", "16:30")),
     ("NT", 7, True, "motorbike", 50, ("07:00", "16:00")),
 ]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Hoàng", "Nông", "Hà", "Triệu", "Lường", "Ma", "Phạm",
-          "Đinh", "Lục", "Bế", "Vi", "Dương"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Hoàng",
+    "Nông",
+    "Hà",
+    "Triệu",
+    "Lường",
+    "Ma",
+    "Phạm",
+    "Đinh",
+    "Lục",
+    "Bế",
+    "Vi",
+    "Dương",
+]
 MIDDLE_M = ["Văn", "Đức", "Quang", "Minh", "Hữu"]
 MIDDLE_F = ["Thị", "Thị", "Ngọc", "Thu", "Minh"]
-GIVEN = ["An", "Bình", "Chiến", "Dũng", "Hà", "Hạnh", "Hùng", "Hương", "Lan", "Liên", "Mai",
-         "Nam", "Nga", "Phúc", "Quý", "Sơn", "Tâm", "Thắng", "Thảo", "Tuấn", "Vân", "Xuân", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chiến",
+    "Dũng",
+    "Hà",
+    "Hạnh",
+    "Hùng",
+    "Hương",
+    "Lan",
+    "Liên",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quý",
+    "Sơn",
+    "Tâm",
+    "Thắng",
+    "Thảo",
+    "Tuấn",
+    "Vân",
+    "Xuân",
+    "Yến",
+]
 CONDITIONS = ["hypertension", "diabetes", "copd", "heart_failure", "ckd", "stroke", "cancer"]
 
 
@@ -59,28 +97,36 @@ def _offset(rng: random.Random, centre: tuple[float, float], km: float) -> tuple
 
 
 def _person(rng: random.Random) -> dict[str, object]:
-    age = rng.choice([rng.randint(50, 64), rng.randint(65, 79), rng.randint(80, 97),
-                      rng.randint(38, 49)])
+    age = rng.choice(
+        [rng.randint(50, 64), rng.randint(65, 79), rng.randint(80, 97), rng.randint(38, 49)]
+    )
     n_cond = rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0] if age >= 50 else rng.randint(1, 2)
     conditions = rng.sample(CONDITIONS, n_cond)
     female = rng.random() < 0.55
-    name = (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F if female else MIDDLE_M)} "
-            f"{rng.choice(GIVEN)}")
+    name = (
+        f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F if female else MIDDLE_M)} {rng.choice(GIVEN)}"
+    )
     doses = rng.choices([0, 1, 2, 3], [30, 30, 30, 10])[0]
     last = None
     if doses:
         # most are overdue; about one in ten had a dose too recently to be due this week
         interval = {1: 28, 2: 90, 3: 120}[doses]  # the default DoseParams table
-        days_ago = (rng.randint(5, 20) if rng.random() < 0.10
-                    else interval + rng.randint(0, 90))
+        days_ago = rng.randint(5, 20) if rng.random() < 0.10 else interval + rng.randint(0, 90)
         last = START - dt.timedelta(days=days_ago)
-    status = rng.choices(["eligible", "refused", "contraindicated", "postponed", "vaccinated"],
-                         [91, 3, 2, 2, 2])[0]
-    return {"full_name": name, "birth_year": START.year - age, "conditions": ";".join(conditions),
-            "doses_received": doses, "last_dose_date": last.strftime("%d/%m/%Y") if last else "",
-            "status": status,
-            "needs_doctor": "có" if (age >= 65 and ({"heart_failure", "stroke"} & set(conditions)
-                                                    or n_cond >= 3)) else "không"}
+    status = rng.choices(
+        ["eligible", "refused", "contraindicated", "postponed", "vaccinated"], [91, 3, 2, 2, 2]
+    )[0]
+    return {
+        "full_name": name,
+        "birth_year": START.year - age,
+        "conditions": ";".join(conditions),
+        "doses_received": doses,
+        "last_dose_date": last.strftime("%d/%m/%Y") if last else "",
+        "status": status,
+        "needs_doctor": "có"
+        if (age >= 65 and ({"heart_failure", "stroke"} & set(conditions) or n_cond >= 3))
+        else "không",
+    }
 
 
 def residents(rng: random.Random) -> list[dict[str, object]]:
@@ -97,12 +143,18 @@ def residents(rng: random.Random) -> list[dict[str, object]]:
             for k in range(size):
                 made += 1
                 rid = f"{ward_code(u)}-{made:03d}"
-                row = {"resident_id": rid, "household_id": f"{ward_code(u)}-H{household:03d}",
-                       "lat": round(spot[0], 6), "lon": round(spot[1], 6),
-                       "address": f"{'Tổ' if kind == 'phường' else 'Thôn'} {group}, "
-                                  f"{kind} {ward}",
-                       "ward": ward, "phone": f"09{rng.randint(10_000_000, 99_999_999)}",
-                       "available_from": window[0], "available_to": window[1], **_person(rng)}
+                row = {
+                    "resident_id": rid,
+                    "household_id": f"{ward_code(u)}-H{household:03d}",
+                    "lat": round(spot[0], 6),
+                    "lon": round(spot[1], 6),
+                    "address": f"{'Tổ' if kind == 'phường' else 'Thôn'} {group}, {kind} {ward}",
+                    "ward": ward,
+                    "phone": f"09{rng.randint(10_000_000, 99_999_999)}",
+                    "available_from": window[0],
+                    "available_to": window[1],
+                    **_person(rng),
+                }
                 if k and rng.random() < 0.5:
                     row["phone"] = ""  # one phone per household is typical
                 rows.append(row)
@@ -127,31 +179,67 @@ def wards_geojson() -> dict[str, object]:
     features = []
     for (ward, kind, _, _, _), pt in zip(UNITS, pts, strict=True):
         cell = next(c for c in cells.geoms if c.contains(pt)).intersection(frame)
-        features.append({"type": "Feature", "geometry": mapping(shapely.set_precision(cell, 1e-5)),
-                         "properties": {"ward": ward, "kind": kind, "approximate": True,
-                                        "source": "Voronoi cell around the health station "
-                                                  "(generated, not an official boundary)"}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(shapely.set_precision(cell, 1e-5)),
+                "properties": {
+                    "ward": ward,
+                    "kind": kind,
+                    "approximate": True,
+                    "source": "Voronoi cell around the health station "
+                    "(generated, not an official boundary)",
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def main() -> None:
     rng = random.Random(SEED)
     OUT.mkdir(parents=True, exist_ok=True)
-    cols = ["resident_id", "full_name", "household_id", "lat", "lon", "address", "ward",
-            "birth_year", "conditions", "doses_received", "last_dose_date", "status",
-            "available_from", "available_to", "needs_doctor", "phone"]
+    cols = [
+        "resident_id",
+        "full_name",
+        "household_id",
+        "lat",
+        "lon",
+        "address",
+        "ward",
+        "birth_year",
+        "conditions",
+        "doses_received",
+        "last_dose_date",
+        "status",
+        "available_from",
+        "available_to",
+        "needs_doctor",
+        "phone",
+    ]
     people = residents(rng)
     write_csv(OUT / "residents.csv", people, cols)
     teams = []
     for tid, u, doctor, mode, doses, (s0, s1) in TEAMS:
         ward, kind, (lat, lon), _, _ = UNITS[u]
-        teams.append({"team_id": tid, "name": f"Trạm Y tế {kind} {ward}", "depot_lat": lat,
-                      "depot_lon": lon, "shift_start": s0, "shift_end": s1,
-                      "break_start": "11:30", "break_minutes": 60, "travel_mode": mode,
-                      "has_doctor": "true" if doctor else "false", "max_doses": doses})
+        teams.append(
+            {
+                "team_id": tid,
+                "name": f"Trạm Y tế {kind} {ward}",
+                "depot_lat": lat,
+                "depot_lon": lon,
+                "shift_start": s0,
+                "shift_end": s1,
+                "break_start": "11:30",
+                "break_minutes": 60,
+                "travel_mode": mode,
+                "has_doctor": "true" if doctor else "false",
+                "max_doses": doses,
+            }
+        )
     write_csv(OUT / "teams.csv", teams, list(teams[0]))
     (OUT / "wards_approx.geojson").write_text(
-        json.dumps(wards_geojson(), ensure_ascii=False), encoding="utf-8")
+        json.dumps(wards_geojson(), ensure_ascii=False), encoding="utf-8"
+    )
     print(f"wrote {len(people)} residents and {len(teams)} teams to {OUT}")
 
 

@@ -30,24 +30,34 @@ from tests.chromium import ARGS, CHROMIUM  # noqa: E402
 IMAGES = ROOT / "docs" / "images"
 DAY = "2026-11-23"
 #: what the first stops of two teams' first day became, in visit order
-OUTCOMES = {"DX": ["vaccinated", "vaccinated", "not_at_home", "vaccinated", "refused"],
-            "SC": ["vaccinated", "contraindicated", "vaccinated"]}
+OUTCOMES = {
+    "DX": ["vaccinated", "vaccinated", "not_at_home", "vaccinated", "refused"],
+    "SC": ["vaccinated", "contraindicated", "vaccinated"],
+}
 
 
 def send_outcomes(tab: Any, url: str, env: dict[str, str], plan_id: int) -> None:
     """The outcomes of ``OUTCOMES`` posted with each team's own token, one per resident."""
-    document = tab.request.get(f"{url}/plans/{plan_id}",
-                               headers={"Authorization": f"Bearer {make_token(env, 'planner')}"})
+    document = tab.request.get(
+        f"{url}/plans/{plan_id}", headers={"Authorization": f"Bearer {make_token(env, 'planner')}"}
+    )
     routes = {r["team_id"]: r for r in document.json()["plan"]["routes"] if r["date"] == DAY}
     for team, outcomes in OUTCOMES.items():
         token = make_token(env, "team_leader", team)
         residents = [rid for s in routes[team]["stops"] for rid in s["resident_ids"]]
         for k, (rid, outcome) in enumerate(zip(residents, outcomes, strict=False)):
             at = f"{DAY}T08:{10 + 12 * k}:00+07:00"
-            sent = tab.request.post(f"{url}/visits", headers={"Authorization": f"Bearer {token}"},
-                                    data={"resident_id": rid, "plan_id": plan_id,
-                                          "outcome": outcome, "at": at,
-                                          "idempotency_key": f"readme-{team}-{k}"})
+            sent = tab.request.post(
+                f"{url}/visits",
+                headers={"Authorization": f"Bearer {token}"},
+                data={
+                    "resident_id": rid,
+                    "plan_id": plan_id,
+                    "outcome": outcome,
+                    "at": at,
+                    "idempotency_key": f"readme-{team}-{k}",
+                },
+            )
             assert sent.status == 201, sent.text()
 
 
@@ -58,8 +68,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     IMAGES.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, server(Path(tmp)) as live, \
-            sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as tmp, server(Path(tmp)) as live, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
         tab = context.new_page()

@@ -18,8 +18,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def team_map_file(out: Path) -> Path:
@@ -34,10 +41,15 @@ def photograph(page_file: Path, target: Path) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-        context = browser.new_context(viewport={"width": 800, "height": 1280},
-                                      device_scale_factor=1, is_mobile=True, has_touch=True)
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
-                      else r.abort())
+        context = browser.new_context(
+            viewport={"width": 800, "height": 1280},
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        )
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort()
+        )
         page = context.new_page()
         page.goto(page_file.as_uri())
         page.wait_for_timeout(1500)
@@ -52,8 +64,20 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "demo"
-        subprocess.run([sys.executable, "-m", "vaxroute", "demo", "--out", str(out),
-                        "--time-limit", args.time_limit], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "vaxroute",
+                "demo",
+                "--out",
+                str(out),
+                "--time-limit",
+                args.time_limit,
+            ],
+            check=True,
+            capture_output=True,
+        )
         photograph(team_map_file(out), ROOT / "docs" / "images" / "team-map.png")
     print("wrote docs/images/team-map.png")
 

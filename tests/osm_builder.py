@@ -55,9 +55,14 @@ def random_points(graph_path: Path, n: int, seed: int) -> list[tuple[float, floa
 def street_lists(folder: Path, graph_path: Path, n: int, seed: int) -> tuple[Path, Path]:
     """teams.csv (one team, DD) and residents.csv (n - 1 people) on the extract's streets."""
     pts = random_points(graph_path, n, seed)
-    teams = write_csv(folder / "teams.csv", [
-        {"team_id": "DD", "depot_lat": pts[0][0], "depot_lon": pts[0][1]}])
-    residents = write_csv(folder / "residents.csv", [
-        {"resident_id": f"HN-{k:02d}", "lat": lat, "lon": lon, "birth_year": 1950}
-        for k, (lat, lon) in enumerate(pts[1:])])
+    teams = write_csv(
+        folder / "teams.csv", [{"team_id": "DD", "depot_lat": pts[0][0], "depot_lon": pts[0][1]}]
+    )
+    residents = write_csv(
+        folder / "residents.csv",
+        [
+            {"resident_id": f"HN-{k:02d}", "lat": lat, "lon": lon, "birth_year": 1950}
+            for k, (lat, lon) in enumerate(pts[1:])
+        ],
+    )
     return teams, residents

@@ -29,19 +29,34 @@ class Lang(StrEnum):
     en = "en"
 
 
-TilesOption = Annotated[str | None, typer.Option(
-    help="Background tiles URL template ({z}/{x}/{y}); 'none' for no tiles. "
-         "Default: OpenStreetMap")]
+TilesOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Background tiles URL template ({z}/{x}/{y}); 'none' for no tiles. "
+        "Default: OpenStreetMap"
+    ),
+]
 AttributionOption = Annotated[str | None, typer.Option(help="Attribution for --tiles")]
-RoadsOption = Annotated[Path | None, typer.Option(
-    help="OpenStreetMap extract (.osm.pbf or .osm) of the area: travel times on its roads "
-         "instead of straight lines ([roads] in settings.toml tunes speeds and access)")]
-OsrmOption = Annotated[str | None, typer.Option(
-    help="Base URL of an OSRM routing server (e.g. http://localhost:5000): travel times from "
-         "its table service")]
+RoadsOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="OpenStreetMap extract (.osm.pbf or .osm) of the area: travel times on its roads "
+        "instead of straight lines ([roads] in settings.toml tunes speeds and access)"
+    ),
+]
+OsrmOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Base URL of an OSRM routing server (e.g. http://localhost:5000): travel times from "
+        "its table service"
+    ),
+]
 
-app = typer.Typer(help="Plan home-visit vaccination rounds from ward lists.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Plan home-visit vaccination rounds from ward lists.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -90,9 +105,17 @@ class MapOptions:
         return TileSpec(self.tiles, self.tiles_attribution or "", "tiles")
 
 
-def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path,
-              settings: Settings, boundaries: Path | None, sheet: str | None,
-              maps: MapOptions) -> None:
+def _run_plan(
+    residents: Path,
+    teams: Path,
+    start: dt.date,
+    days: int,
+    out: Path,
+    settings: Settings,
+    boundaries: Path | None,
+    sheet: str | None,
+    maps: MapOptions,
+) -> None:
     from maps.render import write_maps
     from maps.streets import load_streets
     from planner.io.boundaries import load_boundaries
@@ -104,40 +127,67 @@ def _run_plan(residents: Path, teams: Path, start: dt.date, days: int, out: Path
     wards = load_boundaries(boundaries) if boundaries else None
     inputs = read_inputs(residents, teams, start, settings, wards, sheet)
     print_problems(inputs.problems, console)
-    with Progress(TextColumn("solving"), BarColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[info]}"), console=console,
-                  transient=not console.is_terminal) as bar:
+    with Progress(
+        TextColumn("solving"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[info]}"),
+        console=console,
+        transient=not console.is_terminal,
+    ) as bar:
         task = bar.add_task("solve", total=settings.solver.time_limit_s, info="")
-        run = plan_from_inputs(inputs, start, days, settings, progress=lambda p: bar.update(
-            task, completed=min(p.elapsed_s, p.time_limit_s),
-            info=f"{p.solutions} solutions, cost {p.objective:,}"),
-            roads=maps.roads, osrm_url=maps.osrm_url)
+        run = plan_from_inputs(
+            inputs,
+            start,
+            days,
+            settings,
+            progress=lambda p: bar.update(
+                task,
+                completed=min(p.elapsed_s, p.time_limit_s),
+                info=f"{p.solutions} solutions, cost {p.objective:,}",
+            ),
+            roads=maps.roads,
+            osrm_url=maps.osrm_url,
+        )
         bar.update(task, completed=settings.solver.time_limit_s)
     written = write_outputs(run, out)
     people = {r.resident_id: r for r in inputs.residents.residents}
     streets = load_streets(maps.roads, run.plan) if maps.roads else None
-    write_maps(run.plan, out, residents=people, teams=run.data.teams, wards=wards,
-               wards_approximate=maps.wards_approximate, lang=maps.lang,
-               tiles=maps.tile_spec(), streets=streets)
+    write_maps(
+        run.plan,
+        out,
+        residents=people,
+        teams=run.data.teams,
+        wards=wards,
+        wards_approximate=maps.wards_approximate,
+        lang=maps.lang,
+        tiles=maps.tile_spec(),
+        streets=streets,
+    )
     print_summary(run.plan, console)
     console.print(f"travel model: {describe_travel(run.plan.travel_model)}", soft_wrap=True)
-    console.print(f"independent check: [green]passed[/green] · wrote {written['plan']}, "
-                  f"{len(run.plan.routes)} team maps, sheets and GPX files, "
-                  f"{out / 'maps' / 'overview.html'} · total "
-                  f"{time.monotonic() - began:.1f} s", soft_wrap=True)
+    console.print(
+        f"independent check: [green]passed[/green] · wrote {written['plan']}, "
+        f"{len(run.plan.routes)} team maps, sheets and GPX files, "
+        f"{out / 'maps' / 'overview.html'} · total "
+        f"{time.monotonic() - began:.1f} s",
+        soft_wrap=True,
+    )
 
 
 @app.command()
 def plan(
     residents: Annotated[Path, typer.Option(help="Residents list: CSV, XLSX, GeoJSON, GPKG, SHP")],
     teams: Annotated[Path, typer.Option(help="Teams list: CSV or XLSX")],
-    start_date: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD "
-                                                        "(default: tomorrow)")] = None,
+    start_date: Annotated[
+        str | None, typer.Option(help="First day, YYYY-MM-DD (default: tomorrow)")
+    ] = None,
     days: Annotated[int, typer.Option(min=1, max=31, help="Number of days to plan")] = 1,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("plan"),
     settings: Annotated[Path | None, typer.Option(help="settings.toml")] = None,
-    boundaries: Annotated[Path | None, typer.Option(help="Ward polygons (GeoJSON/GPKG/SHP)")
-                          ] = None,
+    boundaries: Annotated[
+        Path | None, typer.Option(help="Ward polygons (GeoJSON/GPKG/SHP)")
+    ] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet name")] = None,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit, seconds")] = None,
     seed: Annotated[int | None, typer.Option(help="Solver seed")] = None,
@@ -151,9 +201,17 @@ def plan(
     try:
         start = _parse_date(start_date) if start_date else _tomorrow()
         cfg = _settings(settings, time_limit, seed)
-        _run_plan(residents, teams, start, days, out, cfg, boundaries, sheet,
-                  MapOptions(lang.value, tiles, tiles_attribution, roads=roads,
-                             osrm_url=osrm_url))
+        _run_plan(
+            residents,
+            teams,
+            start,
+            days,
+            out,
+            cfg,
+            boundaries,
+            sheet,
+            MapOptions(lang.value, tiles, tiles_attribution, roads=roads, osrm_url=osrm_url),
+        )
     except VaxRouteError as exc:
         _fail(exc)
 
@@ -172,13 +230,24 @@ def demo(
     from planner.demo import DEMO_START, demo_files
 
     files = demo_files()
-    console.print(f"Demo: Bắc Kạn city, {DEMO_START.isoformat()}, {days} day(s); inputs in "
-                  f"{files.residents.parent}", soft_wrap=True)
+    console.print(
+        f"Demo: Bắc Kạn city, {DEMO_START.isoformat()}, {days} day(s); inputs in "
+        f"{files.residents.parent}",
+        soft_wrap=True,
+    )
     try:
         cfg = _settings(None, time_limit, None)
-        _run_plan(files.residents, files.teams, DEMO_START, days, out, cfg, files.wards, None,
-                  MapOptions(lang.value, tiles, tiles_attribution, wards_approximate=True,
-                             roads=roads))
+        _run_plan(
+            files.residents,
+            files.teams,
+            DEMO_START,
+            days,
+            out,
+            cfg,
+            files.wards,
+            None,
+            MapOptions(lang.value, tiles, tiles_attribution, wards_approximate=True, roads=roads),
+        )
     except VaxRouteError as exc:
         _fail(exc)
 
@@ -203,8 +272,12 @@ def check(
     except (OSError, ValueError, KeyError) as exc:
         err.print(Text(f"error (input): {plan}: not a readable plan ({exc})"), soft_wrap=True)
         raise typer.Exit(2) from None
-    report = check_plan(document, inputs.residents.residents, inputs.teams.teams,
-                        [r.resident_id for r in inputs.residents.rejected])
+    report = check_plan(
+        document,
+        inputs.residents.residents,
+        inputs.teams.teams,
+        [r.resident_id for r in inputs.residents.rejected],
+    )
     if report.ok:
         console.print(f"[green]ok[/green]: {plan} satisfies every constraint")
         return
@@ -222,8 +295,10 @@ app.add_typer(user_app, name="user")  # vaxroute/user_cli.py: add, list, disable
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    ssl_certfile: Annotated[Path | None, typer.Option(
-        help="TLS certificate (PEM): serve HTTPS directly, without a reverse proxy")] = None,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(help="TLS certificate (PEM): serve HTTPS directly, without a reverse proxy"),
+    ] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM)")] = None,
 ) -> None:
     """Run the HTTP API (database from DATABASE_URL; default vaxroute.sqlite here)."""
@@ -236,8 +311,15 @@ def serve(
     # access_log=False: api.access_log logs route templates, never paths that carry ids
     if (ssl_certfile is None) != (ssl_keyfile is None):
         _fail(InputError("--ssl-certfile and --ssl-keyfile go together"))
-    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False,
-                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
 
 
 @app.command()

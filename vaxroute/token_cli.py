@@ -30,8 +30,12 @@ err = Console(stderr=True)
 VN = VN_TZ
 COLUMNS = ("id", "role", "team", "label", "created", "expires", "revoked")
 
-DatabaseOption = Annotated[str | None, typer.Option(
-    "--database", help="Database URL (default: DATABASE_URL, else sqlite:///vaxroute.sqlite)")]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database", help="Database URL (default: DATABASE_URL, else sqlite:///vaxroute.sqlite)"
+    ),
+]
 
 
 class Role(StrEnum):
@@ -71,12 +75,18 @@ def _local(value: dt.datetime | None) -> str:
 @token_app.command("create")
 def token_create(
     role: Annotated[Role, typer.Option(help="planner or team_leader")],
-    team: Annotated[str | None, typer.Option(help="Team id (team leaders); the team must "
-                                                  "be imported already")] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Team id (team leaders); the team must be imported already")
+    ] = None,
     label: Annotated[str, typer.Option(help="Who holds it (for your records)")] = "",
-    days: Annotated[int | None, typer.Option(
-        min=1, max=3650, help="Days until it expires (default: 90 for a team leader, 365 for "
-                              "a planner)")] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=3650,
+            help="Days until it expires (default: 90 for a team leader, 365 for a planner)",
+        ),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Create an API token and print it once (only its hash is stored)."""
@@ -86,9 +96,12 @@ def token_create(
         with _session(database) as session:
             row, token = issue_token(session, role.value, team, label, days)
             whose = f"{row.role}, team {row.team_id}" if row.team_id else row.role
-            err.print(f"token {row.id} ({whose}) expires {_local(row.expires_at)} "
-                      f"({days or DEFAULT_DAYS[row.role]} days); it is shown only once",
-                      soft_wrap=True, highlight=False)
+            err.print(
+                f"token {row.id} ({whose}) expires {_local(row.expires_at)} "
+                f"({days or DEFAULT_DAYS[row.role]} days); it is shown only once",
+                soft_wrap=True,
+                highlight=False,
+            )
     except ValueError as exc:
         raise _input_error(str(exc)) from None
     print(token)
@@ -106,9 +119,15 @@ def _cells(row: TokenRow, moment: dt.datetime) -> list[str]:
     expires = _local(row.expires_at)
     if row.expires_at is not None and _aware(row.expires_at) <= moment:
         expires += " (expired)"
-    return [str(row.id), row.role, row.team_id or "-", row.label or "-",
-            _local(row.created_at), expires if row.expires_at else "never",
-            _local(row.revoked_at)]
+    return [
+        str(row.id),
+        row.role,
+        row.team_id or "-",
+        row.label or "-",
+        _local(row.created_at),
+        expires if row.expires_at else "never",
+        _local(row.revoked_at),
+    ]
 
 
 @token_app.command("list")
@@ -137,5 +156,8 @@ def token_revoke(
             stamp = _local(row.revoked_at)
     except LookupError as exc:
         raise _input_error(str(exc)) from None
-    print(f"token {token_id} revoked at {stamp}" if now_revoked else
-          f"token {token_id} was already revoked at {stamp}")
+    print(
+        f"token {token_id} revoked at {stamp}"
+        if now_revoked
+        else f"token {token_id} was already revoked at {stamp}"
+    )

@@ -33,17 +33,21 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         return line[:-1] if line.endswith("\n") else line
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True,
-                            err=True))
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True))
 
 
 @user_app.command("add")
 def user_add(
     name: Annotated[str, typer.Argument(help="The name the person signs in with")],
     role: Annotated[UserRole, typer.Option(help="What the person may do")] = UserRole.planner,
-    password_stdin: Annotated[bool, typer.Option(
-        "--password-stdin", help="Read the password from standard input (one line) instead "
-                                 "of asking twice at the terminal")] = False,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read the password from standard input (one line) instead "
+            "of asking twice at the terminal",
+        ),
+    ] = False,
     database: DatabaseOption = None,
 ) -> None:
     """Add a person who signs in to the console, with a first password."""
@@ -67,9 +71,16 @@ def user_list(database: DatabaseOption = None) -> None:
 
     with _session(database) as session:
         moment = dt.datetime.now(dt.UTC)
-        rows = [[u.name, u.role, _local(u.created_at), _local(u.disabled_at),
-                 _local(u.locked_until) if u.locked_until and utc(u.locked_until) > moment
-                 else "-"] for u in list_users(session)]
+        rows = [
+            [
+                u.name,
+                u.role,
+                _local(u.created_at),
+                _local(u.disabled_at),
+                _local(u.locked_until) if u.locked_until and utc(u.locked_until) > moment else "-",
+            ]
+            for u in list_users(session)
+        ]
     _print_table(COLUMNS, rows)
 
 
@@ -89,5 +100,8 @@ def user_disable(
             stamp = _local(row.disabled_at)
     except LookupError as exc:
         raise _input_error(str(exc)) from None
-    print(f"user {row.name!r} disabled at {stamp}" if changed else
-          f"user {row.name!r} was already disabled at {stamp}")
+    print(
+        f"user {row.name!r} disabled at {stamp}"
+        if changed
+        else f"user {row.name!r} was already disabled at {stamp}"
+    )

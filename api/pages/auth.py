@@ -37,16 +37,31 @@ LOGIN_COOKIE = "vaxroute_login"
 LANG_COOKIE_DAYS = 365
 
 
-def _login_page(request: Request, error: str | None = None, status_code: int = 200,
-                notice: str | None = None) -> HTMLResponse:
+def _login_page(
+    request: Request, error: str | None = None, status_code: int = 200, notice: str | None = None
+) -> HTMLResponse:
     """The form with a fresh double-submit value in its cookie and hidden field."""
     value = secrets.token_urlsafe(32)
     settings = request.app.state.settings
-    response = render(request, "login.html", None, status_code=status_code, error=error,
-                      notice=notice, login_csrf=value,
-                      idle_minutes=int(settings.session_idle_minutes))
-    response.set_cookie(LOGIN_COOKIE, value, max_age=3600, path="/login", httponly=True,
-                        samesite="strict", secure=secure_cookie(request, settings))
+    response = render(
+        request,
+        "login.html",
+        None,
+        status_code=status_code,
+        error=error,
+        notice=notice,
+        login_csrf=value,
+        idle_minutes=int(settings.session_idle_minutes),
+    )
+    response.set_cookie(
+        LOGIN_COOKIE,
+        value,
+        max_age=3600,
+        path="/login",
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookie(request, settings),
+    )
     return response
 
 
@@ -59,22 +74,31 @@ def login_form(request: Request, session: SessionDep, out: bool = False) -> Resp
 
 
 @router.post("/login")
-async def login_submit(request: Request, session: SessionDep,
-                       name: Annotated[str, Form(max_length=200)] = "",
-                       password: Annotated[str, Form(max_length=MAX_PASSWORD)] = "",
-                       csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = ""
-                       ) -> Response:
+async def login_submit(
+    request: Request,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=MAX_PASSWORD)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
+) -> Response:
     settings = request.app.state.settings
     t = i18n.translator(lang_of(request))
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(expected.encode(), csrf_token.encode()):
         return _login_page(request, t("login_form_expired"), 403)
-    result = await run_in_threadpool(authenticate, session, name, password,
-                                     settings.login_max_failures, settings.login_lock_minutes)
+    result = await run_in_threadpool(
+        authenticate,
+        session,
+        name,
+        password,
+        settings.login_max_failures,
+        settings.login_lock_minutes,
+    )
     if result.outcome == "locked" and result.locked_until is not None:
         await asyncio.sleep(settings.login_delay_s)
-        response = _login_page(request, t("login_locked", time=i18n.vn_datetime(
-            result.locked_until)), 429)
+        response = _login_page(
+            request, t("login_locked", time=i18n.vn_datetime(result.locked_until)), 429
+        )
         seconds = (result.locked_until - i18n.now_vn()).total_seconds()
         response.headers["Retry-After"] = str(max(1, int(seconds)))
         return response
@@ -100,8 +124,13 @@ def logout(request: Request, session: SessionDep, login: LoginDep, _: FormDep) -
 def switch_language(code: str, request: Request, next: str = "/") -> Response:
     """Set the ``lang`` cookie and go back to the page (a path on this site only)."""
     response = RedirectResponse(local_path(next), status_code=303)
-    response.set_cookie(i18n.LANG_COOKIE, i18n.pick_lang(code),
-                        max_age=LANG_COOKIE_DAYS * 86400, path="/", samesite="lax",
-                        httponly=True,
-                        secure=secure_cookie(request, request.app.state.settings))
+    response.set_cookie(
+        i18n.LANG_COOKIE,
+        i18n.pick_lang(code),
+        max_age=LANG_COOKIE_DAYS * 86400,
+        path="/",
+        samesite="lax",
+        httponly=True,
+        secure=secure_cookie(request, request.app.state.settings),
+    )
     return response

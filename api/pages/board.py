@@ -87,9 +87,13 @@ def day_visits(session: Session, day: dt.date) -> list[VisitRow]:
     start = dt.datetime.combine(day, dt.time(), VN_TZ)
     # a day's margin each side: SQLite keeps naive times; the exact test is as_local's
     window = (start - dt.timedelta(days=1), start + dt.timedelta(days=2))
-    query = (select(VisitRow).where(VisitRow.at >= window[0].astimezone(dt.UTC),
-                                    VisitRow.at < window[1].astimezone(dt.UTC))
-             .order_by(VisitRow.at, VisitRow.id))
+    query = (
+        select(VisitRow)
+        .where(
+            VisitRow.at >= window[0].astimezone(dt.UTC), VisitRow.at < window[1].astimezone(dt.UTC)
+        )
+        .order_by(VisitRow.at, VisitRow.id)
+    )
     return [v for v in session.scalars(query) if as_local(v.at).date() == day]
 
 
@@ -98,10 +102,11 @@ def _initials(session: Session, ids: Iterable[str]) -> dict[str, str]:
     wanted = list(set(ids))
     out: dict[str, str] = {}
     for k in range(0, len(wanted), 500):
-        query = select(ResidentRow).where(ResidentRow.resident_id.in_(wanted[k:k + 500]))
+        query = select(ResidentRow).where(ResidentRow.resident_id.in_(wanted[k : k + 500]))
         for row in session.scalars(query):
-            out[row.resident_id] = ("" if row.deleted_at is not None
-                                    else resident_from_row(row).initials)
+            out[row.resident_id] = (
+                "" if row.deleted_at is not None else resident_from_row(row).initials
+            )
     return out
 
 
@@ -113,17 +118,23 @@ def _far_m(stops: StopFinder, v: VisitRow | None) -> int | None:
     return round(proof.distance_m)
 
 
-def _team_board(route: dict[str, Any], latest: dict[str, VisitRow], initials: dict[str, str],
-                stops: StopFinder) -> TeamBoard:
+def _team_board(
+    route: dict[str, Any], latest: dict[str, VisitRow], initials: dict[str, str], stops: StopFinder
+) -> TeamBoard:
     board = TeamBoard(str(route["team_id"]), str(route.get("team_name") or ""))
     for stop in route["stops"]:
         visits = [latest.get(rid) for rid in stop["resident_ids"]]
         board.stops += 1
         board.stops_done += all(v is not None for v in visits)
         for rid, v in zip(stop["resident_ids"], visits, strict=True):
-            chip = Chip(int(stop["seq"]), rid, initials.get(rid, ""),
-                        v.outcome if v is not None else NOT_VISITED,
-                        v.postponed_to if v is not None else None, _far_m(stops, v))
+            chip = Chip(
+                int(stop["seq"]),
+                rid,
+                initials.get(rid, ""),
+                v.outcome if v is not None else NOT_VISITED,
+                v.postponed_to if v is not None else None,
+                _far_m(stops, v),
+            )
             board.chips.append(chip)
             board.far += chip.far_m is not None
     return board
@@ -168,34 +179,45 @@ def _minutes_ago(moment: dt.datetime) -> int:
 def _context(session: Session, choice: DayChoice) -> dict[str, Any]:
     board = build_board(session, choice.day)
     teams = board.teams if board else None
-    return {"day": choice.day, "invalid": choice.invalid, "teams": teams,
-            "version": board.version if board else None,
-            "nearest": nearest_planned_day(session, choice.day) if board is None else None,
-            "is_today": choice.day == today_vn(), "ago": _minutes_ago,
-            "stops_total": sum(t.stops for t in teams or ()),
-            "stops_done": sum(t.stops_done for t in teams or ()),
-            "states": BOARD_STATES, "refresh_s": REFRESH_S, "now": dt.datetime.now(dt.UTC),
-            "action": "/today", "fragment": False, "far_limit_m": int(FAR_FROM_STOP_M)}
+    return {
+        "day": choice.day,
+        "invalid": choice.invalid,
+        "teams": teams,
+        "version": board.version if board else None,
+        "nearest": nearest_planned_day(session, choice.day) if board is None else None,
+        "is_today": choice.day == today_vn(),
+        "ago": _minutes_ago,
+        "stops_total": sum(t.stops for t in teams or ()),
+        "stops_done": sum(t.stops_done for t in teams or ()),
+        "states": BOARD_STATES,
+        "refresh_s": REFRESH_S,
+        "now": dt.datetime.now(dt.UTC),
+        "action": "/today",
+        "fragment": False,
+        "far_limit_m": int(FAR_FROM_STOP_M),
+    }
 
 
 @router.get("/today")
-def today_page(request: Request, session: SessionDep, login: LoginDep,
-               day: str | None = None) -> HTMLResponse:
+def today_page(
+    request: Request, session: SessionDep, login: LoginDep, day: str | None = None
+) -> HTMLResponse:
     choice = pick_day(day)
     context = _context(session, choice)
     if context["teams"]:  # residents' ids, initials and outcomes were read
         record(session, principal_of(login), "read_board", detail=f"console: {choice.day}")
-    return render(request, "board.html", login, status_code=400 if choice.invalid else 200,
-                  **context)
+    return render(
+        request, "board.html", login, status_code=400 if choice.invalid else 200, **context
+    )
 
 
 @router.get("/today/board")
-def today_fragment(request: Request, session: SessionDep, login: LoginDep,
-                   day: str | None = None) -> HTMLResponse:
+def today_fragment(
+    request: Request, session: SessionDep, login: LoginDep, day: str | None = None
+) -> HTMLResponse:
     """The board alone, for the page's script to swap in."""
     choice = pick_day(day)
     context = {**_context(session, choice), "fragment": True}
-    return render(request, "board_teams.html", login, status_code=400 if choice.invalid
-                  else 200, **context)
-
-
+    return render(
+        request, "board_teams.html", login, status_code=400 if choice.invalid else 200, **context
+    )

@@ -100,10 +100,20 @@ def _number(context: Context, value: float | int | None, decimals: int = 0) -> s
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(date=i18n.vn_date, time=i18n.vn_time, datetime=i18n.vn_datetime,
-                       clock=i18n.clock, number=_number)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        date=i18n.vn_date,
+        time=i18n.vn_time,
+        datetime=i18n.vn_datetime,
+        clock=i18n.clock,
+        number=_number,
+    )
     env.globals.update(nav=NAV, langs=i18n.LANGS, csrf_field=CSRF_FIELD)
     return env
 
@@ -120,12 +130,19 @@ def _here(request: Request) -> str:
     return "/" + request.url.path.strip("/").split("/")[0]
 
 
-def render(request: Request, name: str, login: WebLogin | None, status_code: int = 200,
-           **context: Any) -> HTMLResponse:
+def render(
+    request: Request, name: str, login: WebLogin | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """A template as a response, with the page's language, user, CSRF token and path."""
     lang = lang_of(request)
     html = ENV.get_template(name).render(
-        request=request, lang=lang, t=i18n.translator(lang), login=login,
-        csrf_token=login.csrf_token if login else "", current_path=request.url.path,
-        here=_here(request), **context)
+        request=request,
+        lang=lang,
+        t=i18n.translator(lang),
+        login=login,
+        csrf_token=login.csrf_token if login else "",
+        current_path=request.url.path,
+        here=_here(request),
+        **context,
+    )
     return HTMLResponse(html, status_code=status_code)

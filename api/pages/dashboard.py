@@ -20,10 +20,19 @@ LATEST = 10
 
 @router.get("/")
 def dashboard(request: Request, session: SessionDep, login: LoginDep) -> HTMLResponse:
-    residents = session.scalar(select(func.count()).select_from(ResidentRow)
-                               .where(ResidentRow.deleted_at.is_(None))) or 0
+    residents = (
+        session.scalar(
+            select(func.count()).select_from(ResidentRow).where(ResidentRow.deleted_at.is_(None))
+        )
+        or 0
+    )
     teams = session.scalar(select(func.count()).select_from(TeamRow)) or 0
-    plans = list(session.scalars(select(PlanRow).options(defer(PlanRow.document))
-                                 .order_by(PlanRow.version.desc()).limit(LATEST)))
-    return render(request, "dashboard.html", login, residents=residents, teams=teams,
-                  plans=plans)
+    plans = list(
+        session.scalars(
+            select(PlanRow)
+            .options(defer(PlanRow.document))
+            .order_by(PlanRow.version.desc())
+            .limit(LATEST)
+        )
+    )
+    return render(request, "dashboard.html", login, residents=residents, teams=teams, plans=plans)

@@ -56,7 +56,8 @@ def nearest_planned_day(session: Session, day: dt.date) -> dt.date | None:
     equally close), or None when no plan is published at all."""
     best: tuple[int, dt.date] | None = None
     query = select(PlanRow.start_date, PlanRow.days).where(
-        PlanRow.status == "done", PlanRow.published_at.is_not(None))
+        PlanRow.status == "done", PlanRow.published_at.is_not(None)
+    )
     for start, days in session.execute(query):
         end = start + dt.timedelta(days=max(days, 1) - 1)
         candidate = min(max(day, start), end)

@@ -65,9 +65,17 @@ class ResidentLine:
 def _line(r: Resident, settings: PlannerSettings, today: dt.date) -> ResidentLine:
     score = priority_score(r, settings.priority, settings.doses, today)
     first = earliest_date(r, settings.doses, settings.vials.products)
-    return ResidentLine(r.resident_id, r.initials, r.ward, r.age, r.doses_received, r.status,
-                        priority_band(score, settings.priority), first,
-                        first is None or first <= today)
+    return ResidentLine(
+        r.resident_id,
+        r.initials,
+        r.ward,
+        r.age,
+        r.doses_received,
+        r.status,
+        priority_band(score, settings.priority),
+        first,
+        first is None or first <= today,
+    )
 
 
 def _matches(line: ResidentLine, filters: dict[str, str], query: str) -> bool:
@@ -80,20 +88,31 @@ def _matches(line: ResidentLine, filters: dict[str, str], query: str) -> bool:
     return not query or query in fold(line.resident_id) or query in fold(line.initials)
 
 
-def _clean(ward: str | None, status: str | None, band: str | None, due: str | None
-           ) -> dict[str, str]:
+def _clean(
+    ward: str | None, status: str | None, band: str | None, due: str | None
+) -> dict[str, str]:
     """The filters that name a known value (anything else is ignored, not an error)."""
-    out = {"ward": (ward or "")[:200], "status": status if status in STATUSES else "",
-           "band": band if band in BANDS else "", "due": due if due in DUES else ""}
+    out = {
+        "ward": (ward or "")[:200],
+        "status": status if status in STATUSES else "",
+        "band": band if band in BANDS else "",
+        "due": due if due in DUES else "",
+    }
     return {k: v for k, v in out.items() if v}
 
 
 @router.get("/lists/residents")
-def residents_page(request: Request, session: SessionDep, login: LoginDep,
-                   ward: str | None = None, status: str | None = None,
-                   band: str | None = None, due: str | None = None,
-                   page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-                   s: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
+def residents_page(
+    request: Request,
+    session: SessionDep,
+    login: LoginDep,
+    ward: str | None = None,
+    status: str | None = None,
+    band: str | None = None,
+    due: str | None = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    s: Annotated[str | None, Query(max_length=64)] = None,
+) -> HTMLResponse:
     filters = _clean(ward, status, band, due)
     words = searches(request).get(login.user_id, s) if s else None
     query = fold(words or "")
@@ -101,21 +120,44 @@ def residents_page(request: Request, session: SessionDep, login: LoginDep,
     if filters.get("ward"):
         statement = statement.where(ResidentRow.ward == filters["ward"])
     settings, today = request.app.state.planner_settings, today_vn()
-    lines = [line for row in session.scalars(statement.order_by(ResidentRow.resident_id))
-             if _matches(line := _line(resident_from_row(row), settings, today), filters, query)]
+    lines = [
+        line
+        for row in session.scalars(statement.order_by(ResidentRow.resident_id))
+        if _matches(line := _line(resident_from_row(row), settings, today), filters, query)
+    ]
     pages = max(1, math.ceil(len(lines) / PAGE_SIZE))
     page = min(page, pages)
-    wards = session.scalars(select(ResidentRow.ward).where(ResidentRow.deleted_at.is_(None))
-                            .distinct().order_by(ResidentRow.ward)).all()
+    wards = session.scalars(
+        select(ResidentRow.ward)
+        .where(ResidentRow.deleted_at.is_(None))
+        .distinct()
+        .order_by(ResidentRow.ward)
+    ).all()
     keep: dict[str, Any] = {**filters, **({"s": s} if words else {})}
-    shown = lines[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    record(session, principal_of(login), "list_residents",
-           detail=f"console: {len(shown)} of {len(lines)}, page {page}")
-    return render(request, "residents.html", login, lines=shown, total=len(lines), page=page,
-                  pages=pages, filters=filters, words=words,
-                  search_expired=bool(s) and words is None, wards=[w for w in wards if w],
-                  statuses=STATUSES, bands=BANDS, dues=DUES,
-                  page_url=lambda n: "/lists/residents?" + urlencode({**keep, "page": n}))
+    shown = lines[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    record(
+        session,
+        principal_of(login),
+        "list_residents",
+        detail=f"console: {len(shown)} of {len(lines)}, page {page}",
+    )
+    return render(
+        request,
+        "residents.html",
+        login,
+        lines=shown,
+        total=len(lines),
+        page=page,
+        pages=pages,
+        filters=filters,
+        words=words,
+        search_expired=bool(s) and words is None,
+        wards=[w for w in wards if w],
+        statuses=STATUSES,
+        bands=BANDS,
+        dues=DUES,
+        page_url=lambda n: "/lists/residents?" + urlencode({**keep, "page": n}),
+    )
 
 
 @router.post("/lists/residents")

@@ -54,11 +54,24 @@ def _recent(session: Session) -> list[ImportRow]:
     return list(session.scalars(select(ImportRow).order_by(ImportRow.id.desc()).limit(RECENT)))
 
 
-def _lists_page(request: Request, session: Session, login: WebLogin, status_code: int = 200,
-                error: str | None = None) -> HTMLResponse:
+def _lists_page(
+    request: Request,
+    session: Session,
+    login: WebLogin,
+    status_code: int = 200,
+    error: str | None = None,
+) -> HTMLResponse:
     mb = request.app.state.settings.max_upload_mb
-    return render(request, "lists.html", login, status_code=status_code, error=error,
-                  imports=_recent(session), max_mb=f"{mb:g}", kinds=list(Kind))
+    return render(
+        request,
+        "lists.html",
+        login,
+        status_code=status_code,
+        error=error,
+        imports=_recent(session),
+        max_mb=f"{mb:g}",
+        kinds=list(Kind),
+    )
 
 
 @router.get("/lists")
@@ -82,8 +95,15 @@ def _problems(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return out
 
 
-async def _import(request: Request, session: Session, login: WebLogin, kind: Kind,
-                  data: bytes, filename: str, allow_rejects: bool) -> HTMLResponse:
+async def _import(
+    request: Request,
+    session: Session,
+    login: WebLogin,
+    kind: Kind,
+    data: bytes,
+    filename: str,
+    allow_rejects: bool,
+) -> HTMLResponse:
     settings = request.app.state.planner_settings
 
     def work() -> dict[str, Any]:
@@ -97,25 +117,56 @@ async def _import(request: Request, session: Session, login: WebLogin, kind: Kin
         report = await run_in_threadpool(work)
     except ImportRefused as exc:
         key = uploads(request).put(login.user_id, (kind.value, filename, data))
-        return render(request, "import_report.html", login, status_code=422, kind=kind.value,
-                      report=exc.report, problems=_problems(exc.report, lang), upload_key=key,
-                      file_errors=[], filename=filename)
+        return render(
+            request,
+            "import_report.html",
+            login,
+            status_code=422,
+            kind=kind.value,
+            report=exc.report,
+            problems=_problems(exc.report, lang),
+            upload_key=key,
+            file_errors=[],
+            filename=filename,
+        )
     except InputError as exc:
-        return render(request, "import_report.html", login, status_code=422, kind=kind.value,
-                      report=None, problems=[], upload_key=None, filename=filename,
-                      file_errors=file_error_lines(str(exc), filename, lang))
+        return render(
+            request,
+            "import_report.html",
+            login,
+            status_code=422,
+            kind=kind.value,
+            report=None,
+            problems=[],
+            upload_key=None,
+            filename=filename,
+            file_errors=file_error_lines(str(exc), filename, lang),
+        )
     if kind is Kind.residents:  # personal data changed: the audit trail says by whom
-        record(session, principal_of(login), "import_residents",
-               detail=f"import {report['import_id']}: {report['added']} added, "
-                      f"{report['updated']} updated")
-    return render(request, "import_report.html", login, kind=kind.value, report=report,
-                  problems=_problems(report, lang), upload_key=None, file_errors=[],
-                  filename=filename)
+        record(
+            session,
+            principal_of(login),
+            "import_residents",
+            detail=f"import {report['import_id']}: {report['added']} added, "
+            f"{report['updated']} updated",
+        )
+    return render(
+        request,
+        "import_report.html",
+        login,
+        kind=kind.value,
+        report=report,
+        problems=_problems(report, lang),
+        upload_key=None,
+        file_errors=[],
+        filename=filename,
+    )
 
 
 @router.post("/lists/{kind}/upload")
-async def upload(kind: Kind, request: Request, session: SessionDep, login: LoginDep,
-                 form: FormDep) -> HTMLResponse:
+async def upload(
+    kind: Kind, request: Request, session: SessionDep, login: LoginDep, form: FormDep
+) -> HTMLResponse:
     file = form.get("file")
     t_lang = lang_of(request)
     if not isinstance(file, UploadFile) or not file.filename:
@@ -124,14 +175,14 @@ async def upload(kind: Kind, request: Request, session: SessionDep, login: Login
     data = await file.read(limit + 1)
     if len(data) > limit:
         mb = f"{request.app.state.settings.max_upload_mb:g}"
-        return _lists_page(request, session, login, 413,
-                           translate("file_too_large", t_lang, mb=mb))
+        return _lists_page(request, session, login, 413, translate("file_too_large", t_lang, mb=mb))
     return await _import(request, session, login, kind, data, _file_name(file), False)
 
 
 @router.post("/lists/{kind}/accept")
-async def accept(kind: Kind, request: Request, session: SessionDep, login: LoginDep,
-                 form: FormDep) -> HTMLResponse:
+async def accept(
+    kind: Kind, request: Request, session: SessionDep, login: LoginDep, form: FormDep
+) -> HTMLResponse:
     """Import the good rows of a refused upload (its key came in the report's form)."""
     key = form.get("upload")
     kept = uploads(request).pop(login.user_id, key if isinstance(key, str) else None)

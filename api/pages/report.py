@@ -97,31 +97,53 @@ def _version(session: SessionDep, plan_id: int | None) -> int | None:
 
 
 @router.get("/report")
-def report_page(request: Request, session: SessionDep, login: LoginDep,
-                day: str | None = None) -> HTMLResponse:
+def report_page(
+    request: Request, session: SessionDep, login: LoginDep, day: str | None = None
+) -> HTMLResponse:
     choice = pick_day(day)
     report = daily_report(session, choice.day)
     no_plan = report["plan_id"] is None
-    return render(request, "report.html", login, status_code=400 if choice.invalid else 200,
-                  day=choice.day, invalid=choice.invalid, report=report,
-                  version=_version(session, report["plan_id"]),
-                  nearest=nearest_planned_day(session, choice.day) if no_plan else None,
-                  anything=any(report["totals"][k] for k in ("planned", *OUTCOMES)),
-                  chart=bar_chart(report["by_team"]), outcomes=OUTCOMES, states=BOARD_STATES,
-                  chart_size=(WIDTH, LABEL_W, BAR_H), action="/report",
-                  made_at=dt.datetime.now(dt.UTC), far_limit_m=int(FAR_FROM_STOP_M))
+    return render(
+        request,
+        "report.html",
+        login,
+        status_code=400 if choice.invalid else 200,
+        day=choice.day,
+        invalid=choice.invalid,
+        report=report,
+        version=_version(session, report["plan_id"]),
+        nearest=nearest_planned_day(session, choice.day) if no_plan else None,
+        anything=any(report["totals"][k] for k in ("planned", *OUTCOMES)),
+        chart=bar_chart(report["by_team"]),
+        outcomes=OUTCOMES,
+        states=BOARD_STATES,
+        chart_size=(WIDTH, LABEL_W, BAR_H),
+        action="/report",
+        made_at=dt.datetime.now(dt.UTC),
+        far_limit_m=int(FAR_FROM_STOP_M),
+    )
 
 
 @router.get("/report/download", response_model=None)
-def report_download(request: Request, session: SessionDep, login: LoginDep,
-                    day: str | None = None, format: str = "xlsx") -> Response:
+def report_download(
+    request: Request,
+    session: SessionDep,
+    login: LoginDep,
+    day: str | None = None,
+    format: str = "xlsx",
+) -> Response:
     """The day's report as an XLSX or CSV file (daily_report's numbers, report_file's cells);
     a day or format that is not one: the error page, in the user's language."""
     choice = pick_day(day)
     if choice.invalid or not day or format not in FORMATS:
-        return render(request, "error.html", login, status_code=400,
-                      message_key="daily_download_invalid")
-    content, media_type, name = report_file(daily_report(session, choice.day),
-                                            "csv" if format == "csv" else "xlsx")
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return render(
+            request, "error.html", login, status_code=400, message_key="daily_download_invalid"
+        )
+    content, media_type, name = report_file(
+        daily_report(session, choice.day), "csv" if format == "csv" else "xlsx"
+    )
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -75,17 +75,30 @@ LangQuery = Annotated[Literal["vi", "en"] | None, Query()]
 
 
 @router.get("/teams/{team_id}/route", response_model=list[RoutePublic])
-def team_route_json(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
-                    date: str | None = None) -> list[dict[str, Any]]:
+def team_route_json(
+    plan_id: PlanId,
+    team_id: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    date: str | None = None,
+) -> list[dict[str, Any]]:
     """The team's routes (all days, or one ``date``) as in plan.json."""
     plan = done_plan(visible_plan(session, plan_id, principal))
     return [r.to_json() for r in team_route(plan, principal, team_id, date)]
 
 
 @router.get("/teams/{team_id}/map", response_class=HTMLResponse)
-def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
-                  principal: PrincipalDep, settings: SettingsDep, pages: PagesDep,
-                  date: str | None = None, lang: LangQuery = None) -> HTMLResponse:
+def team_map_page(
+    plan_id: PlanId,
+    team_id: str,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    pages: PagesDep,
+    date: str | None = None,
+    lang: LangQuery = None,
+) -> HTMLResponse:
     plan = done_plan(visible_plan(session, plan_id, principal))
     routes = team_route(plan, principal, team_id)
     record(session, principal, "read_map", detail=f"plan {plan_id} team {team_id}")
@@ -94,47 +107,83 @@ def team_map_page(plan_id: PlanId, team_id: str, request: Request, session: Sess
     def draw() -> str:
         people = residents_of(session, resident_ids(routes))
         own = replace(plan, routes=tuple(routes))
-        return render(team_map(own, team_id, date, residents=people, lang=language,
-                               tiles=_tiles(settings), asset_base=ASSETS,
-                               streets=_streets(settings, plan)), ASSETS)
+        return render(
+            team_map(
+                own,
+                team_id,
+                date,
+                residents=people,
+                lang=language,
+                tiles=_tiles(settings),
+                asset_base=ASSETS,
+                streets=_streets(settings, plan),
+            ),
+            ASSETS,
+        )
 
     key = ("team", plan_id, team_id, date, language, residents_stamp(session))
     return html_page(request, pages.get(key, draw))  # CSP: its scripts
 
 
 @router.get("/teams/{team_id}/sheet")
-def team_sheet(plan_id: PlanId, team_id: str, request: Request, session: SessionDep,
-               principal: PrincipalDep, settings: SettingsDep, date: str | None = None,
-               format: Literal["html", "csv"] = "html", lang: LangQuery = None) -> Response:
-    routes = team_route(done_plan(visible_plan(session, plan_id, principal)), principal,
-                        team_id, date)
+def team_sheet(
+    plan_id: PlanId,
+    team_id: str,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    date: str | None = None,
+    format: Literal["html", "csv"] = "html",
+    lang: LangQuery = None,
+) -> Response:
+    routes = team_route(
+        done_plan(visible_plan(session, plan_id, principal)), principal, team_id, date
+    )
     people = residents_of(session, resident_ids(routes))
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} {format}")
     if format == "csv":
         rows = [[route.date, *row] for route in routes for row in sheet_rows(route, people)]
-        return Response(csv_bytes(["date", *SHEET_COLUMNS], rows), media_type="text/csv",
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="team-{team_id}.csv"'})
+        return Response(
+            csv_bytes(["date", *SHEET_COLUMNS], rows),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="team-{team_id}.csv"'},
+        )
     sheets = [route_sheet_html(r, people, _lang(settings, lang)) for r in routes]
     return html_page(request, "\n".join(sheets))
 
 
 @router.get("/teams/{team_id}/gpx")
-def team_gpx(plan_id: PlanId, team_id: str, session: SessionDep, principal: PrincipalDep,
-             date: str | None = None, lang: LangQuery = None) -> Response:
-    routes = team_route(done_plan(visible_plan(session, plan_id, principal)), principal,
-                        team_id, date)
+def team_gpx(
+    plan_id: PlanId,
+    team_id: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    date: str | None = None,
+    lang: LangQuery = None,
+) -> Response:
+    routes = team_route(
+        done_plan(visible_plan(session, plan_id, principal)), principal, team_id, date
+    )
     people = residents_of(session, routes[0].resident_ids())
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} gpx")
-    return Response(route_gpx(routes[0].to_json(), people, lang or "vi"),
-                    media_type="application/gpx+xml",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="team-{team_id}-{routes[0].date}.gpx"'})
+    return Response(
+        route_gpx(routes[0].to_json(), people, lang or "vi"),
+        media_type="application/gpx+xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="team-{team_id}-{routes[0].date}.gpx"'
+        },
+    )
 
 
 @router.get("/map", response_class=HTMLResponse)
-def overview_page(plan_id: PlanId, request: Request, session: SessionDep, planner: PlannerDep,
-                  lang: LangQuery = None) -> HTMLResponse:
+def overview_page(
+    plan_id: PlanId,
+    request: Request,
+    session: SessionDep,
+    planner: PlannerDep,
+    lang: LangQuery = None,
+) -> HTMLResponse:
     """The overview map of every route, for planners."""
     # the console's plan page (api/pages/plan_page.py) calls this with these arguments: the
     # app's settings and caches come from the request here rather than as dependencies
@@ -145,10 +194,18 @@ def overview_page(plan_id: PlanId, request: Request, session: SessionDep, planne
 
     def draw() -> str:
         ids = plan.resident_ids() + [u.resident_id for u in plan.unassigned]
-        return render(overview_map(plan, residents=residents_of(session, ids),
-                                   teams=load_teams(session), wards=ward_polygons(request),
-                                   lang=language, tiles=_tiles(settings), asset_base=ASSETS),
-                      ASSETS)
+        return render(
+            overview_map(
+                plan,
+                residents=residents_of(session, ids),
+                teams=load_teams(session),
+                wards=ward_polygons(request),
+                lang=language,
+                tiles=_tiles(settings),
+                asset_base=ASSETS,
+            ),
+            ASSETS,
+        )
 
     key = ("overview", plan_id, language, residents_stamp(session))
     return html_page(request, pages.get(key, draw))  # CSP: its scripts
@@ -163,26 +220,53 @@ def export_rows(plan: Plan) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for r, s in plan.stops():
         for rid in s.resident_ids:
-            rows.append({"team_id": r.team_id, "date": r.date, "seq": s.seq,
-                         "arrival": s.arrival[11:16], "resident_id": rid,
-                         "ward": s.ward or "", "status": "planned", "reason": ""})
+            rows.append(
+                {
+                    "team_id": r.team_id,
+                    "date": r.date,
+                    "seq": s.seq,
+                    "arrival": s.arrival[11:16],
+                    "resident_id": rid,
+                    "ward": s.ward or "",
+                    "status": "planned",
+                    "reason": "",
+                }
+            )
     for u in plan.unassigned:
-        rows.append({"team_id": "", "date": "", "seq": "", "arrival": "",
-                     "resident_id": u.resident_id, "ward": "", "status": u.reason_code,
-                     "reason": u.reason})
+        rows.append(
+            {
+                "team_id": "",
+                "date": "",
+                "seq": "",
+                "arrival": "",
+                "resident_id": u.resident_id,
+                "ward": "",
+                "status": u.reason_code,
+                "reason": u.reason,
+            }
+        )
     return rows
 
 
 @router.get("/export")
-def export(plan_id: PlanId, session: SessionDep, principal: PrincipalDep,
-           format: Literal["csv", "xlsx"] = "csv") -> Response:
+def export(
+    plan_id: PlanId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> Response:
     """Every planned and unassigned resident, one row each (no names)."""
     plan = visible_part(done_plan(visible_plan(session, plan_id, principal)), principal)
     record(session, principal, "export_plan", detail=f"plan {plan_id} {format}")
     rows = [[row[c] for c in EXPORT_COLUMNS] for row in export_rows(plan)]
     if format == "xlsx":  # cells through planner/cells.py: ids and wards are never formulas
-        return Response(xlsx_bytes({"plan": (EXPORT_COLUMNS, rows)}), media_type=XLSX_TYPE,
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="plan-{plan_id}.xlsx"'})
-    return Response(csv_bytes(EXPORT_COLUMNS, rows, lineterminator="\n"), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'})
+        return Response(
+            xlsx_bytes({"plan": (EXPORT_COLUMNS, rows)}),
+            media_type=XLSX_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'},
+        )
+    return Response(
+        csv_bytes(EXPORT_COLUMNS, rows, lineterminator="\n"),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'},
+    )

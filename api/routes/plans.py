@@ -30,13 +30,22 @@ router = APIRouter(prefix="/plans", tags=["plans"])
 
 
 def public(row: PlanRow, document: dict[str, Any] | None) -> dict[str, Any]:
-    return {"id": row.id, "version": row.version, "status": row.status,
-            "progress": row.progress, "start_date": row.start_date, "days": row.days,
-            "parent_id": row.parent_id, "changed_assignments": row.changed_assignments,
-            "error": row.error, "created_at": iso_local(row.created_at),
-            "finished_at": iso_local(row.finished_at) if row.finished_at else None,
-            "published_at": iso_local(row.published_at) if row.published_at else None,
-            "requested_by": row.requested_by, "plan": document}
+    return {
+        "id": row.id,
+        "version": row.version,
+        "status": row.status,
+        "progress": row.progress,
+        "start_date": row.start_date,
+        "days": row.days,
+        "parent_id": row.parent_id,
+        "changed_assignments": row.changed_assignments,
+        "error": row.error,
+        "created_at": iso_local(row.created_at),
+        "finished_at": iso_local(row.finished_at) if row.finished_at else None,
+        "published_at": iso_local(row.published_at) if row.published_at else None,
+        "requested_by": row.requested_by,
+        "plan": document,
+    }
 
 
 def refused(exc: Exception) -> HTTPException:
@@ -50,26 +59,40 @@ def refused(exc: Exception) -> HTTPException:
 
 REFUSALS = (plan_requests.QueueFull, plan_requests.ReplanRunning, plan_requests.Busy)
 QUEUE_FULL: dict[int | str, dict[str, Any]] = {
-    429: {"model": ErrorBody, "description": "the solver queue is full"}}
+    429: {"model": ErrorBody, "description": "the solver queue is full"}
+}
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=PlanCreated,
-             responses=QUEUE_FULL)
-def create_plan(session: SessionDep, principal: PlannerDep, settings: SettingsDep, jobs: JobsDep,
-                body: Annotated[PlanCreate, Body()]) -> dict[str, Any]:
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, response_model=PlanCreated, responses=QUEUE_FULL
+)
+def create_plan(
+    session: SessionDep,
+    principal: PlannerDep,
+    settings: SettingsDep,
+    jobs: JobsDep,
+    body: Annotated[PlanCreate, Body()],
+) -> dict[str, Any]:
     """Queue a plan for ``days`` days from ``start_date``; poll ``GET /plans/{id}``."""
     try:
         row = plan_requests.queue_plan(
-            session, settings, jobs, start_date=body.start_date, days=body.days,
-            time_limit_s=body.time_limit_s, requested_by=principal.who)
+            session,
+            settings,
+            jobs,
+            start_date=body.start_date,
+            days=body.days,
+            time_limit_s=body.time_limit_s,
+            requested_by=principal.who,
+        )
     except REFUSALS as exc:
         raise refused(exc) from None
     return {"id": row.id, "status": row.status, "version": row.version}
 
 
 @router.get("", response_model=list[PlanPublic])
-def list_plans(session: SessionDep, principal: PrincipalDep,
-               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+def list_plans(
+    session: SessionDep, principal: PrincipalDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[dict[str, Any]]:
     """The newest plans first; a team leader sees published plans only."""
     query = select(PlanRow).order_by(PlanRow.version.desc()).limit(limit)
     if not principal.is_planner:
@@ -86,13 +109,20 @@ def read_plan(plan_id: PlanId, session: SessionDep, principal: PrincipalDep) -> 
     return public(row, document)
 
 
-@router.post("/{plan_id}/replan", status_code=status.HTTP_202_ACCEPTED,
-             response_model=PlanCreated,
-             responses={409: {"model": ErrorBody, "description": "a re-plan is running"},
-                        **QUEUE_FULL})
-def replan_plan(plan_id: PlanId, session: SessionDep, principal: PlannerDep,
-                settings: SettingsDep, jobs: JobsDep,
-                body: Annotated[ReplanCreate | None, Body()] = None) -> dict[str, Any]:
+@router.post(
+    "/{plan_id}/replan",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PlanCreated,
+    responses={409: {"model": ErrorBody, "description": "a re-plan is running"}, **QUEUE_FULL},
+)
+def replan_plan(
+    plan_id: PlanId,
+    session: SessionDep,
+    principal: PlannerDep,
+    settings: SettingsDep,
+    jobs: JobsDep,
+    body: Annotated[ReplanCreate | None, Body()] = None,
+) -> dict[str, Any]:
     """A new version from today's state: done visits kept, routes under way fixed up to the
     team's current stop, the previous plan as warm start; only one re-plan runs at a time
     (its lock ends with its plan: finished, cancelled, or its solver silent). The new
@@ -102,17 +132,28 @@ def replan_plan(plan_id: PlanId, session: SessionDep, principal: PlannerDep,
     done_document(parent)
     try:
         row = plan_requests.queue_replan(
-            session, settings, jobs, parent,
-            as_of=body.as_of, days=body.days, time_limit_s=body.time_limit_s,
-            requested_by=principal.who)
+            session,
+            settings,
+            jobs,
+            parent,
+            as_of=body.as_of,
+            days=body.days,
+            time_limit_s=body.time_limit_s,
+            requested_by=principal.who,
+        )
     except REFUSALS as exc:
         raise refused(exc) from None
     return {"id": row.id, "status": row.status, "version": row.version}
 
 
-@router.post("/{plan_id}/cancel", response_model=PlanPublic,
-             responses={404: {"model": ErrorBody, "description": "no such plan"},
-                        409: {"model": ErrorBody, "description": "the plan already finished"}})
+@router.post(
+    "/{plan_id}/cancel",
+    response_model=PlanPublic,
+    responses={
+        404: {"model": ErrorBody, "description": "no such plan"},
+        409: {"model": ErrorBody, "description": "the plan already finished"},
+    },
+)
 def cancel_plan(plan_id: PlanId, session: SessionDep, _: PlannerDep) -> dict[str, Any]:
     """Cancel a queued plan (it is never solved) or one being solved: its solver notices
     within a second (its heartbeat), stops, and the next plan gets a fresh solver. A done,
@@ -120,15 +161,22 @@ def cancel_plan(plan_id: PlanId, session: SessionDep, _: PlannerDep) -> dict[str
     row = get_plan(session, plan_id)
     if not plan_states.cancel(session, plan_id):
         session.refresh(row)
-        raise HTTPException(status.HTTP_409_CONFLICT, (
-            f"the plan is {row.status}: only a queued or solving plan can be cancelled"))
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            (f"the plan is {row.status}: only a queued or solving plan can be cancelled"),
+        )
     session.refresh(row)
     return public(row, None)
 
 
-@router.post("/{plan_id}/publish", response_model=PlanPublic,
-             responses={404: {"model": ErrorBody, "description": "no such plan"},
-                        409: {"model": ErrorBody, "description": "the plan is not done"}})
+@router.post(
+    "/{plan_id}/publish",
+    response_model=PlanPublic,
+    responses={
+        404: {"model": ErrorBody, "description": "no such plan"},
+        409: {"model": ErrorBody, "description": "the plan is not done"},
+    },
+)
 def publish_plan(plan_id: PlanId, session: SessionDep, _: PlannerDep) -> dict[str, Any]:
     """Publish a done plan: from now on team leaders receive it (``GET /plans/{id}`` and its
     team files) and the day's board and report follow it. A re-plan is a draft until then; a
@@ -136,6 +184,8 @@ def publish_plan(plan_id: PlanId, session: SessionDep, _: PlannerDep) -> dict[st
     first ``published_at`` stays); a plan that is not done is a 409."""
     row = get_plan(session, plan_id)
     if not plan_requests.publish(session, row):
-        raise HTTPException(status.HTTP_409_CONFLICT, (
-            f"the plan is {row.status}: only a done plan can be published"))
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            (f"the plan is {row.status}: only a done plan can be published"),
+        )
     return public(row, None)

@@ -16,13 +16,23 @@ from api.store import import_teams
 router = APIRouter(prefix="/teams", tags=["teams"])
 
 
-@router.post("/imports", status_code=status.HTTP_201_CREATED, response_model=ImportReport,
-             responses={422: {"model": ErrorBody, "description": "rows rejected, nothing stored"},
-                        413: {"description": "file too large"}})
-def import_list(session: SessionDep, _: PlannerDep, settings: SettingsDep,
-                planner_settings: PlannerSettingsDep,
-                file: Annotated[UploadFile, File(description="CSV or XLSX")],
-                allow_rejects: bool = False) -> dict[str, Any]:
+@router.post(
+    "/imports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ImportReport,
+    responses={
+        422: {"model": ErrorBody, "description": "rows rejected, nothing stored"},
+        413: {"description": "file too large"},
+    },
+)
+def import_list(
+    session: SessionDep,
+    _: PlannerDep,
+    settings: SettingsDep,
+    planner_settings: PlannerSettingsDep,
+    file: Annotated[UploadFile, File(description="CSV or XLSX")],
+    allow_rejects: bool = False,
+) -> dict[str, Any]:
     """Import the teams list in one transaction (same rules as residents; a plain ``def``,
     run in the threadpool, like the residents import)."""
     table = read_upload(file, settings, planner_settings)

@@ -29,33 +29,49 @@ FUTURE_SKEW = dt.timedelta(minutes=10)
 def public(v: VisitRow, proof: Proof, duplicate: bool = False) -> dict[str, Any]:
     """A stored outcome as the API shows it: with its distance to the stop (api/visit_proof.py),
     never the position it was recorded at."""
-    return {"id": v.id, "resident_id": v.resident_id, "plan_id": v.plan_id,
-            "team_id": v.team_id, "outcome": v.outcome, "at": iso_local(v.at),
-            "postponed_to": v.postponed_to, "recorded_at": iso_local(v.recorded_at),
-            "distance_m": proof.distance_m, "far_from_stop": proof.far_from_stop,
-            "duplicate": duplicate}
+    return {
+        "id": v.id,
+        "resident_id": v.resident_id,
+        "plan_id": v.plan_id,
+        "team_id": v.team_id,
+        "outcome": v.outcome,
+        "at": iso_local(v.at),
+        "postponed_to": v.postponed_to,
+        "recorded_at": iso_local(v.recorded_at),
+        "distance_m": proof.distance_m,
+        "far_from_stop": proof.far_from_stop,
+        "duplicate": duplicate,
+    }
 
 
 def _same(v: VisitRow, body: VisitCreate, at: dt.datetime) -> bool:
     stored = v.at if v.at.tzinfo else v.at.replace(tzinfo=dt.UTC)
     return (v.resident_id, v.plan_id, v.outcome, v.postponed_to) == (
-        body.resident_id, body.plan_id, body.outcome, body.postponed_to) and stored == at
+        body.resident_id,
+        body.plan_id,
+        body.outcome,
+        body.postponed_to,
+    ) and stored == at
 
 
-def _existing(session: Session, team: str, body: VisitCreate, at: dt.datetime,
-              stop: tuple[float, float]) -> JSONResponse | None:
+def _existing(
+    session: Session, team: str, body: VisitCreate, at: dt.datetime, stop: tuple[float, float]
+) -> JSONResponse | None:
     """The team's earlier post with this key: the same outcome again is a retry (200), another
     outcome a 409. Only the team's own keys are looked at: another team's never show."""
-    found = session.scalar(select(VisitRow).where(
-        VisitRow.team_id == team, VisitRow.idempotency_key == body.idempotency_key))
+    found = session.scalar(
+        select(VisitRow).where(
+            VisitRow.team_id == team, VisitRow.idempotency_key == body.idempotency_key
+        )
+    )
     if found is None:
         return None
     if not _same(found, body, at):
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            "idempotency_key already used for a different outcome")
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "idempotency_key already used for a different outcome"
+        )
     proof = proof_of(found.lat, found.lon, stop)
-    return JSONResponse(VisitPublic(**public(found, proof, duplicate=True)
-                                    ).model_dump(mode="json"))
+    return JSONResponse(VisitPublic(**public(found, proof, duplicate=True)).model_dump(mode="json"))
 
 
 def _checked_at(body: VisitCreate, max_age_days: int) -> dt.datetime:
@@ -67,37 +83,60 @@ def _checked_at(body: VisitCreate, max_age_days: int) -> dt.datetime:
     if now - dt.timedelta(days=max_age_days) <= at <= now + FUTURE_SKEW:
         return at
     days = f"{max_age_days} day{'s' if max_age_days != 1 else ''}"
-    raise RequestValidationError([{
-        "type": "value_error", "loc": ("body", "at"), "input": body.at.isoformat(),
-        "msg": f"must be at most {days} before and at most 10 minutes after the server's "
-               f"clock ({iso_local(now)}): check the device's date and time"}])
+    raise RequestValidationError(
+        [
+            {
+                "type": "value_error",
+                "loc": ("body", "at"),
+                "input": body.at.isoformat(),
+                "msg": f"must be at most {days} before and at most 10 minutes after the server's "
+                f"clock ({iso_local(now)}): check the device's date and time",
+            }
+        ]
+    )
 
 
-def _team_of(session: Session, principal: Principal, body: VisitCreate
-             ) -> tuple[str, tuple[float, float]]:
+def _team_of(
+    session: Session, principal: Principal, body: VisitCreate
+) -> tuple[str, tuple[float, float]]:
     """The resident's team in the plan and the stop's position (for the distance to it);
     404 unless the principal may record for it."""
     plan = done_plan(visible_plan(session, body.plan_id, principal))
-    found = next(((r, s) for r, s in plan.stops() if body.resident_id in s.resident_ids),
-                 None)
-    if (found is None or not principal.may_see_team(found[0].team_id)
-            or _deleted(session, body.resident_id)):
+    found = next(((r, s) for r, s in plan.stops() if body.resident_id in s.resident_ids), None)
+    if (
+        found is None
+        or not principal.may_see_team(found[0].team_id)
+        or _deleted(session, body.resident_id)
+    ):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such resident in this plan")
     return str(found[0].team_id), (found[1].lat, found[1].lon)
 
 
 def _deleted(session: Session, resident_id: str) -> bool:
     """A resident a planner deleted takes no new outcomes (nor the GPS points they carry)."""
-    return session.scalar(select(ResidentRow.deleted_at).where(
-        ResidentRow.resident_id == resident_id)) is not None
+    return (
+        session.scalar(select(ResidentRow.deleted_at).where(ResidentRow.resident_id == resident_id))
+        is not None
+    )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=VisitPublic,
-             responses={200: {"model": VisitPublic, "description": "already recorded"},
-                        404: {"model": ErrorBody}, 409: {"model": ErrorBody},
-                        422: {"description": "invalid body, or `at` far from the clock"}})
-def record_visit(session: SessionDep, principal: PrincipalDep, settings: SettingsDep,
-                 body: Annotated[VisitCreate, Body()]) -> Any:
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VisitPublic,
+    responses={
+        200: {"model": VisitPublic, "description": "already recorded"},
+        404: {"model": ErrorBody},
+        409: {"model": ErrorBody},
+        422: {"description": "invalid body, or `at` far from the clock"},
+    },
+)
+def record_visit(
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    body: Annotated[VisitCreate, Body()],
+) -> Any:
     """Record an outcome. Which outcome counts: the one with the latest ``at`` (of equal
     ``at``s, the one recorded last), so ``at`` must be near the server's clock: at most 10
     minutes ahead, at most VAXROUTE_VISIT_MAX_AGE_DAYS (60) days back, else 422. A correction
@@ -113,10 +152,18 @@ def record_visit(session: SessionDep, principal: PrincipalDep, settings: Setting
     earlier = _existing(session, team, body, at, stop)
     if earlier is not None:
         return earlier
-    row = VisitRow(idempotency_key=body.idempotency_key, resident_id=body.resident_id,
-                   plan_id=body.plan_id, team_id=team, outcome=body.outcome, at=at,
-                   postponed_to=body.postponed_to, lat=body.lat, lon=body.lon,
-                   token_id=principal.token_id)
+    row = VisitRow(
+        idempotency_key=body.idempotency_key,
+        resident_id=body.resident_id,
+        plan_id=body.plan_id,
+        team_id=team,
+        outcome=body.outcome,
+        at=at,
+        postponed_to=body.postponed_to,
+        lat=body.lat,
+        lon=body.lon,
+        token_id=principal.token_id,
+    )
     session.add(row)
     try:
         session.commit()
@@ -130,15 +177,19 @@ def record_visit(session: SessionDep, principal: PrincipalDep, settings: Setting
 
 
 #: a team id in a query: what the teams table holds (String(100)), no control characters
-TeamQuery = Annotated[str | None, Query(min_length=1, max_length=100),
-                      AfterValidator(no_control_characters)]
+TeamQuery = Annotated[
+    str | None, Query(min_length=1, max_length=100), AfterValidator(no_control_characters)
+]
 
 
 @router.get("", response_model=list[VisitPublic])
-def list_visits(session: SessionDep, principal: PrincipalDep,
-                plan_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-                team_id: TeamQuery = None,
-                limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> list[dict[str, Any]]:
+def list_visits(
+    session: SessionDep,
+    principal: PrincipalDep,
+    plan_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    team_id: TeamQuery = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> list[dict[str, Any]]:
     """Planner: all outcomes. Team leader: the own team's only. Each with its distance to
     the stop, when a position was sent."""
     query = select(VisitRow).order_by(VisitRow.at, VisitRow.id).limit(limit)

@@ -32,13 +32,13 @@ def load_boundaries(path: Path | str) -> Any:
     gdf = gdf.loc[polys].copy()
     by_fold = {fold(c): c for c in gdf.columns if c != gdf.geometry.name}
     name_col = next((by_fold[n] for n in NAME_COLUMNS if n in by_fold), None)
-    gdf["ward"] = gdf[name_col].astype(str) if name_col else [f"area {i + 1}" for i in
-                                                               range(len(gdf))]
+    gdf["ward"] = (
+        gdf[name_col].astype(str) if name_col else [f"area {i + 1}" for i in range(len(gdf))]
+    )
     return gdf[["ward", gdf.geometry.name]].reset_index(drop=True)
 
 
-def locate_wards(boundaries: Any, lat: np.ndarray, lon: np.ndarray, mask: np.ndarray
-                 ) -> np.ndarray:
+def locate_wards(boundaries: Any, lat: np.ndarray, lon: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Ward name per point (None outside every polygon or where ``mask`` is False)."""
     import geopandas as gpd
 
@@ -46,8 +46,7 @@ def locate_wards(boundaries: Any, lat: np.ndarray, lon: np.ndarray, mask: np.nda
     idx = np.flatnonzero(mask)
     if len(idx) == 0:
         return out
-    points = gpd.GeoDataFrame({"i": idx}, geometry=gpd.points_from_xy(lon[idx], lat[idx]),
-                              crs=4326)
+    points = gpd.GeoDataFrame({"i": idx}, geometry=gpd.points_from_xy(lon[idx], lat[idx]), crs=4326)
     joined = gpd.sjoin(points, boundaries, how="left", predicate="within")
     joined = joined.drop_duplicates("i")
     for i, ward in zip(joined["i"], joined["ward"], strict=True):

@@ -69,8 +69,7 @@ def strip_spaces(text: str) -> str:
 
 def tidy(series: pd.Series) -> pd.Series:
     """Line breaks and tabs inside cells become one space; cells are stripped."""
-    return pd.Series([tidy_cell(str(x)) for x in series.tolist()], index=series.index,
-                     dtype=object)
+    return pd.Series([tidy_cell(str(x)) for x in series.tolist()], index=series.index, dtype=object)
 
 
 def tidy_cell(text: str) -> str:

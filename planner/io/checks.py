@@ -27,9 +27,18 @@ Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
 #: (resident_id, team_id: 100; ward: 200); the others are sane bounds for what they are
 #: (two phone numbers and a word fit in 50). Every other cell, notes included, is bounded by
 #: ``input.max_cell_chars`` (1,000 by default) while the file is read.
-TEXT_LIMITS = {"resident_id": 100, "team_id": 100, "household_id": 100, "ward": 200,
-               "full_name": 200, "name": 200, "address": 500, "phone": 50, "conditions": 500,
-               "vaccine": 50}
+TEXT_LIMITS = {
+    "resident_id": 100,
+    "team_id": 100,
+    "household_id": 100,
+    "ward": 200,
+    "full_name": 200,
+    "name": 200,
+    "address": 500,
+    "phone": 50,
+    "conditions": 500,
+    "vaccine": 50,
+}
 #: over this many rows sharing an id, the problem lists the first ones and counts the others
 ROWS_LISTED = 5
 NUMBER_PARSERS = (parse.parse_number, parse.parse_integer)
@@ -66,8 +75,10 @@ class RowChecker:
     @cached_property
     def _idents(self) -> list[str | None]:
         limit = TEXT_LIMITS[self.id_column]
-        return [None if len(v) > limit or CONTROL.search(v) else (v or None)
-                for v in (str(x).strip() for x in self.frame[self.id_column].tolist())]
+        return [
+            None if len(v) > limit or CONTROL.search(v) else (v or None)
+            for v in (str(x).strip() for x in self.frame[self.id_column].tolist())
+        ]
 
     def add(self, i: int | None, column: str | None, message: str, fatal: bool = True) -> None:
         """Record a problem at row ``i`` (None: the whole file); a fatal one leaves the row out."""
@@ -78,14 +89,16 @@ class RowChecker:
         if fatal and i is not None:
             self.fatal_rows.add(i)
 
-    def flag(self, mask: pd.Series, column: str, message: Callable[[int], str],
-             fatal: bool = True) -> None:
+    def flag(
+        self, mask: pd.Series, column: str, message: Callable[[int], str], fatal: bool = True
+    ) -> None:
         """Record ``message(i)`` for every row where ``mask`` is true."""
         for i in mask[mask.fillna(False).astype(bool)].index:
             self.add(int(i), column, message(int(i)), fatal)
 
-    def parse(self, column: str, parser: Parser, what: str, show_value: bool = True
-              ) -> pd.Series | None:
+    def parse(
+        self, column: str, parser: Parser, what: str, show_value: bool = True
+    ) -> pd.Series | None:
         """Parse a column; every unreadable cell becomes a fatal problem naming its value."""
         if not self.has(column):
             return None
@@ -114,12 +127,10 @@ class RowChecker:
         dup = ids.duplicated(keep=False) & (ids != "")
         if not dup.any():
             return
-        groups = pd.Series(np.flatnonzero(dup.to_numpy())).groupby(ids[dup].to_numpy(),
-                                                                   sort=False)
+        groups = pd.Series(np.flatnonzero(dup.to_numpy())).groupby(ids[dup].to_numpy(), sort=False)
         for ident, where in groups:
             positions = where.to_list()
-            self.add(positions[0], self.id_column,
-                     self._duplicate_message(str(ident), positions))
+            self.add(positions[0], self.id_column, self._duplicate_message(str(ident), positions))
             self.fatal_rows.update(positions)
 
     def _duplicate_message(self, ident: str, positions: list[int]) -> str:
@@ -127,8 +138,10 @@ class RowChecker:
         more = len(positions) - ROWS_LISTED
         if more > 0:
             rows += f" and {more:,} more"
-        return (f"{self.id_column} {shown(ident)} appears in rows {rows} "
-                "(all are left out: fix the list so that each id appears once)")
+        return (
+            f"{self.id_column} {shown(ident)} appears in rows {rows} "
+            "(all are left out: fix the list so that each id appears once)"
+        )
 
     def check_text(self) -> None:
         """Every cell: no control character; text columns: no longer than they may be."""
@@ -141,8 +154,11 @@ class RowChecker:
         if limit is not None and cells and max(map(len, cells)) > limit:
             for i, cell in enumerate(cells):
                 if len(cell) > limit:
-                    self.add(i, column, f"{len(cell)} characters, more than the {limit} "
-                                        f"allowed for {column}")
+                    self.add(
+                        i,
+                        column,
+                        f"{len(cell)} characters, more than the {limit} allowed for {column}",
+                    )
         if any(CONTROL.search(cell) for cell in cells):
             for i, cell in enumerate(cells):
                 found = control_character(cell)
@@ -155,8 +171,9 @@ def empty_message(column: str) -> Callable[[int], str]:
     return lambda i: f"{column} is empty"
 
 
-def canonical_table(table: RawTable, aliases: dict[str, str], required: list[str]
-                    ) -> tuple[RawTable, dict[str, str]]:
+def canonical_table(
+    table: RawTable, aliases: dict[str, str], required: list[str]
+) -> tuple[RawTable, dict[str, str]]:
     """Rename headers to canonical names; a missing required column is a file-level error."""
     headers = [str(c) for c in table.frame.columns if c not in (*GEOMETRY_COLUMNS, "__geom_type")]
     _check_headers(table.source, headers)
@@ -167,8 +184,7 @@ def canonical_table(table: RawTable, aliases: dict[str, str], required: list[str
     if messages:
         found = ", ".join(shown(h) for h in headers[:50]) or "none"
         more = f" and {len(headers) - 50} more" if len(headers) > 50 else ""
-        raise InputError("\n".join(messages) + f"\n{table.source}: columns found: {found}"
-                         + more)
+        raise InputError("\n".join(messages) + f"\n{table.source}: columns found: {found}" + more)
     table.frame = table.frame.rename(columns=mapping)
     return table, {v: k for k, v in mapping.items()}
 
@@ -179,5 +195,7 @@ def _check_headers(source: str, headers: list[str]) -> None:
     for j, header in enumerate(headers, start=1):
         found = control_character(header)
         if found:
-            raise InputError(f"{source}: the header of column {j} contains a control character "
-                             f"({found}); remove it")
+            raise InputError(
+                f"{source}: the header of column {j} contains a control character "
+                f"({found}); remove it"
+            )

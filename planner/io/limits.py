@@ -30,21 +30,26 @@ def too_many_rows(name: str, limits: InputParams, unit: str = "rows") -> TooLarg
 
 def too_many_columns(name: str, limits: InputParams, row: int | None = None) -> TooLargeError:
     """The refusal of a file (or a row) over ``input.max_columns``."""
-    return TooLargeError(f"{where(name, row)}: more than {limits.max_columns:,} columns "
-                         "(input.max_columns)")
+    return TooLargeError(
+        f"{where(name, row)}: more than {limits.max_columns:,} columns (input.max_columns)"
+    )
 
 
-def cell_too_long(name: str, limits: InputParams, row: int | None, column: str | None
-                  ) -> TooLargeError:
+def cell_too_long(
+    name: str, limits: InputParams, row: int | None, column: str | None
+) -> TooLargeError:
     """The refusal of a cell over ``input.max_cell_chars``."""
-    return TooLargeError(f"{where(name, row, column)}: more than {limits.max_cell_chars:,} "
-                         "characters in a cell (input.max_cell_chars)")
+    return TooLargeError(
+        f"{where(name, row, column)}: more than {limits.max_cell_chars:,} "
+        "characters in a cell (input.max_cell_chars)"
+    )
 
 
 def too_big_unzipped(name: str, limits: InputParams) -> TooLargeError:
     """The refusal of an XLSX over ``input.max_xlsx_mb`` once unzipped."""
-    return TooLargeError(f"{name}: more than {limits.max_xlsx_mb:g} MB once unzipped "
-                         "(input.max_xlsx_mb)")
+    return TooLargeError(
+        f"{name}: more than {limits.max_xlsx_mb:g} MB once unzipped (input.max_xlsx_mb)"
+    )
 
 
 def check_width(name: str, limits: InputParams, cells: int, row: int | None = None) -> None:
@@ -53,8 +58,9 @@ def check_width(name: str, limits: InputParams, cells: int, row: int | None = No
         raise too_many_columns(name, limits, row)
 
 
-def check_cells(name: str, limits: InputParams, cells: list[str], row: int,
-                headers: list[str] | None = None) -> None:
+def check_cells(
+    name: str, limits: InputParams, cells: list[str], row: int, headers: list[str] | None = None
+) -> None:
     """Refuse the file if one of ``cells`` (of ``row``) is longer than the setting allows."""
     if cells and max(map(len, cells)) > limits.max_cell_chars:
         j = next(k for k, c in enumerate(cells) if len(c) > limits.max_cell_chars)

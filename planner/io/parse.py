@@ -15,23 +15,50 @@ import pandas as pd
 from planner.io.columns import fold
 
 BOOLEAN_WORDS = {
-    "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
-    "1": True, "0": False, "x": True, "co": True, "khong": False, "dung": True, "sai": False,
-    "t": True, "f": False,
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "1": True,
+    "0": False,
+    "x": True,
+    "co": True,
+    "khong": False,
+    "dung": True,
+    "sai": False,
+    "t": True,
+    "f": False,
 }
 
 STATUS_WORDS = {
-    "eligible": "eligible", "du_dieu_kien": "eligible", "cho_tiem": "eligible",
-    "contraindicated": "contraindicated", "chong_chi_dinh": "contraindicated",
-    "refused": "refused", "tu_choi": "refused",
-    "postponed": "postponed", "hoan": "postponed", "tam_hoan": "postponed",
-    "vaccinated": "vaccinated", "da_tiem": "vaccinated",
+    "eligible": "eligible",
+    "du_dieu_kien": "eligible",
+    "cho_tiem": "eligible",
+    "contraindicated": "contraindicated",
+    "chong_chi_dinh": "contraindicated",
+    "refused": "refused",
+    "tu_choi": "refused",
+    "postponed": "postponed",
+    "hoan": "postponed",
+    "tam_hoan": "postponed",
+    "vaccinated": "vaccinated",
+    "da_tiem": "vaccinated",
 }
 
 TRAVEL_MODE_WORDS = {
-    "motorbike": "motorbike", "xe_may": "motorbike", "motorcycle": "motorbike", "scooter":
-    "motorbike", "car": "car", "o_to": "car", "oto": "car", "xe_o_to": "car",
-    "foot": "foot", "walk": "foot", "di_bo": "foot",
+    "motorbike": "motorbike",
+    "xe_may": "motorbike",
+    "motorcycle": "motorbike",
+    "scooter": "motorbike",
+    "car": "car",
+    "o_to": "car",
+    "oto": "car",
+    "xe_o_to": "car",
+    "foot": "foot",
+    "walk": "foot",
+    "di_bo": "foot",
 }
 
 
@@ -74,12 +101,15 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """ISO dates, or DD/MM/YYYY (also D/M/YYYY and DD-MM-YYYY) as Vietnamese lists write them."""
     text = s.astype(str).str.strip().str.replace(r"\s+00:00(:00)?$", "", regex=True)
     iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    dmy = pd.to_datetime(text.str.replace(".", "/", regex=False).str.replace("-", "/",
-                                                                                regex=False),
-                         format="%d/%m/%Y", errors="coerce")
+    dmy = pd.to_datetime(
+        text.str.replace(".", "/", regex=False).str.replace("-", "/", regex=False),
+        format="%d/%m/%Y",
+        errors="coerce",
+    )
     # dates or None, never NaT: NaT passes isinstance(date) and would be stored as "NaT"
-    values = pd.Series([None if pd.isna(d) else d.date() for d in iso.fillna(dmy)],
-                       index=s.index, dtype=object)
+    values = pd.Series(
+        [None if pd.isna(d) else d.date() for d in iso.fillna(dmy)], index=s.index, dtype=object
+    )
     bad = values.isna() & ~_blank(s)
     return values, bad
 

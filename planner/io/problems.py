@@ -46,5 +46,6 @@ def write_problems_csv(problems: list[InputProblem], path: Path) -> None:
         writer.writerow(["file", "row", "column", "level", "resident_id", "message"])
         for p in problems:
             level = "error" if p.fatal else "warning"
-            writer.writerow([p.file, p.row or "", p.column or "", level, p.resident_id or "",
-                             p.message])
+            writer.writerow(
+                [p.file, p.row or "", p.column or "", level, p.resident_id or "", p.message]
+            )

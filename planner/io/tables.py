@@ -48,8 +48,12 @@ class RawTable:
     has_geometry: bool = False
 
 
-def read_table(path: Path | str, sheet: str | None = None, display_name: str | None = None,
-               limits: InputParams = DEFAULT_LIMITS) -> RawTable:
+def read_table(
+    path: Path | str,
+    sheet: str | None = None,
+    display_name: str | None = None,
+    limits: InputParams = DEFAULT_LIMITS,
+) -> RawTable:
     """Read a CSV, XLSX or geodata file; ``limits`` are the ``[input]`` settings."""
     path = Path(path)
     name = display_name or path.name
@@ -62,8 +66,9 @@ def read_table(path: Path | str, sheet: str | None = None, display_name: str | N
         from planner.io.xlsx import read_sheet
 
         sheet_rows = read_sheet(path, name, sheet, limits)
-        table = RawTable(name, frame_of(sheet_rows.headers, sheet_rows.rows),
-                         sheet_rows.row_numbers, "xlsx")
+        table = RawTable(
+            name, frame_of(sheet_rows.headers, sheet_rows.rows), sheet_rows.row_numbers, "xlsx"
+        )
     elif suffix in GEO_SUFFIXES:
         table = _read_geo(path, name, limits)
     else:
@@ -71,8 +76,9 @@ def read_table(path: Path | str, sheet: str | None = None, display_name: str | N
     return _finish(table)
 
 
-def read_table_bytes(data: bytes, filename: str, sheet: str | None = None,
-                     limits: InputParams = DEFAULT_LIMITS) -> RawTable:
+def read_table_bytes(
+    data: bytes, filename: str, sheet: str | None = None, limits: InputParams = DEFAULT_LIMITS
+) -> RawTable:
     """Same as :func:`read_table` for an upload held in memory (used by the API)."""
     import tempfile
 
@@ -91,16 +97,20 @@ def frame_of(headers: list[str], rows: list[list[str]]) -> pd.DataFrame:
     """Rows of text cells (as wide as the header or narrower) as a frame of text."""
     width = len(headers)
     padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
-    return pd.DataFrame(padded, columns=headers, dtype=object) if padded else (
-        pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}))
+    return (
+        pd.DataFrame(padded, columns=headers, dtype=object)
+        if padded
+        else (pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}))
+    )
 
 
 # --- CSV -----------------------------------------------------------------------------------
 
+
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Decode CSV bytes: UTF-8 (BOM or not), UTF-16 (Excel 'Unicode text'), Windows-1258."""
     if data.startswith(codecs.BOM_UTF8):
-        text, encoding = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
+        text, encoding = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = data.decode("utf-16"), "utf-16"
     elif len(data) >= 4 and data[1::2].count(0) > len(data) // 4:
@@ -114,7 +124,8 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"{name}: cannot read the text: not UTF-8, UTF-16 or Windows-1258 "
-                    f"(byte {exc.start})") from exc
+                    f"(byte {exc.start})"
+                ) from exc
     # Windows-1258 writes accents as combining marks; NFC makes 'Hoà' compare equal everywhere.
     return unicodedata.normalize("NFC", text), encoding
 
@@ -138,13 +149,15 @@ def _read_csv(data: bytes, name: str, limits: InputParams) -> RawTable:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # 131,072 characters, > the limit
             raise cell_too_long(name, limits, records.line_num, None) from exc
-        raise InputError(f"{name}: not a readable CSV table (line {records.line_num}: {exc})"
-                         ) from exc
+        raise InputError(
+            f"{name}: not a readable CSV table (line {records.line_num}: {exc})"
+        ) from exc
     return RawTable(name, frame_of(headers, rows), numbers, encoding)
 
 
-def _csv_records(records: Iterator[list[str]], name: str, limits: InputParams
-                 ) -> tuple[list[str], list[list[str]], list[int]]:
+def _csv_records(
+    records: Iterator[list[str]], name: str, limits: InputParams
+) -> tuple[list[str], list[list[str]], list[int]]:
     """The header (the first record that is not blank), then the data records and their row
     numbers as a spreadsheet shows them (record k of the file is row k)."""
     headers: list[str] | None = None
@@ -168,18 +181,21 @@ def _csv_records(records: Iterator[list[str]], name: str, limits: InputParams
     return headers or [], rows, numbers
 
 
-def _trailing_blanks_cut(record: list[str], width: int, name: str, row: int,
-                         limits: InputParams) -> list[str]:
+def _trailing_blanks_cut(
+    record: list[str], width: int, name: str, row: int, limits: InputParams
+) -> list[str]:
     """Separators at the end of a row are harmless; cells beyond the header are not read."""
     if not any(c.strip() for c in record[width:]):
         return record[:width]
     if len(record) > limits.max_columns:
         raise too_many_columns(name, limits, row)
-    raise InputError(f"{where(name, row)}: {len(record)} cells, but the header names only "
-                     f"{width} columns")
+    raise InputError(
+        f"{where(name, row)}: {len(record)} cells, but the header names only {width} columns"
+    )
 
 
 # --- geodata -------------------------------------------------------------------------------
+
 
 def _read_geo(path: Path, name: str, limits: InputParams) -> RawTable:
     """Geodata through geopandas; at most ``max_rows + 1`` features are read, and the fields
@@ -190,8 +206,9 @@ def _read_geo(path: Path, name: str, limits: InputParams) -> RawTable:
     try:
         gdf = gpd.read_file(path, max_features=limits.max_rows + 1)
     except Exception as exc:  # pyogrio raises several types for unreadable data
-        raise InputError(f"{name}: not a readable geodata file ({type(exc).__name__}: {exc})"
-                         ) from exc
+        raise InputError(
+            f"{name}: not a readable geodata file ({type(exc).__name__}: {exc})"
+        ) from exc
     if len(gdf) > limits.max_rows:
         raise too_many_rows(name, limits, "features")
     check_width(name, limits, len(gdf.columns) - 1)
@@ -207,8 +224,13 @@ def _read_geo(path: Path, name: str, limits: InputParams) -> RawTable:
     frame[GEOMETRY_COLUMNS[0]] = lat
     frame[GEOMETRY_COLUMNS[1]] = lon
     frame["__geom_type"] = [("" if g is None else g.geom_type) for g in gdf.geometry]
-    return RawTable(name, frame.reset_index(drop=True), [i + 1 for i in range(len(frame))],
-                    None, has_geometry=True)
+    return RawTable(
+        name,
+        frame.reset_index(drop=True),
+        [i + 1 for i in range(len(frame))],
+        None,
+        has_geometry=True,
+    )
 
 
 def _check_geo_fields(path: Path, name: str, limits: InputParams) -> None:

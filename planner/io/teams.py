@@ -27,8 +27,9 @@ class TeamsRead:
     problems: list[InputProblem] = field(default_factory=list)
 
 
-def read_teams(path: Path | str | RawTable, sheet: str | None = None,
-               params: InputParams | None = None) -> TeamsRead:
+def read_teams(
+    path: Path | str | RawTable, sheet: str | None = None, params: InputParams | None = None
+) -> TeamsRead:
     """Read a teams file; ``params`` gives the size limits it is read within (``[input]``)."""
     limits = params or InputParams()
     table = path if isinstance(path, RawTable) else read_table(path, sheet, limits=limits)
@@ -52,8 +53,9 @@ def _parse(c: RowChecker) -> dict[str, pd.Series]:
         "shift_end": c.parse("shift_end", parse.parse_clock, "a time (HH:MM)"),
         "break_start": c.parse("break_start", parse.parse_clock, "a time (HH:MM)"),
         "break_minutes": c.parse("break_minutes", parse.parse_integer, "whole minutes"),
-        "travel_mode": c.parse("travel_mode", parse.parse_travel_mode,
-                               "a travel mode (motorbike, car, foot)"),
+        "travel_mode": c.parse(
+            "travel_mode", parse.parse_travel_mode, "a travel mode (motorbike, car, foot)"
+        ),
         "has_doctor": c.parse("has_doctor", parse.parse_boolean, "true/false (có/không)"),
         "max_doses": c.parse("max_doses", parse.parse_integer, "a whole number of doses"),
     }
@@ -61,17 +63,29 @@ def _parse(c: RowChecker) -> dict[str, pd.Series]:
         c.flag(c.frame[col] == "", col, empty_message(col))
     lat, lon = v["depot_lat"], v["depot_lon"]
     assert lat is not None and lon is not None
-    c.flag(lat.abs() > 90, "depot_lat", lambda i: f"{lat.iloc[i]:g} is outside [-90, 90]"
-           + (" (depot_lat and depot_lon look swapped)" if abs(lon.iloc[i]) <= 90 else ""))
+    c.flag(
+        lat.abs() > 90,
+        "depot_lat",
+        lambda i: (
+            f"{lat.iloc[i]:g} is outside [-90, 90]"
+            + (" (depot_lat and depot_lon look swapped)" if abs(lon.iloc[i]) <= 90 else "")
+        ),
+    )
     c.flag(lon.abs() > 180, "depot_lon", lambda i: f"{lon.iloc[i]:g} is outside [-180, 180]")
     doses = v["max_doses"]
     if doses is not None:
-        c.flag(doses.notna() & ((doses < 1) | (doses > 10_000)), "max_doses",
-               lambda i: f"{doses.iloc[i]:g} is not a plausible number of doses (1..10000)")
+        c.flag(
+            doses.notna() & ((doses < 1) | (doses > 10_000)),
+            "max_doses",
+            lambda i: f"{doses.iloc[i]:g} is not a plausible number of doses (1..10000)",
+        )
     minutes = v["break_minutes"]
     if minutes is not None:
-        c.flag(minutes.notna() & ((minutes < 0) | (minutes > 240)), "break_minutes",
-               lambda i: f"{minutes.iloc[i]:g} is not a plausible break (0..240 minutes)")
+        c.flag(
+            minutes.notna() & ((minutes < 0) | (minutes > 240)),
+            "break_minutes",
+            lambda i: f"{minutes.iloc[i]:g} is not a plausible break (0..240 minutes)",
+        )
     _check_shift(c, v)
     return {k: s for k, s in v.items() if s is not None}
 
@@ -111,14 +125,17 @@ def _team(c: RowChecker, v: dict[str, pd.Series], i: int) -> Team:
     if _num(v, "break_start", i) is None and not shift_start <= break_start < shift_end:
         break_minutes = 0  # a morning-only shift has no default lunch break
     return Team(
-        team_id=str(c.ident(i)), depot_lat=float(v["depot_lat"].iloc[i]),
+        team_id=str(c.ident(i)),
+        depot_lat=float(v["depot_lat"].iloc[i]),
         depot_lon=float(v["depot_lon"].iloc[i]),
         name=str(c.frame.at[i, "name"]).strip() if c.has("name") else "",
-        shift_start_s=shift_start, shift_end_s=shift_end,
+        shift_start_s=shift_start,
+        shift_end_s=shift_end,
         break_start_s=None if break_minutes == 0 else break_start,
         break_minutes=break_minutes,
         travel_mode=str(pick("travel_mode", DEFAULTS.travel_mode)),
         has_doctor=bool(pick("has_doctor", DEFAULTS.has_doctor)),
         max_doses=int(pick("max_doses", DEFAULTS.max_doses)),
         source_row=c.table.row_numbers[i],
-        vaccine=str(c.frame.at[i, "vaccine"]).strip().lower() if c.has("vaccine") else "")
+        vaccine=str(c.frame.at[i, "vaccine"]).strip().lower() if c.has("vaccine") else "",
+    )

@@ -83,11 +83,11 @@ def read_sheet(path: Path, name: str, sheet: str | None, limits: InputParams) ->
         try:
             import openpyxl
 
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True,
-                                          keep_links=False)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         except Exception as exc:  # a damaged workbook can fail in many ways inside openpyxl
-            raise InputError(f"{name}: not a readable XLSX workbook "
-                             f"({type(exc).__name__})") from exc
+            raise InputError(
+                f"{name}: not a readable XLSX workbook ({type(exc).__name__})"
+            ) from exc
         try:
             ws = _worksheet(book, name, sheet)
             last_row = last_rows.get(getattr(ws, "_worksheet_path", ""), EXCEL_ROWS)
@@ -95,8 +95,9 @@ def read_sheet(path: Path, name: str, sheet: str | None, limits: InputParams) ->
         except InputError:
             raise
         except Exception as exc:
-            raise InputError(f"{name}: not a readable XLSX workbook "
-                             f"({type(exc).__name__})") from exc
+            raise InputError(
+                f"{name}: not a readable XLSX workbook ({type(exc).__name__})"
+            ) from exc
         finally:
             book.close()
 
@@ -113,6 +114,7 @@ def _worksheet(book: Any, name: str, sheet: str | None) -> Any:
 
 
 # --- before openpyxl: the zip directory and a byte scan of each worksheet -------------------
+
 
 def _check_workbook(path: Path, name: str, limits: InputParams) -> dict[str, int]:
     """Refuse a workbook over the limits; return the last row of each worksheet part."""
@@ -132,10 +134,17 @@ def _check_workbook(path: Path, name: str, limits: InputParams) -> dict[str, int
                 if info.filename not in sheets:
                     _check_other_part(archive, info, name, budget)
             return last_rows
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
-            OSError, EOFError, zlib.error, ElementTree.ParseError) as exc:
-        raise InputError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})"
-                         ) from exc
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+        zlib.error,
+        ElementTree.ParseError,
+    ) as exc:
+        raise InputError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from exc
 
 
 def _worksheet_parts(archive: zipfile.ZipFile, name: str) -> set[str]:
@@ -149,19 +158,28 @@ def _worksheet_parts(archive: zipfile.ZipFile, name: str) -> set[str]:
         with archive.open(info) as stream:
             for count, (_, element) in enumerate(ElementTree.iterparse(stream)):
                 if count > RELATION_TAGS:
-                    raise InputError(f"{name}: not a readable XLSX workbook (more than "
-                                     f"{RELATION_TAGS:,} relations)")
+                    raise InputError(
+                        f"{name}: not a readable XLSX workbook (more than "
+                        f"{RELATION_TAGS:,} relations)"
+                    )
                 target = element.get("Target", "")
-                if (element.get("Type", "").endswith("/worksheet") and target
-                        and element.get("TargetMode") != "External"):
-                    found.add(target[1:] if target.startswith("/")
-                              else posixpath.normpath(posixpath.join(parent, target)))
+                if (
+                    element.get("Type", "").endswith("/worksheet")
+                    and target
+                    and element.get("TargetMode") != "External"
+                ):
+                    found.add(
+                        target[1:]
+                        if target.startswith("/")
+                        else posixpath.normpath(posixpath.join(parent, target))
+                    )
                 element.clear()
     return found
 
 
-def _check_other_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
-                      budget: int) -> None:
+def _check_other_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int
+) -> None:
     """Shared strings, styles, the workbook itself: openpyxl parses them whole when it opens
     the workbook (a few hundred KB of zip can hold millions of shared strings), so
     none may hold more tags than ``budget`` (30 a cell with a value, at least a million)."""
@@ -170,9 +188,11 @@ def _check_other_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
         for chunk in iter(lambda: stream.read(_CHUNK), b""):
             tags += chunk.count(b"<")
             if tags > budget:
-                raise InputError(f"{name}: not a readable XLSX workbook (more than "
-                                 f"{budget:,} tags in {info.filename[:40]}, for "
-                                 "the cells it has)")
+                raise InputError(
+                    f"{name}: not a readable XLSX workbook (more than "
+                    f"{budget:,} tags in {info.filename[:40]}, for "
+                    "the cells it has)"
+                )
 
 
 def _scan_part(stream: IO[bytes], name: str, limits: InputParams) -> _RowScan:
@@ -199,8 +219,9 @@ def _tags(buf: bytes, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     values = at[_named(data, at + 1, b"v") | _named(data, at + 1, b"is")]
     colons = np.flatnonzero(data[:limit] == 58)
     prefixed_rows = _prefixed(data, at, colons[_named(data, colons + 1, b"row")])
-    prefixed_values = _prefixed(data, at, colons[_named(data, colons + 1, b"v")
-                                                 | _named(data, colons + 1, b"is")])
+    prefixed_values = _prefixed(
+        data, at, colons[_named(data, colons + 1, b"v") | _named(data, colons + 1, b"is")]
+    )
     if len(prefixed_rows):
         rows = np.union1d(rows, prefixed_rows)
     if len(prefixed_values):
@@ -232,8 +253,11 @@ def _sheet_end(buf: bytes) -> int | None:
     at = buf.find(b"sheetData")
     while at != -1:
         tag = buf.rfind(b"<", max(0, at - 40), at)
-        if tag != -1 and buf[tag + 1:tag + 2] == b"/" and (
-                tag + 2 == at or re.fullmatch(rb"[A-Za-z_][\w.-]*:", buf[tag + 2:at])):
+        if (
+            tag != -1
+            and buf[tag + 1 : tag + 2] == b"/"
+            and (tag + 2 == at or re.fullmatch(rb"[A-Za-z_][\w.-]*:", buf[tag + 2 : at]))
+        ):
             return tag
         at = buf.find(b"sheetData", at + 9)
     return None
@@ -295,8 +319,9 @@ class _RowScan:
             self._count_valued(np.array([self.values]))
         return self.last_row
 
-    def _rows_ended(self, buf: bytes, starts: list[int], tags: np.ndarray, sizes: np.ndarray,
-                    values: np.ndarray) -> None:
+    def _rows_ended(
+        self, buf: bytes, starts: list[int], tags: np.ndarray, sizes: np.ndarray, values: np.ndarray
+    ) -> None:
         """The rows that ended in this piece: the one being scanned, then all but the last
         that started in it, which is now the one being scanned."""
         if self.row == 0:
@@ -311,8 +336,7 @@ class _RowScan:
         over = np.flatnonzero((ended_tags > self.tag_budget) | (ended_sizes > self.size_budget))
         if len(over):
             k = int(over[0])
-            number = (self._number(buf, starts[k - first], k - first + 1) if k >= first
-                      else self.row)
+            number = self._number(buf, starts[k - first], k - first + 1) if k >= first else self.row
             header = self.header_seen or bool((ended_values[:k] > 0).any())
             self._refuse_row(number if header else None, ended_sizes[k] > self.size_budget)
         self._count_valued(ended_values)
@@ -330,22 +354,25 @@ class _RowScan:
 
     def _check_preamble(self) -> None:
         if self.tags > PREAMBLE_TAGS:
-            raise InputError(f"{self.name}: not a readable XLSX workbook (more than "
-                             f"{PREAMBLE_TAGS:,} tags before the first row)")
+            raise InputError(
+                f"{self.name}: not a readable XLSX workbook (more than "
+                f"{PREAMBLE_TAGS:,} tags before the first row)"
+            )
 
     def _check_current(self) -> None:
         if self.row == 0:
             self._check_preamble()
         elif self.tags > self.tag_budget or self.size > self.size_budget:
-            self._refuse_row(self.row if self.header_seen else None,
-                             self.size > self.size_budget)
+            self._refuse_row(self.row if self.header_seen else None, self.size > self.size_budget)
 
     def _refuse_row(self, number: int | None, by_size: bool) -> None:
         limits = self.limits
         if by_size:
-            raise InputError(f"{where(self.name, number)}: more than {limits.max_columns:,} "
-                             f"cells of {limits.max_cell_chars:,} characters "
-                             "(input.max_columns, input.max_cell_chars)")
+            raise InputError(
+                f"{where(self.name, number)}: more than {limits.max_columns:,} "
+                f"cells of {limits.max_cell_chars:,} characters "
+                "(input.max_columns, input.max_cell_chars)"
+            )
         raise too_many_columns(self.name, limits, number)
 
     def _number(self, buf: bytes, start: int, rows_since: int = 1) -> int:
@@ -354,12 +381,15 @@ class _RowScan:
         found = _ROW_NUMBER.search(buf, start, close) if close != -1 else None
         number = int(found.group(1)) if found else self.row + rows_since
         if number > EXCEL_ROWS:
-            raise InputError(f"{self.name}: not a readable XLSX workbook (a row numbered "
-                             f"beyond Excel's {EXCEL_ROWS:,})")
+            raise InputError(
+                f"{self.name}: not a readable XLSX workbook (a row numbered "
+                f"beyond Excel's {EXCEL_ROWS:,})"
+            )
         return number
 
 
 # --- openpyxl, streaming ---------------------------------------------------------------------
+
 
 def _stream(ws: Any, name: str, limits: InputParams, last_row: int) -> SheetRows:
     """Rows as text from openpyxl, one at a time, up to the last row the scan found (the

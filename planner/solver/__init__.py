@@ -5,5 +5,14 @@ from planner.solver.entry import Progress, solve
 from planner.solver.result import Result, Route, Status, Unserved, Visit
 from planner.solver.routing import vehicle_index
 
-__all__ = ["REASON_CODES", "Progress", "Result", "Route", "Status", "Unserved", "Visit", "solve",
-           "vehicle_index"]
+__all__ = [
+    "REASON_CODES",
+    "Progress",
+    "Result",
+    "Route",
+    "Status",
+    "Unserved",
+    "Visit",
+    "solve",
+    "vehicle_index",
+]

@@ -22,8 +22,9 @@ from planner.settings import SolverParams
 from planner.solver.routing import RoutingProblem, break_window, earliest_departure
 
 
-def place_breaks(p: RoutingProblem, params: SolverParams, routes: Sequence[Sequence[int]]
-                 ) -> list[list[int]]:
+def place_breaks(
+    p: RoutingProblem, params: SolverParams, routes: Sequence[Sequence[int]]
+) -> list[list[int]]:
     """Routes (stop indices per vehicle) that admit their breaks; stops dropped where needed."""
     out: list[list[int]] = []
     for v, route in enumerate(routes):
@@ -35,10 +36,12 @@ def place_breaks(p: RoutingProblem, params: SolverParams, routes: Sequence[Seque
     return out
 
 
-def _cheapest_to_drop(p: RoutingProblem, v: int, stops: list[int],
-                      window: tuple[int, int, int]) -> int:
+def _cheapest_to_drop(
+    p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int]
+) -> int:
     """The stop whose removal lets the break in at the least priority lost (else the one with
     the least priority per second of visit)."""
+
     def per_second(s: int) -> float:
         """Priority per second of visit: what dropping the stop loses for the time it frees."""
         return p.data.stops[s].priority / max(1, p.data.stops[s].service_s)
@@ -49,14 +52,14 @@ def _cheapest_to_drop(p: RoutingProblem, v: int, stops: list[int],
     return min(stops, key=per_second)
 
 
-def fits_break(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int]
-               ) -> bool:
+def fits_break(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int]) -> bool:
     """Whether the route is on time with its break in some leg (the full model's rule)."""
     return any(_on_time(p, v, stops, window, gap) for gap in range(len(stops) + 1))
 
 
-def _on_time(p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int],
-             gap: int) -> bool:
+def _on_time(
+    p: RoutingProblem, v: int, stops: list[int], window: tuple[int, int, int], gap: int
+) -> bool:
     """Whether the route is on time with the break in leg ``gap`` (0: before the first stop,
     len(stops): on the way back), every stop served as early as it can be."""
     t, _ = p.vehicles[v]

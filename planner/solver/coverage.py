@@ -45,16 +45,28 @@ def plain_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
     total = max(0.05, ctx.deadline - time.time())
     warm, solutions = _before_full(ctx, strategy, total)
     total = max(0.05, ctx.deadline - time.time())
-    out = run(ctx, search_parameters(total, GLS, strategy.lambda_coefficient),
-              order_seed=strategy.order_seed(ctx.params), warm=warm,
-              guard_s=ctx.params.guard_after(total))
-    return None if out is None else Found(extract_routes(out.problem, out.solution),
-                                          out.solution.ObjectiveValue(),
-                                          solutions + out.solutions, strategy.worker)
+    out = run(
+        ctx,
+        search_parameters(total, GLS, strategy.lambda_coefficient),
+        order_seed=strategy.order_seed(ctx.params),
+        warm=warm,
+        guard_s=ctx.params.guard_after(total),
+    )
+    return (
+        None
+        if out is None
+        else Found(
+            extract_routes(out.problem, out.solution),
+            out.solution.ObjectiveValue(),
+            solutions + out.solutions,
+            strategy.worker,
+        )
+    )
 
 
-def _before_full(ctx: SearchContext, strategy: WorkerStrategy, total: float
-                 ) -> tuple[Sequence[Sequence[int]] | None, int]:
+def _before_full(
+    ctx: SearchContext, strategy: WorkerStrategy, total: float
+) -> tuple[Sequence[Sequence[int]] | None, int]:
     """Most of a plain search's ``total`` seconds: on the model without lunch breaks when
     there are any (breaks.py), in coverage rounds when the strategy says so. Returns (warm
     start for the last GLS run on the full model, with breaks put back; solutions found)."""
@@ -64,8 +76,9 @@ def _before_full(ctx: SearchContext, strategy: WorkerStrategy, total: float
     # model), and searching from nothing would forget the plan it should change little
     if warm:
         return warm, 0
-    relax = any(break_window(data, params, (t, d)) for d in range(data.days)
-                for t in range(len(data.teams)))
+    relax = any(
+        break_window(data, params, (t, d)) for d in range(data.days) for t in range(len(data.teams))
+    )
     seconds = total - max(total * (1 - RELAXED_SHARE), FULL_MIN_S)
     if not (relax or strategy.coverage_rounds) or seconds < FULL_MIN_S:
         return warm, 0
@@ -73,20 +86,23 @@ def _before_full(ctx: SearchContext, strategy: WorkerStrategy, total: float
     deadline = time.time() + min(seconds, params.guard_after(seconds))
     common: dict[str, Any] = dict(order_seed=strategy.order_seed(params), relax_breaks=relax)
     if strategy.coverage_rounds:
-        found, solutions = coverage_rounds(ctx, deadline, strategy.lambda_coefficient,
-                                           **common)
+        found, solutions = coverage_rounds(ctx, deadline, strategy.lambda_coefficient, **common)
     else:
-        found = run(ctx, search_parameters(seconds, GLS, strategy.lambda_coefficient),
-                    guard_s=params.guard_after(seconds), **common)
+        found = run(
+            ctx,
+            search_parameters(seconds, GLS, strategy.lambda_coefficient),
+            guard_s=params.guard_after(seconds),
+            **common,
+        )
         solutions = 0 if found is None else found.solutions
     if found is None:
         return warm, solutions
-    return (place_breaks(found.problem, params, found.routes) if relax else found.routes,
-            solutions)
+    return (place_breaks(found.problem, params, found.routes) if relax else found.routes, solutions)
 
 
-def coverage_rounds(ctx: SearchContext, deadline: float, lambda_coefficient: float,
-                    **common: Any) -> tuple[Outcome | None, int]:
+def coverage_rounds(
+    ctx: SearchContext, deadline: float, lambda_coefficient: float, **common: Any
+) -> tuple[Outcome | None, int]:
     """GLS slices of ``ROUND_S`` alternated with insertion descents until ``deadline``; each
     run starts from the last one's routes (``common``: run's options). Returns (last outcome,
     solutions found)."""
@@ -94,10 +110,18 @@ def coverage_rounds(ctx: SearchContext, deadline: float, lambda_coefficient: flo
     solutions, insert = 0, False
     while (left := deadline - time.time()) >= 0.1:
         seconds = min(left, INSERT_S if insert else ROUND_S)
-        search = (insertion_parameters(seconds) if insert
-                  else search_parameters(seconds, GLS, lambda_coefficient))
-        out = run(ctx, search, warm=None if best is None else best.routes,
-                  guard_s=ctx.params.guard_after(seconds), **common)
+        search = (
+            insertion_parameters(seconds)
+            if insert
+            else search_parameters(seconds, GLS, lambda_coefficient)
+        )
+        out = run(
+            ctx,
+            search,
+            warm=None if best is None else best.routes,
+            guard_s=ctx.params.guard_after(seconds),
+            **common,
+        )
         if out is None or not out.restored:
             # a slice too short to restore its start would throw the rounds' work away
             break

@@ -47,24 +47,26 @@ class Area:
 
 def _team_groups(teams: Sequence[Team], k: int) -> list[list[int]]:
     """k-means on depots (farthest-point start, deterministic); empty groups are dropped."""
-    xy = np.array([(t.depot_lat, t.depot_lon * math.cos(math.radians(t.depot_lat)))
-                   for t in teams])
+    xy = np.array([(t.depot_lat, t.depot_lon * math.cos(math.radians(t.depot_lat))) for t in teams])
     centres = [xy[0]]
     while len(centres) < k:
         d = np.min([np.hypot(*(xy - c).T) for c in centres], axis=0)
         centres.append(xy[int(np.argmax(d))])
     c = np.array(centres)
     for _ in range(20):
-        label = np.argmin(np.hypot(xy[:, None, 0] - c[None, :, 0],
-                                   xy[:, None, 1] - c[None, :, 1]), axis=1)
-        c = np.array([xy[label == j].mean(axis=0) if (label == j).any() else c[j]
-                      for j in range(k)])
+        label = np.argmin(
+            np.hypot(xy[:, None, 0] - c[None, :, 0], xy[:, None, 1] - c[None, :, 1]), axis=1
+        )
+        c = np.array(
+            [xy[label == j].mean(axis=0) if (label == j).any() else c[j] for j in range(k)]
+        )
     return [list(np.flatnonzero(label == j)) for j in range(k) if (label == j).any()]
 
 
 def _may_serve(team: Team, stop: Stop) -> bool:
     return (team.has_doctor or not stop.needs_doctor) and (
-        not stop.vaccine or stop.vaccine == team.vaccine)
+        not stop.vaccine or stop.vaccine == team.vaccine
+    )
 
 
 def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Area]:
@@ -76,50 +78,73 @@ def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Are
     if len(groups) <= 1:
         return []
     far = _station_distance(data, stops, groups)
-    serve = np.array([[any(_may_serve(data.teams[t], data.stops[s]) for t in g) for g in groups]
-                      for s in stops])
+    serve = np.array(
+        [[any(_may_serve(data.teams[t], data.stops[s]) for t in g) for g in groups] for s in stops]
+    )
     # the nearest station whose teams may serve the stop (the nearest at all if none may)
     home = np.argmin(np.where(serve | ~serve.any(axis=1, keepdims=True), far, np.inf), axis=1)
     home = _balance(data, stops, groups, home, far, serve)
-    members = [[s for s, h in zip(stops, home, strict=True) if h == j]
-               for j in range(len(groups))]
+    members = [[s for s, h in zip(stops, home, strict=True) if h == j] for j in range(len(groups))]
     areas = []
     for g, m in zip(groups, members, strict=True):
         area = _area(data, tuple(int(t) for t in g), tuple(m))
         # stations are not spread like residents: an area far above the size is split again
-        parts = split(area.data, range(len(m)), split_stops) if len(m) > 1.25 * split_stops \
-            else []
-        areas += [_area(data, tuple(area.teams[t] for t in part.teams),
-                        tuple(area.stops[x] for x in part.stops)) for part in parts] or [area]
+        parts = split(area.data, range(len(m)), split_stops) if len(m) > 1.25 * split_stops else []
+        areas += [
+            _area(
+                data,
+                tuple(area.teams[t] for t in part.teams),
+                tuple(area.stops[x] for x in part.stops),
+            )
+            for part in parts
+        ] or [area]
     return areas
 
 
-def _station_distance(data: ProblemData, stops: Sequence[int], groups: list[list[int]]
-                      ) -> npt.NDArray[np.float64]:
+def _station_distance(
+    data: ProblemData, stops: Sequence[int], groups: list[list[int]]
+) -> npt.NDArray[np.float64]:
     """Stops x areas: straight-line distance (degrees of latitude) to the area's nearest depot."""
     lat = np.array([data.stops[s].lat for s in stops])
     lon = np.array([data.stops[s].lon for s in stops])
     shrink = np.cos(np.radians(lat))
     out = np.empty((len(stops), len(groups)))
     for j, g in enumerate(groups):
-        d = [np.hypot(lat - data.teams[t].depot_lat, (lon - data.teams[t].depot_lon) * shrink)
-             for t in g]
+        d = [
+            np.hypot(lat - data.teams[t].depot_lat, (lon - data.teams[t].depot_lon) * shrink)
+            for t in g
+        ]
         out[:, j] = np.min(d, axis=0)
     return out
 
 
-def _balance(data: ProblemData, stops: Sequence[int], groups: list[list[int]],
-             home: npt.NDArray[np.intp], far: npt.NDArray[np.float64],
-             serve: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+def _balance(
+    data: ProblemData,
+    stops: Sequence[int],
+    groups: list[list[int]],
+    home: npt.NDArray[np.intp],
+    far: npt.NDArray[np.float64],
+    serve: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.intp]:
     """Move stops out of the area most loaded (visiting time against its teams' shifts), each
     time the stop and the area with room that add the least distance to a station, until every
     area is loaded about alike. ``home``: each stop's area; ``serve``: stops x areas, whether
     one of the area's teams may serve the stop. Returns the stops' areas after the moves."""
     k = len(groups)
     home = home.copy()
-    shift = np.array([max(1.0, data.days * sum(
-        data.teams[t].shift_end_s - data.teams[t].shift_start_s - data.teams[t].break_s
-        for t in g)) for g in groups])
+    shift = np.array(
+        [
+            max(
+                1.0,
+                data.days
+                * sum(
+                    data.teams[t].shift_end_s - data.teams[t].shift_start_s - data.teams[t].break_s
+                    for t in g
+                ),
+            )
+            for g in groups
+        ]
+    )
     service = np.array([data.stops[s].service_s for s in stops], dtype=float)
     load = np.bincount(home, weights=service, minlength=k)
     # below this share of their shifts in visits, an area's teams have room left for travel
@@ -151,18 +176,22 @@ def _area(data: ProblemData, teams: tuple[int, ...], stops: tuple[int, ...]) -> 
         day, t = day_and_team(v, n_global)
         return vehicle_index(day, team_at[t], n_local) if t in team_at else None
 
-    previous = {stop_at[s]: lv for s, v in data.previous_vehicle.items()
-                if s in stop_at and (lv := local_vehicle(v)) is not None}
-    sub = replace(data, teams=tuple(data.teams[t] for t in teams),
-                  stops=tuple(data.stops[s] for s in stops),
-                  starts={(team_at[t], d): x for (t, d), x in data.starts.items()
-                          if t in team_at},
-                  previous_vehicle=previous)
+    previous = {
+        stop_at[s]: lv
+        for s, v in data.previous_vehicle.items()
+        if s in stop_at and (lv := local_vehicle(v)) is not None
+    }
+    sub = replace(
+        data,
+        teams=tuple(data.teams[t] for t in teams),
+        stops=tuple(data.stops[s] for s in stops),
+        starts={(team_at[t], d): x for (t, d), x in data.starts.items() if t in team_at},
+        previous_vehicle=previous,
+    )
     return Area(teams, stops, sub, n_global)
 
 
-def local_routes(area: Area, routes: Sequence[Sequence[int]] | None
-                 ) -> list[list[int]] | None:
+def local_routes(area: Area, routes: Sequence[Sequence[int]] | None) -> list[list[int]] | None:
     """Warm-start routes (global vehicles, global stops) restricted to one area."""
     if not routes:
         return None
@@ -175,12 +204,16 @@ def local_routes(area: Area, routes: Sequence[Sequence[int]] | None
     return out
 
 
-def local_targets(area: Area, targets: tuple[dict[int, int], int] | None
-                  ) -> tuple[dict[int, int], int] | None:
+def local_targets(
+    area: Area, targets: tuple[dict[int, int], int] | None
+) -> tuple[dict[int, int], int] | None:
     """Dose targets (global vehicles) restricted to one area's vehicles."""
     if targets is None:
         return None
     by_vehicle, weight = targets
-    local = {lv: by_vehicle[v] for lv in range(len(area.teams) * area.data.days)
-             if (v := area.vehicle(lv)) in by_vehicle}
+    local = {
+        lv: by_vehicle[v]
+        for lv in range(len(area.teams) * area.data.days)
+        if (v := area.vehicle(lv)) in by_vehicle
+    }
     return local, weight

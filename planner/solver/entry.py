@@ -54,10 +54,14 @@ class _Request:
     stop_map: Sequence[int] | None = None
 
 
-def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = None,
-          progress: Callable[[Progress], None] | None = None,
-          initial_routes: Sequence[Sequence[int]] | None = None,
-          vials: VialParams | None = None) -> Result:
+def solve(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    initial_routes: Sequence[Sequence[int]] | None = None,
+    vials: VialParams | None = None,
+) -> Result:
     """Plan the whole horizon. ``initial_routes[v]`` (stop indices) warm-starts the search.
     With ``vials`` (wastage-aware on), part of the time goes to steering routes to whole vials
     (wastage.wastage_pass). Raises InternalError when the search found no plan at all."""
@@ -65,22 +69,24 @@ def solve(data: ProblemData, travel: TravelModel, params: SolverParams | None = 
     tracker = ProgressTracker(data, params.time_limit_s, progress) if progress else None
     request = _Request(data, travel, params, tracker, initial_routes)
 
-    def one_pass(pass_params: SolverParams, warm: Sequence[Sequence[int]] | None,
-                 targets: DoseTargets | None) -> Result:
+    def one_pass(
+        pass_params: SolverParams, warm: Sequence[Sequence[int]] | None, targets: DoseTargets | None
+    ) -> Result:
         """Solve the horizon once with these settings, warm start and targets (wastage pass)."""
-        return _solve_horizon(replace(request, params=pass_params, initial_routes=warm,
-                                      targets=targets))
+        return _solve_horizon(
+            replace(request, params=pass_params, initial_routes=warm, targets=targets)
+        )
 
     if vials is None or not vials.wastage_aware or vials.weight <= 0:
         result = _solve_horizon(request)
     else:
         result = wastage_pass(data, vials, request.params, initial_routes, one_pass)
     if not result.is_feasible():
-        raise InternalError("the routing search found no solution; every stop is optional, "
-                            "so this is a bug")
+        raise InternalError(
+            "the routing search found no solution; every stop is optional, so this is a bug"
+        )
     if tracker is not None:
-        tracker.finished((v.stop_index for r in result.routes for v in r.visits),
-                         result.objective)
+        tracker.finished((v.stop_index for r in result.routes for v in r.visits), result.objective)
     return result
 
 
@@ -103,11 +109,21 @@ def _solve_horizon(request: _Request) -> Result:
         return Result((), tuple(unserved), 0, elapsed, 0, Status.NO_SOLUTION)
     served = {v.stop_index for r in found.routes for v in r.visits}
     unserved += diagnose(data, request.travel, [s for s in in_model if s not in served])
-    return Result(tuple(found.routes), tuple(unserved), found.objective, elapsed,
-                  found.solutions, _status(elapsed, params),
-                  stats={"stops_in_model": len(in_model),
-                         "vehicles": len(data.teams) * data.days, "workers": workers,
-                         "best_worker": found.worker, "routes_removed": found.routes_removed})
+    return Result(
+        tuple(found.routes),
+        tuple(unserved),
+        found.objective,
+        elapsed,
+        found.solutions,
+        _status(elapsed, params),
+        stats={
+            "stops_in_model": len(in_model),
+            "vehicles": len(data.teams) * data.days,
+            "workers": workers,
+            "best_worker": found.worker,
+            "routes_removed": found.routes_removed,
+        },
+    )
 
 
 def _filter(data: ProblemData) -> tuple[list[int], list[Unserved]]:
@@ -132,7 +148,8 @@ def _check_fixed_cost(data: ProblemData, params: SolverParams, stops: Sequence[i
             f"settings [solver] vehicle_fixed_cost: {params.vehicle_fixed_cost} is not below "
             f"the cost of leaving a resident of the lowest priority here out ({cheapest}); "
             f"plans would leave residents out to save team-days. Use a value below {cheapest} "
-            "and above a day's travel in seconds (e.g. 50000), or 0")
+            "and above a day's travel in seconds (e.g. 50000), or 0"
+        )
 
 
 def _context(request: _Request, in_model: list[int]) -> SearchContext:
@@ -145,17 +162,25 @@ def _context(request: _Request, in_model: list[int]) -> SearchContext:
         if tracker is not None:
             tracker.solution(cost, served, stop_map)
 
-    return SearchContext(request.data, request.travel, params, in_model,
-                         time.time() + params.time_limit_s, request.initial_routes,
-                         request.targets, on_solution if tracker is not None else None)
+    return SearchContext(
+        request.data,
+        request.travel,
+        params,
+        in_model,
+        time.time() + params.time_limit_s,
+        request.initial_routes,
+        request.targets,
+        on_solution if tracker is not None else None,
+    )
 
 
 def _status(elapsed: float, params: SolverParams) -> Status:
     return Status.CANCELLED if elapsed > params.guard_s else Status.FEASIBLE
 
 
-def _solve_areas(request: _Request, areas: list[Area], unserved: list[Unserved],
-                 started: float) -> Result:
+def _solve_areas(
+    request: _Request, areas: list[Area], unserved: list[Unserved], started: float
+) -> Result:
     """Solve area by area (time shared by stops), then put routes and reasons back together."""
     params, tracker = request.params, request.tracker
     total = sum(len(a.stops) for a in areas)
@@ -166,10 +191,17 @@ def _solve_areas(request: _Request, areas: list[Area], unserved: list[Unserved],
             continue
         left = params.time_limit_s - (time.monotonic() - started)
         share = max(1.0, min(left, params.time_limit_s * len(area.stops) / total))
-        part = _solve_horizon(_Request(
-            area.data, request.travel, replace(params, time_limit_s=share, split_stops=0),
-            tracker, local_routes(area, request.initial_routes),
-            local_targets(area, request.targets), area.stops))
+        part = _solve_horizon(
+            _Request(
+                area.data,
+                request.travel,
+                replace(params, time_limit_s=share, split_stops=0),
+                tracker,
+                local_routes(area, request.initial_routes),
+                local_targets(area, request.targets),
+                area.stops,
+            )
+        )
         if not part.is_feasible():
             return replace(part, routes=(), unserved=(), runtime_s=time.monotonic() - started)
         mine = [_global_route(area, r) for r in part.routes]
@@ -180,14 +212,25 @@ def _solve_areas(request: _Request, areas: list[Area], unserved: list[Unserved],
         objective += part.objective
         solutions += part.solutions_found
     elapsed = time.monotonic() - started
-    return Result(tuple(routes), tuple(unserved), objective, elapsed, solutions,
-                  _status(elapsed, params),
-                  stats={"areas": len([a for a in areas if a.stops]),
-                         "vehicles": len(request.data.teams) * request.data.days,
-                         "workers": params.workers})
+    return Result(
+        tuple(routes),
+        tuple(unserved),
+        objective,
+        elapsed,
+        solutions,
+        _status(elapsed, params),
+        stats={
+            "areas": len([a for a in areas if a.stops]),
+            "vehicles": len(request.data.teams) * request.data.days,
+            "workers": params.workers,
+        },
+    )
 
 
 def _global_route(area: Area, route: Route) -> Route:
     """An area's route with the whole problem's team and stop indices."""
-    return replace(route, team_index=area.teams[route.team_index], visits=tuple(
-        replace(v, stop_index=area.stops[v.stop_index]) for v in route.visits))
+    return replace(
+        route,
+        team_index=area.teams[route.team_index],
+        visits=tuple(replace(v, stop_index=area.stops[v.stop_index]) for v in route.visits),
+    )

@@ -8,8 +8,9 @@ from planner.solver.result import Route, Visit
 from planner.solver.routing import RoutingProblem
 
 
-def _break_of(problem: RoutingProblem, solution: pywrapcp.Assignment, v: int
-              ) -> tuple[int, int] | None:
+def _break_of(
+    problem: RoutingProblem, solution: pywrapcp.Assignment, v: int
+) -> tuple[int, int] | None:
     brk = problem.breaks.get(v)
     if brk is None:
         return None
@@ -49,9 +50,14 @@ def extract_routes(problem: RoutingProblem, solution: pywrapcp.Assignment) -> li
                 end_s = solution.Value(time.CumulVar(index))
                 break
             begin = solution.Value(time.CumulVar(index))
-            visits.append(Visit(problem.layout.stop_of_node[node],
-                                min(arrival_after(departure, leg_s, brk), begin), begin,
-                                begin + int(problem.service[node])))
+            visits.append(
+                Visit(
+                    problem.layout.stop_of_node[node],
+                    min(arrival_after(departure, leg_s, brk), begin),
+                    begin,
+                    begin + int(problem.service[node]),
+                )
+            )
             prev_node, departure = node, begin + int(problem.service[node])
             index = solution.Value(routing.NextVar(index))
         routes.append(Route(t, day, tuple(visits), start_s, end_s, dist, travel, brk))

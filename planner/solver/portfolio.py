@@ -47,9 +47,11 @@ class SharedMatrices(TravelModel):
     def of(cls, data: ProblemData, travel: TravelModel) -> SharedMatrices:
         """Matrices over every distinct point of ``data`` (depots, resume points, stops), one per
         travel mode the teams use, computed by ``travel`` once."""
-        points = ([(t.depot_lat, t.depot_lon) for t in data.teams]
-                  + [(x.lat, x.lon) for x in data.starts.values()]
-                  + [(s.lat, s.lon) for s in data.stops])
+        points = (
+            [(t.depot_lat, t.depot_lon) for t in data.teams]
+            + [(x.lat, x.lon) for x in data.starts.values()]
+            + [(s.lat, s.lon) for s in data.stops]
+        )
         index: dict[tuple[float, float], int] = {}
         for p in points:
             index.setdefault(p, len(index))
@@ -60,8 +62,14 @@ class SharedMatrices(TravelModel):
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str) -> TravelMatrix:
         """The rows and columns of the shared matrix for these points (all must be in ``index``)."""
-        rows = np.array([self.index[(float(a), float(b))] for a, b in zip(
-            np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), strict=True)])
+        rows = np.array(
+            [
+                self.index[(float(a), float(b))]
+                for a, b in zip(
+                    np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), strict=True
+                )
+            ]
+        )
         m = self.matrices[mode]
         return TravelMatrix(m.seconds[np.ix_(rows, rows)], m.metres[np.ix_(rows, rows)])
 
@@ -77,14 +85,38 @@ class SharedMatrices(TravelModel):
 #: even workers run coverage rounds and odd ones one long GLS (coverage.py). GLS penalty
 #: weights differ a little between all four.
 STRATEGIES = (
-    WorkerStrategy("insertion, rounds", worker=0, lambda_coefficient=0.1,
-                   first_solution=CHEAPEST_INSERTION, bandit=False, coverage_rounds=True),
-    WorkerStrategy("savings, bandit, long GLS", worker=1, lambda_coefficient=0.2,
-                   first_solution=SAVINGS, bandit=True, coverage_rounds=False),
-    WorkerStrategy("insertion, rounds, lighter GLS", worker=2, lambda_coefficient=0.05,
-                   first_solution=CHEAPEST_INSERTION, bandit=False, coverage_rounds=True),
-    WorkerStrategy("savings, bandit, long GLS, heavier GLS", worker=3, lambda_coefficient=0.15,
-                   first_solution=SAVINGS, bandit=True, coverage_rounds=False),
+    WorkerStrategy(
+        "insertion, rounds",
+        worker=0,
+        lambda_coefficient=0.1,
+        first_solution=CHEAPEST_INSERTION,
+        bandit=False,
+        coverage_rounds=True,
+    ),
+    WorkerStrategy(
+        "savings, bandit, long GLS",
+        worker=1,
+        lambda_coefficient=0.2,
+        first_solution=SAVINGS,
+        bandit=True,
+        coverage_rounds=False,
+    ),
+    WorkerStrategy(
+        "insertion, rounds, lighter GLS",
+        worker=2,
+        lambda_coefficient=0.05,
+        first_solution=CHEAPEST_INSERTION,
+        bandit=False,
+        coverage_rounds=True,
+    ),
+    WorkerStrategy(
+        "savings, bandit, long GLS, heavier GLS",
+        worker=3,
+        lambda_coefficient=0.15,
+        first_solution=SAVINGS,
+        bandit=True,
+        coverage_rounds=False,
+    ),
 )
 
 
@@ -114,15 +146,22 @@ def portfolio(ctx: SearchContext) -> tuple[Found | None, int]:
     if workers <= 1:
         return search(ctx, worker_strategy(0)), 1
     found: list[Found] = []
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=mp.get_context("spawn"),
-                             initializer=tie_to_parent, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(search, replace(ctx, on_solution=None), worker_strategy(k))
-                   for k in range(1, workers)]
+    with ProcessPoolExecutor(
+        max_workers=workers - 1,
+        mp_context=mp.get_context("spawn"),
+        initializer=tie_to_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
+        futures = [
+            pool.submit(search, replace(ctx, on_solution=None), worker_strategy(k))
+            for k in range(1, workers)
+        ]
         mine = search(ctx, worker_strategy(0))
         for future in futures:
             try:
-                theirs = future.result(timeout=max(1.0, ctx.deadline - time.time())
-                                       + ctx.params.guard_grace_s)
+                theirs = future.result(
+                    timeout=max(1.0, ctx.deadline - time.time()) + ctx.params.guard_grace_s
+                )
             except Exception as exc:  # a lost worker costs its answer, never the plan
                 log.warning("portfolio worker failed: %s", exc)
                 continue

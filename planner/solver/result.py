@@ -44,8 +44,6 @@ class Unserved:
     reason: str
 
 
-
-
 class Status(Enum):
     """How a solve ended, as far as its plan is concerned."""
 
@@ -86,6 +84,8 @@ class Result:
         """One log line: status, stops, routes, unserved stops, objective, solutions, seconds."""
         visits = sum(len(r.visits) for r in self.routes)
         used = sum(1 for r in self.routes if r.visits)
-        return (f"{self.status.value}: {visits} stops on {used} routes, {len(self.unserved)} "
-                f"stops unserved, objective {self.objective}, {self.solutions_found} solutions "
-                f"in {self.runtime_s:.1f} s")
+        return (
+            f"{self.status.value}: {visits} stops on {used} routes, {len(self.unserved)} "
+            f"stops unserved, objective {self.objective}, {self.solutions_found} solutions "
+            f"in {self.runtime_s:.1f} s"
+        )

@@ -93,8 +93,9 @@ def earliest_departure(data: ProblemData, vehicle: tuple[int, int]) -> int:
     return max(shift_start, resume.time_s) if resume else shift_start
 
 
-def break_window(data: ProblemData, params: SolverParams, vehicle: tuple[int, int]
-                 ) -> tuple[int, int, int] | None:
+def break_window(
+    data: ProblemData, params: SolverParams, vehicle: tuple[int, int]
+) -> tuple[int, int, int] | None:
     """(earliest start, latest start, duration) of the vehicle's lunch break, or None."""
     t, day = vehicle
     team = data.teams[t]
@@ -102,15 +103,20 @@ def break_window(data: ProblemData, params: SolverParams, vehicle: tuple[int, in
     if team.break_start_s is None or team.break_minutes <= 0 or (resume and resume.break_taken):
         return None
     duration = team.break_minutes * 60
-    latest = min(team.break_start_s + params.break_slack_minutes * 60,
-                 team.shift_end_s - duration)
+    latest = min(team.break_start_s + params.break_slack_minutes * 60, team.shift_end_s - duration)
     return team.break_start_s, max(latest, team.break_start_s), duration
 
 
-def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
-                stops: list[int], order_seed: int = 0,
-                open_vehicles: Sequence[int] | None = None,
-                late_cost: int = 0, relax_breaks: bool = False) -> RoutingProblem:
+def build_model(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams,
+    stops: list[int],
+    order_seed: int = 0,
+    open_vehicles: Sequence[int] | None = None,
+    late_cost: int = 0,
+    relax_breaks: bool = False,
+) -> RoutingProblem:
     """Build the model over the given stop indices (those with at least one allowed vehicle).
     ``open_vehicles``: only these vehicles may serve stops (route elimination, fixed fleet).
     ``late_cost`` > 0 makes window ends soft at that cost per second late (route elimination
@@ -124,24 +130,31 @@ def build_model(data: ProblemData, travel: TravelModel, params: SolverParams,
     vehicles = [(t, d) for d in range(data.days) for t in range(n_teams)]
     resumed = [v for v, (t, d) in enumerate(vehicles) if (t, d) in data.starts]
     first_stop = n_teams + len(resumed)
-    layout = NodeLayout(n_teams, {v: n_teams + k for k, v in enumerate(resumed)},
-                        {first_stop + k: s for k, s in enumerate(stops)},
-                        {s: first_stop + k for k, s in enumerate(stops)})
+    layout = NodeLayout(
+        n_teams,
+        {v: n_teams + k for k, v in enumerate(resumed)},
+        {first_stop + k: s for k, s in enumerate(stops)},
+        {s: first_stop + k for k, s in enumerate(stops)},
+    )
     starts = [data.starts[vehicles[v]] for v in resumed]
-    lat = ([t.depot_lat for t in data.teams] + [x.lat for x in starts]
-           + [data.stops[s].lat for s in stops])
-    lon = ([t.depot_lon for t in data.teams] + [x.lon for x in starts]
-           + [data.stops[s].lon for s in stops])
+    lat = (
+        [t.depot_lat for t in data.teams]
+        + [x.lat for x in starts]
+        + [data.stops[s].lat for s in stops]
+    )
+    lon = (
+        [t.depot_lon for t in data.teams]
+        + [x.lon for x in starts]
+        + [data.stops[s].lon for s in stops]
+    )
     modes = sorted({t.travel_mode for t in data.teams})
     matrices = {m: travel.matrix(lat, lon, m) for m in modes}
-    service = np.array([0] * first_stop + [data.stops[s].service_s for s in stops],
-                       dtype=np.int64)
+    service = np.array([0] * first_stop + [data.stops[s].service_s for s in stops], dtype=np.int64)
     ends = [t for t, _ in vehicles]
     begins = [layout.start_of_vehicle.get(v, t) for v, (t, _) in enumerate(vehicles)]
     manager = pywrapcp.RoutingIndexManager(layout.n_nodes, len(vehicles), begins, ends)
     routing = pywrapcp.RoutingModel(manager)
-    problem = RoutingProblem(data, layout, vehicles, matrices, service, manager, routing,
-                             None, {})
+    problem = RoutingProblem(data, layout, vehicles, matrices, service, manager, routing, None, {})
     _add_costs(problem, params)
     if params.vehicle_fixed_cost:
         routing.SetFixedCostOfAllVehicles(params.vehicle_fixed_cost)
@@ -193,12 +206,12 @@ def _leave_costs(p: RoutingProblem, params: SolverParams, vehicle: int) -> np.nd
     return leave.astype(np.int64)
 
 
-def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0,
-              relax_breaks: bool = False) -> None:
+def _add_time(
+    p: RoutingProblem, params: SolverParams, late_cost: int = 0, relax_breaks: bool = False
+) -> None:
     transit: dict[str, int] = {}
     for mode, m in p.matrices.items():
-        transit[mode] = p.routing.RegisterTransitMatrix(
-            (m.seconds + p.service[:, None]).tolist())
+        transit[mode] = p.routing.RegisterTransitMatrix((m.seconds + p.service[:, None]).tolist())
     per_vehicle = [transit[p.data.teams[t].travel_mode] for t, _ in p.vehicles]
     horizon = horizon_of(p.data)
     p.routing.AddDimensionWithVehicleTransits(per_vehicle, horizon, horizon, False, "time")
@@ -218,8 +231,9 @@ def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0,
         p.routing.AddVariableMinimizedByFinalizer(p.time.CumulVar(end))
         p.routing.AddVariableMaximizedByFinalizer(p.time.CumulVar(start))
         if window and not relax_breaks:
-            brk = solver.FixedDurationIntervalVar(window[0], window[1], window[2], False,
-                                                  f"break-{v}")
+            brk = solver.FixedDurationIntervalVar(
+                window[0], window[1], window[2], False, f"break-{v}"
+            )
             p.time.SetBreakIntervalsOfVehicle([brk], v, visit)
             p.breaks[v] = brk
     for node, s in p.layout.stop_of_node.items():
@@ -236,7 +250,8 @@ def _add_time(p: RoutingProblem, params: SolverParams, late_cost: int = 0,
 
 def _add_doses(p: RoutingProblem) -> None:
     demand = [0] * (p.layout.n_teams + len(p.layout.start_of_vehicle)) + [
-        p.data.stops[s].doses for s in p.layout.stop_of_node.values()]
+        p.data.stops[s].doses for s in p.layout.stop_of_node.values()
+    ]
     cb = p.routing.RegisterUnaryTransitVector(demand)
     caps = []
     for t, day in p.vehicles:

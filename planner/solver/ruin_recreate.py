@@ -70,8 +70,9 @@ class RuinParams:
     def __post_init__(self) -> None:
         if not (self.mean_removed >= 1 and self.max_string >= 1):
             raise ValueError("mean_removed and max_string must be >= 1")
-        if not (0 <= self.split_rate <= 1 and 0 <= self.split_depth < 1
-                and 0 <= self.blink_rate < 1):
+        if not (
+            0 <= self.split_rate <= 1 and 0 <= self.split_depth < 1 and 0 <= self.blink_rate < 1
+        ):
             raise ValueError("split_rate in [0, 1], split_depth and blink_rate in [0, 1)")
         if not 0 < self.end_temperature <= self.start_temperature:
             raise ValueError("temperatures: 0 < end <= start")
@@ -95,20 +96,38 @@ class RuinRecreate:
     steps = _counter(kernel.S_STEP, "steps made")
     accepted = _counter(kernel.S_ACCEPTED, "steps that became the current routes")
 
-    def __init__(self, view: ModelView, routes: list[VehicleRoute], params: RuinParams,
-                 on_best: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        view: ModelView,
+        routes: list[VehicleRoute],
+        params: RuinParams,
+        on_best: Callable[[int], None] | None = None,
+    ) -> None:
         self.view, self.params, self.on_best = view, params, on_best
         self.vehicles = [r.vehicle for r in routes]
         # the parameters are set below, once the starting routes' cost gives the mean arc
-        self.model = Model(view.served, view.nearest(params.neighbours), view.depot_travel,
-                           view.travel, view.node, view.vehicle, view.leave_cost,
-                           view.allowed, np.zeros(kernel.PARAMETERS, np.float64))
+        self.model = Model(
+            view.served,
+            view.nearest(params.neighbours),
+            view.depot_travel,
+            view.travel,
+            view.node,
+            view.vehicle,
+            view.leave_cost,
+            view.allowed,
+            np.zeros(kernel.PARAMETERS, np.float64),
+        )
         self.state = _starting_state(self.model, routes)
         served = sum(len(r.nodes) for r in routes)
         self.mean_arc = max(1.0, self.current_cost / max(1, served + len(routes)))
-        self.model.parameters[:] = (params.mean_removed, params.max_string, params.split_rate,
-                                    params.split_depth, params.blink_rate,
-                                    params.absent_cost * self.mean_arc)
+        self.model.parameters[:] = (
+            params.mean_removed,
+            params.max_string,
+            params.split_rate,
+            params.split_depth,
+            params.blink_rate,
+            params.absent_cost * self.mean_arc,
+        )
 
     @property
     def best(self) -> list[VehicleRoute]:
@@ -122,7 +141,7 @@ class RuinRecreate:
     def _routes(self, nodes: np.ndarray, lengths: np.ndarray) -> list[VehicleRoute]:
         out = []
         for r, v in enumerate(self.vehicles):
-            stops = nodes[r, :lengths[r]].tolist()
+            stops = nodes[r, : lengths[r]].tolist()
             out.append(VehicleRoute(v, stops, self.view.load(stops)))
         return out
 
@@ -139,8 +158,7 @@ class RuinRecreate:
             share = (now - began) / span
             per_step = (now - began) / self.steps if self.steps else 0.0
             ahead = min(1.0, share + count * per_step / span)
-            kernel.run_steps(self.state, self.model, count, t0 * ratio ** share,
-                             t0 * ratio ** ahead)
+            kernel.run_steps(self.state, self.model, count, t0 * ratio**share, t0 * ratio**ahead)
             spent = max(1e-6, time.time() - now)
             count = max(FIRST_BATCH, min(MAX_BATCH, int(count * BATCH_S / spent)))
             if self.best_cost < reported and self.on_best is not None:
@@ -155,17 +173,24 @@ def _starting_state(model: Model, routes: list[VehicleRoute]) -> Routes:
     length = sum(len(r.nodes) for r in routes) + 1
     state = Routes(
         vehicle_of=np.array([r.vehicle for r in routes], np.int64),
-        nodes=np.zeros((2, count, length), np.int64), length=np.zeros((2, count), np.int64),
+        nodes=np.zeros((2, count, length), np.int64),
+        length=np.zeros((2, count), np.int64),
         earliest=np.zeros((2, count, length), np.int64),
         latest=np.zeros((2, count, length), np.int64),
-        on_time=np.zeros((2, count), np.bool_), load=np.zeros((2, count), np.int64),
-        cost=np.zeros((2, count), np.int64), route_of=np.full(n, -1, np.int64),
-        stamp=np.zeros(count, np.int64), changed=np.zeros(count, np.int64),
-        removed=np.zeros(length, np.int64), absent=np.zeros((2, length), np.int64),
+        on_time=np.zeros((2, count), np.bool_),
+        load=np.zeros((2, count), np.int64),
+        cost=np.zeros((2, count), np.int64),
+        route_of=np.full(n, -1, np.int64),
+        stamp=np.zeros(count, np.int64),
+        changed=np.zeros(count, np.int64),
+        removed=np.zeros(length, np.int64),
+        absent=np.zeros((2, length), np.int64),
         totals=np.zeros(kernel.TOTALS, np.int64),
-        best_nodes=np.zeros((count, length), np.int64), best_length=np.zeros(count, np.int64))
+        best_nodes=np.zeros((count, length), np.int64),
+        best_length=np.zeros(count, np.int64),
+    )
     for r, route in enumerate(routes):
-        state.nodes[0, r, :len(route.nodes)] = route.nodes
+        state.nodes[0, r, : len(route.nodes)] = route.nodes
         state.length[0, r] = len(route.nodes)
         state.load[0, r] = route.load
         state.route_of[route.nodes] = r
@@ -197,10 +222,13 @@ def _restore(state: Routes, saved: dict[str, np.ndarray]) -> None:
     state.totals[[kernel.S_STEP, kernel.S_ACCEPTED]] = steps  # counters go on
 
 
-def improve_travel(view: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
-                   ruin: RuinParams | None = None,
-                   on_solution: Callable[[int], None] | None = None
-                   ) -> tuple[list[list[int]], int, int]:
+def improve_travel(
+    view: ModelView,
+    stop_routes: Sequence[Sequence[int]],
+    deadline: float,
+    ruin: RuinParams | None = None,
+    on_solution: Callable[[int], None] | None = None,
+) -> tuple[list[list[int]], int, int]:
     """Ruin and recreate from ``stop_routes`` (a solution of the view's model) until
     ``deadline``: (best routes per vehicle, steps, steps accepted). The routes returned serve
     the same stops with no vehicle the given ones do not use. ``on_solution(cost)`` hears of
@@ -210,8 +238,12 @@ def improve_travel(view: ModelView, stop_routes: Sequence[Sequence[int]], deadli
     return view.to_stop_routes(search.best), search.steps, search.accepted
 
 
-def remove_routes(view: ModelView, stop_routes: Sequence[Sequence[int]], deadline: float,
-                  ruin: RuinParams | None = None) -> tuple[list[list[int]], int]:
+def remove_routes(
+    view: ModelView,
+    stop_routes: Sequence[Sequence[int]],
+    deadline: float,
+    ruin: RuinParams | None = None,
+) -> tuple[list[list[int]], int]:
     """Route elimination SISR's way (the kernel's fleet_steps): empty the smallest route and
     ruin and recreate with its stops absent until nobody is, then the next, until
     ``deadline``. A try gets at most ``ATTEMPT_SHARE`` of the time left; when it fails the
@@ -242,7 +274,8 @@ def remove_routes(view: ModelView, stop_routes: Sequence[Sequence[int]], deadlin
     _restore(s, fleet)
     # a step may empty a route of its own accord: count the routes, not the tries
     return view.to_stop_routes(search.current()), len(search.vehicles) - int(
-        np.count_nonzero(s.length[0]))
+        np.count_nonzero(s.length[0])
+    )
 
 
 def close_route(s: Routes, r: int) -> None:

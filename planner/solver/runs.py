@@ -44,8 +44,11 @@ class Outcome:
     def late_s(self) -> int:
         """Seconds after window ends, summed over stops (only soft windows allow any)."""
         p, sol = self.problem, self.solution
-        return sum(max(0, sol.Value(p.time.CumulVar(index)) - end)
-                   for index, end in window_ends(p) if sol.Value(p.routing.ActiveVar(index)))
+        return sum(
+            max(0, sol.Value(p.time.CumulVar(index)) - end)
+            for index, end in window_ends(p)
+            if sol.Value(p.routing.ActiveVar(index))
+        )
 
     def dropped_penalty(self, data: ProblemData, stops: Sequence[int]) -> int:
         """What the stops of ``stops`` left out cost: route elimination keeps a try only if this
@@ -56,13 +59,20 @@ class Outcome:
 
 def window_ends(p: RoutingProblem) -> list[tuple[int, int]]:
     """(routing index, window end) of every stop in the model that has a window end."""
-    return [(p.manager.NodeToIndex(node), end) for node, s in p.layout.stop_of_node.items()
-            if (end := p.data.stops[s].window_end_s) is not None]
+    return [
+        (p.manager.NodeToIndex(node), end)
+        for node, s in p.layout.stop_of_node.items()
+        if (end := p.data.stops[s].window_end_s) is not None
+    ]
 
 
-def search_parameters(seconds: float, metaheuristic: int = GLS,
-                      lambda_coefficient: float = 0.1, first: int = CHEAPEST_INSERTION,
-                      bandit: bool = False) -> pywrapcp.DefaultRoutingSearchParameters:
+def search_parameters(
+    seconds: float,
+    metaheuristic: int = GLS,
+    lambda_coefficient: float = 0.1,
+    first: int = CHEAPEST_INSERTION,
+    bandit: bool = False,
+) -> pywrapcp.DefaultRoutingSearchParameters:
     """OR-Tools' search parameters for one run of ``seconds``."""
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = first
@@ -78,28 +88,49 @@ def insertion_parameters(seconds: float) -> pywrapcp.DefaultRoutingSearchParamet
     search = search_parameters(seconds, DESCENT)
     operators = search.local_search_operators
     for field in operators.DESCRIPTOR.fields:
-        setattr(operators, field.name, optional_boolean_pb2.BOOL_TRUE
-                if field.name in INSERTION_OPERATORS else optional_boolean_pb2.BOOL_FALSE)
+        setattr(
+            operators,
+            field.name,
+            optional_boolean_pb2.BOOL_TRUE
+            if field.name in INSERTION_OPERATORS
+            else optional_boolean_pb2.BOOL_FALSE,
+        )
     return search
 
 
-def run(ctx: SearchContext, search: pywrapcp.DefaultRoutingSearchParameters, *,
-        order_seed: int = 0, warm: Sequence[Sequence[int]] | None = None,
-        open_vehicles: Sequence[int] | None = None,
-        done: Callable[[RoutingProblem, int], bool] | None = None, guard_s: float | None = None,
-        late_cost: int = 0, relax_breaks: bool = False) -> Outcome | None:
+def run(
+    ctx: SearchContext,
+    search: pywrapcp.DefaultRoutingSearchParameters,
+    *,
+    order_seed: int = 0,
+    warm: Sequence[Sequence[int]] | None = None,
+    open_vehicles: Sequence[int] | None = None,
+    done: Callable[[RoutingProblem, int], bool] | None = None,
+    guard_s: float | None = None,
+    late_cost: int = 0,
+    relax_breaks: bool = False,
+) -> Outcome | None:
     """Build the model over ``ctx.stops`` (with ``ctx.targets``) and search it once, from
     ``warm`` when given. ``done(problem, cost)``: stop as soon as it says so (route elimination
     succeeded); ``ctx.on_solution(cost, served)`` is told every solution. The wall-clock guard
     cancels the search after ``guard_s`` (default: the whole solve's guard). See
     ``build_model`` for the model's options."""
-    problem = build_model(ctx.data, ctx.travel, ctx.params, ctx.stops, order_seed,
-                          open_vehicles, late_cost, relax_breaks)
+    problem = build_model(
+        ctx.data,
+        ctx.travel,
+        ctx.params,
+        ctx.stops,
+        order_seed,
+        open_vehicles,
+        late_cost,
+        relax_breaks,
+    )
     if ctx.targets is not None:
         set_dose_targets(problem, *ctx.targets)
     count, live = _listen(problem, ctx.on_solution, done)
-    guard = threading.Timer(guard_s if guard_s is not None else ctx.params.guard_s,
-                            problem.routing.CancelSearch)
+    guard = threading.Timer(
+        guard_s if guard_s is not None else ctx.params.guard_s, problem.routing.CancelSearch
+    )
     guard.daemon = True
     guard.start()
     try:
@@ -109,13 +140,16 @@ def run(ctx: SearchContext, search: pywrapcp.DefaultRoutingSearchParameters, *,
         live.clear()
     if solution is None:
         return None
-    return Outcome(problem, solution, _routes_of(problem, solution), count["n"],
-                   restored or not warm)
+    return Outcome(
+        problem, solution, _routes_of(problem, solution), count["n"], restored or not warm
+    )
 
 
-def _listen(problem: RoutingProblem, on_solution: SolutionListener | None,
-            done: Callable[[RoutingProblem, int], bool] | None
-            ) -> tuple[dict[str, int], dict[str, RoutingProblem]]:
+def _listen(
+    problem: RoutingProblem,
+    on_solution: SolutionListener | None,
+    done: Callable[[RoutingProblem, int], bool] | None,
+) -> tuple[dict[str, int], dict[str, RoutingProblem]]:
     """Count the search's solutions, tell ``on_solution`` and stop when ``done`` says so.
     Returns (the count, ``live``: empty it once the search is over)."""
     count = {"n": 0}
@@ -152,18 +186,23 @@ def served_now(p: RoutingProblem) -> list[int]:
     return out
 
 
-def _solve(problem: RoutingProblem, search: pywrapcp.DefaultRoutingSearchParameters,
-           warm: Sequence[Sequence[int]] | None
-           ) -> tuple[pywrapcp.Assignment | None, bool]:
+def _solve(
+    problem: RoutingProblem,
+    search: pywrapcp.DefaultRoutingSearchParameters,
+    warm: Sequence[Sequence[int]] | None,
+) -> tuple[pywrapcp.Assignment | None, bool]:
     """(solution, whether it grew from the warm start)."""
     routing = problem.routing
     if warm:
-        node_routes = [[problem.layout.node_of_stop[s] for s in route
-                        if s in problem.layout.node_of_stop] for route in warm]
+        node_routes = [
+            [problem.layout.node_of_stop[s] for s in route if s in problem.layout.node_of_stop]
+            for route in warm
+        ]
         node_routes += [[] for _ in range(len(problem.vehicles) - len(node_routes))]
         routing.CloseModelWithParameters(search)
         hint = routing.ReadAssignmentFromRoutes(
-            [[problem.manager.NodeToIndex(n) for n in r] for r in node_routes], True)
+            [[problem.manager.NodeToIndex(n) for n in r] for r in node_routes], True
+        )
         if hint is not None:
             solution = routing.SolveFromAssignmentWithParameters(hint, search)
             if solution is not None:

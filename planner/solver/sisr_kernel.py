@@ -51,11 +51,37 @@ def _named(cls: type, **fields: types.Type) -> types.NamedTuple:
 _I, _F, _B = types.int64, types.float64, types.boolean
 _V, _M, _C = types.int64[::1], types.int64[:, ::1], types.int64[:, :, ::1]
 _BM = types.boolean[:, ::1]
-MODEL = _named(Model, served=_V, nearest=_M, depot_travel=_V, travel=_C, node=_M, vehicle=_M,
-               leave_cost=_M, allowed=_BM, parameters=types.float64[::1])
-ROUTES = _named(Routes, vehicle_of=_V, nodes=_C, length=_M, earliest=_C, latest=_C, on_time=_BM,
-                load=_M, cost=_M, route_of=_V, stamp=_V, changed=_V, removed=_V, absent=_M,
-                totals=_V, best_nodes=_M, best_length=_V)
+MODEL = _named(
+    Model,
+    served=_V,
+    nearest=_M,
+    depot_travel=_V,
+    travel=_C,
+    node=_M,
+    vehicle=_M,
+    leave_cost=_M,
+    allowed=_BM,
+    parameters=types.float64[::1],
+)
+ROUTES = _named(
+    Routes,
+    vehicle_of=_V,
+    nodes=_C,
+    length=_M,
+    earliest=_C,
+    latest=_C,
+    on_time=_BM,
+    load=_M,
+    cost=_M,
+    route_of=_V,
+    stamp=_V,
+    changed=_V,
+    removed=_V,
+    absent=_M,
+    totals=_V,
+    best_nodes=_M,
+    best_length=_V,
+)
 
 
 @njit(types.void(_I), cache=True)
@@ -226,19 +252,30 @@ def _best_place(routes, model, x, step, blink):
     """(cost, route, position) of the cheapest place for ``x`` over every route's current
     copy for this step, skipping each improving place with chance ``blink``; route -1 when it
     fits nowhere."""
-    vehicle_of, nodes, length, stamp = (routes.vehicle_of, routes.nodes, routes.length,
-                                        routes.stamp)
-    earliest, latest, on_time, load = (routes.earliest, routes.latest, routes.on_time,
-                                       routes.load)
-    node, vehicle, travel, leave_cost, allowed = (model.node, model.vehicle, model.travel,
-                                                  model.leave_cost, model.allowed)
+    vehicle_of, nodes, length, stamp = (
+        routes.vehicle_of,
+        routes.nodes,
+        routes.length,
+        routes.stamp,
+    )
+    earliest, latest, on_time, load = (routes.earliest, routes.latest, routes.on_time, routes.load)
+    node, vehicle, travel, leave_cost, allowed = (
+        model.node,
+        model.vehicle,
+        model.travel,
+        model.leave_cost,
+        model.allowed,
+    )
     best, bi, bk = INF, -1, -1
     lo_x, hi_x, svc_x = node[x, N_LO], node[x, N_HI], node[x, N_SERVICE]
     for r in range(vehicle_of.shape[0]):
         v = vehicle_of[r]
         s = 1 if stamp[r] == step else 0
-        if not allowed[x, v] or not on_time[s, r] or load[s, r] + node[x, N_DOSES] > vehicle[
-                v, V_CAP]:
+        if (
+            not allowed[x, v]
+            or not on_time[s, r]
+            or load[s, r] + node[x, N_DOSES] > vehicle[v, V_CAP]
+        ):
             continue
         d = travel[vehicle[v, V_MAT]]
         e = leave_cost[vehicle[v, V_LEAVE_ROW], x]
@@ -262,7 +299,8 @@ def _best_place(routes, model, x, step, blink):
                 if at <= hi_x:
                     then = at + svc_x + d[x, b]
                     if (then if then > lo_b else lo_b) <= late_b and not (
-                            blink > 0 and np.random.random() < blink):
+                        blink > 0 and np.random.random() < blink
+                    ):
                         best, bi, bk, bound = c + e, r, k, c
             if k < n:
                 leave = earliest[s, r, k] + node[b, N_SERVICE]
@@ -369,8 +407,7 @@ def feasible(routes, model, nc):
 def commit(routes, nc, out, new):
     """The candidate becomes the current routes: its ``nc`` changed routes and ``out`` absent
     stops, at total cost ``new``."""
-    nodes, length, earliest, latest = (routes.nodes, routes.length, routes.earliest,
-                                       routes.latest)
+    nodes, length, earliest, latest = (routes.nodes, routes.length, routes.earliest, routes.latest)
     load, cost, on_time, route_of = routes.load, routes.cost, routes.on_time, routes.route_of
     changed, absent, totals = routes.changed, routes.absent, routes.totals
     for j in range(nc):

@@ -49,51 +49,73 @@ def vehicles_first_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found
     total = max(0.05, ctx.deadline - time.time())
     seed = strategy.order_seed(ctx.params)
     began = time.time()
-    first = run(ctx, search_parameters(total * FIRST_SHARE, DESCENT,
-                                       first=strategy.first_solution),
-                order_seed=seed, warm=ctx.initial_routes, guard_s=total * FIRST_SHARE * 1.5 + 5)
+    first = run(
+        ctx,
+        search_parameters(total * FIRST_SHARE, DESCENT, first=strategy.first_solution),
+        order_seed=seed,
+        warm=ctx.initial_routes,
+        guard_s=total * FIRST_SHARE * 1.5 + 5,
+    )
     if first is None:
         return None
     view = view_for(first.problem, ctx.params, seed)
-    best, warm, removed = _eliminate(ctx, first, view, began + total * ELIMINATION_SHARE, seed,
-                                     max(0.5, total * SLICE_SHARE))
+    best, warm, removed = _eliminate(
+        ctx, first, view, began + total * ELIMINATION_SHARE, seed, max(0.5, total * SLICE_SHARE)
+    )
     warm = _recreate(view, warm, ctx.deadline, ctx.on_solution)
     last = _fixed_fleet(ctx, strategy, warm)
-    if last is None or not last.restored or last.dropped_penalty(
-            ctx.data, ctx.stops) > best.dropped_penalty(ctx.data, ctx.stops):
+    if (
+        last is None
+        or not last.restored
+        or last.dropped_penalty(ctx.data, ctx.stops) > best.dropped_penalty(ctx.data, ctx.stops)
+    ):
         last, removed = best, 0 if best is first else removed
     # only the first solution's objective has the fixed costs in it; the later phases drop them
     objective = last.solution.ObjectiveValue()
     if last is not first:
         objective += ctx.params.vehicle_fixed_cost * len(last.used)
-    return Found(extract_routes(last.problem, last.solution), objective,
-                 first.solutions + last.solutions, strategy.worker, removed)
+    return Found(
+        extract_routes(last.problem, last.solution),
+        objective,
+        first.solutions + last.solutions,
+        strategy.worker,
+        removed,
+    )
 
 
-def _fixed_fleet(ctx: SearchContext, strategy: WorkerStrategy, warm: list[list[int]]
-                 ) -> Outcome | None:
+def _fixed_fleet(
+    ctx: SearchContext, strategy: WorkerStrategy, warm: list[list[int]]
+) -> Outcome | None:
     """GLS from ``warm`` until the deadline, on the vehicles it uses and without their fixed
     cost (with a bandit picking the operators when the strategy says so)."""
     free = ctx.without_fixed_cost()
     left = max(0.05, ctx.deadline - time.time())
-    return run(free, search_parameters(left, GLS, strategy.lambda_coefficient,
-                                       bandit=strategy.bandit),
-               order_seed=strategy.order_seed(ctx.params), warm=warm,
-               open_vehicles=[v for v, r in enumerate(warm) if r], guard_s=left * 1.5 + 5)
+    return run(
+        free,
+        search_parameters(left, GLS, strategy.lambda_coefficient, bandit=strategy.bandit),
+        order_seed=strategy.order_seed(ctx.params),
+        warm=warm,
+        open_vehicles=[v for v, r in enumerate(warm) if r],
+        guard_s=left * 1.5 + 5,
+    )
 
 
 def _all_on_time(cheapest: int) -> Callable[[RoutingProblem, int], bool]:
     """Nobody left out (cost below one stop's penalty) and every stop within its window, given
     the earliest times the fixed sequences allow."""
+
     def check(p: RoutingProblem, cost: int) -> bool:
         """Whether nobody is left out and every stop can still start within its window."""
-        return cost < cheapest and all(p.time.CumulVar(index).Min() <= end
-                                       for index, end in window_ends(p))
+        return cost < cheapest and all(
+            p.time.CumulVar(index).Min() <= end for index, end in window_ends(p)
+        )
+
     return check
 
 
-def fewer_vehicles(ctx: SearchContext, start: Outcome, deadline: float, order_seed: int = 0,
-                   slice_s: float = 1.0) -> tuple[Outcome, int]:
+def fewer_vehicles(
+    ctx: SearchContext, start: Outcome, deadline: float, order_seed: int = 0, slice_s: float = 1.0
+) -> tuple[Outcome, int]:
     """Route elimination with OR-Tools: empty the smallest route and re-insert its stops into
     the others, without fixed costs, dose targets or progress reports.
 
@@ -117,12 +139,22 @@ def fewer_vehicles(ctx: SearchContext, start: Outcome, deadline: float, order_se
         warm = [r if v != victim else [] for v, r in enumerate(best.routes)]
         seconds = min(left, slice_s)
         # with nothing left out before, the first solution serving everyone on time ends it
-        found = run(free, search_parameters(seconds), order_seed=order_seed, warm=warm,
-                    open_vehicles=[v for v in best.used if v != victim],
-                    done=_all_on_time(cheapest) if dropped_before == 0 else None,
-                    guard_s=seconds * 1.5 + 5, late_cost=late_cost)
-        if found is not None and found.late_s() == 0 and found.dropped_penalty(
-                data, stops) <= dropped_before and len(found.used) < len(best.used):
+        found = run(
+            free,
+            search_parameters(seconds),
+            order_seed=order_seed,
+            warm=warm,
+            open_vehicles=[v for v in best.used if v != victim],
+            done=_all_on_time(cheapest) if dropped_before == 0 else None,
+            guard_s=seconds * 1.5 + 5,
+            late_cost=late_cost,
+        )
+        if (
+            found is not None
+            and found.late_s() == 0
+            and found.dropped_penalty(data, stops) <= dropped_before
+            and len(found.used) < len(best.used)
+        ):
             best, removed, failures = found, removed + 1, 0
         else:
             failures += 1
@@ -137,8 +169,14 @@ def view_for(p: RoutingProblem, params: SolverParams, seed: int) -> ModelView | 
     return ModelView(p, params, random.Random(seed))
 
 
-def _eliminate(ctx: SearchContext, first: Outcome, view: ModelView | None, deadline: float,
-               order_seed: int, slice_s: float) -> tuple[Outcome, list[list[int]], int]:
+def _eliminate(
+    ctx: SearchContext,
+    first: Outcome,
+    view: ModelView | None,
+    deadline: float,
+    order_seed: int,
+    slice_s: float,
+) -> tuple[Outcome, list[list[int]], int]:
     """Route elimination after the first solution, until ``deadline``: (outcome to fall back
     on, routes for the travel phase, routes removed). Ruin and recreate (remove_routes) when
     the model is small enough for it, else OR-Tools tries of ``slice_s`` (fewer_vehicles).
@@ -159,8 +197,12 @@ def _serves_everyone(p: RoutingProblem, routes: Sequence[Sequence[int]]) -> bool
     return sum(len(r) for r in routes) == len(p.layout.stop_of_node)
 
 
-def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
-              on_solution: SolutionListener | None) -> list[list[int]]:
+def _recreate(
+    view: ModelView | None,
+    routes: list[list[int]],
+    deadline: float,
+    on_solution: SolutionListener | None,
+) -> list[list[int]]:
     """Ruin and recreate (ruin_recreate.py) on the fleet route elimination left, for
     ``RUIN_SHARE`` of the time to ``deadline``. GLS alone gets the time when the model is too
     big for it, or when someone is left out: ruin and recreate only reorders whom the routes
@@ -175,5 +217,6 @@ def _recreate(view: ModelView | None, routes: list[list[int]], deadline: float,
         if on_solution is not None:
             on_solution(cost, lambda: served)
 
-    return improve_travel(view, routes, until,
-                          on_solution=tell if on_solution is not None else None)[0]
+    return improve_travel(
+        view, routes, until, on_solution=tell if on_solution is not None else None
+    )[0]

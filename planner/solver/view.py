@@ -75,11 +75,17 @@ class ModelView:
             resume = data.starts.get((t, day))
             # insertions see the shift shortened by the break; the break itself is checked
             # exactly on each route a step changes
-            self.vehicle[v] = (layout.start_of_vehicle.get(v, t), t,
-                               earliest_departure(data, (t, day)), team.shift_end_s - window[2],
-                               max(0, team.max_doses - (resume.doses_used if resume else 0)),
-                               modes.index(team.travel_mode), leave_row[v], *window,
-                               team.shift_end_s)
+            self.vehicle[v] = (
+                layout.start_of_vehicle.get(v, t),
+                t,
+                earliest_departure(data, (t, day)),
+                team.shift_end_s - window[2],
+                max(0, team.max_doses - (resume.doses_used if resume else 0)),
+                modes.index(team.travel_mode),
+                leave_row[v],
+                *window,
+                team.shift_end_s,
+            )
         first = self.vehicle[0]
         self.depot_travel = self.travel[first[kernel.V_MAT], first[kernel.V_BEGIN]].copy()
         self._near: dict[int, np.ndarray] = {}
@@ -88,8 +94,9 @@ class ModelView:
         """Row x: stop node x's ``k`` nearest stop nodes by the first vehicle's travel mode,
         -1 after them (and in the other rows); computed once per ``k``."""
         if k not in self._near:
-            self._near[k] = _nearest(self.travel[self.vehicle[0, kernel.V_MAT]], self.served,
-                                     k, len(self.node))
+            self._near[k] = _nearest(
+                self.travel[self.vehicle[0, kernel.V_MAT]], self.served, k, len(self.node)
+            )
         return self._near[k]
 
     def to_routes(self, stop_routes: Sequence[Sequence[int]]) -> list[VehicleRoute]:
@@ -134,9 +141,9 @@ def _nearest(seconds: np.ndarray, nodes: np.ndarray, k: int, n: int) -> np.ndarr
     if len(nodes) < 2:
         return out
     d = seconds[np.ix_(nodes, nodes)]
-    order = np.argsort(d, axis=1, kind="stable")[:, :out.shape[1] + 1]
+    order = np.argsort(d, axis=1, kind="stable")[:, : out.shape[1] + 1]
     for x, row in zip(nodes.tolist(), order, strict=True):
         # a stop at the same spot as another may sort after it: drop the node itself by name
-        near = [y for y in nodes[row].tolist() if y != x][:out.shape[1]]
-        out[x, :len(near)] = near
+        near = [y for y in nodes[row].tolist() if y != x][: out.shape[1]]
+        out[x, : len(near)] = near
     return out

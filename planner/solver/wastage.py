@@ -42,34 +42,54 @@ STEER_SHARE = 0.25
 SolvePass = Callable[[SolverParams, Sequence[Sequence[int]] | None, DoseTargets | None], Result]
 
 
-def wastage_pass(data: ProblemData, vials: VialParams, params: SolverParams,
-                 initial_routes: Sequence[Sequence[int]] | None, solve_pass: SolvePass
-                 ) -> Result:
+def wastage_pass(
+    data: ProblemData,
+    vials: VialParams,
+    params: SolverParams,
+    initial_routes: Sequence[Sequence[int]] | None,
+    solve_pass: SolvePass,
+) -> Result:
     """Solve on the time left after ``STEER_SHARE``, then continue from that plan towards
     each team-day's dose target for the rest; keep the second plan when ``better``."""
     steer_s = params.time_limit_s * STEER_SHARE
-    first = solve_pass(replace(params, time_limit_s=params.time_limit_s - steer_s),
-                       initial_routes, None)
+    first = solve_pass(
+        replace(params, time_limit_s=params.time_limit_s - steer_s), initial_routes, None
+    )
     if not first.routes:
         return first
     targets = dose_targets(data, first, vials.products)
     steer = _targets_differ(data, first, targets)
-    second = solve_pass(replace(params, time_limit_s=steer_s), _routes_by_vehicle(data, first),
-                        (targets, vials.weight) if steer else None)
+    second = solve_pass(
+        replace(params, time_limit_s=steer_s),
+        _routes_by_vehicle(data, first),
+        (targets, vials.weight) if steer else None,
+    )
     if not second.is_feasible():
         return second
     old = evaluate(data, first, vials.products)
     new = evaluate(data, second, vials.products)
     chosen = second if better(new, old, vials.weight) else first
-    return replace(chosen, runtime_s=first.runtime_s + second.runtime_s, stats={
-        **chosen.stats, "waste_first_pass": old[1], "waste_second_pass": new[1],
-        "second_pass_kept": chosen is second, "second_pass_steered": steer})
+    return replace(
+        chosen,
+        runtime_s=first.runtime_s + second.runtime_s,
+        stats={
+            **chosen.stats,
+            "waste_first_pass": old[1],
+            "waste_second_pass": new[1],
+            "second_pass_kept": chosen is second,
+            "second_pass_steered": steer,
+        },
+    )
 
 
 def _doses_by_vehicle(data: ProblemData, result: Result) -> dict[int, int]:
     """Doses on each route of the plan, by vehicle."""
-    return {vehicle_index(r.day, r.team_index, len(data.teams)): sum(
-        data.stops[v.stop_index].doses for v in r.visits) for r in result.routes}
+    return {
+        vehicle_index(r.day, r.team_index, len(data.teams)): sum(
+            data.stops[v.stop_index].doses for v in r.visits
+        )
+        for r in result.routes
+    }
 
 
 def _targets_differ(data: ProblemData, result: Result, targets: dict[int, int]) -> bool:
@@ -77,20 +97,21 @@ def _targets_differ(data: ProblemData, result: Result, targets: dict[int, int]) 
     plain continuation of the first search."""
     doses = _doses_by_vehicle(data, result)
     return any(targets.get(v, 0) != d for v, d in doses.items()) or any(
-        t > 0 for v, t in targets.items() if v not in doses)
+        t > 0 for v, t in targets.items() if v not in doses
+    )
 
 
 def _routes_by_vehicle(data: ProblemData, result: Result) -> list[list[int]]:
     """The plan's stop indices per vehicle (a warm start)."""
     out: list[list[int]] = [[] for _ in range(len(data.teams) * data.days)]
     for r in result.routes:
-        out[vehicle_index(r.day, r.team_index, len(data.teams))] = [
-            v.stop_index for v in r.visits]
+        out[vehicle_index(r.day, r.team_index, len(data.teams))] = [v.stop_index for v in r.visits]
     return out
 
 
-def dose_targets(data: ProblemData, result: Result, products: Mapping[str, Product]
-                 ) -> dict[int, int]:
+def dose_targets(
+    data: ProblemData, result: Result, products: Mapping[str, Product]
+) -> dict[int, int]:
     """A whole number of vials per (team, day): fill each route's last vial (more doses from
     the vials it opens anyway), and empty a route that opens a vial for at most half of it
     when the other routes' open vials have room for its doses."""
@@ -116,13 +137,18 @@ def dose_targets(data: ProblemData, result: Result, products: Mapping[str, Produ
     return targets
 
 
-def evaluate(data: ProblemData, result: Result, products: Mapping[str, Product]
-             ) -> tuple[float, int, int]:
+def evaluate(
+    data: ProblemData, result: Result, products: Mapping[str, Product]
+) -> tuple[float, int, int]:
     """(priority-weighted coverage, wasted doses, travel seconds) of a solution."""
     covered = sum(data.stops[v.stop_index].priority for r in result.routes for v in r.visits)
-    waste = sum(route_waste([(v.service_start_s, data.stops[v.stop_index].doses)
-                             for v in r.visits], products[data.teams[r.team_index].vaccine])
-                for r in result.routes)
+    waste = sum(
+        route_waste(
+            [(v.service_start_s, data.stops[v.stop_index].doses) for v in r.visits],
+            products[data.teams[r.team_index].vaccine],
+        )
+        for r in result.routes
+    )
     travel = sum(r.travel_s for r in result.routes)
     return covered, waste, travel
 

@@ -50,18 +50,26 @@ class OsrmTravel(TravelModel):
         np.fill_diagonal(metres, 0)
         return TravelMatrix(seconds, metres)
 
-    def _table(self, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64],
-               src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64]
-               ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    def _table(
+        self,
+        la: npt.NDArray[np.float64],
+        lo: npt.NDArray[np.float64],
+        src: npt.NDArray[np.int64],
+        dst: npt.NDArray[np.int64],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         points = list(dict.fromkeys([*src.tolist(), *dst.tolist()]))
         where = {p: i for i, p in enumerate(points)}
         coords = ";".join(f"{lo[p]:.6f},{la[p]:.6f}" for p in points)
-        query = (f"sources={';'.join(str(where[p]) for p in src.tolist())}"
-                 f"&destinations={';'.join(str(where[p]) for p in dst.tolist())}"
-                 "&annotations=duration,distance")
+        query = (
+            f"sources={';'.join(str(where[p]) for p in src.tolist())}"
+            f"&destinations={';'.join(str(where[p]) for p in dst.tolist())}"
+            "&annotations=duration,distance"
+        )
         body = self._get(f"{self.url.rstrip('/')}/table/v1/{self.profile}/{coords}?{query}")
-        return (_whole(body.get("durations"), UNREACHABLE_S, len(src), len(dst), self.url),
-                _whole(body.get("distances"), UNREACHABLE_M, len(src), len(dst), self.url))
+        return (
+            _whole(body.get("durations"), UNREACHABLE_S, len(src), len(dst), self.url),
+            _whole(body.get("distances"), UNREACHABLE_M, len(src), len(dst), self.url),
+        )
 
     def _get(self, address: str) -> dict[str, Any]:
         try:
@@ -74,14 +82,18 @@ class OsrmTravel(TravelModel):
                 raise InputError(f"routing server {self.url} answered HTTP {exc.code}") from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise InputError(f"routing server {self.url} unreachable ({reason}; timeout "
-                             f"{self.timeout_s:g} s): start it, or plan with --roads FILE or "
-                             "straight lines") from exc
+            raise InputError(
+                f"routing server {self.url} unreachable ({reason}; timeout "
+                f"{self.timeout_s:g} s): start it, or plan with --roads FILE or "
+                "straight lines"
+            ) from exc
         except ValueError as exc:
             raise InputError(f"routing server {self.url} sent a reply that is not JSON") from exc
         if body.get("code") != "Ok":
-            raise InputError(f"routing server {self.url} refused the request: "
-                             f"{body.get('code')}: {body.get('message', '')}")
+            raise InputError(
+                f"routing server {self.url} refused the request: "
+                f"{body.get('code')}: {body.get('message', '')}"
+            )
         return body
 
     def describe(self) -> dict[str, Any]:
@@ -91,7 +103,11 @@ class OsrmTravel(TravelModel):
 
 def _whole(rows: Any, missing: int, n: int, m: int, url: str) -> npt.NDArray[np.int64]:
     if not isinstance(rows, list) or len(rows) != n or any(len(r) != m for r in rows):
-        raise InputError(f"routing server {url}: the table reply has the wrong shape "
-                         "(does it serve durations and distances?)")
-    return np.array([[missing if v is None else math.ceil(float(v) - 1e-9) for v in r]
-                     for r in rows], dtype=np.int64).reshape(n, m)
+        raise InputError(
+            f"routing server {url}: the table reply has the wrong shape "
+            "(does it serve durations and distances?)"
+        )
+    return np.array(
+        [[missing if v is None else math.ceil(float(v) - 1e-9) for v in r] for r in rows],
+        dtype=np.int64,
+    ).reshape(n, m)

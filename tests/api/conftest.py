@@ -34,8 +34,9 @@ def _postgres_database() -> Iterator[str]:
             pytest.fail("CI must test PostgreSQL: set VAXROUTE_TEST_POSTGRES_URL", pytrace=False)
         pytest.skip("SKIPPED LOUDLY: no VAXROUTE_TEST_POSTGRES_URL, PostgreSQL not tested here")
     name = f"vaxroute_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
     base = PG_URL.rsplit("/", 1)[0]
@@ -46,8 +47,9 @@ def _postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'vaxroute.sqlite'}"
     else:
@@ -59,8 +61,14 @@ def client(database_url: str) -> Iterator[TestClient]:
     # the demo's campaign is dated (23/11/2026): outcomes on its days must stay recordable
     # whenever the suite runs, so the window of accepted outcome dates is ten years here
     # (tests/api/test_boundaries.py checks the real default)
-    app = create_app(Settings(database_url=database_url, default_time_limit_s=2,
-                              max_upload_mb=2, visit_max_age_days=3650))
+    app = create_app(
+        Settings(
+            database_url=database_url,
+            default_time_limit_s=2,
+            max_upload_mb=2,
+            visit_max_age_days=3650,
+        )
+    )
     with TestClient(app) as c:
         yield c
 
@@ -70,21 +78,32 @@ def tokens(client: TestClient) -> dict[str, dict[str, str]]:
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         # a team leader's token names a team that exists: the demo teams come first
         import_teams(s, read_table(demo_files().teams), "teams.csv", False)
-        made = {"planner": create_token(s, "planner", None),
-                "DX": create_token(s, "team_leader", "DX"),
-                "SC": create_token(s, "team_leader", "SC")}
+        made = {
+            "planner": create_token(s, "planner", None),
+            "DX": create_token(s, "team_leader", "DX"),
+            "SC": create_token(s, "team_leader", "SC"),
+        }
     return {k: {"Authorization": f"Bearer {v}"} for k, v in made.items()}
 
 
-def upload(client: TestClient, headers: dict[str, str], kind: str, path: Path | None = None,
-           content: bytes | None = None, name: str = "list.csv", **params: Any):
+def upload(
+    client: TestClient,
+    headers: dict[str, str],
+    kind: str,
+    path: Path | None = None,
+    content: bytes | None = None,
+    name: str = "list.csv",
+    **params: Any,
+):
     data = content if content is not None else Path(path).read_bytes()  # type: ignore[arg-type]
-    return client.post(f"/{kind}/imports", headers=headers, params=params,
-                       files={"file": (name, data, "text/csv")})
+    return client.post(
+        f"/{kind}/imports", headers=headers, params=params, files={"file": (name, data, "text/csv")}
+    )
 
 
-def wait_done(client: TestClient, headers: dict[str, str], plan_id: int,
-              timeout: float = 120) -> dict[str, Any]:
+def wait_done(
+    client: TestClient, headers: dict[str, str], plan_id: int, timeout: float = 120
+) -> dict[str, Any]:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         body = client.get(f"/plans/{plan_id}", headers=headers).json()
@@ -101,8 +120,9 @@ def loaded(client: TestClient, tokens) -> dict[str, Any]:
     planner = tokens["planner"]
     assert upload(client, planner, "teams", files.teams).status_code == 201
     assert upload(client, planner, "residents", files.residents).status_code == 201
-    created = client.post("/plans", headers=planner,
-                          json={"start_date": "2026-11-23", "days": 2, "time_limit_s": 3})
+    created = client.post(
+        "/plans", headers=planner, json={"start_date": "2026-11-23", "days": 2, "time_limit_s": 3}
+    )
     assert created.status_code == 202
     body = wait_done(client, planner, created.json()["id"])
     assert body["status"] == "done", body

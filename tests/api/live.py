@@ -32,9 +32,13 @@ class LiveServer:
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "VAXROUTE_DEFAULT_TIME_LIMIT_S": "1",
-           "VAXROUTE_VISIT_MAX_AGE_DAYS": "3650",  # the demo campaign is dated 23/11/2026
-           **extra}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "VAXROUTE_DEFAULT_TIME_LIMIT_S": "1",
+        "VAXROUTE_VISIT_MAX_AGE_DAYS": "3650",  # the demo campaign is dated 23/11/2026
+        **extra,
+    }
     return env
 
 
@@ -43,7 +47,10 @@ def start_server(database_url: str, log: Path, **extra: str) -> LiveServer:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "vaxroute", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

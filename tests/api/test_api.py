@@ -40,8 +40,7 @@ def test_import_is_idempotent_and_reports_updates(client: TestClient, tokens, lo
 def test_a_file_with_a_bad_row_changes_nothing(client: TestClient, tokens, loaded) -> None:
     planner = tokens["planner"]
     before = count_residents(client, planner)
-    content = (b"resident_id,lat,lon\nNEW-1,22.146,105.834\nNEW-2,22.147,abc\n"
-               b"NEW-3,22.148,105.835\n")
+    content = b"resident_id,lat,lon\nNEW-1,22.146,105.834\nNEW-2,22.147,abc\nNEW-3,22.148,105.835\n"
     refused = upload(client, planner, "residents", content=content)
     assert refused.status_code == 422
     detail = refused.json()["detail"]
@@ -64,14 +63,17 @@ def test_background_solve_to_a_checked_plan(client: TestClient, tokens, loaded) 
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         residents, teams = load_residents(s), load_teams(s)
     planned = {rid for r in plan["routes"] for st in r["stops"] for rid in st["resident_ids"]}
-    people = [r for r in residents if r.resident_id in planned
-              or r.resident_id in {u["resident_id"] for u in plan["unassigned"]}
-              or r.resident_id in {e["resident_id"] for e in plan["excluded"]}]
+    people = [
+        r
+        for r in residents
+        if r.resident_id in planned
+        or r.resident_id in {u["resident_id"] for u in plan["unassigned"]}
+        or r.resident_id in {e["resident_id"] for e in plan["excluded"]}
+    ]
     assert check_plan(plan, people, teams).ok
 
 
-def test_done_plan_and_maps_are_served_without_caching(client: TestClient, tokens,
-                                                       loaded) -> None:
+def test_done_plan_and_maps_are_served_without_caching(client: TestClient, tokens, loaded) -> None:
     planner, plan_id = tokens["planner"], loaded["id"]
     team = loaded["plan"]["routes"][0]["team_id"]
     page = client.get(f"/plans/{plan_id}/teams/{team}/map", headers=planner)
@@ -79,8 +81,12 @@ def test_done_plan_and_maps_are_served_without_caching(client: TestClient, token
     assert '<script src="/assets/leaflet/leaflet.js">' in page.text
     asset = client.get("/assets/leaflet/leaflet.js")
     assert asset.status_code == 200 and "Leaflet" in asset.text[:2000]
-    for path in (f"/plans/{plan_id}/teams/{team}/sheet", f"/plans/{plan_id}/teams/{team}/gpx",
-                 f"/plans/{plan_id}/map", f"/plans/{plan_id}/export?format=xlsx"):
+    for path in (
+        f"/plans/{plan_id}/teams/{team}/sheet",
+        f"/plans/{plan_id}/teams/{team}/gpx",
+        f"/plans/{plan_id}/map",
+        f"/plans/{plan_id}/export?format=xlsx",
+    ):
         r = client.get(path, headers=planner)
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store", path
     csv_sheet = client.get(f"/plans/{plan_id}/teams/{team}/sheet?format=csv", headers=planner)
@@ -88,17 +94,22 @@ def test_done_plan_and_maps_are_served_without_caching(client: TestClient, token
 
 
 def _first_stops(plan: dict, team: str, n: int) -> list[dict]:
-    route = next(r for r in plan["routes"] if r["team_id"] == team
-                 and r["date"] == plan["start_date"])
+    route = next(
+        r for r in plan["routes"] if r["team_id"] == team and r["date"] == plan["start_date"]
+    )
     return route["stops"][:n]
 
 
 def test_outcomes_are_idempotent(client: TestClient, tokens, loaded) -> None:
     leader, plan_id = tokens["DX"], loaded["id"]
     stop = _first_stops(loaded["plan"], "DX", 1)[0]
-    body = {"resident_id": stop["resident_ids"][0], "plan_id": plan_id,
-            "outcome": "vaccinated", "at": "2026-11-23T07:50:00+07:00",
-            "idempotency_key": "tablet-DX-0001"}
+    body = {
+        "resident_id": stop["resident_ids"][0],
+        "plan_id": plan_id,
+        "outcome": "vaccinated",
+        "at": "2026-11-23T07:50:00+07:00",
+        "idempotency_key": "tablet-DX-0001",
+    }
     first = client.post("/visits", headers=leader, json=body)
     retry = client.post("/visits", headers=leader, json=body)
     assert first.status_code == 201 and retry.status_code == 200
@@ -112,12 +123,22 @@ def test_outcomes_are_idempotent(client: TestClient, tokens, loaded) -> None:
 def test_concurrent_retries_record_once(client: TestClient, tokens, loaded) -> None:
     leader, plan_id = tokens["DX"], loaded["id"]
     stop = _first_stops(loaded["plan"], "DX", 2)[1]
-    body = {"resident_id": stop["resident_ids"][0], "plan_id": plan_id,
-            "outcome": "not_at_home", "at": "2026-11-23T08:40:00+07:00",
-            "idempotency_key": "tablet-DX-0002"}
+    body = {
+        "resident_id": stop["resident_ids"][0],
+        "plan_id": plan_id,
+        "outcome": "not_at_home",
+        "at": "2026-11-23T08:40:00+07:00",
+        "idempotency_key": "tablet-DX-0002",
+    }
     codes: list[int] = []
-    threads = [threading.Thread(target=lambda: codes.append(
-        client.post("/visits", headers=leader, json=body).status_code)) for _ in range(4)]
+    threads = [
+        threading.Thread(
+            target=lambda: codes.append(
+                client.post("/visits", headers=leader, json=body).status_code
+            )
+        )
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -128,8 +149,11 @@ def test_concurrent_retries_record_once(client: TestClient, tokens, loaded) -> N
 def test_replan_keeps_completed_visits(client: TestClient, tokens, loaded) -> None:
     planner, plan_id = tokens["planner"], loaded["id"]
     done = _first_stops(loaded["plan"], "DX", 2)  # outcomes posted by the tests above
-    r = client.post(f"/plans/{plan_id}/replan", headers=planner,
-                    json={"as_of": "2026-11-23T10:00:00+07:00", "time_limit_s": 5})
+    r = client.post(
+        f"/plans/{plan_id}/replan",
+        headers=planner,
+        json={"as_of": "2026-11-23T10:00:00+07:00", "time_limit_s": 5},
+    )
     assert r.status_code == 202
     body = wait_done(client, planner, r.json()["id"])
     assert body["status"] == "done", body["error"]
@@ -158,8 +182,14 @@ def test_two_replans_at_once_one_gets_409(client: TestClient, tokens, loaded) ->
             s.commit()
     results: list[int] = []
     body = {"as_of": "2026-11-23T12:00:00+07:00", "time_limit_s": 5}
-    threads = [threading.Thread(target=lambda: results.append(client.post(
-        f"/plans/{plan_id}/replan", headers=planner, json=body).status_code)) for _ in range(2)]
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(
+                client.post(f"/plans/{plan_id}/replan", headers=planner, json=body).status_code
+            )
+        )
+        for _ in range(2)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -176,19 +206,33 @@ def test_team_leader_sees_only_the_own_team(client: TestClient, tokens, loaded) 
     current = client.get("/plans", headers=tokens["planner"]).json()
     newest = next(p for p in current if p["status"] == "done")
     newest_plan = client.get(f"/plans/{newest['id']}", headers=tokens["planner"]).json()["plan"]
-    other_resident = next(s["resident_ids"][0] for r in newest_plan["routes"]
-                          if r["team_id"] != "DX" for s in r["stops"])
-    for path in (f"/plans/{plan_id}/teams/{other_team}/map",
-                 f"/plans/{plan_id}/teams/{other_team}/sheet",
-                 f"/plans/{plan_id}/teams/{other_team}/sheet?format=csv",
-                 f"/plans/{plan_id}/teams/{other_team}/gpx",
-                 f"/plans/{plan_id}/teams/{other_team}/route",
-                 f"/residents/{other_resident}",
-                 f"/visits?team_id={other_team}"):
+    other_resident = next(
+        s["resident_ids"][0]
+        for r in newest_plan["routes"]
+        if r["team_id"] != "DX"
+        for s in r["stops"]
+    )
+    for path in (
+        f"/plans/{plan_id}/teams/{other_team}/map",
+        f"/plans/{plan_id}/teams/{other_team}/sheet",
+        f"/plans/{plan_id}/teams/{other_team}/sheet?format=csv",
+        f"/plans/{plan_id}/teams/{other_team}/gpx",
+        f"/plans/{plan_id}/teams/{other_team}/route",
+        f"/residents/{other_resident}",
+        f"/visits?team_id={other_team}",
+    ):
         assert client.get(path, headers=leader).status_code == 404, path
-    post = client.post("/visits", headers=leader, json={
-        "resident_id": other_resident, "plan_id": plan_id, "outcome": "refused",
-        "at": "2026-11-23T09:00:00+07:00", "idempotency_key": "tablet-DX-other-1"})
+    post = client.post(
+        "/visits",
+        headers=leader,
+        json={
+            "resident_id": other_resident,
+            "plan_id": plan_id,
+            "outcome": "refused",
+            "at": "2026-11-23T09:00:00+07:00",
+            "idempotency_key": "tablet-DX-other-1",
+        },
+    )
     assert post.status_code == 404
     own = client.get(f"/plans/{plan_id}", headers=leader).json()["plan"]
     assert {r["team_id"] for r in own["routes"]} == {"DX"} and own["unassigned"] == []
@@ -202,20 +246,22 @@ def test_team_leader_sees_only_the_own_team(client: TestClient, tokens, loaded) 
 
 def test_daily_report_in_three_formats(client: TestClient, tokens, loaded) -> None:
     planner = tokens["planner"]
-    report = client.get("/reports/daily", headers=planner,
-                        params={"date": "2026-11-23"}).json()
+    report = client.get("/reports/daily", headers=planner, params={"date": "2026-11-23"}).json()
     dx = next(r for r in report["by_team"] if r["group"] == "DX")
     assert dx["vaccinated"] >= 1 and dx["not_at_home"] >= 1
     totals = report["totals"]
     assert totals["planned"] == sum(r["planned"] for r in report["by_ward"])
-    outcomes = sum(totals[k] for k in ("vaccinated", "refused", "not_at_home",
-                                        "contraindicated", "postponed"))
+    outcomes = sum(
+        totals[k] for k in ("vaccinated", "refused", "not_at_home", "contraindicated", "postponed")
+    )
     assert totals["remaining"] + outcomes >= totals["planned"]
-    csv_text = client.get("/reports/daily", headers=planner,
-                          params={"date": "2026-11-23", "format": "csv"}).text
+    csv_text = client.get(
+        "/reports/daily", headers=planner, params={"date": "2026-11-23", "format": "csv"}
+    ).text
     assert "group,planned,vaccinated" in csv_text
-    xlsx = client.get("/reports/daily", headers=planner,
-                      params={"date": "2026-11-23", "format": "xlsx"}).content
+    xlsx = client.get(
+        "/reports/daily", headers=planner, params={"date": "2026-11-23", "format": "xlsx"}
+    ).content
     sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None)
     assert set(sheets) == {"by_ward", "by_team"}
 
@@ -225,9 +271,17 @@ def test_cached_map_follows_a_reimport(client: TestClient, tokens, loaded) -> No
     stop = _first_stops(loaded["plan"], "DX", 1)[0]
     rid = stop["resident_ids"][0]
     path = f"/plans/{plan_id}/teams/DX/map"
-    client.post("/visits", headers=planner, json={
-        "resident_id": rid, "plan_id": plan_id, "outcome": "not_at_home",
-        "at": "2026-11-23T07:40:00+07:00", "idempotency_key": "tablet-DX-cache-1"})
+    client.post(
+        "/visits",
+        headers=planner,
+        json={
+            "resident_id": rid,
+            "plan_id": plan_id,
+            "outcome": "not_at_home",
+            "at": "2026-11-23T07:40:00+07:00",
+            "idempotency_key": "tablet-DX-cache-1",
+        },
+    )
     history = client.get("/visits", headers=planner).json()
     assert any(v["resident_id"] == rid for v in history)
     before = client.get(path, headers=planner).text
@@ -242,26 +296,47 @@ def test_cached_map_follows_a_reimport(client: TestClient, tokens, loaded) -> No
     assert client.get("/visits", headers=planner).json() == history  # history kept
 
 
-def test_dates_outside_the_campaign_century_are_refused(client: TestClient, tokens,
-                                                        loaded) -> None:
+def test_dates_outside_the_campaign_century_are_refused(client: TestClient, tokens, loaded) -> None:
     """Far-off instants overflow time-zone arithmetic: a 422 when posted, and never a stored
     visit that would later break the daily report (found by the schemathesis fuzz)."""
     planner, leader, plan_id = tokens["planner"], tokens["DX"], loaded["id"]
     resident = _first_stops(loaded["plan"], "DX", 1)[0]["resident_ids"][0]
-    for k, at in enumerate(("9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+05:00",
-                            "1812-10-18T09:00:00+07:00")):
-        r = client.post("/visits", headers=leader, json={
-            "resident_id": resident, "plan_id": plan_id, "outcome": "vaccinated", "at": at,
-            "idempotency_key": f"far-off-{k}-key"})
+    for k, at in enumerate(
+        ("9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+05:00", "1812-10-18T09:00:00+07:00")
+    ):
+        r = client.post(
+            "/visits",
+            headers=leader,
+            json={
+                "resident_id": resident,
+                "plan_id": plan_id,
+                "outcome": "vaccinated",
+                "at": at,
+                "idempotency_key": f"far-off-{k}-key",
+            },
+        )
         assert r.status_code == 422, (at, r.text)
-    far = {"resident_id": resident, "plan_id": plan_id, "outcome": "postponed",
-           "at": "2026-11-23T09:00:00+07:00", "idempotency_key": "far-off-postponed",
-           "postponed_to": "9999-12-31"}
+    far = {
+        "resident_id": resident,
+        "plan_id": plan_id,
+        "outcome": "postponed",
+        "at": "2026-11-23T09:00:00+07:00",
+        "idempotency_key": "far-off-postponed",
+        "postponed_to": "9999-12-31",
+    }
     assert client.post("/visits", headers=leader, json=far).status_code == 422
-    assert client.post("/plans", headers=planner, json={"start_date": "9999-12-31",
-                                                         "days": 2}).status_code == 422
-    assert client.post(f"/plans/{plan_id}/replan", headers=planner, json={
-        "as_of": "0001-01-01T00:00:00+05:00"}).status_code == 422
+    assert (
+        client.post(
+            "/plans", headers=planner, json={"start_date": "9999-12-31", "days": 2}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/plans/{plan_id}/replan", headers=planner, json={"as_of": "0001-01-01T00:00:00+05:00"}
+        ).status_code
+        == 422
+    )
     huge = client.get("/residents", headers=planner, params={"offset": 10**21})
     assert huge.status_code == 422, huge.text  # the database's integers end at 2**63
     report = client.get("/reports/daily", headers=planner, params={"date": "1812-10-18"})

@@ -18,8 +18,13 @@ from api.settings import Settings
 
 def _backup(database_url: str, destination: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "vaxroute", "backup", str(destination)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "vaxroute", "backup", str(destination)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_backup_of_a_live_database_has_the_data_and_is_owner_only(tmp_path: Path) -> None:
@@ -28,8 +33,12 @@ def test_backup_of_a_live_database_has_the_data_and_is_owner_only(tmp_path: Path
         with client.app.state.db.session() as s:  # type: ignore[attr-defined]
             headers = {"Authorization": f"Bearer {create_token(s, 'planner', None)}"}
         csv = b"resident_id,lat,lon\nR1,21.0,105.8\nR2,21.1,105.9\n"
-        assert client.post("/residents/imports", headers=headers,
-                           files={"file": ("l.csv", csv, "text/csv")}).status_code == 201
+        assert (
+            client.post(
+                "/residents/imports", headers=headers, files={"file": ("l.csv", csv, "text/csv")}
+            ).status_code
+            == 201
+        )
         copy = tmp_path / "copies" / "monday.sqlite"
         run = _backup(url, copy)
     assert run.returncode == 0, run.stderr

@@ -39,8 +39,9 @@ def residents_csv(rows: int) -> bytes:
     return ("\n".join(out) + "\n").encode()
 
 
-def test_an_import_does_not_hold_up_other_requests(client: TestClient, tokens,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_import_does_not_hold_up_other_requests(
+    client: TestClient, tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A slow import (parsing, validation, database) runs in the threadpool: a request sent
     while it runs is answered before it ends, not after (an ``async def`` import froze all).
     The import holds its transaction open 3 s before committing (the durability tests' pause,
@@ -65,8 +66,10 @@ def test_an_import_does_not_hold_up_other_requests(client: TestClient, tokens,
     answered = time.monotonic()
     worker.join(timeout=300)
     assert done["status"] == 201 and other.status_code == 200
-    timing = (f"other request {answered - asked:.2f} s, import {done['import_s']:.2f} s, "
-              f"other answered {done['import_end'] - answered:.2f} s before the import ended")
+    timing = (
+        f"other request {answered - asked:.2f} s, import {done['import_s']:.2f} s, "
+        f"other answered {done['import_end'] - answered:.2f} s before the import ended"
+    )
     assert answered < done["import_end"] - 0.5, timing
     assert answered - asked < 1.0, timing
 
@@ -83,8 +86,9 @@ def test_every_route_and_anonymous_requests_have_the_limit(client: TestClient, t
     /visits gets 413 naming the limit, with or without a token (before authentication)."""
     huge = b'{"resident_id": "' + b"x" * (3 * MB) + b'"}'
     for headers in ({}, tokens["planner"]):
-        r = client.post("/visits", headers={**headers, "content-type": "application/json"},
-                        content=huge)
+        r = client.post(
+            "/visits", headers={**headers, "content-type": "application/json"}, content=huge
+        )
         assert r.status_code == 413, (headers, r.status_code, r.text[:300])
         body = r.json()
         assert body["error"] == "too_large" and body["limit_bytes"] == 2 * MB
@@ -100,18 +104,27 @@ def test_non_finite_numbers_are_a_422_naming_the_field(client: TestClient, token
     """Python's json reads 1e999, NaN and Infinity: each is a 422 on its field (it was a 500,
     the 422 echoing ``inf`` could not be written as JSON)."""
     headers = {**tokens["planner"], "content-type": "application/json"}
-    visit = ('{"resident_id": "DX-001", "plan_id": 1, "outcome": "vaccinated", '
-             '"at": "2026-12-01T08:00:00+07:00", "idempotency_key": "finite-0001"')
-    for field, raw in (("lat", "1e999"), ("lon", "-Infinity"), ("lat", "NaN"),
-                       ("postponed_to", "1e999"), ("extra", "NaN")):
+    visit = (
+        '{"resident_id": "DX-001", "plan_id": 1, "outcome": "vaccinated", '
+        '"at": "2026-12-01T08:00:00+07:00", "idempotency_key": "finite-0001"'
+    )
+    for field, raw in (
+        ("lat", "1e999"),
+        ("lon", "-Infinity"),
+        ("lat", "NaN"),
+        ("postponed_to", "1e999"),
+        ("extra", "NaN"),
+    ):
         r = client.post("/visits", headers=headers, content=f'{visit}, "{field}": {raw}}}')
         assert r.status_code == 422 and ["body", field] in _locations(r), (field, raw, r.text)
     for field, raw in (("plan_id", "1e999"), ("resident_id", "NaN"), ("outcome", "Infinity")):
         text = visit.replace(f'"{field}": ', f'"{field}": {raw}, "_": ', 1)
         r = client.post("/visits", headers=headers, content=text + "}")
         assert r.status_code == 422 and ["body", field] in _locations(r), (field, r.text)
-    for body in ('{"start_date": "2026-12-01", "time_limit_s": 1e999}',
-                 '{"start_date": "2026-12-01", "days": NaN}'):
+    for body in (
+        '{"start_date": "2026-12-01", "time_limit_s": 1e999}',
+        '{"start_date": "2026-12-01", "days": NaN}',
+    ):
         r = client.post("/plans", headers=headers, content=body)
         assert r.status_code == 422, (body, r.text)
 
@@ -121,15 +134,23 @@ def test_ids_with_control_characters_or_too_long_are_a_422(client: TestClient, t
     character (PostgreSQL refused NUL with a 500 where SQLite answered); a lone surrogate
     echoed in a 422 could not be encoded (a 500 too)."""
     planner = tokens["planner"]
-    base = {"plan_id": 1, "outcome": "vaccinated", "at": "2026-12-01T08:00:00+07:00",
-            "idempotency_key": "control-0001"}
+    base = {
+        "plan_id": 1,
+        "outcome": "vaccinated",
+        "at": "2026-12-01T08:00:00+07:00",
+        "idempotency_key": "control-0001",
+    }
     for resident in (r"DX\u0000001", r"DX\u001b[31m", r"DX\u0085", "A" * 101, r"\ud800"):
         text = '{"resident_id": "' + resident + '", ' + json.dumps(base)[1:]
-        r = client.post("/visits", headers={**planner, "content-type": "application/json"},
-                        content=text)
+        r = client.post(
+            "/visits", headers={**planner, "content-type": "application/json"}, content=text
+        )
         assert r.status_code == 422 and ["body", "resident_id"] in _locations(r), r.text
-    r = client.post("/visits", headers={**planner, "content-type": "application/json"},
-                    content=r'{"resident_id": "\udfff"}')
+    r = client.post(
+        "/visits",
+        headers={**planner, "content-type": "application/json"},
+        content=r'{"resident_id": "\udfff"}',
+    )
     assert r.status_code == 422, r.text  # the whole body is echoed, surrogate and all
     for team in ("D\x00X", "x" * 101, ""):
         r = client.get("/visits", headers=planner, params={"team_id": team})
@@ -150,8 +171,11 @@ class Streamed:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
     folder = tmp_path_factory.mktemp("limits")
-    server = start_server(f"sqlite:///{folder / 'limits.sqlite'}", folder / "server.log",
-                          VAXROUTE_MAX_UPLOAD_MB=str(LIVE_LIMIT_MB))
+    server = start_server(
+        f"sqlite:///{folder / 'limits.sqlite'}",
+        folder / "server.log",
+        VAXROUTE_MAX_UPLOAD_MB=str(LIVE_LIMIT_MB),
+    )
     try:
         yield server, make_token(server.env, "planner")
     finally:
@@ -169,8 +193,12 @@ def _connect(url: str) -> socket.socket:
 
 
 def _request_head(path: str, token: str | None, framing: str) -> bytes:
-    lines = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1",
-             "Content-Type: multipart/form-data; boundary=vxboundary", framing]
+    lines = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: multipart/form-data; boundary=vxboundary",
+        framing,
+    ]
     if token:
         lines.append(f"Authorization: Bearer {token}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -188,8 +216,14 @@ def _read_response(sock: socket.socket, wait_s: float = 30) -> tuple[int, bytes]
     head, _, body = data.partition(b"\r\n\r\n")
     if not head:
         return 0, b""
-    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), None)
+    length = next(
+        (
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        None,
+    )
     while length is not None and len(body) < length:
         chunk = sock.recv(65536)
         if not chunk:
@@ -206,11 +240,13 @@ def stream_upload(url: str, token: str | None, total: int = STREAMED) -> Streame
     sent = 0
     try:
         sock.sendall(_request_head("/residents/imports", token, "Transfer-Encoding: chunked"))
-        part = (b"--vxboundary\r\nContent-Disposition: form-data; name=\"file\"; "
-                b"filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\nresident_id,lat,lon\r\n")
+        part = (
+            b'--vxboundary\r\nContent-Disposition: form-data; name="file"; '
+            b'filename="big.csv"\r\nContent-Type: text/csv\r\n\r\nresident_id,lat,lon\r\n'
+        )
         payload = part + b"X,22.1,105.8\n" * (64 * 1024 // 13)
         while sent < total:
-            chunk = payload if sent == 0 else payload[len(part):]
+            chunk = payload if sent == 0 else payload[len(part) :]
             sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
             sent += len(chunk)
             if select.select([sock], [], [], 0)[0]:  # the server has answered
@@ -244,8 +280,7 @@ def test_a_declared_length_over_the_limit_is_refused_at_once(live) -> None:
     sock = _connect(server.url)
     try:
         started = time.monotonic()
-        sock.sendall(_request_head("/residents/imports", None,
-                                   f"Content-Length: {STREAMED}"))
+        sock.sendall(_request_head("/residents/imports", None, f"Content-Length: {STREAMED}"))
         status, body = _read_response(sock, wait_s=10)
         waited = time.monotonic() - started
     finally:
@@ -259,13 +294,16 @@ def test_a_streamed_legal_upload_still_works(live) -> None:
     server, token = live
     sock = _connect(server.url)
     content = demo_files().teams.read_bytes()
-    body = (b"--vxboundary\r\nContent-Disposition: form-data; name=\"file\"; "
-            b"filename=\"teams.csv\"\r\nContent-Type: text/csv\r\n\r\n" + content
-            + b"\r\n--vxboundary--\r\n")
+    body = (
+        b'--vxboundary\r\nContent-Disposition: form-data; name="file"; '
+        b'filename="teams.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        + content
+        + b"\r\n--vxboundary--\r\n"
+    )
     try:
         sock.sendall(_request_head("/teams/imports", token, "Transfer-Encoding: chunked"))
         for k in range(0, len(body), 100):
-            piece = body[k:k + 100]
+            piece = body[k : k + 100]
             sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         sock.sendall(b"0\r\n\r\n")
         status, answer = _read_response(sock)

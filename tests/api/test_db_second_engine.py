@@ -19,10 +19,17 @@ from api.db import Database
 
 
 def _other_process(path: Path, sql: str) -> str:
-    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-            "print(c.execute(sys.argv[2]).fetchall()); c.close()")
-    out = subprocess.run([sys.executable, "-c", code, str(path), sql], capture_output=True,
-                         text=True, check=True, timeout=60)
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "print(c.execute(sys.argv[2]).fetchall()); c.close()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path), sql],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return out.stdout.strip()
 
 

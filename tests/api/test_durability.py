@@ -33,9 +33,15 @@ def big_list(n: int) -> bytes:
     out = [dict(r, address=r["address"] + " (mới)") for r in rows]
     base = rows[0]
     for k in range(n - len(rows)):
-        out.append(dict(base, resident_id=f"NEW-{k:05d}", household_id=f"NEW-H{k:05d}",
-                        lat=f"{float(base['lat']) + (k % 97) * 1e-4:.6f}",
-                        lon=f"{float(base['lon']) + (k // 97) * 1e-4:.6f}"))
+        out.append(
+            dict(
+                base,
+                resident_id=f"NEW-{k:05d}",
+                household_id=f"NEW-H{k:05d}",
+                lat=f"{float(base['lat']) + (k % 97) * 1e-4:.6f}",
+                lon=f"{float(base['lon']) + (k // 97) * 1e-4:.6f}",
+            )
+        )
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
@@ -48,8 +54,9 @@ def state(url: str) -> tuple[int, int, int]:
     engine = create_engine(normalise_url(url))
     with engine.connect() as c:
         total = c.scalar(select(func.count()).select_from(ResidentRow))
-        changed = sum(1 for d in c.scalars(select(ResidentRow.data))
-                      if d["address"].endswith("(mới)"))
+        changed = sum(
+            1 for d in c.scalars(select(ResidentRow.data)) if d["address"].endswith("(mới)")
+        )
         imports = c.scalar(select(func.count()).select_from(ImportRow))
     engine.dispose()
     return int(total or 0), changed, int(imports or 0)
@@ -57,15 +64,18 @@ def state(url: str) -> tuple[int, int, int]:
 
 def post(url: str, headers: dict[str, str], kind: str, name: str, data: bytes) -> int:
     try:
-        return httpx.post(f"{url}/{kind}/imports", headers=headers, timeout=120,
-                          files={"file": (name, data, "text/csv")}).status_code
+        return httpx.post(
+            f"{url}/{kind}/imports",
+            headers=headers,
+            timeout=120,
+            files={"file": (name, data, "text/csv")},
+        ).status_code
     except httpx.HTTPError:
         return -1  # the server died under the request
 
 
 @pytest.mark.slow
-def test_sigkill_during_import_keeps_old_or_new_state(database_url: str, tmp_path: Path
-                                                      ) -> None:
+def test_sigkill_during_import_keeps_old_or_new_state(database_url: str, tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     files = demo_files()
     server = start_server(database_url, log)
@@ -79,8 +89,9 @@ def test_sigkill_during_import_keeps_old_or_new_state(database_url: str, tmp_pat
     data = big_list(5000)
     server = start_server(database_url, log, VAXROUTE_DEBUG_IMPORT_PAUSE_S="30")
     codes: list[int] = []
-    worker = threading.Thread(target=lambda: codes.append(
-        post(server.url, headers, "residents", "big.csv", data)))
+    worker = threading.Thread(
+        target=lambda: codes.append(post(server.url, headers, "residents", "big.csv", data))
+    )
     worker.start()
     deadline = time.monotonic() + 120
     while "debug pause" not in log.read_text(errors="replace"):  # rows written, not committed

@@ -26,17 +26,20 @@ from tests.hostile import (
 
 
 @pytest.fixture(scope="module")
-def hostile_plan(client: TestClient, tokens, tmp_path_factory: pytest.TempPathFactory
-                 ) -> dict[str, Any]:
+def hostile_plan(
+    client: TestClient, tokens, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("lists")
     planner = tokens["planner"]
     teams = write_csv(folder / "teams.csv", teams_rows(FORMULA_TEAMS, name="-Trạm"))
-    people = write_csv(folder / "residents.csv",
-                       residents_rows(FORMULA_PLANNED, FORMULA_NOT_DUE))
+    people = write_csv(folder / "residents.csv", residents_rows(FORMULA_PLANNED, FORMULA_NOT_DUE))
     assert upload(client, planner, "teams", teams).status_code == 201
     assert upload(client, planner, "residents", people).status_code == 201
-    created = client.post("/plans", headers=planner, json={
-        "start_date": START.isoformat(), "days": 1, "time_limit_s": 2})
+    created = client.post(
+        "/plans",
+        headers=planner,
+        json={"start_date": START.isoformat(), "days": 1, "time_limit_s": 2},
+    )
     assert created.status_code == 202, created.text
     body = wait_done(client, planner, created.json()["id"])
     assert body["status"] == "done", body
@@ -69,8 +72,9 @@ def assert_xlsx_inert(data: bytes) -> list[Any]:
     cells = xlsx_cells(data)
     assert cells
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
-    assert [c.value for c in cells
-            if isinstance(c.value, str) and c.value.startswith(TRIGGERS)] == []
+    assert [
+        c.value for c in cells if isinstance(c.value, str) and c.value.startswith(TRIGGERS)
+    ] == []
     return cells
 
 
@@ -94,12 +98,19 @@ def test_plan_export_csv_and_xlsx(client: TestClient, tokens, hostile_plan) -> N
 
 def test_team_sheet_csv(client: TestClient, tokens, hostile_plan) -> None:
     planner = tokens["planner"]
-    teams = {r["team_id"] for r in client.get(f"/plans/{hostile_plan['id']}",
-                                              headers=planner).json()["plan"]["routes"]}
+    teams = {
+        r["team_id"]
+        for r in client.get(f"/plans/{hostile_plan['id']}", headers=planner).json()["plan"][
+            "routes"
+        ]
+    }
     assert teams
     for team in teams:
-        response = client.get(f"/plans/{hostile_plan['id']}/teams/{quote(team, safe='')}/sheet",
-                              headers=planner, params={"format": "csv"})
+        response = client.get(
+            f"/plans/{hostile_plan['id']}/teams/{quote(team, safe='')}/sheet",
+            headers=planner,
+            params={"format": "csv"},
+        )
         rows = csv_rows(response)
         assert_no_formula(rows, {"seq", "people", "doses"})
         assert rows[1:] and all(r[0] == START.isoformat() for r in rows[1:])

@@ -63,8 +63,10 @@ def assert_secure_headers(response: Any) -> dict[str, list[str]]:
 
 def inline_script_hashes(page: str) -> set[str]:
     """What the browser hashes: each inline script's text, UTF-8."""
-    return {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-            for s in re.findall(r"<script>(.*?)</script>", page, re.S)}
+    return {
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in re.findall(r"<script>(.*?)</script>", page, re.S)
+    }
 
 
 def xss_lists(folder: Path) -> tuple[Path, Path]:
@@ -74,14 +76,18 @@ def xss_lists(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def hostile_plan(client: TestClient, tokens, tmp_path_factory: pytest.TempPathFactory
-                 ) -> dict[str, Any]:
+def hostile_plan(
+    client: TestClient, tokens, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     teams, people = xss_lists(tmp_path_factory.mktemp("lists"))
     planner = tokens["planner"]
     assert upload(client, planner, "teams", teams).status_code == 201
     assert upload(client, planner, "residents", people).status_code == 201
-    created = client.post("/plans", headers=planner, json={
-        "start_date": START.isoformat(), "days": 1, "time_limit_s": 2})
+    created = client.post(
+        "/plans",
+        headers=planner,
+        json={"start_date": START.isoformat(), "days": 1, "time_limit_s": 2},
+    )
     assert created.status_code == 202, created.text
     body = wait_done(client, planner, created.json()["id"])
     assert body["status"] == "done", body
@@ -90,21 +96,30 @@ def hostile_plan(client: TestClient, tokens, tmp_path_factory: pytest.TempPathFa
 
 def page_paths(plan_id: int) -> list[str]:
     team = quote(XSS_TEAM, safe="")
-    return [f"/plans/{plan_id}/map", f"/plans/{plan_id}/teams/{team}/map",
-            f"/plans/{plan_id}/teams/{team}/sheet"]
+    return [
+        f"/plans/{plan_id}/map",
+        f"/plans/{plan_id}/teams/{team}/map",
+        f"/plans/{plan_id}/teams/{team}/sheet",
+    ]
 
 
 def test_json_assets_errors_and_docs_carry_the_headers(client: TestClient, tokens) -> None:
     planner = tokens["planner"]
-    for response in (client.get("/plans", headers=planner), client.get("/plans"),
-                     client.get("/openapi.json"), client.get("/assets/vaxroute.js"),
-                     client.get("/plans/999999/map", headers=planner), client.get("/docs")):
+    for response in (
+        client.get("/plans", headers=planner),
+        client.get("/plans"),
+        client.get("/openapi.json"),
+        client.get("/assets/vaxroute.js"),
+        client.get("/plans/999999/map", headers=planner),
+        client.get("/docs"),
+    ):
         assert_secure_headers(response)
     assert client.get("/redoc").status_code == 404
 
 
-def test_pages_allow_exactly_their_own_inline_scripts(client: TestClient, tokens,
-                                                      hostile_plan) -> None:
+def test_pages_allow_exactly_their_own_inline_scripts(
+    client: TestClient, tokens, hostile_plan
+) -> None:
     planner = tokens["planner"]
     for path in page_paths(hostile_plan["id"]):
         response = client.get(path, headers=planner)
@@ -121,8 +136,9 @@ def test_pages_allow_exactly_their_own_inline_scripts(client: TestClient, tokens
         assert [t for t, _ in parsed.tags if t in ("img", "svg")] == [], path
         assert [(t, a) for t, a, _ in parsed.attrs if a.startswith("on")] == [], path
         again = client.get(path, headers=planner)  # cached page, same policy
-        assert again.headers["content-security-policy"] == response.headers[
-            "content-security-policy"]
+        assert (
+            again.headers["content-security-policy"] == response.headers["content-security-policy"]
+        )
 
 
 def test_tile_server_setting_decides_img_src() -> None:
@@ -134,7 +150,8 @@ def test_tile_server_setting_decides_img_src() -> None:
     assert img(None) == "'self' data: https://tile.openstreetmap.org"
     assert img("none") == "'self' data:"
     assert img("https://{s}.tiles.example.org/{z}/{x}/{y}.png") == (
-        "'self' data: https://*.tiles.example.org")
+        "'self' data: https://*.tiles.example.org"
+    )
     assert img("http://127.0.0.1:8089/{z}/{x}/{y}.png") == "'self' data: http://127.0.0.1:8089"
     assert img("/tiles/{z}/{x}/{y}.png") == "'self' data:"  # same server
     assert img("https://evil.example; script-src *") == "'self' data:"  # not a host: dropped
@@ -145,8 +162,10 @@ def test_a_script_inside_the_body_is_never_allowed() -> None:
     could only have come from data, so it gets no hash (defence in depth behind escaping)."""
     from api.headers import inline_script_hashes as hashes
 
-    page = ("<html><head><script>var a = 1;</script></head><body><div>x</div>"
-            "<script>window.__xss=1</script></body><script>var b = 2;</script></html>")
+    page = (
+        "<html><head><script>var a = 1;</script></head><body><div>x</div>"
+        "<script>window.__xss=1</script></body><script>var b = 2;</script></html>"
+    )
     injected = inline_script_hashes("<script>window.__xss=1</script>")
     allowed = {f"'{h}'" for h in hashes(page)}
     assert len(allowed) == 2 and allowed == inline_script_hashes(page) - injected
@@ -155,16 +174,17 @@ def test_a_script_inside_the_body_is_never_allowed() -> None:
 
 # --- a real server and a real browser -------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     import uvicorn
 
     folder = tmp_path_factory.mktemp("live")
-    app = create_app(Settings(database_url=f"sqlite:///{folder / 'vaxroute.sqlite'}",
-                              default_time_limit_s=2))
+    app = create_app(
+        Settings(database_url=f"sqlite:///{folder / 'vaxroute.sqlite'}", default_time_limit_s=2)
+    )
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-uvicorn")
     thread.start()
     try:
@@ -186,11 +206,13 @@ def _solve_live(url: str, auth: dict[str, str], folder: Path) -> int:
     teams, people = xss_lists(folder)
     with httpx.Client(base_url=url, headers=auth, timeout=60) as http:
         for kind, path in (("teams", teams), ("residents", people)):
-            sent = http.post(f"/{kind}/imports", files={"file": (path.name, path.read_bytes(),
-                                                                 "text/csv")})
+            sent = http.post(
+                f"/{kind}/imports", files={"file": (path.name, path.read_bytes(), "text/csv")}
+            )
             assert sent.status_code == 201, sent.text
-        created = http.post("/plans", json={"start_date": START.isoformat(), "days": 1,
-                                             "time_limit_s": 2})
+        created = http.post(
+            "/plans", json={"start_date": START.isoformat(), "days": 1, "time_limit_s": 2}
+        )
         assert created.status_code == 202, created.text
         plan_id = int(created.json()["id"])
         deadline = time.monotonic() + 120
@@ -206,11 +228,11 @@ document.addEventListener('securitypolicyviolation',
   e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"""
 
 
-def open_page(browser: Any, live: dict[str, Any], path: str, auth: bool = True
-              ) -> dict[str, Any]:
+def open_page(browser: Any, live: dict[str, Any], path: str, auth: bool = True) -> dict[str, Any]:
     """Load ``path`` with only the server reachable; what was requested, blocked and logged."""
-    context = browser.new_context(viewport={"width": 1100, "height": 800},
-                                  extra_http_headers=live["auth"] if auth else {})
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 800}, extra_http_headers=live["auth"] if auth else {}
+    )
     requested: list[str] = []
     blocked: list[str] = []
 
@@ -232,8 +254,15 @@ def open_page(browser: Any, live: dict[str, Any], path: str, auth: bool = True
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(live["url"] + path)
-    return {"context": context, "page": page, "requested": requested, "blocked": blocked,
-            "console": console, "dialogs": dialogs, "errors": errors}
+    return {
+        "context": context,
+        "page": page,
+        "requested": requested,
+        "blocked": blocked,
+        "console": console,
+        "dialogs": dialogs,
+        "errors": errors,
+    }
 
 
 def close(seen: dict[str, Any]) -> list[str]:
@@ -246,9 +275,10 @@ def test_hostile_maps_work_under_the_csp_in_chromium(live, browser) -> None:
     from tests.maps.test_escaping import LIVE_MARKUP, OPEN_EVERYTHING
 
     team = quote(XSS_TEAM, safe="")
-    for kind, path, shown in (("overview", f"/plans/{live['plan']}/map", XSS_TEAM),
-                              ("team", f"/plans/{live['plan']}/teams/{team}/map",
-                               XSS_PLANNED[0]["address"])):
+    for kind, path, shown in (
+        ("overview", f"/plans/{live['plan']}/map", XSS_TEAM),
+        ("team", f"/plans/{live['plan']}/teams/{team}/map", XSS_PLANNED[0]["address"]),
+    ):
         seen = open_page(browser, live, path)
         page = seen["page"]
         page.wait_for_timeout(600)
@@ -267,8 +297,11 @@ def test_hostile_maps_work_under_the_csp_in_chromium(live, browser) -> None:
         assert markup["imgs"] == 0 and markup["handlers"] == [], markup
         # tiles were allowed by the policy and reached the network gate (aborted there)
         assert seen["blocked"] and all("tile.openstreetmap.org" in u for u in seen["blocked"])
-        bad = [c for c in seen["console"] if c[0] == "error"
-               and not c[1].startswith("Failed to load resource")]
+        bad = [
+            c
+            for c in seen["console"]
+            if c[0] == "error" and not c[1].startswith("Failed to load resource")
+        ]
         assert bad == [], (kind, bad)
 
 
@@ -282,7 +315,8 @@ def test_docs_render_from_vendored_swagger_ui(live, browser) -> None:
     page.screenshot(path=str(ARTIFACTS / "docs-swagger-ui.png"))
     violations = close(seen)
     assert operations >= 10 and "VaxRoute" in title
-    assert seen["blocked"] == [] and all(u.startswith(live["url"] + "/")
-                                         for u in seen["requested"]), seen["requested"]
+    assert seen["blocked"] == [] and all(
+        u.startswith(live["url"] + "/") for u in seen["requested"]
+    ), seen["requested"]
     assert violations == [] and seen["errors"] == [], (violations, seen["errors"])
     assert [c for c in seen["console"] if c[0] == "error"] == [], seen["console"]

@@ -54,10 +54,16 @@ def test_blank_date_columns_import_and_a_plan_is_made(client: TestClient, tokens
     assert imported.status_code == 201, imported.json()
     stored = residents(client, planner)
     assert {k: v["last_dose_date"] for k, v in stored.items()} == {
-        "BD-0": None, "BD-1": None, "BD-2": None, "BD-3": None, "BD-X1": "2026-08-01",
-        "BD-X2": None}
-    created = client.post("/plans", headers=planner,
-                          json={"start_date": "2026-11-23", "days": 1, "time_limit_s": 2})
+        "BD-0": None,
+        "BD-1": None,
+        "BD-2": None,
+        "BD-3": None,
+        "BD-X1": "2026-08-01",
+        "BD-X2": None,
+    }
+    created = client.post(
+        "/plans", headers=planner, json={"start_date": "2026-11-23", "days": 1, "time_limit_s": 2}
+    )
     assert created.status_code == 202, created.json()
     body = wait_done(client, planner, created.json()["id"])
     assert body["status"] == "done", body
@@ -67,18 +73,23 @@ def test_blank_date_columns_import_and_a_plan_is_made(client: TestClient, tokens
 def test_long_ids_long_wards_and_nul_are_refused_alike(client: TestClient, tokens) -> None:
     planner = tokens["planner"]
     before = residents(client, planner)
-    content = ("resident_id,lat,lon,ward\n"
-               f"{'R' * 101},22.1470,105.8340,Đức Xuân\n"
-               f"LIM-2,22.1471,105.8341,{'W' * 201}\n"
-               "LIM\x003,22.1472,105.8342,Đức Xuân\n"
-               "LIM-4,22.1473,105.8343,Đức Xuân\n").encode()
+    content = (
+        "resident_id,lat,lon,ward\n"
+        f"{'R' * 101},22.1470,105.8340,Đức Xuân\n"
+        f"LIM-2,22.1471,105.8341,{'W' * 201}\n"
+        "LIM\x003,22.1472,105.8342,Đức Xuân\n"
+        "LIM-4,22.1473,105.8343,Đức Xuân\n"
+    ).encode()
     refused = upload(client, planner, "residents", content=content)
     assert refused.status_code == 422, refused.text
     detail = refused.json()["detail"]
     assert detail["committed"] is False and detail["added"] == 0
     problems = detail["problems"]
     assert [(p["row"], p["column"], p["level"]) for p in problems] == [
-        (2, "resident_id", "error"), (3, "ward", "error"), (4, "resident_id", "error")]
+        (2, "resident_id", "error"),
+        (3, "ward", "error"),
+        (4, "resident_id", "error"),
+    ]
     assert "101 characters" in problems[0]["reason"] and "100" in problems[0]["reason"]
     assert "201 characters" in problems[1]["reason"] and "200" in problems[1]["reason"]
     assert "control character" in problems[2]["reason"]
@@ -102,8 +113,11 @@ def test_duplicated_id_in_ten_thousand_rows_is_one_problem(client: TestClient, t
 
 def test_too_many_columns_is_413_naming_the_setting(client: TestClient, tokens) -> None:
     header = "resident_id,lat,lon," + ",".join(f"x{k}" for k in range(300))
-    refused = upload(client, tokens["planner"], "residents", content=header.encode() + b"\n",
-                     name="wide.csv")
+    refused = upload(
+        client, tokens["planner"], "residents", content=header.encode() + b"\n", name="wide.csv"
+    )
     assert refused.status_code == 413
-    assert refused.json() == {"error": "too_large",
-                              "detail": "wide.csv: more than 200 columns (input.max_columns)"}
+    assert refused.json() == {
+        "error": "too_large",
+        "detail": "wide.csv: more than 200 columns (input.max_columns)",
+    }

@@ -52,8 +52,12 @@ def _safe_lines(caplog: pytest.LogCaptureFixture) -> str:
 def test_the_database_and_its_journal_are_owner_only(private_app, planner) -> None:
     client, path = private_app
     csv = b"resident_id,lat,lon\nR1,21.0,105.8\n"
-    assert client.post("/residents/imports", headers=planner,
-                       files={"file": ("l.csv", csv, "text/csv")}).status_code == 201
+    assert (
+        client.post(
+            "/residents/imports", headers=planner, files={"file": ("l.csv", csv, "text/csv")}
+        ).status_code
+        == 201
+    )
     files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
     assert all(f.exists() for f in files)
     assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}

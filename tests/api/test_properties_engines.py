@@ -31,14 +31,22 @@ from tests.api.conftest import _postgres_database, upload, wait_done
 
 Engines = dict[str, tuple[TestClient, dict[str, str]]]
 DEPOT = (22.1432, 105.843)
-TEAMS = ("team_id,name,depot_lat,depot_lon,shift_start,shift_end,break_start,break_minutes,"
-         "travel_mode,has_doctor,max_doses\n"
-         f"T1,Trạm Y tế,{DEPOT[0]},{DEPOT[1]},07:00,17:00,11:30,60,motorbike,true,200\n")
-RESIDENT_COLUMNS = ["resident_id", "full_name", "lat", "lon", "address", "ward", "phone",
-                    "notes"]
+TEAMS = (
+    "team_id,name,depot_lat,depot_lon,shift_start,shift_end,break_start,break_minutes,"
+    "travel_mode,has_doctor,max_doses\n"
+    f"T1,Trạm Y tế,{DEPOT[0]},{DEPOT[1]},07:00,17:00,11:30,60,motorbike,true,200\n"
+)
+RESIDENT_COLUMNS = ["resident_id", "full_name", "lat", "lon", "address", "ward", "phone", "notes"]
 OUTCOMES = ["vaccinated", "refused", "not_at_home", "contraindicated", "postponed"]
-SUITE = settings(max_examples=40, deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+SUITE = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 
 
 @dataclass(frozen=True)
@@ -66,12 +74,22 @@ ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=30)
 #: what a file or a URL can carry (a lone surrogate cannot be encoded)
 FILE_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
 LONG_TEXT = st.text(st.sampled_from("aĐ\x00 9-"), min_size=95, max_size=400)
-RAW_NUMBERS = st.sampled_from([Raw("1e999"), Raw("-1e999"), Raw("NaN"), Raw("Infinity"),
-                               Raw("-Infinity"), Raw("1e400"), Raw("9" * 5000),
-                               Raw("-" + "9" * 30)])
+RAW_NUMBERS = st.sampled_from(
+    [
+        Raw("1e999"),
+        Raw("-1e999"),
+        Raw("NaN"),
+        Raw("Infinity"),
+        Raw("-Infinity"),
+        Raw("1e400"),
+        Raw("9" * 5000),
+        Raw("-" + "9" * 30),
+    ]
+)
 NUMBERS = st.one_of(st.integers(-(2**70), 2**70), st.floats(), RAW_NUMBERS)
-WILD = st.one_of(ANY_TEXT, LONG_TEXT, NUMBERS, st.booleans(), st.none(),
-                 st.lists(st.integers(), max_size=2))
+WILD = st.one_of(
+    ANY_TEXT, LONG_TEXT, NUMBERS, st.booleans(), st.none(), st.lists(st.integers(), max_size=2)
+)
 KEYS = st.from_regex(r"[A-Za-z0-9_.:-]{8,24}", fullmatch=True)
 
 
@@ -81,34 +99,50 @@ def recent_at(draw: st.DrawFn) -> str:
     minutes = draw(st.integers(-90 * 24 * 60, 30))
     zone = draw(st.sampled_from([VN, dt.UTC, dt.timezone(dt.timedelta(hours=-11)), None]))
     at = dt.datetime.now(VN) + dt.timedelta(minutes=minutes)
-    return at.astimezone(zone).replace(tzinfo=None).isoformat() if zone is None else \
-        at.astimezone(zone).isoformat()
+    return (
+        at.astimezone(zone).replace(tzinfo=None).isoformat()
+        if zone is None
+        else at.astimezone(zone).isoformat()
+    )
 
 
 def visit_bodies(planned: list[str], plan_id: int) -> st.SearchStrategy[dict[str, Any]]:
-    return st.fixed_dictionaries({
-        "resident_id": st.one_of(st.sampled_from(planned), WILD),
-        "plan_id": st.one_of(st.just(plan_id), WILD),
-        "outcome": st.one_of(st.sampled_from(OUTCOMES), WILD),
-        "at": st.one_of(recent_at(), WILD),
-        "idempotency_key": st.one_of(KEYS, WILD),
-    }, optional={
-        "lat": st.one_of(st.floats(-90, 90), WILD),
-        "lon": st.one_of(st.floats(-180, 180), WILD),
-        "postponed_to": st.one_of(st.dates().map(dt.date.isoformat), WILD),
-        "extra": WILD,
-    })
+    return st.fixed_dictionaries(
+        {
+            "resident_id": st.one_of(st.sampled_from(planned), WILD),
+            "plan_id": st.one_of(st.just(plan_id), WILD),
+            "outcome": st.one_of(st.sampled_from(OUTCOMES), WILD),
+            "at": st.one_of(recent_at(), WILD),
+            "idempotency_key": st.one_of(KEYS, WILD),
+        },
+        optional={
+            "lat": st.one_of(st.floats(-90, 90), WILD),
+            "lon": st.one_of(st.floats(-180, 180), WILD),
+            "postponed_to": st.one_of(st.dates().map(dt.date.isoformat), WILD),
+            "extra": WILD,
+        },
+    )
 
 
-COORDINATE_TEXT = st.one_of(FILE_TEXT, st.sampled_from(["inf", "-inf", "nan", "1e999",
-                                                        "9" * 400, "22,15", " 22.15 "]))
-RESIDENT_ROWS = st.lists(st.fixed_dictionaries({
-    "resident_id": st.one_of(FILE_TEXT, LONG_TEXT, KEYS),
-    "full_name": st.one_of(FILE_TEXT, LONG_TEXT),
-    "lat": st.one_of(st.floats(22.13, 22.16).map(str), COORDINATE_TEXT),
-    "lon": st.one_of(st.floats(105.83, 105.86).map(str), COORDINATE_TEXT),
-    "address": FILE_TEXT, "ward": st.one_of(FILE_TEXT, LONG_TEXT), "phone": FILE_TEXT,
-    "notes": FILE_TEXT}), min_size=1, max_size=3)
+COORDINATE_TEXT = st.one_of(
+    FILE_TEXT, st.sampled_from(["inf", "-inf", "nan", "1e999", "9" * 400, "22,15", " 22.15 "])
+)
+RESIDENT_ROWS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "resident_id": st.one_of(FILE_TEXT, LONG_TEXT, KEYS),
+            "full_name": st.one_of(FILE_TEXT, LONG_TEXT),
+            "lat": st.one_of(st.floats(22.13, 22.16).map(str), COORDINATE_TEXT),
+            "lon": st.one_of(st.floats(105.83, 105.86).map(str), COORDINATE_TEXT),
+            "address": FILE_TEXT,
+            "ward": st.one_of(FILE_TEXT, LONG_TEXT),
+            "phone": FILE_TEXT,
+            "notes": FILE_TEXT,
+        }
+    ),
+    min_size=1,
+    max_size=3,
+)
 
 
 # --- two engines ----------------------------------------------------------------------------
@@ -123,15 +157,29 @@ def _residents_csv(rows: list[dict[str, str]]) -> bytes:
 
 
 def _base_residents() -> bytes:
-    return _residents_csv([{"resident_id": f"P-{k:02d}", "full_name": f"Người {k}",
-                            "lat": str(DEPOT[0] + 0.002 * k), "lon": str(DEPOT[1] + 0.001 * k),
-                            "address": f"Tổ {k}", "ward": "Đức Xuân", "phone": "",
-                            "notes": ""} for k in range(1, 9)])
+    return _residents_csv(
+        [
+            {
+                "resident_id": f"P-{k:02d}",
+                "full_name": f"Người {k}",
+                "lat": str(DEPOT[0] + 0.002 * k),
+                "lon": str(DEPOT[1] + 0.001 * k),
+                "address": f"Tổ {k}",
+                "ward": "Đức Xuân",
+                "phone": "",
+                "notes": "",
+            }
+            for k in range(1, 9)
+        ]
+    )
 
 
 def _plan(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
-    created = client.post("/plans", headers=headers, json={
-        "start_date": dt.datetime.now(VN).date().isoformat(), "days": 1, "time_limit_s": 1})
+    created = client.post(
+        "/plans",
+        headers=headers,
+        json={"start_date": dt.datetime.now(VN).date().isoformat(), "days": 1, "time_limit_s": 1},
+    )
     assert created.status_code == 202, created.text
     return wait_done(client, headers, created.json()["id"])
 
@@ -142,8 +190,7 @@ def _engine(url: str) -> Iterator[tuple[TestClient, dict[str, str]]]:
         with app.state.db.session() as s:
             headers = {"Authorization": f"Bearer {create_token(s, 'planner', None)}"}
         assert upload(client, headers, "teams", content=TEAMS.encode()).status_code == 201
-        assert upload(client, headers, "residents",
-                      content=_base_residents()).status_code == 201
+        assert upload(client, headers, "residents", content=_base_residents()).status_code == 201
         yield client, headers
 
 
@@ -165,8 +212,10 @@ def planned(engines: Engines) -> tuple[int, list[str]]:
     plans = {name: _plan(client, headers) for name, (client, headers) in engines.items()}
     assert [p["status"] for p in plans.values()] == ["done", "done"], plans
     assert len({p["id"] for p in plans.values()}) == 1  # the same id: same bodies fit both
-    ids = [{rid for r in p["plan"]["routes"] for s in r["stops"] for rid in s["resident_ids"]}
-           for p in plans.values()]
+    ids = [
+        {rid for r in p["plan"]["routes"] for s in r["stops"] for rid in s["resident_ids"]}
+        for p in plans.values()
+    ]
     both = sorted(ids[0] & ids[1])
     assert both, plans
     return plans["sqlite"]["id"], both
@@ -194,11 +243,19 @@ def test_visits_are_judged_alike_on_both_engines(engines: Engines, planned, data
     body = data.draw(visit_bodies(residents, plan_id))
     note(f"body={body!r}")
     content = dumps(body).encode("utf-8", "surrogatepass")
-    same_status(engines, "POST", "/visits", content=content,
-                extra={"content-type": "application/json"})
-    params = data.draw(st.fixed_dictionaries({}, optional={
-        "team_id": FILE_TEXT, "plan_id": st.one_of(FILE_TEXT, st.integers().map(str)),
-        "limit": st.integers().map(str)}))
+    same_status(
+        engines, "POST", "/visits", content=content, extra={"content-type": "application/json"}
+    )
+    params = data.draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "team_id": FILE_TEXT,
+                "plan_id": st.one_of(FILE_TEXT, st.integers().map(str)),
+                "limit": st.integers().map(str),
+            },
+        )
+    )
     same_status(engines, "GET", "/visits", params=params)
 
 
@@ -211,21 +268,31 @@ def test_lists_import_plan_and_export_alike(engines: Engines, planned) -> None:
     @settings(SUITE, max_examples=25)
     def imports_alike(rows: list[dict[str, str]], allow_rejects: bool) -> None:
         note(f"rows={rows!r} allow_rejects={allow_rejects}")
-        status = same_status(engines, "POST", "/residents/imports",
-                             params={"allow_rejects": str(allow_rejects).lower()},
-                             files={"file": ("list.csv", _residents_csv(rows), "text/csv")})
+        status = same_status(
+            engines,
+            "POST",
+            "/residents/imports",
+            params={"allow_rejects": str(allow_rejects).lower()},
+            files={"file": ("list.csv", _residents_csv(rows), "text/csv")},
+        )
         if status == 201:
             same_status(engines, "GET", "/residents", params={"limit": 10_000})
 
     imports_alike()
-    stored = [len(client.get("/residents", headers=headers, params={"limit": 10_000}).json())
-              for client, headers in engines.values()]
+    stored = [
+        len(client.get("/residents", headers=headers, params={"limit": 10_000}).json())
+        for client, headers in engines.values()
+    ]
     assert stored[0] == stored[1] > 8, stored  # random residents came through, on both
     plans = {name: _plan(client, headers) for name, (client, headers) in engines.items()}
     assert {p["status"] for p in plans.values()} == {"done"}, plans
     plan_id = plans["sqlite"]["id"]
     assert plans["postgresql"]["id"] == plan_id
-    for path in (f"/plans/{plan_id}", f"/plans/{plan_id}/export?format=csv",
-                 f"/plans/{plan_id}/export?format=xlsx", f"/plans/{plan_id}/teams/T1/sheet",
-                 f"/plans/{plan_id}/teams/T1/sheet?format=csv"):
+    for path in (
+        f"/plans/{plan_id}",
+        f"/plans/{plan_id}/export?format=csv",
+        f"/plans/{plan_id}/export?format=xlsx",
+        f"/plans/{plan_id}/teams/T1/sheet",
+        f"/plans/{plan_id}/teams/T1/sheet?format=csv",
+    ):
         assert same_status(engines, "GET", path) == 200, path

@@ -29,8 +29,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer,
     headers = {"Authorization": f"Bearer {token}"}
     files = demo_files()
     for kind, path in (("teams", files.teams), ("residents", files.residents)):
-        r = httpx.post(f"{server.url}/{kind}/imports", headers=headers, timeout=60,
-                       files={"file": (path.name, path.read_bytes(), "text/csv")})
+        r = httpx.post(
+            f"{server.url}/{kind}/imports",
+            headers=headers,
+            timeout=60,
+            files={"file": (path.name, path.read_bytes(), "text/csv")},
+        )
         assert r.status_code == 201, r.text
     yield server, headers
     server.stop()
@@ -39,9 +43,15 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer,
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 def test_no_server_errors(case, live) -> None:
     server, headers = live
     response = case.call(base_url=server.url, headers=headers, timeout=60)
@@ -51,8 +61,17 @@ def test_no_server_errors(case, live) -> None:
 def test_schema_has_examples_and_every_resource() -> None:
     raw = create_app(Settings(database_url="sqlite://")).openapi()
     paths = set(raw["paths"])
-    assert {"/residents/imports", "/teams/imports", "/plans", "/plans/{plan_id}",
-            "/plans/{plan_id}/replan", "/plans/{plan_id}/teams/{team_id}/map",
-            "/plans/{plan_id}/teams/{team_id}/sheet", "/plans/{plan_id}/teams/{team_id}/gpx",
-            "/plans/{plan_id}/map", "/visits", "/reports/daily"} <= paths
+    assert {
+        "/residents/imports",
+        "/teams/imports",
+        "/plans",
+        "/plans/{plan_id}",
+        "/plans/{plan_id}/replan",
+        "/plans/{plan_id}/teams/{team_id}/map",
+        "/plans/{plan_id}/teams/{team_id}/sheet",
+        "/plans/{plan_id}/teams/{team_id}/gpx",
+        "/plans/{plan_id}/map",
+        "/visits",
+        "/reports/daily",
+    } <= paths
     assert "examples" in str(raw["components"]["schemas"]["PlanCreate"])

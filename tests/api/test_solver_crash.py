@@ -39,13 +39,14 @@ LONG = 300  # seconds: a time limit no test waits for
 
 # ---- processes (Linux /proc: psutil is not a dependency) ----
 
+
 def _stat(pid: int) -> tuple[str, int] | None:
     """(state, parent pid) of a process, None when it is gone."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except (FileNotFoundError, ProcessLookupError):
         return None
-    fields = text[text.rindex(")") + 2:].split()
+    fields = text[text.rindex(")") + 2 :].split()
     return fields[0], int(fields[1])
 
 
@@ -101,8 +102,7 @@ def with_workers(root: int, depth: int) -> dict[int, int]:
     """``root``'s live descendants once a multiprocessing child (not a resource tracker) runs
     ``depth`` levels below it: a solver's portfolio worker; empty until then."""
     found = descendants(root)
-    return found if any(d == depth and "spawn_main" in cmdline(p)
-                        for p, d in found.items()) else {}
+    return found if any(d == depth and "spawn_main" in cmdline(p) for p, d in found.items()) else {}
 
 
 def reap(pids: Iterator[int] | list[int]) -> None:
@@ -114,14 +114,19 @@ def reap(pids: Iterator[int] | list[int]) -> None:
 
 # ---- API helpers ----
 
+
 def status_of(client: TestClient, headers: dict[str, str], plan_id: int) -> dict[str, Any]:
     return client.get(f"/plans/{plan_id}", headers=headers).json()
 
 
-def wait_status(client: TestClient, headers: dict[str, str], plan_id: int, wanted: str,
-                timeout: float = 30) -> dict[str, Any]:
-    return eventually(lambda: (b := status_of(client, headers, plan_id))["status"] == wanted
-                      and b, timeout, f"plan {plan_id} {wanted}")
+def wait_status(
+    client: TestClient, headers: dict[str, str], plan_id: int, wanted: str, timeout: float = 30
+) -> dict[str, Any]:
+    return eventually(
+        lambda: (b := status_of(client, headers, plan_id))["status"] == wanted and b,
+        timeout,
+        f"plan {plan_id} {wanted}",
+    )
 
 
 def plan_row(client: TestClient, plan_id: int) -> PlanRow:
@@ -132,8 +137,11 @@ def plan_row(client: TestClient, plan_id: int) -> PlanRow:
 
 
 def new_plan(client: TestClient, headers: dict[str, str], limit: float) -> Any:
-    return client.post("/plans", headers=headers,
-                       json={"start_date": "2026-11-23", "days": 1, "time_limit_s": limit})
+    return client.post(
+        "/plans",
+        headers=headers,
+        json={"start_date": "2026-11-23", "days": 1, "time_limit_s": limit},
+    )
 
 
 def cancel_all(client: TestClient, headers: dict[str, str], ids: list[int]) -> None:
@@ -142,6 +150,7 @@ def cancel_all(client: TestClient, headers: dict[str, str], ids: list[int]) -> N
 
 
 # ---- API level, SQLite and PostgreSQL ----
+
 
 def test_cancel_queued_and_solving_plans(client: TestClient, tokens, loaded) -> None:
     planner = tokens["planner"]
@@ -165,7 +174,11 @@ def test_cancel_queued_and_solving_plans(client: TestClient, tokens, loaded) -> 
         cancel_all(client, planner, [busy, waiting])
     never = plan_row(client, waiting)
     assert (never.status, never.attempts, never.started_at, never.document) == (
-        "cancelled", 0, None, None)
+        "cancelled",
+        0,
+        None,
+        None,
+    )
     stopped = plan_row(client, busy)
     assert stopped.status == "cancelled" and stopped.document is None
     done = client.post(f"/plans/{loaded['id']}/cancel", headers=planner)
@@ -187,8 +200,9 @@ def test_a_full_queue_answers_429(client: TestClient, tokens, loaded) -> None:
             before = s.scalar(select(func.count()).select_from(PlanRow))
         sixth = new_plan(client, planner, 1)
         assert sixth.status_code == 429 and "queue" in sixth.json()["detail"], sixth.text
-        replan = client.post(f"/plans/{loaded['id']}/replan", headers=planner,
-                             json={"time_limit_s": 1})
+        replan = client.post(
+            f"/plans/{loaded['id']}/replan", headers=planner, json={"time_limit_s": 1}
+        )
         assert replan.status_code == 429, replan.text
         with client.app.state.db.session() as s:  # type: ignore[attr-defined]
             assert s.scalar(select(func.count()).select_from(PlanRow)) == before
@@ -206,10 +220,12 @@ def test_a_lock_expires_with_its_plan(client: TestClient, tokens, loaded) -> Non
         second = client.post(f"/plans/{parent}/replan", headers=planner, json=body)
         assert second.status_code == 409  # the lock holds while its plan waits or solves
     finally:
-        assert client.post(f"/plans/{first.json()['id']}/cancel",
-                           headers=planner).status_code == 200
-    after = client.post(f"/plans/{parent}/replan", headers=planner, json={**body,
-                                                                        "time_limit_s": 1})
+        assert (
+            client.post(f"/plans/{first.json()['id']}/cancel", headers=planner).status_code == 200
+        )
+    after = client.post(
+        f"/plans/{parent}/replan", headers=planner, json={**body, "time_limit_s": 1}
+    )
     assert after.status_code == 202, after.text  # the cancelled plan's lock is gone
     assert wait_done(client, planner, after.json()["id"], timeout=60)["status"] == "done"
 
@@ -217,16 +233,25 @@ def test_a_lock_expires_with_its_plan(client: TestClient, tokens, loaded) -> Non
     hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         version = (s.scalar(select(func.max(PlanRow.version))) or 0) + 1
-        stale = PlanRow(version=version, status="solving", progress=0.3, attempts=2,
-                        start_date=dt.date(2026, 11, 23), days=1, time_limit_s=1,
-                        started_at=hour_ago, heartbeat_at=hour_ago)
+        stale = PlanRow(
+            version=version,
+            status="solving",
+            progress=0.3,
+            attempts=2,
+            start_date=dt.date(2026, 11, 23),
+            days=1,
+            time_limit_s=1,
+            started_at=hour_ago,
+            heartbeat_at=hour_ago,
+        )
         s.add(stale)
         s.flush()
         s.add(JobLock(name="replan", plan_id=stale.id))
         s.commit()
         stale_id = stale.id
-    unlocked = client.post(f"/plans/{parent}/replan", headers=planner,
-                           json={**body, "time_limit_s": 1})
+    unlocked = client.post(
+        f"/plans/{parent}/replan", headers=planner, json={**body, "time_limit_s": 1}
+    )
     assert unlocked.status_code == 202, unlocked.text
     assert wait_done(client, planner, unlocked.json()["id"], timeout=60)["status"] == "done"
     gone = wait_status(client, planner, stale_id, "failed", timeout=15)
@@ -235,10 +260,12 @@ def test_a_lock_expires_with_its_plan(client: TestClient, tokens, loaded) -> Non
 
 # ---- real processes killed, SQLite ----
 
+
 @pytest.fixture
 def crash_client(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'crash.sqlite'}",
-                              default_time_limit_s=2))
+    app = create_app(
+        Settings(database_url=f"sqlite:///{tmp_path / 'crash.sqlite'}", default_time_limit_s=2)
+    )
     with TestClient(app) as c:
         with app.state.db.session() as s:
             headers = {"Authorization": f"Bearer {create_token(s, 'planner', None)}"}
@@ -263,19 +290,24 @@ def test_a_killed_solver_fails_its_plan_and_frees_the_lock(crash_client) -> None
         failed = wait_status(client, planner, doomed, "failed", timeout=5)
         assert "solver process stopped" in failed["error"] and "SIGKILL" in failed["error"]
         assert plan_row(client, doomed).attempts == 1  # failed, not solved again
-        eventually(lambda: not survivors(workers), 5,
-                   lambda: f"portfolio workers exit: {survivors(workers)}")
+        eventually(
+            lambda: not survivors(workers),
+            5,
+            lambda: f"portfolio workers exit: {survivors(workers)}",
+        )
     finally:
         reap([solver, *workers])
-    again = client.post(f"/plans/{parent}/replan", headers=planner,
-                        json={**body, "time_limit_s": 1})
+    again = client.post(
+        f"/plans/{parent}/replan", headers=planner, json={**body, "time_limit_s": 1}
+    )
     assert again.status_code == 202, again.text  # not 409: the lock died with its plan
     assert wait_done(client, planner, again.json()["id"], timeout=60)["status"] == "done"
 
 
 def _http_status(server: LiveServer, headers: dict[str, str], plan_id: int) -> str:
-    return str(httpx.get(f"{server.url}/plans/{plan_id}", headers=headers,
-                         timeout=30).json()["status"])
+    return str(
+        httpx.get(f"{server.url}/plans/{plan_id}", headers=headers, timeout=30).json()["status"]
+    )
 
 
 @pytest.mark.slow
@@ -287,30 +319,47 @@ def test_a_killed_server_leaves_no_solver_and_recovers_the_plan_once(tmp_path: P
         headers = {"Authorization": f"Bearer {make_token(server.env, 'planner')}"}
         files = demo_files()
         for kind, path in (("teams", files.teams), ("residents", files.residents)):
-            assert httpx.post(f"{server.url}/{kind}/imports", headers=headers, timeout=60,
-                              files={"file": (path.name, path.read_bytes(), "text/csv")}
-                              ).status_code == 201
-        plan_id = httpx.post(f"{server.url}/plans", headers=headers, timeout=30, json={
-            "start_date": "2026-11-23", "days": 1, "time_limit_s": 5}).json()["id"]
+            assert (
+                httpx.post(
+                    f"{server.url}/{kind}/imports",
+                    headers=headers,
+                    timeout=60,
+                    files={"file": (path.name, path.read_bytes(), "text/csv")},
+                ).status_code
+                == 201
+            )
+        plan_id = httpx.post(
+            f"{server.url}/plans",
+            headers=headers,
+            timeout=30,
+            json={"start_date": "2026-11-23", "days": 1, "time_limit_s": 5},
+        ).json()["id"]
         # generous: a solver process can take long to start (Numba recompiles a stale cache)
-        eventually(lambda: _http_status(server, headers, plan_id) == "solving", 90,
-                   lambda: f"solving: {log.read_text(errors='replace')[-2000:]}")
+        eventually(
+            lambda: _http_status(server, headers, plan_id) == "solving",
+            90,
+            lambda: f"solving: {log.read_text(errors='replace')[-2000:]}",
+        )
         # the solver and its portfolio worker (a grandchild of the server) are running
-        started = eventually(lambda: with_workers(server.process.pid, 2), 30,
-                             "a portfolio worker")
+        started = eventually(lambda: with_workers(server.process.pid, 2), 30, "a portfolio worker")
         server.stop(kill=True)  # SIGKILL
-        eventually(lambda: not survivors(started), 5,
-                   lambda: f"every process of the killed server exits: {survivors(started)}")
+        eventually(
+            lambda: not survivors(started),
+            5,
+            lambda: f"every process of the killed server exits: {survivors(started)}",
+        )
     finally:
         server.stop(kill=True)
         reap(list(started))
     one = tmp_path / "one_worker.toml"  # the restart only has to finish the plan: faster
     one.write_text("[solver]\nworkers = 1\n", encoding="utf-8")
-    server = start_server(url, log, VAXROUTE_SOLVER_STALE_S="3",
-                          VAXROUTE_PLANNER_SETTINGS=str(one))
+    server = start_server(url, log, VAXROUTE_SOLVER_STALE_S="3", VAXROUTE_PLANNER_SETTINGS=str(one))
     try:
-        final = eventually(lambda: _http_status(server, headers, plan_id) in ("done", "failed"),
-                           90, "the restarted server finishes the plan")
+        final = eventually(
+            lambda: _http_status(server, headers, plan_id) in ("done", "failed"),
+            90,
+            "the restarted server finishes the plan",
+        )
         assert final
         body = httpx.get(f"{server.url}/plans/{plan_id}", headers=headers, timeout=30).json()
     finally:

@@ -15,8 +15,7 @@ from api.security import create_token, hash_token
 from vaxroute.cli import app
 
 
-def new_token(client: TestClient, role: str, team: str | None = None
-              ) -> tuple[int, dict[str, str]]:
+def new_token(client: TestClient, role: str, team: str | None = None) -> tuple[int, dict[str, str]]:
     """A fresh token: its id and the request headers that carry it."""
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         secret = create_token(s, role, team, label="test")
@@ -58,16 +57,26 @@ def test_new_tokens_expire_by_role(client: TestClient, tokens) -> None:
             assert abs(life - dt.timedelta(days=days)) < dt.timedelta(seconds=5)
 
 
-def test_a_revoked_token_is_refused_and_its_visits_stay(client: TestClient, tokens, loaded,
-                                                        database_url: str) -> None:
+def test_a_revoked_token_is_refused_and_its_visits_stay(
+    client: TestClient, tokens, loaded, database_url: str
+) -> None:
     team, resident, day = first_stop(loaded["plan"])
     token_id, leader = new_token(client, "team_leader", team)
-    posted = client.post("/visits", headers=leader, json={
-        "resident_id": resident, "plan_id": loaded["id"], "outcome": "not_at_home",
-        "at": f"{day}T08:05:00+07:00", "idempotency_key": f"revoke-test-{token_id}"})
+    posted = client.post(
+        "/visits",
+        headers=leader,
+        json={
+            "resident_id": resident,
+            "plan_id": loaded["id"],
+            "outcome": "not_at_home",
+            "at": f"{day}T08:05:00+07:00",
+            "idempotency_key": f"revoke-test-{token_id}",
+        },
+    )
     assert posted.status_code == 201, posted.text
-    revoked = CliRunner().invoke(app, ["token", "revoke", str(token_id),
-                                       "--database", database_url])
+    revoked = CliRunner().invoke(
+        app, ["token", "revoke", str(token_id), "--database", database_url]
+    )
     assert revoked.exit_code == 0, revoked.output
     refused = client.get("/visits", headers=leader)
     assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
@@ -76,8 +85,7 @@ def test_a_revoked_token_is_refused_and_its_visits_stay(client: TestClient, toke
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         visit = s.get(VisitRow, posted.json()["id"])
         assert visit is not None and visit.token_id == token_id  # history intact
-    again = CliRunner().invoke(app, ["token", "revoke", str(token_id), "--database",
-                                     database_url])
+    again = CliRunner().invoke(app, ["token", "revoke", str(token_id), "--database", database_url])
     assert again.exit_code == 0 and "already revoked" in again.stdout
 
 

@@ -15,8 +15,13 @@ from api.store import VN
 
 
 def _resident_of(plan: dict[str, Any], team: str, k: int = 0) -> str:
-    ids = [rid for r in plan["routes"] if r["team_id"] == team
-           for s in r["stops"] for rid in s["resident_ids"]]
+    ids = [
+        rid
+        for r in plan["routes"]
+        if r["team_id"] == team
+        for s in r["stops"]
+        for rid in s["resident_ids"]
+    ]
     return ids[k]
 
 
@@ -24,18 +29,27 @@ def _recent(minutes_ago: float = 60) -> str:
     return (dt.datetime.now(VN) - dt.timedelta(minutes=minutes_ago)).isoformat()
 
 
-def _visit(plan_id: int, resident: str, key: str, outcome: str = "vaccinated",
-           at: str | None = None) -> dict[str, Any]:
-    return {"resident_id": resident, "plan_id": plan_id, "outcome": outcome,
-            "at": at or _recent(), "idempotency_key": key}
+def _visit(
+    plan_id: int, resident: str, key: str, outcome: str = "vaccinated", at: str | None = None
+) -> dict[str, Any]:
+    return {
+        "resident_id": resident,
+        "plan_id": plan_id,
+        "outcome": outcome,
+        "at": at or _recent(),
+        "idempotency_key": key,
+    }
 
 
 def test_another_teams_key_records_the_own_visit(client: TestClient, tokens, loaded) -> None:
     """Team SC posting with the key team DX used gets its own new visit (201), never DX's."""
     plan, plan_id = loaded["plan"], loaded["id"]
     at = _recent(90)
-    dx = client.post("/visits", headers=tokens["DX"],
-                     json=_visit(plan_id, _resident_of(plan, "DX"), "shared-key-0001", at=at))
+    dx = client.post(
+        "/visits",
+        headers=tokens["DX"],
+        json=_visit(plan_id, _resident_of(plan, "DX"), "shared-key-0001", at=at),
+    )
     assert dx.status_code == 201, dx.text
     sc_body = _visit(plan_id, _resident_of(plan, "SC"), "shared-key-0001", "refused", at)
     sc = client.post("/visits", headers=tokens["SC"], json=sc_body)
@@ -62,8 +76,9 @@ def test_a_key_cannot_probe_another_teams_visit(client: TestClient, tokens, load
     assert all(v["team_id"] == "SC" for v in theirs)
 
 
-def test_a_key_reused_by_the_same_team_for_another_outcome_is_409(client: TestClient, tokens,
-                                                                   loaded) -> None:
+def test_a_key_reused_by_the_same_team_for_another_outcome_is_409(
+    client: TestClient, tokens, loaded
+) -> None:
     """Within a team the key still means one outcome: same body 200, different body 409,
     whether the team leader or a planner posts (the key belongs to the visit's team)."""
     plan, plan_id = loaded["plan"], loaded["id"]
@@ -76,18 +91,20 @@ def test_a_key_reused_by_the_same_team_for_another_outcome_is_409(client: TestCl
     assert clash.status_code == 409 and "idempotency_key" in clash.text
 
 
-def test_outcomes_far_from_the_server_clock_are_refused(client: TestClient, tokens,
-                                                        loaded) -> None:
+def test_outcomes_far_from_the_server_clock_are_refused(client: TestClient, tokens, loaded) -> None:
     """An outcome dated 2099 (or 11 minutes ahead, or 61 days back) is a 422 naming ``at``:
     it would otherwise override every real correction, since the latest ``at`` wins."""
     plan, plan_id, leader = loaded["plan"], loaded["id"], tokens["DX"]
     resident = _resident_of(plan, "DX", 3)
     now = dt.datetime.now(VN)
-    refused = {"2099": "2099-01-01T08:00:00+07:00",
-               "11 minutes ahead": (now + dt.timedelta(minutes=11)).isoformat(),
-               "61 days back": (now - dt.timedelta(days=61)).isoformat(),
-               "naive, 11 minutes ahead in Viet Nam": (now + dt.timedelta(minutes=11)
-                                                       ).replace(tzinfo=None).isoformat()}
+    refused = {
+        "2099": "2099-01-01T08:00:00+07:00",
+        "11 minutes ahead": (now + dt.timedelta(minutes=11)).isoformat(),
+        "61 days back": (now - dt.timedelta(days=61)).isoformat(),
+        "naive, 11 minutes ahead in Viet Nam": (now + dt.timedelta(minutes=11))
+        .replace(tzinfo=None)
+        .isoformat(),
+    }
     app: Any = client.app  # the suite's app accepts ten years back: here, the real default
     original = app.state.settings
     default = Settings.model_fields["visit_max_age_days"].default
@@ -95,8 +112,11 @@ def test_outcomes_far_from_the_server_clock_are_refused(client: TestClient, toke
     app.state.settings = original.model_copy(update={"visit_max_age_days": default})
     try:
         for k, (what, at) in enumerate(refused.items()):
-            r = client.post("/visits", headers=leader,
-                            json=_visit(plan_id, resident, f"clock-refused-{k}", at=at))
+            r = client.post(
+                "/visits",
+                headers=leader,
+                json=_visit(plan_id, resident, f"clock-refused-{k}", at=at),
+            )
             assert r.status_code == 422, (what, r.text)
             detail = r.json()["detail"][0]
             assert detail["loc"] == ["body", "at"], (what, detail)
@@ -107,17 +127,21 @@ def test_outcomes_far_from_the_server_clock_are_refused(client: TestClient, toke
     assert not any(v["resident_id"] == resident for v in mine)  # nothing was stored
 
 
-def test_outcomes_near_the_server_clock_are_recorded(client: TestClient, tokens,
-                                                     loaded) -> None:
+def test_outcomes_near_the_server_clock_are_recorded(client: TestClient, tokens, loaded) -> None:
     """A tablet a few minutes fast, or one syncing a visit from 59 days ago, is fine."""
     plan, plan_id, leader = loaded["plan"], loaded["id"], tokens["DX"]
     resident = _resident_of(plan, "DX", 4)
     now = dt.datetime.now(VN)
-    for k, at in enumerate(((now + dt.timedelta(minutes=5)).isoformat(),
-                            (now - dt.timedelta(days=59)).isoformat(),
-                            (now - dt.timedelta(hours=1)).replace(tzinfo=None).isoformat())):
-        r = client.post("/visits", headers=leader,
-                        json=_visit(plan_id, resident, f"clock-kept-{k}", at=at))
+    for k, at in enumerate(
+        (
+            (now + dt.timedelta(minutes=5)).isoformat(),
+            (now - dt.timedelta(days=59)).isoformat(),
+            (now - dt.timedelta(hours=1)).replace(tzinfo=None).isoformat(),
+        )
+    ):
+        r = client.post(
+            "/visits", headers=leader, json=_visit(plan_id, resident, f"clock-kept-{k}", at=at)
+        )
         assert r.status_code == 201, (at, r.text)
 
 
@@ -128,8 +152,13 @@ def test_the_age_limit_is_a_setting(client: TestClient, tokens, loaded) -> None:
     original = app.state.settings
     app.state.settings = original.model_copy(update={"visit_max_age_days": 1})
     try:
-        r = client.post("/visits", headers=tokens["DX"], json=_visit(
-            plan_id, _resident_of(plan, "DX", 5), "clock-setting-0", at=_recent(2 * 24 * 60)))
+        r = client.post(
+            "/visits",
+            headers=tokens["DX"],
+            json=_visit(
+                plan_id, _resident_of(plan, "DX", 5), "clock-setting-0", at=_recent(2 * 24 * 60)
+            ),
+        )
     finally:
         app.state.settings = original
     assert r.status_code == 422 and "1 day" in r.json()["detail"][0]["msg"], r.text
@@ -143,19 +172,28 @@ def test_the_latest_at_wins_not_the_latest_post(client: TestClient, tokens, load
     today = dt.datetime.now(VN).date().isoformat()
 
     def dx_counts() -> dict[str, int]:
-        report = client.get("/reports/daily", headers=tokens["planner"],
-                            params={"date": today}).json()
+        report = client.get(
+            "/reports/daily", headers=tokens["planner"], params={"date": today}
+        ).json()
         return next(r for r in report["by_team"] if r["group"] == "DX")
 
     before = dx_counts()
-    for key, outcome, minutes_ago in (("order-0001", "not_at_home", 3),
-                                      ("order-0002", "vaccinated", 1),
-                                      ("order-0003", "refused", 2)):  # posted last, dated earlier
-        r = client.post("/visits", headers=leader,
-                        json=_visit(plan_id, resident, key, outcome, _recent(minutes_ago)))
+    for key, outcome, minutes_ago in (
+        ("order-0001", "not_at_home", 3),
+        ("order-0002", "vaccinated", 1),
+        ("order-0003", "refused", 2),
+    ):  # posted last, dated earlier
+        r = client.post(
+            "/visits",
+            headers=leader,
+            json=_visit(plan_id, resident, key, outcome, _recent(minutes_ago)),
+        )
         assert r.status_code == 201, r.text
-    history = [v["outcome"] for v in client.get("/visits", headers=leader).json()
-               if v["resident_id"] == resident]
+    history = [
+        v["outcome"]
+        for v in client.get("/visits", headers=leader).json()
+        if v["resident_id"] == resident
+    ]
     assert history == ["not_at_home", "refused", "vaccinated"]
     after = dx_counts()
     assert [after[k] - before[k] for k in ("vaccinated", "refused", "not_at_home")] == [1, 0, 0]

@@ -73,8 +73,12 @@ def test_not_a_solomon_file(tmp_path: Path) -> None:
 
 def test_script_names_a_file_that_is_not_an_instance(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("hello\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, solve_solomon.__file__, str(tmp_path / "x.txt")],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, solve_solomon.__file__, str(tmp_path / "x.txt")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2 and run.stdout == ""
     assert "error (input)" in run.stderr and "not a Solomon-format instance" in run.stderr
 
@@ -88,9 +92,11 @@ def best_known(name: str) -> tuple[int, float]:
 
 #: per shipped instance: the depot's closing time, customer 1 and customer 100 as
 #: (x, y, demand, ready, due, service), read off the files by eye
-ROWS = {"C101": (1236, (45, 68, 10, 912, 967, 90), (55, 85, 20, 647, 726, 90)),
-        "R101": (230, (41, 49, 10, 161, 171, 10), (18, 18, 17, 185, 195, 10)),
-        "RC101": (240, (25, 85, 20, 145, 175, 10), (31, 67, 3, 180, 210, 10))}
+ROWS = {
+    "C101": (1236, (45, 68, 10, 912, 967, 90), (55, 85, 20, 647, 726, 90)),
+    "R101": (230, (41, 49, 10, 161, 171, 10), (18, 18, 17, 185, 195, 10)),
+    "RC101": (240, (25, 85, 20, 145, 175, 10), (31, 67, 3, 180, 210, 10)),
+}
 
 
 @pytest.mark.parametrize("name", sorted(ROWS))
@@ -108,9 +114,19 @@ def test_reader_on_the_shipped_instances(name: str) -> None:
 
 def test_script_on_c101_near_the_best_known(tmp_path: Path) -> None:
     vehicles, distance = best_known("C101")  # 10, 828.94 (reached here in 5 s)
-    run = subprocess.run([sys.executable, solve_solomon.__file__,
-                          str(SOLOMON / "C101.txt"), "--time-limit", "5", "--json"],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            solve_solomon.__file__,
+            str(SOLOMON / "C101.txt"),
+            "--time-limit",
+            "5",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
     assert line["instance"] == "C101" and line["vehicles"] == vehicles

@@ -23,10 +23,13 @@ def test_team_map_offline_at_800x1280(browser, scenario, tmp_path: Path) -> None
     plan, people, _ = scenario
     route = max(plan["routes"], key=lambda r: len(r["stops"]))
     page_file = tmp_path / "team.html"
-    page_file.write_text(render(team_map(Plan.from_json(plan), route["team_id"], route["date"],
-                                         residents=people)), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 800, "height": 1280}, is_mobile=True,
-                                  has_touch=True)
+    page_file.write_text(
+        render(team_map(Plan.from_json(plan), route["team_id"], route["date"], residents=people)),
+        encoding="utf-8",
+    )
+    context = browser.new_context(
+        viewport={"width": 800, "height": 1280}, is_mobile=True, has_touch=True
+    )
     blocked: list[str] = []
 
     def block(r):  # no network at all: only the file itself may load
@@ -48,8 +51,9 @@ def test_team_map_offline_at_800x1280(browser, scenario, tmp_path: Path) -> None
     assert visible_numbers.count() == len(route["stops"])
     for k in range(visible_numbers.count()):
         assert visible_numbers.nth(k).is_visible()
-    assert [int(visible_numbers.nth(k).inner_text()) for k in range(visible_numbers.count())
-            ] == [s["seq"] for s in route["stops"]]
+    assert [int(visible_numbers.nth(k).inner_text()) for k in range(visible_numbers.count())] == [
+        s["seq"] for s in route["stops"]
+    ]
     line = page.locator("path.vr-route")
     assert line.count() == 1 and line.first.is_visible()
     assert page.locator("#vr-panel li").count() >= len(route["stops"])
@@ -67,7 +71,10 @@ def test_team_map_offline_at_800x1280(browser, scenario, tmp_path: Path) -> None
     assert errors == []
     # The only failures allowed are background tiles, which need the network by design.
     assert blocked and all("tile.openstreetmap.org" in u for u in blocked), blocked
-    bad = [c for c in console if c[0] == "error"
-           and not (c[1].startswith("Failed to load resource") and "tile." in c[2])]
+    bad = [
+        c
+        for c in console
+        if c[0] == "error" and not (c[1].startswith("Failed to load resource") and "tile." in c[2])
+    ]
     assert bad == []
     context.close()

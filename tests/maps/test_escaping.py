@@ -48,21 +48,34 @@ TEMPLATE_LITERAL = re.compile(r"\.bind(Tooltip|Popup)\(\s*`")
 
 def _people(values: dict[str, str]) -> tuple[list[Resident], list[Team]]:
     n = len(XSS_PLANNED) + 1
-    people = [resident(values[f["resident_id"]], around(k, n, 400),
-                       **{key: values.get(f[key], f[key]) for key in FIELDS})
-              for k, f in enumerate(XSS_PLANNED)]
+    people = [
+        resident(
+            values[f["resident_id"]],
+            around(k, n, 400),
+            **{key: values.get(f[key], f[key]) for key in FIELDS},
+        )
+        for k, f in enumerate(XSS_PLANNED)
+    ]
     f = XSS_NOT_DUE
-    people.append(resident(values[f["resident_id"]], around(n - 1, n, 400), doses_received=1,
-                           last_dose_date=START - dt.timedelta(days=1),
-                           **{key: values.get(f[key], f[key]) for key in FIELDS}))
+    people.append(
+        resident(
+            values[f["resident_id"]],
+            around(n - 1, n, 400),
+            doses_received=1,
+            last_dose_date=START - dt.timedelta(days=1),
+            **{key: values.get(f[key], f[key]) for key in FIELDS},
+        )
+    )
     return people, [team(values[XSS_TEAM], name=values[XSS_TEAM_NAME], max_doses=10)]
 
 
 def _wards(values: dict[str, str]) -> gpd.GeoDataFrame:
     lat, lon = DEPOT
-    return gpd.GeoDataFrame({"ward": [values[XSS_WARD_POLYGON]]},
-                            geometry=[box(lon - 0.02, lat - 0.02, lon + 0.02, lat + 0.02)],
-                            crs=4326)
+    return gpd.GeoDataFrame(
+        {"ward": [values[XSS_WARD_POLYGON]]},
+        geometry=[box(lon - 0.02, lat - 0.02, lon + 0.02, lat + 0.02)],
+        crs=4326,
+    )
 
 
 def _swap(obj: Any, values: dict[str, str]) -> Any:
@@ -84,10 +97,16 @@ def hostile() -> dict[str, Any]:
     assert plan["routes"] and plan["unassigned"]
     benign = {v: f"safe-{k}" for k, v in enumerate(XSS_VALUES)}
     twin_people, twin_teams = _people(benign)
-    return {"plan": plan, "people": {p.resident_id: p for p in people}, "teams": teams,
-            "wards": _wards(same), "twin_plan": _swap(plan, benign),
-            "twin_people": {p.resident_id: p for p in twin_people}, "twin_teams": twin_teams,
-            "twin_wards": _wards(benign)}
+    return {
+        "plan": plan,
+        "people": {p.resident_id: p for p in people},
+        "teams": teams,
+        "wards": _wards(same),
+        "twin_plan": _swap(plan, benign),
+        "twin_people": {p.resident_id: p for p in twin_people},
+        "twin_teams": twin_teams,
+        "twin_wards": _wards(benign),
+    }
 
 
 def pages(d: dict[str, Any], twin: bool) -> dict[str, str]:
@@ -98,10 +117,12 @@ def pages(d: dict[str, Any], twin: bool) -> dict[str, str]:
     name = teams[0].name
     out = {}
     for base in (None, "/assets"):
-        out[f"overview {base}"] = render(overview_map(typed, residents=people, teams=teams,
-                                                      wards=wards, asset_base=base), base)
-        out[f"team {base}"] = render(team_map(typed, route["team_id"], residents=people,
-                                              asset_base=base), base)
+        out[f"overview {base}"] = render(
+            overview_map(typed, residents=people, teams=teams, wards=wards, asset_base=base), base
+        )
+        out[f"team {base}"] = render(
+            team_map(typed, route["team_id"], residents=people, asset_base=base), base
+        )
     out["sheet"] = route_sheet_html(PlanRoute.from_json(route), people, "vi", name)
     return out
 
@@ -198,12 +219,14 @@ LIVE_MARKUP = """() => {
 }"""
 
 
-def run_hostile_page(browser: Any, page_file: Path, screenshot: Path | None = None
-                     ) -> dict[str, Any]:
+def run_hostile_page(
+    browser: Any, page_file: Path, screenshot: Path | None = None
+) -> dict[str, Any]:
     """Open the page with no network, open every popup and tooltip, report what happened."""
     context = browser.new_context(viewport={"width": 1100, "height": 800})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
-                  else r.abort())
+    context.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort()
+    )
     page = context.new_page()
     dialogs: list[str] = []
     errors: list[str] = []
@@ -230,12 +253,24 @@ def test_hostile_maps_in_chromium_run_no_payload(hostile, browser, tmp_path: Pat
     plan, people, teams = hostile["plan"], hostile["people"], hostile["teams"]
     route = plan["routes"][0]
     ARTIFACTS.mkdir(exist_ok=True)
-    kinds = {"overview": (render(overview_map(Plan.from_json(plan), residents=people, teams=teams,
-                                              wards=hostile["wards"], lang="en")),
-                          [XSS_TEAM, XSS_NOT_DUE["resident_id"]]),
-             "team": (render(team_map(Plan.from_json(plan), route["team_id"], residents=people,
-                                      lang="en")),
-                      [XSS_PLANNED[0]["address"], XSS_PLANNED[1]["address"]])}
+    kinds = {
+        "overview": (
+            render(
+                overview_map(
+                    Plan.from_json(plan),
+                    residents=people,
+                    teams=teams,
+                    wards=hostile["wards"],
+                    lang="en",
+                )
+            ),
+            [XSS_TEAM, XSS_NOT_DUE["resident_id"]],
+        ),
+        "team": (
+            render(team_map(Plan.from_json(plan), route["team_id"], residents=people, lang="en")),
+            [XSS_PLANNED[0]["address"], XSS_PLANNED[1]["address"]],
+        ),
+    }
     for kind, (html, shown_as_text) in kinds.items():
         page_file = tmp_path / f"{kind}.html"
         page_file.write_text(html, encoding="utf-8")

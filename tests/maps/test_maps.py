@@ -38,8 +38,10 @@ def test_team_map_numbers_stops_in_visit_order(scenario) -> None:
     for other in others:  # other days are layers of the same map
         expected += range(1, len(other["stops"]) + 1)
     drawn = marker_sequence(page)
-    assert sorted(drawn) == sorted(expected) and drawn[:len(route["stops"])] == expected[
-        :len(route["stops"])]
+    assert (
+        sorted(drawn) == sorted(expected)
+        and drawn[: len(route["stops"])] == expected[: len(route["stops"])]
+    )
     assert page.count('class="vr-route"') + page.count('"className": "vr-route"') >= 1
     for r in [route, *others]:
         assert f"Ngày {r['date']}" in page  # a layer per day
@@ -48,8 +50,10 @@ def test_team_map_numbers_stops_in_visit_order(scenario) -> None:
 
 def test_no_full_name_or_condition_anywhere(scenario) -> None:
     plan, people, teams = scenario
-    pages = [render(team_map(Plan.from_json(plan), r["team_id"], r["date"], residents=people))
-             for r in plan["routes"]]
+    pages = [
+        render(team_map(Plan.from_json(plan), r["team_id"], r["date"], residents=people))
+        for r in plan["routes"]
+    ]
     pages.append(render(overview_map(Plan.from_json(plan), residents=people, teams=teams)))
     pages += [route_sheet_html(PlanRoute.from_json(r), people) for r in plan["routes"]]
     pages += [route_gpx(r, people) for r in plan["routes"]]
@@ -82,11 +86,21 @@ def test_english_and_vietnamese_texts(scenario) -> None:
 def test_overview_has_teams_wards_coverage_unassigned_and_depots(scenario) -> None:
     plan, people, teams = scenario
     assert plan["unassigned"], "the scenario must leave someone out"
-    wards = gpd.GeoDataFrame({"ward": ["Đức Xuân", "Sông Cầu"]},
-                             geometry=[box(105.80, 22.10, 105.90, 22.20),
-                                       box(105.90, 22.10, 106.00, 22.20)], crs=4326)
-    page = render(overview_map(Plan.from_json(plan), residents=people, teams=teams, wards=wards,
-                               wards_approximate=True, lang="en"))
+    wards = gpd.GeoDataFrame(
+        {"ward": ["Đức Xuân", "Sông Cầu"]},
+        geometry=[box(105.80, 22.10, 105.90, 22.20), box(105.90, 22.10, 106.00, 22.20)],
+        crs=4326,
+    )
+    page = render(
+        overview_map(
+            Plan.from_json(plan),
+            residents=people,
+            teams=teams,
+            wards=wards,
+            wards_approximate=True,
+            lang="en",
+        )
+    )
     planned = sum(len(s["resident_ids"]) for r in plan["routes"] for s in r["stops"])
     eligible = planned + len(plan["unassigned"])
     assert contains(page, f"Đức Xuân: {planned}/{eligible}") and contains(page, "Sông Cầu: 0/0")

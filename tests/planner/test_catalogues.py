@@ -22,10 +22,19 @@ def test_every_reason_has_an_explanation_and_both_labels() -> None:
 def test_every_code_the_planner_writes_is_in_the_catalogue() -> None:
     written: set[str] = set()
     for path in (ROOT / "planner").rglob("*.py"):
-        written |= set(re.findall(r"[\"']((?:no|not|invalid|exceeds|outside|window|road)_"
-                                  r"[a-z_]+)[\"']", path.read_text(encoding="utf-8")))
-    codes = {c for c in written if c in REASON_CODES or c.endswith(
-        ("_nearby", "_unreachable", "_capacity", "_horizon", "_doctor", "_vaccine"))}
+        written |= set(
+            re.findall(
+                r"[\"']((?:no|not|invalid|exceeds|outside|window|road)_"
+                r"[a-z_]+)[\"']",
+                path.read_text(encoding="utf-8"),
+            )
+        )
+    codes = {
+        c
+        for c in written
+        if c in REASON_CODES
+        or c.endswith(("_nearby", "_unreachable", "_capacity", "_horizon", "_doctor", "_vaccine"))
+    }
     assert codes and codes <= set(REASON_CODES), codes - set(REASON_CODES)
 
 

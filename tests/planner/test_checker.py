@@ -15,7 +15,8 @@ from planner.plan import iso_time, parse_iso_time
 from tests.helpers import START, around, plan_and_check, resident, team
 
 PEOPLE = [resident(f"R{k}", around(k, 8, 700), needs_doctor=(k == 3)) for k in range(8)] + [
-    resident("X", around(0, 8, 50), status="refused")]
+    resident("X", around(0, 8, 50), status="refused")
+]
 TEAMS = [team("T1", max_doses=6)]
 
 
@@ -26,8 +27,9 @@ def good() -> dict[str, Any]:
     return plan
 
 
-def violations(plan: dict[str, Any], people: list[Resident] = PEOPLE,
-               teams: list[Team] = TEAMS) -> list[str]:
+def violations(
+    plan: dict[str, Any], people: list[Resident] = PEOPLE, teams: list[Team] = TEAMS
+) -> list[str]:
     return check_plan(plan, people, teams).violations
 
 
@@ -43,8 +45,9 @@ def test_good_plan_passes(good: dict[str, Any]) -> None:
 def test_missing_and_duplicated_residents(good: dict[str, Any]) -> None:
     bad = copy.deepcopy(good)
     gone = bad["unassigned"].pop()["resident_id"]
-    bad["routes"][0]["stops"][1]["resident_ids"].append(bad["routes"][0]["stops"][0][
-        "resident_ids"][0])
+    bad["routes"][0]["stops"][1]["resident_ids"].append(
+        bad["routes"][0]["stops"][0]["resident_ids"][0]
+    )
     found = " ".join(violations(bad))
     assert f"resident {gone} appears 0 times" in found and "appears 2 times" in found
 
@@ -68,11 +71,19 @@ def test_capacity_skill_window_and_due_date(good: dict[str, Any]) -> None:
     route = good["routes"][0]
     first = route["stops"][0]["resident_ids"][0]
     doctor_ok = any("R3" in s["resident_ids"] for s in route["stops"])
-    people = [replace(r, available_from_s=16 * 3600, available_to_s=17 * 3600,
-                      doses_received=1, last_dose_date=START - dt.timedelta(days=3))
-              if r.resident_id == first else r for r in PEOPLE]
-    found = " ".join(violations(good, people, [replace(TEAMS[0], max_doses=2,
-                                                       has_doctor=False)]))
+    people = [
+        replace(
+            r,
+            available_from_s=16 * 3600,
+            available_to_s=17 * 3600,
+            doses_received=1,
+            last_dose_date=START - dt.timedelta(days=3),
+        )
+        if r.resident_id == first
+        else r
+        for r in PEOPLE
+    ]
+    found = " ".join(violations(good, people, [replace(TEAMS[0], max_doses=2, has_doctor=False)]))
     assert "more than the 2 the team carries" in found
     assert "visit before resident" in found and "is not due until" in found
     if doctor_ok:
@@ -82,8 +93,10 @@ def test_capacity_skill_window_and_due_date(good: dict[str, Any]) -> None:
 def test_break_overlapping_a_visit_and_outside_its_window(good: dict[str, Any]) -> None:
     bad = copy.deepcopy(good)
     stop = bad["routes"][0]["stops"][0]
-    bad["routes"][0]["break"] = {"start": stop["service_start"],
-                                 "end": shifted(stop["service_start"], 3600)}
+    bad["routes"][0]["break"] = {
+        "start": stop["service_start"],
+        "end": shifted(stop["service_start"], 3600),
+    }
     found = " ".join(violations(bad))
     assert "break overlaps the visit" in found and "outside its window" in found
 
@@ -107,5 +120,6 @@ def test_wrong_status_and_reason_code(good: dict[str, Any]) -> None:
 def test_route_outside_shift(good: dict[str, Any]) -> None:
     bad = copy.deepcopy(good)
     bad["routes"][0]["end"] = bad["routes"][0]["end"].replace(
-        bad["routes"][0]["end"][11:19], "18:00:00")
+        bad["routes"][0]["end"][11:19], "18:00:00"
+    )
     assert any("outside the shift" in v for v in violations(bad))

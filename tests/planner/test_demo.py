@@ -16,8 +16,11 @@ def test_demo_lists_read_without_problems() -> None:
     files = demo_files()
     teams = read_teams(files.teams)
     assert not teams.problems and 6 <= len(teams.teams) <= 8
-    residents = read_residents(files.residents, reference_date=DEMO_START,
-                               depots=[(t.depot_lat, t.depot_lon) for t in teams.teams])
+    residents = read_residents(
+        files.residents,
+        reference_date=DEMO_START,
+        depots=[(t.depot_lat, t.depot_lon) for t in teams.teams],
+    )
     assert not residents.problems
     people = residents.residents
     assert 250 <= len(people) <= 400
@@ -29,6 +32,7 @@ def test_demo_lists_read_without_problems() -> None:
     assert any(not t.has_doctor for t in teams.teams)
     settings = Settings()
     from planner.priority import due_date
+
     assert any((due_date(r, settings.doses) or DEMO_START) > DEMO_START for r in people)
 
 
@@ -45,12 +49,15 @@ def test_demo_stations_lie_in_the_ward_they_serve() -> None:
     files = demo_files()
     cells = gpd.read_file(files.wards)
     teams = read_teams(files.teams).teams
-    wards = {r.ward for r in read_residents(files.residents, reference_date=DEMO_START,
-                                            depots=[]).residents}
+    wards = {
+        r.ward
+        for r in read_residents(files.residents, reference_date=DEMO_START, depots=[]).residents
+    }
     assert set(cells["ward"]) == wards
     for team in teams:
         ward = team.name.split(" ", 4)[-1]  # "Trạm Y tế phường Đức Xuân" -> "Đức Xuân"
         cell = cells.loc[cells["ward"] == ward].geometry
         assert len(cell) == 1, ward
-        assert cell.iloc[0].contains(gpd.points_from_xy([team.depot_lon],
-                                                        [team.depot_lat])[0]), ward
+        assert cell.iloc[0].contains(gpd.points_from_xy([team.depot_lon], [team.depot_lat])[0]), (
+            ward
+        )

@@ -49,8 +49,13 @@ def test_a_child_dies_with_its_parent_during_a_slow_import(tmp_path: Path) -> No
     (tmp_path / "slow_module.py").write_text(SLOW, encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)])}
-    parent = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")], cwd=tmp_path,
-                              env=env, stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, str(tmp_path / "parent.py")],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     child = 0
     try:
         assert parent.stdout is not None

@@ -127,8 +127,13 @@ def test_a_real_re_plan_adds_up_and_agrees_with_changed_assignments() -> None:
         Outcome(done[1], "not_at_home", moment - dt.timedelta(hours=1)),
     ]
     result = replan(
-        Plan.from_json(parent), people, teams, outcomes, moment, 2,
-        Settings().with_solver(time_limit_s=3)
+        Plan.from_json(parent),
+        people,
+        teams,
+        outcomes,
+        moment,
+        2,
+        Settings().with_solver(time_limit_s=3),
     )
     changes = plan_changes(parent, result.plan.to_json())
     assert result.changed == len(changes.moved) + changes.dropped_unassigned

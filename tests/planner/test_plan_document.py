@@ -24,13 +24,20 @@ from planner.travel.roads import road_travel
 from tests.helpers import START, around, plan_and_check, resident, round_trip, team
 from tests.osm_builder import at, write_osm
 
-PEOPLE = [resident(f"R{k:02d}", around(k, 12, 900), household_id=f"H{k // 2}",
-                   needs_doctor=k == 3) for k in range(12)]
-OUT = [resident("NO", around(0, 4, 300), status="refused"),
-       resident("LATER", around(1, 4, 300), doses_received=1,
-                last_dose_date=START - dt.timedelta(days=3))]
-TEAMS = [team("T1", break_start_s=11 * 3600 + 1800, break_minutes=60, max_doses=3),
-         team("T2", around(6, 12, 300), has_doctor=False, max_doses=2)]
+PEOPLE = [
+    resident(f"R{k:02d}", around(k, 12, 900), household_id=f"H{k // 2}", needs_doctor=k == 3)
+    for k in range(12)
+]
+OUT = [
+    resident("NO", around(0, 4, 300), status="refused"),
+    resident(
+        "LATER", around(1, 4, 300), doses_received=1, last_dose_date=START - dt.timedelta(days=3)
+    ),
+]
+TEAMS = [
+    team("T1", break_start_s=11 * 3600 + 1800, break_minutes=60, max_doses=3),
+    team("T2", around(6, 12, 300), has_doctor=False, max_doses=2),
+]
 
 
 @pytest.fixture(scope="module")
@@ -67,32 +74,74 @@ def test_the_summary_is_counted_from_the_routes(document: dict[str, Any]) -> Non
     assert plan.recounted() == plan  # the builder's summary is the count itself
     s = plan.summary
     assert s.residents == s.planned + s.unassigned + s.excluded == len(PEOPLE + OUT)
-    shorter = replace(plan.routes[0], stops=plan.routes[0].stops[:-1],
-                      doses=plan.routes[0].dose_count() - plan.routes[0].stops[-1].doses)
+    shorter = replace(
+        plan.routes[0],
+        stops=plan.routes[0].stops[:-1],
+        doses=plan.routes[0].dose_count() - plan.routes[0].stops[-1].doses,
+    )
     counted = replace(plan, routes=(shorter, *plan.routes[1:])).recounted().summary
     assert counted.planned == s.planned - len(plan.routes[0].stops[-1].resident_ids)
     assert counted.doses == s.doses - plan.routes[0].stops[-1].doses
     assert counted.coverage_by_priority == s.coverage_by_priority  # the solve's, kept
-    again = PlanSummary.of(plan.routes, plan.unassigned, plan.excluded,
-                           s.coverage_by_priority, s.solve_s, s.solutions_found)
+    again = PlanSummary.of(
+        plan.routes,
+        plan.unassigned,
+        plan.excluded,
+        s.coverage_by_priority,
+        s.solve_s,
+        s.solutions_found,
+    )
     assert again == s
 
 
 def test_an_older_document_without_the_added_fields_reads() -> None:
     """A plan stored before depots, breaks, vials and legs were written: the spec's fields."""
-    old = {"plan_id": "p1", "created_at": "2025-01-01T00:00:00+07:00",
-           "start_date": "2025-01-02", "days": 1, "travel_model": {"kind": "haversine"},
-           "routes": [{"team_id": "T1", "date": "2025-01-02", "start": "2025-01-02T07:30:00",
-                       "end": "2025-01-02T09:00:00", "distance_m": 900, "travel_s": 300,
-                       "stops": [{"seq": 1, "resident_ids": ["A", "B"], "lat": 22.1,
-                                  "lon": 105.8, "arrival": "2025-01-02T07:40:00",
-                                  "service_start": "2025-01-02T07:40:00",
-                                  "departure": "2025-01-02T08:10:00", "doses": 2}]}],
-           "unassigned": [], "excluded": [], "parameters": {},
-           "summary": {"residents": 2, "planned": 2, "unassigned": 0, "excluded": 0,
-                       "routes": 1, "doses": 2, "distance_m": 900, "travel_s": 300,
-                       "unassigned_by_reason": {}, "coverage_by_priority": {},
-                       "solve_s": 1.0, "solutions_found": 3}}
+    old = {
+        "plan_id": "p1",
+        "created_at": "2025-01-01T00:00:00+07:00",
+        "start_date": "2025-01-02",
+        "days": 1,
+        "travel_model": {"kind": "haversine"},
+        "routes": [
+            {
+                "team_id": "T1",
+                "date": "2025-01-02",
+                "start": "2025-01-02T07:30:00",
+                "end": "2025-01-02T09:00:00",
+                "distance_m": 900,
+                "travel_s": 300,
+                "stops": [
+                    {
+                        "seq": 1,
+                        "resident_ids": ["A", "B"],
+                        "lat": 22.1,
+                        "lon": 105.8,
+                        "arrival": "2025-01-02T07:40:00",
+                        "service_start": "2025-01-02T07:40:00",
+                        "departure": "2025-01-02T08:10:00",
+                        "doses": 2,
+                    }
+                ],
+            }
+        ],
+        "unassigned": [],
+        "excluded": [],
+        "parameters": {},
+        "summary": {
+            "residents": 2,
+            "planned": 2,
+            "unassigned": 0,
+            "excluded": 0,
+            "routes": 1,
+            "doses": 2,
+            "distance_m": 900,
+            "travel_s": 300,
+            "unassigned_by_reason": {},
+            "coverage_by_priority": {},
+            "solve_s": 1.0,
+            "solutions_found": 3,
+        },
+    }
     plan = Plan.from_json(old)
     (route,) = plan.routes
     assert route.depot is None and route.vials is None and route.dose_count() == 2
@@ -103,13 +152,15 @@ def test_an_older_document_without_the_added_fields_reads() -> None:
 
 
 def test_a_road_plan_keeps_its_paths_and_walks(tmp_path: Path) -> None:
-    osm = write_osm(tmp_path / "line.osm", [([(0, 0), (1500, 0), (1500, 900)],
-                                              {"highway": "residential"})])
+    osm = write_osm(
+        tmp_path / "line.osm", [([(0, 0), (1500, 0), (1500, 900)], {"highway": "residential"})]
+    )
     station, people = at(0, 5), [resident("A", at(1500, 450)), resident("B", at(700, 60))]
     settings = Settings(roads=RoadParams(cache_dir=str(tmp_path / "cache")))
     travel = road_travel(osm, settings, [team("T1", station)], [(p.lat, p.lon) for p in people])
-    document, _ = plan_and_check(people, [team("T1", station)], settings=settings,
-                                 travel=travel, time_limit=3)
+    document, _ = plan_and_check(
+        people, [team("T1", station)], settings=settings, travel=travel, time_limit=3
+    )
     route = Plan.from_json(document).routes[0]
     assert route.return_path and all(s.path_from_previous for s in route.stops)
     assert {s.resident_ids[0]: s.offroad_m for s in route.stops}["B"] == pytest.approx(60, abs=2)
@@ -122,22 +173,32 @@ def test_a_replan_whose_team_is_done_writes_its_route_like_any_other() -> None:
     listed them in another)."""
     base, _ = plan_and_check(PEOPLE, TEAMS, days=2, time_limit=3)
     first = next(r for r in base["routes"] if r["date"] == START.isoformat() and r["stops"])
-    done = [Outcome(rid, "vaccinated", dt.datetime.combine(START, dt.time(8)))
-            for s in first["stops"] for rid in s["resident_ids"]]
-    result = replan(Plan.from_json(base), PEOPLE, TEAMS, done,
-                    dt.datetime.combine(START, dt.time(16, 0)), 2,
-                    Settings(vials=VialParams(wastage_aware=False)).with_solver(time_limit_s=3))
+    done = [
+        Outcome(rid, "vaccinated", dt.datetime.combine(START, dt.time(8)))
+        for s in first["stops"]
+        for rid in s["resident_ids"]
+    ]
+    result = replan(
+        Plan.from_json(base),
+        PEOPLE,
+        TEAMS,
+        done,
+        dt.datetime.combine(START, dt.time(16, 0)),
+        2,
+        Settings(vials=VialParams(wastage_aware=False)).with_solver(time_limit_s=3),
+    )
     new = round_trip(result.plan)
-    kept = next(r for r in new["routes"] if r["team_id"] == first["team_id"]
-                and r["date"] == first["date"])
-    assert [s["resident_ids"] for s in kept["stops"]] == [s["resident_ids"]
-                                                          for s in first["stops"]]
+    kept = next(
+        r for r in new["routes"] if r["team_id"] == first["team_id"] and r["date"] == first["date"]
+    )
+    assert [s["resident_ids"] for s in kept["stops"]] == [s["resident_ids"] for s in first["stops"]]
     assert len(key_orders(new)) == 1 and new["replanned_from"] == base["plan_id"]
     assert new["summary"]["fixed_stops"] == len(first["stops"])
 
 
 def test_the_pipeline_refuses_a_plan_that_does_not_read_back(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A reader that loses a field (here: each stop's ward) fails the plan, as the checker
     would, instead of handing out a document the rest of VaxRoute reads differently."""
     from planner.pipeline import PlanRequest, make_plan

@@ -12,16 +12,20 @@ from planner.files import create_private
 
 
 def _modes(root: Path) -> dict[str, int]:
-    return {str(p.relative_to(root)): stat.S_IMODE(p.stat().st_mode)
-            for p in [root, *root.rglob("*")]}
+    return {
+        str(p.relative_to(root)): stat.S_IMODE(p.stat().st_mode) for p in [root, *root.rglob("*")]
+    }
 
 
 def test_plan_outputs_are_owner_only_even_under_a_permissive_umask(tmp_path: Path) -> None:
     out = tmp_path / "new" / "plan"
     run = subprocess.run(
         [sys.executable, "-m", "vaxroute", "demo", "--out", str(out), "--time-limit", "5"],
-        capture_output=True, text=True, timeout=300,
-        preexec_fn=lambda: os.umask(0o022))  # what a shell usually has
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: os.umask(0o022),
+    )  # what a shell usually has
     assert run.returncode == 0, run.stderr
     modes = _modes(out)
     for name in ("plan.json", "routes.geojson", "unassigned.csv", "maps/overview.html"):

@@ -34,8 +34,11 @@ def _literal(value: object) -> str:
 
 
 def _code_keys() -> dict[str, object]:
-    return {f"{section}.{f.name}": getattr(cls(), f.name)
-            for section, cls in _SECTIONS.items() for f in fields(cls)}
+    return {
+        f"{section}.{f.name}": getattr(cls(), f.name)
+        for section, cls in _SECTIONS.items()
+        for f in fields(cls)
+    }
 
 
 def test_every_key_in_the_code_is_documented_with_its_default() -> None:
@@ -55,8 +58,10 @@ def test_every_key_in_the_code_is_documented_with_its_default() -> None:
 def _same_number(shown: str, value: object) -> bool:
     if isinstance(value, dict):
         numbers = re.findall(r"(\w+) = ([\d.]+)", shown)
-        return {str(k): float(v) for k, v in numbers} == {str(k): float(v)  # type: ignore[arg-type]
-                                                          for k, v in value.items()}
+        return {str(k): float(v) for k, v in numbers} == {
+            str(k): float(v)  # type: ignore[arg-type]
+            for k, v in value.items()
+        }
     try:
         return float(shown) == float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

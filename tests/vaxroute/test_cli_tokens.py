@@ -69,9 +69,11 @@ def test_default_expiry_by_role_and_days(database: str) -> None:
     week = token(database, "create", "--role", "team_leader", "--team", "SC", "--days", "7")
     assert (leader.exit_code, planner.exit_code, week.exit_code) == (0, 0, 0), week.stderr
     by_hash = {r.token_hash: r for r in rows(database).values()}
-    lifetimes = [aware(by_hash[hash_token(r.stdout.strip())].expires_at)  # type: ignore[arg-type]
-                 - aware(by_hash[hash_token(r.stdout.strip())].created_at)
-                 for r in (leader, planner, week)]
+    lifetimes = [
+        aware(by_hash[hash_token(r.stdout.strip())].expires_at)  # type: ignore[arg-type]
+        - aware(by_hash[hash_token(r.stdout.strip())].created_at)
+        for r in (leader, planner, week)
+    ]
     assert [round(d.total_seconds() / 86400, 3) for d in lifetimes] == [90, 365, 7]
     assert "expires" in leader.stderr and "90 days" in leader.stderr
 
@@ -84,8 +86,9 @@ def test_days_out_of_range_is_an_input_error(database: str, days: str) -> None:
 
 
 def test_list_shows_every_token_but_never_the_secret(database: str) -> None:
-    secret = token(database, "create", "--role", "team_leader", "--team", "DX",
-                   "--label", "Chị Lan tablet").stdout.strip()
+    secret = token(
+        database, "create", "--role", "team_leader", "--team", "DX", "--label", "Chị Lan tablet"
+    ).stdout.strip()
     token(database, "create", "--role", "planner", "--label", "trạm")
     listed = token(database, "list")
     assert listed.exit_code == 0, listed.stderr
@@ -93,8 +96,12 @@ def test_list_shows_every_token_but_never_the_secret(database: str) -> None:
     assert lines[0].split() == ["id", "role", "team", "label", "created", "expires", "revoked"]
     first = next(line for line in lines[1:] if line.split()[0] == "1")
     assert first.split()[1:3] == ["team_leader", "DX"] and "Chị Lan tablet" in first
-    expires = (dt.datetime.now(dt.UTC) + dt.timedelta(days=90)).astimezone(
-        dt.timezone(dt.timedelta(hours=7))).date().isoformat()
+    expires = (
+        (dt.datetime.now(dt.UTC) + dt.timedelta(days=90))
+        .astimezone(dt.timezone(dt.timedelta(hours=7)))
+        .date()
+        .isoformat()
+    )
     assert expires in first
     assert len(lines) == 3
     assert secret not in listed.output and hash_token(secret) not in listed.output
@@ -112,8 +119,10 @@ def test_revoke_is_idempotent_and_unknown_ids_are_errors(database: str) -> None:
     assert rows(database)[1].revoked_at == stamp  # the first revocation's time stays
     listed = token(database, "list").stdout.splitlines()
     assert listed[1].split()[-2:] != ["-", "-"] and listed[1].rstrip().endswith(
-        stamp.replace(tzinfo=dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7)))
-        .strftime("%Y-%m-%d %H:%M"))
+        stamp.replace(tzinfo=dt.UTC)
+        .astimezone(dt.timezone(dt.timedelta(hours=7)))
+        .strftime("%Y-%m-%d %H:%M")
+    )
     unknown = token(database, "revoke", "99")
     assert unknown.exit_code == 2
     assert "no token with id 99" in unknown.stderr and "token list" in unknown.stderr
@@ -121,13 +130,34 @@ def test_revoke_is_idempotent_and_unknown_ids_are_errors(database: str) -> None:
 
 def test_the_real_command_reads_database_url(database: str) -> None:
     env = {**os.environ, "DATABASE_URL": database}
-    made = subprocess.run([sys.executable, "-m", "vaxroute", "token", "create", "--role",
-                           "team_leader", "--team", "SC", "--days", "30"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vaxroute",
+            "token",
+            "create",
+            "--role",
+            "team_leader",
+            "--team",
+            "SC",
+            "--days",
+            "30",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip().startswith("vx_") and len(made.stdout.splitlines()) == 1
-    refused = subprocess.run([sys.executable, "-m", "vaxroute", "token", "revoke", "42"],
-                             env=env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "vaxroute", "token", "revoke", "42"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 2 and "no token with id 42" in refused.stderr
     (row,) = rows(database).values()
     assert row.team_id == "SC" and row.token_hash == hash_token(made.stdout.strip())

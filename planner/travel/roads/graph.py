@@ -75,8 +75,14 @@ class RoadGraph:
 
     def save(self, path: Path) -> None:
         """Write the graph to ``path`` (.npz) atomically, for the cache."""
-        arrays = {"lat": self.lat, "lon": self.lon, "u": self.u, "v": self.v,
-                  "length_m": self.length_m, "road_class": self.road_class}
+        arrays = {
+            "lat": self.lat,
+            "lon": self.lon,
+            "u": self.u,
+            "v": self.v,
+            "length_m": self.length_m,
+            "road_class": self.road_class,
+        }
         for m in TRAVEL_MODES:
             arrays[f"speed_{m}"] = self.speed_kmh[m]
             arrays[f"direction_{m}"] = self.direction[m]
@@ -88,6 +94,13 @@ class RoadGraph:
     def load(cls, path: Path) -> RoadGraph:
         """The graph :meth:`save` wrote to ``path``."""
         with np.load(path) as z:
-            return cls(z["lat"], z["lon"], z["u"], z["v"], z["length_m"], z["road_class"],
-                       {m: z[f"speed_{m}"] for m in TRAVEL_MODES},
-                       {m: z[f"direction_{m}"] for m in TRAVEL_MODES})
+            return cls(
+                z["lat"],
+                z["lon"],
+                z["u"],
+                z["v"],
+                z["length_m"],
+                z["road_class"],
+                {m: z[f"speed_{m}"] for m in TRAVEL_MODES},
+                {m: z[f"direction_{m}"] for m in TRAVEL_MODES},
+            )

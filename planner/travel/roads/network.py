@@ -67,8 +67,9 @@ class RoadTravel(TravelModel):
     _arcs: dict[str, Arcs] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_extract(cls, path: Path, params: RoadParams, lat: npt.ArrayLike,
-                     lon: npt.ArrayLike) -> RoadTravel:
+    def from_extract(
+        cls, path: Path, params: RoadParams, lat: npt.ArrayLike, lon: npt.ArrayLike
+    ) -> RoadTravel:
         """The extract's graph around the points (the disk cache first)."""
         t0 = time.perf_counter()
         path = Path(path)
@@ -76,8 +77,9 @@ class RoadTravel(TravelModel):
             raise InputError(f"{path}: road network file not found")
         sha = file_sha256(path)
         box = clip_box(lat, lon, params.margin_km)
-        key = hashlib.sha256(json.dumps([sha, params.graph_fingerprint(), box]).encode()
-                             ).hexdigest()[:24]
+        key = hashlib.sha256(
+            json.dumps([sha, params.graph_fingerprint(), box]).encode()
+        ).hexdigest()[:24]
         cached = params.cache_path() / "roads" / f"graph-{key}.npz"
         hit = cached.is_file()
         if hit:
@@ -87,8 +89,12 @@ class RoadTravel(TravelModel):
             cached.parent.mkdir(parents=True, exist_ok=True)
             graph.save(cached)
         source = {"extract": path.name, "sha256": sha, "bbox": list(box), "graph_key": key}
-        return cls(graph, params, source, stats={"graph_s": time.perf_counter() - t0,
-                                                 "graph_cached": float(hit)})
+        return cls(
+            graph,
+            params,
+            source,
+            stats={"graph_s": time.perf_counter() - t0, "graph_cached": float(hit)},
+        )
 
     # -- per mode ----------------------------------------------------------------------------
     def snapper(self, mode: str) -> Snapper:
@@ -126,27 +132,38 @@ class RoadTravel(TravelModel):
         self._memo[key] = out
         return out
 
-    def _matrix_key(self, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64],
-                    mode: str) -> str:
+    def _matrix_key(
+        self, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], mode: str
+    ) -> str:
         digest = hashlib.sha256(np.stack([la, lo]).tobytes())
-        digest.update(json.dumps([self.source["graph_key"], mode, self.params.max_snap_m,
-                                  self.params.walk_kmh]).encode())
+        digest.update(
+            json.dumps(
+                [self.source["graph_key"], mode, self.params.max_snap_m, self.params.walk_kmh]
+            ).encode()
+        )
         return digest.hexdigest()[:32]
 
-    def _compute(self, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64],
-                 mode: str) -> TravelMatrix:
+    def _compute(
+        self, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], mode: str
+    ) -> TravelMatrix:
         snaps = self.snap(la, lo, mode)
         g = point_graph(self.graph, mode, self.arcs(mode), snaps)
         return self._finish(many_to_many(g, self.graph.n_nodes, len(la)), snaps, la, lo)
 
-    def _finish(self, sums: PathSums, snaps: Snaps, la: npt.NDArray[np.float64],
-                lo: npt.NDArray[np.float64]) -> TravelMatrix:
+    def _finish(
+        self, sums: PathSums, snaps: Snaps, la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64]
+    ) -> TravelMatrix:
         off = np.where(snaps.edge >= 0, snaps.offroad_m, np.inf)
         same = (la[:, None] == la[None, :]) & (lo[:, None] == lo[None, :])
         return self._whole(sums, off[:, None], off[None, :], same)
 
-    def _whole(self, sums: PathSums, off_from: npt.NDArray[np.float64],
-               off_to: npt.NDArray[np.float64], same: npt.NDArray[np.bool_]) -> TravelMatrix:
+    def _whole(
+        self,
+        sums: PathSums,
+        off_from: npt.NDArray[np.float64],
+        off_to: npt.NDArray[np.float64],
+        same: npt.NDArray[np.bool_],
+    ) -> TravelMatrix:
         """Road sums + the walks at both ends, rounded up; one place twice costs nothing.
         Works element-wise: on a whole matrix (broadcast) or on a list of legs."""
         walk = self.params.walk_kmh / 3.6
@@ -158,17 +175,20 @@ class RoadTravel(TravelModel):
         metres = np.where(bad, UNREACHABLE_M, np.ceil(np.where(bad, 0, mets) - 1e-9))
         return TravelMatrix(seconds.astype(np.int64), metres.astype(np.int64))
 
-    def point_issues(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str
-                     ) -> dict[int, tuple[str, str]]:
+    def point_issues(
+        self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str
+    ) -> dict[int, tuple[str, str]]:
         """Points that no road of the mode comes near enough to: index -> (code, reason)."""
         snaps = self.snap(lat, lon, mode)
         limit = round(self.params.max_snap_m)
-        return {int(i): ("no_road_nearby",
-                         f"no road usable by {mode} within {limit} m of the address")
-                for i in np.flatnonzero(snaps.edge < 0)}
+        return {
+            int(i): ("no_road_nearby", f"no road usable by {mode} within {limit} m of the address")
+            for i in np.flatnonzero(snaps.edge < 0)
+        }
 
-    def offroad_m(self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str,
-                  limit_m: float | None = None) -> list[float]:
+    def offroad_m(
+        self, lat: npt.ArrayLike, lon: npt.ArrayLike, mode: str, limit_m: float | None = None
+    ) -> list[float]:
         """Distance from each point to the road it attaches to (inf: none within the limit)."""
         limit = self.params.max_snap_m if limit_m is None else limit_m
         return [float(x) for x in self.snapper(mode).snap(lat, lon, limit).offroad_m]
@@ -183,17 +203,30 @@ class RoadTravel(TravelModel):
         g = point_graph(self.graph, mode, self.arcs(mode), snaps)
         index = [(where[a], where[b]) for a, b in pairs]
         routes, weights = paths(g, self.graph.n_nodes, index)  # one search: paths and sums
-        i, j = np.array([p[0] for p in index], dtype=int), np.array([p[1] for p in index],
-                                                                     dtype=int)
+        i, j = (
+            np.array([p[0] for p in index], dtype=int),
+            np.array([p[1] for p in index], dtype=int),
+        )
         off = np.where(snaps.edge >= 0, snaps.offroad_m, np.inf)
         m = self._whole(decode(weights), off[i], off[j], (la[i] == la[j]) & (lo[i] == lo[j]))
-        return [Leg(int(m.seconds[k]), int(m.metres[k]),
-                    self._polyline(nodes, la, lo, snaps, int(i[k]), int(j[k])))
-                for k, nodes in enumerate(routes)]
+        return [
+            Leg(
+                int(m.seconds[k]),
+                int(m.metres[k]),
+                self._polyline(nodes, la, lo, snaps, int(i[k]), int(j[k])),
+            )
+            for k, nodes in enumerate(routes)
+        ]
 
-    def _polyline(self, nodes: list[int], la: npt.NDArray[np.float64],
-                  lo: npt.NDArray[np.float64], snaps: Snaps, i: int, j: int
-                  ) -> list[tuple[float, float]] | None:
+    def _polyline(
+        self,
+        nodes: list[int],
+        la: npt.NDArray[np.float64],
+        lo: npt.NDArray[np.float64],
+        snaps: Snaps,
+        i: int,
+        j: int,
+    ) -> list[tuple[float, float]] | None:
         if i == j:
             return [(float(la[i]), float(lo[i]))]
         if not nodes:
@@ -210,13 +243,17 @@ class RoadTravel(TravelModel):
 
     def describe(self) -> dict[str, Any]:
         """The extract, its graph and the road settings, for plan.json."""
-        return {"kind": self.kind, **self.source,
-                "graph": {"nodes": self.graph.n_nodes, "segments": self.graph.n_edges},
-                "roads": self.params.describe()}
+        return {
+            "kind": self.kind,
+            **self.source,
+            "graph": {"nodes": self.graph.n_nodes, "segments": self.graph.n_edges},
+            "roads": self.params.describe(),
+        }
 
 
-def road_travel(extract: Path, settings: Settings, teams: Sequence[Team],
-                points: Sequence[tuple[float, float]]) -> RoadTravel:
+def road_travel(
+    extract: Path, settings: Settings, teams: Sequence[Team], points: Sequence[tuple[float, float]]
+) -> RoadTravel:
     """The extract's roads around the stations and the points; an input error naming every
     station that no road of its team's mode comes near."""
     lat = [t.depot_lat for t in teams] + [p[0] for p in points]
@@ -224,14 +261,19 @@ def road_travel(extract: Path, settings: Settings, teams: Sequence[Team],
     travel = RoadTravel.from_extract(Path(extract), settings.roads, lat, lon)
     for mode in sorted({t.travel_mode for t in teams}):
         mine = [t for t in teams if t.travel_mode == mode]
-        off = travel.offroad_m([t.depot_lat for t in mine], [t.depot_lon for t in mine], mode,
-                               limit_m=100_000)
-        far = [f"{t.team_id} ({d:.0f} m)" if d != float("inf") else t.team_id
-               for t, d in zip(mine, off, strict=True) if d > settings.roads.max_snap_m]
+        off = travel.offroad_m(
+            [t.depot_lat for t in mine], [t.depot_lon for t in mine], mode, limit_m=100_000
+        )
+        far = [
+            f"{t.team_id} ({d:.0f} m)" if d != float("inf") else t.team_id
+            for t, d in zip(mine, off, strict=True)
+            if d > settings.roads.max_snap_m
+        ]
         if far:
             raise InputError(
                 f"{Path(extract).name}: no road usable by {mode} within "
                 f"{settings.roads.max_snap_m:.0f} m of the station of team(s) "
                 f"{', '.join(far)}: check the station's coordinates in the teams file, or "
-                "that the extract covers the area")
+                "that the extract covers the area"
+            )
     return travel

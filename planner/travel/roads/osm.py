@@ -25,8 +25,11 @@ from planner.travel.roads.graph import RoadGraph
 BBox = tuple[float, float, float, float]  # min lat, min lon, max lat, max lon
 _CLASS_CODE = {c: i for i, c in enumerate(ROAD_CLASSES)}
 _CLOSED = {"no", "private"}
-_MODE_TAGS = {"motorbike": ("motor_vehicle", "motorcycle", "moped"),
-              "car": ("motor_vehicle", "motorcar"), "foot": ("foot",)}
+_MODE_TAGS = {
+    "motorbike": ("motor_vehicle", "motorcycle", "moped"),
+    "car": ("motor_vehicle", "motorcar"),
+    "foot": ("foot",),
+}
 
 
 def read_extract(path: Path, params: RoadParams, bbox: BBox | None) -> RoadGraph:
@@ -37,15 +40,18 @@ def read_extract(path: Path, params: RoadParams, bbox: BBox | None) -> RoadGraph
         raise InputError(f"{path}: road network file not found")
     builder = _Builder(params, bbox)
     try:
-        processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-                     .with_locations()
-                     .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-                     .with_filter(osmium.filter.KeyFilter("highway")))
+        processor = (
+            osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations()
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
         for way in processor:
             builder.add_way(way)
     except RuntimeError as exc:
-        raise InputError(f"{path}: not a readable OpenStreetMap extract (.osm or .osm.pbf): "
-                         f"{exc}") from exc
+        raise InputError(
+            f"{path}: not a readable OpenStreetMap extract (.osm or .osm.pbf): {exc}"
+        ) from exc
     if not builder.u:
         where = "" if bbox is None else " near the residents and stations"
         raise InputError(f"{path}: the extract has no usable roads{where} (bbox {bbox})")
@@ -134,8 +140,11 @@ class _Builder:
         if not any(speeds.values()):
             return
         dirs = {m: _direction(tags, cls, m, self.params) for m in TRAVEL_MODES}
-        points = [(n.ref, n.lat, n.lon) for n in way.nodes  # type: ignore[attr-defined]
-                  if n.location.valid()]
+        points = [
+            (n.ref, n.lat, n.lon)
+            for n in way.nodes  # type: ignore[attr-defined]
+            if n.location.valid()
+        ]
         for (ra, la, oa), (rb, lb, ob) in itertools.pairwise(points):
             if ra == rb or not (self._inside(la, oa) or self._inside(lb, ob)):
                 continue
@@ -153,8 +162,9 @@ class _Builder:
         length = haversine_m(lat[u], lon[u], lat[v], lon[v])
         speed = {m: np.array(s, dtype=np.float64) for m, s in self.speed.items()}
         direction = {m: np.array(d, dtype=np.int8) for m, d in self.way.items()}
-        return RoadGraph(lat, lon, u, v, length, np.array(self.cls, dtype=np.int8), speed,
-                         direction)
+        return RoadGraph(
+            lat, lon, u, v, length, np.array(self.cls, dtype=np.int8), speed, direction
+        )
 
 
 class Way(NamedTuple):
@@ -178,23 +188,36 @@ def read_ways(path: Path, bbox: BBox) -> list[Way]:
         raise InputError(f"{path}: road network file not found")
     out: list[Way] = []
     try:
-        processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-                     .with_locations()
-                     .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-                     .with_filter(osmium.filter.KeyFilter("highway")))
+        processor = (
+            osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations()
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
         for way in processor:
             cls = way.tags.get("highway", "")
             if cls not in _CLASS_CODE or way.tags.get("area") == "yes":
                 continue
-            pts = [(n.lat, n.lon) for n in way.nodes  # type: ignore[union-attr]
-                   if n.location.valid()]
-            if len(pts) < 2 or not any(bbox[0] <= a <= bbox[2] and bbox[1] <= o <= bbox[3]
-                                       for a, o in pts):
+            pts = [
+                (n.lat, n.lon)
+                for n in way.nodes  # type: ignore[union-attr]
+                if n.location.valid()
+            ]
+            if len(pts) < 2 or not any(
+                bbox[0] <= a <= bbox[2] and bbox[1] <= o <= bbox[3] for a, o in pts
+            ):
                 continue
             coords = np.array(pts, dtype=np.float64)
-            out.append(Way(way.tags.get("name") or way.tags.get("ref") or "",
-                           _CLASS_CODE[cls], coords[:, 0], coords[:, 1]))
+            out.append(
+                Way(
+                    way.tags.get("name") or way.tags.get("ref") or "",
+                    _CLASS_CODE[cls],
+                    coords[:, 0],
+                    coords[:, 1],
+                )
+            )
     except RuntimeError as exc:
-        raise InputError(f"{path}: not a readable OpenStreetMap extract (.osm or .osm.pbf): "
-                         f"{exc}") from exc
+        raise InputError(
+            f"{path}: not a readable OpenStreetMap extract (.osm or .osm.pbf): {exc}"
+        ) from exc
     return out

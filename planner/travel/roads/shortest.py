@@ -45,9 +45,14 @@ def _weights(seconds: F64, metres: F64) -> F64:
     return ds * _SHIFT + dm
 
 
-def _virtual_arcs(graph: RoadGraph, arcs: Arcs, fwd: npt.NDArray[np.bool_],
-                  bwd: npt.NDArray[np.bool_], speed: F64, snaps: Snaps
-                  ) -> tuple[I64, I64, F64, F64]:
+def _virtual_arcs(
+    graph: RoadGraph,
+    arcs: Arcs,
+    fwd: npt.NDArray[np.bool_],
+    bwd: npt.NDArray[np.bool_],
+    speed: F64,
+    snaps: Snaps,
+) -> tuple[I64, I64, F64, F64]:
     """Arcs joining point k (node N + k) to its segment's ends and to points on the same one."""
     n = graph.n_nodes
     tails, heads, secs, mets = [], [], [], []
@@ -63,10 +68,10 @@ def _virtual_arcs(graph: RoadGraph, arcs: Arcs, fwd: npt.NDArray[np.bool_],
     e, f = snaps.edge[k], snaps.fraction[k]
     length = graph.length_m[e]
     node = n + k
-    for ok, into, out, m_in, m_out in ((fwd[e], graph.u[e], graph.v[e], f * length,
-                                        (1 - f) * length),
-                                       (bwd[e], graph.v[e], graph.u[e], (1 - f) * length,
-                                        f * length)):
+    for ok, into, out, m_in, m_out in (
+        (fwd[e], graph.u[e], graph.v[e], f * length, (1 - f) * length),
+        (bwd[e], graph.v[e], graph.u[e], (1 - f) * length, f * length),
+    ):
         add(into[ok], node[ok], m_in[ok], e[ok])
         add(node[ok], out[ok], m_out[ok], e[ok])
     # points sharing a segment reach each other directly, not by way of its ends
@@ -103,13 +108,16 @@ def point_graph(graph: RoadGraph, mode: str, arcs: Arcs, snaps: Snaps) -> csr_ma
 
 def _rows(g: csr_matrix, sources: I64, targets: I64) -> F64:
     """Path weights from sources to targets, CHUNK sources per Dijkstra call."""
-    parts = [dijkstra(g, directed=True, indices=sources[s:s + CHUNK])[:, targets]
-             for s in range(0, len(sources), CHUNK)]
+    parts = [
+        dijkstra(g, directed=True, indices=sources[s : s + CHUNK])[:, targets]
+        for s in range(0, len(sources), CHUNK)
+    ]
     return np.vstack(parts) if parts else np.zeros((0, len(targets)))
 
 
-def many_to_many(g: csr_matrix, n_nodes: int, n_points: int, workers: int | None = None
-                 ) -> PathSums:
+def many_to_many(
+    g: csr_matrix, n_nodes: int, n_points: int, workers: int | None = None
+) -> PathSums:
     """Fastest paths between all pairs of points (virtual nodes), in chunks of sources.
 
     csgraph's Dijkstra holds the GIL, so big jobs go to worker processes (one per core);
@@ -138,17 +146,17 @@ def decode(total: F64) -> PathSums:
     return PathSums(ds / 10.0, dm / 10.0)
 
 
-def paths(g: csr_matrix, n_nodes: int, legs: list[tuple[int, int]]
-          ) -> tuple[list[list[int]], F64]:
+def paths(g: csr_matrix, n_nodes: int, legs: list[tuple[int, int]]) -> tuple[list[list[int]], F64]:
     """Per leg between points: the node sequence (graph nodes and virtual ``n_nodes + k``) of
     the fastest path, empty where the target cannot be reached, and its encoded weight."""
     out: list[list[int]] = [[] for _ in legs]
     weight = np.full(len(legs), np.inf)
     sources = sorted({a for a, _ in legs})
     for s in range(0, len(sources), CHUNK):
-        chunk = sources[s:s + CHUNK]
-        dist, pred = dijkstra(g, directed=True, indices=[n_nodes + a for a in chunk],
-                              return_predecessors=True)
+        chunk = sources[s : s + CHUNK]
+        dist, pred = dijkstra(
+            g, directed=True, indices=[n_nodes + a for a in chunk], return_predecessors=True
+        )
         row = {a: i for i, a in enumerate(chunk)}
         for k, (a, b) in enumerate(legs):
             if a not in row:

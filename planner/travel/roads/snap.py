@@ -71,24 +71,25 @@ class Snapper:
         x, y = self.to_metric.transform(graph.lon, graph.lat)
         self.x, self.y = np.asarray(x), np.asarray(y)
         u, v = graph.u[self.edges], graph.v[self.edges]
-        coords = np.stack([np.stack([self.x[u], self.y[u]], -1),
-                           np.stack([self.x[v], self.y[v]], -1)], axis=1)
+        coords = np.stack(
+            [np.stack([self.x[u], self.y[u]], -1), np.stack([self.x[v], self.y[v]], -1)], axis=1
+        )
         self.segments = shapely.linestrings(coords)
         self.tree = shapely.STRtree(self.segments)
         self.main_edges = np.flatnonzero(self.main)
         self.main_tree = shapely.STRtree(self.segments[self.main_edges])
 
-    def _nearest(self, points: npt.NDArray[np.object_], max_m: float
-                 ) -> tuple[I64, F64]:
+    def _nearest(self, points: npt.NDArray[np.object_], max_m: float) -> tuple[I64, F64]:
         """Per point: index into ``self.edges`` (-1: none) and distance."""
         seg, dist = np.full(len(points), -1), np.full(len(points), np.inf)
-        (which, k), d = self.tree.query_nearest(points, max_distance=max_m,
-                                                return_distance=True, all_matches=False)
+        (which, k), d = self.tree.query_nearest(
+            points, max_distance=max_m, return_distance=True, all_matches=False
+        )
         seg[which], dist[which] = k, d
         if len(self.main_edges):
-            (which, k), d = self.main_tree.query_nearest(points, max_distance=max_m,
-                                                         return_distance=True,
-                                                         all_matches=False)
+            (which, k), d = self.main_tree.query_nearest(
+                points, max_distance=max_m, return_distance=True, all_matches=False
+            )
             better = d <= dist[which] + PREFER_CONNECTED_M
             seg[which[better]], dist[which[better]] = self.main_edges[k[better]], d[better]
         return seg, dist
@@ -108,8 +109,9 @@ class Snapper:
             seg = seg[which]
             edge[which] = self.edges[seg]
             offroad[which] = dist[which]
-            fraction[which] = shapely.line_locate_point(self.segments[seg], points[which],
-                                                        normalized=True)
+            fraction[which] = shapely.line_locate_point(
+                self.segments[seg], points[which], normalized=True
+            )
         g = self.graph
         ok = edge >= 0
         e = np.where(ok, edge, 0)

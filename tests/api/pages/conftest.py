@@ -22,10 +22,15 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def console_settings(database_url: str, **changes: object) -> Settings:
-    values: dict[str, object] = {"database_url": database_url, "default_time_limit_s": 2,
-                                 "max_upload_mb": 2, "login_delay_s": 0.05,
-                                 "login_max_failures": MAX_FAILURES, "login_lock_minutes": 5,
-                                 **changes}
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "default_time_limit_s": 2,
+        "max_upload_mb": 2,
+        "login_delay_s": 0.05,
+        "login_max_failures": MAX_FAILURES,
+        "login_lock_minutes": 5,
+        **changes,
+    }
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -51,9 +56,11 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> httpx.Re
     """Open the sign-in form and post it (the form's own CSRF value included)."""
     form = client.get("/login")
     assert form.status_code == 200
-    return client.post("/login", data={"name": name, "password": password,
-                                       "csrf_token": csrf_of(form.text)},
-                       follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
 
 
 @dataclass
@@ -80,6 +87,8 @@ def set_cookies(response: httpx.Response) -> dict[str, dict[str, str]]:
     for header in response.headers.get_list("set-cookie"):
         first, *attrs = [part.strip() for part in header.split(";")]
         name, _, value = first.partition("=")
-        out[name] = {"value": value, **{a.partition("=")[0].lower(): a.partition("=")[2]
-                                        for a in attrs}}
+        out[name] = {
+            "value": value,
+            **{a.partition("=")[0].lower(): a.partition("=")[2] for a in attrs},
+        }
     return out

@@ -59,8 +59,11 @@ class Marked(HTMLParser):
                 text.append(data)
 
     def all(self, attr: str, value: str | None = None) -> list[tuple[dict[str, str], str]]:
-        return [(a, " ".join("".join(t).split())) for _, a, t in self.found
-                if attr in a and (value is None or a[attr] == value)]
+        return [
+            (a, " ".join("".join(t).split()))
+            for _, a, t in self.found
+            if attr in a and (value is None or a[attr] == value)
+        ]
 
 
 def _route(plan: dict[str, Any], team: str) -> dict[str, Any]:
@@ -74,24 +77,43 @@ def posted(client: TestClient, tokens, loaded) -> dict[str, Any]:
     dx, sc = _route(plan, "DX")["stops"], _route(plan, "SC")["stops"]
     first_dx = dx[0]["resident_ids"]
     posts: list[tuple[str, str, str, str, str | None]] = [
-        ("DX", rid, "refused", "08:00", None) for rid in first_dx[:1]]  # corrected below
+        ("DX", rid, "refused", "08:00", None) for rid in first_dx[:1]
+    ]  # corrected below
     posts += [("DX", rid, "vaccinated", "08:05", None) for rid in first_dx]
-    posts += [("DX", dx[1]["resident_ids"][0], "refused", "08:30", None),
-              ("SC", sc[0]["resident_ids"][0], "not_at_home", "09:10", None),
-              ("SC", sc[1]["resident_ids"][0], "contraindicated", "09:40", None),
-              ("SC", sc[2]["resident_ids"][0], "postponed", "10:15", "2026-11-25")]
+    posts += [
+        ("DX", dx[1]["resident_ids"][0], "refused", "08:30", None),
+        ("SC", sc[0]["resident_ids"][0], "not_at_home", "09:10", None),
+        ("SC", sc[1]["resident_ids"][0], "contraindicated", "09:40", None),
+        ("SC", sc[2]["resident_ids"][0], "postponed", "10:15", "2026-11-25"),
+    ]
     for k, (team, rid, outcome, at, later) in enumerate(posts):
-        body = {"resident_id": rid, "plan_id": loaded["id"], "outcome": outcome,
-                "at": AT.format(at), "idempotency_key": f"board-{team}-{k:04d}",
-                "postponed_to": later}
+        body = {
+            "resident_id": rid,
+            "plan_id": loaded["id"],
+            "outcome": outcome,
+            "at": AT.format(at),
+            "idempotency_key": f"board-{team}-{k:04d}",
+            "postponed_to": later,
+        }
         answer = client.post("/visits", headers=tokens[team], json=body)
         assert answer.status_code == 201, answer.text
     # the next day's visit is not today's
     tomorrow = next(r for r in plan["routes"] if r["team_id"] == "DX" and r["date"] == "2026-11-24")
     rid = tomorrow["stops"][0]["resident_ids"][0]
-    assert client.post("/visits", headers=tokens["DX"], json={
-        "resident_id": rid, "plan_id": loaded["id"], "outcome": "vaccinated",
-        "at": "2026-11-24T08:00:00+07:00", "idempotency_key": "board-DX-next"}).status_code == 201
+    assert (
+        client.post(
+            "/visits",
+            headers=tokens["DX"],
+            json={
+                "resident_id": rid,
+                "plan_id": loaded["id"],
+                "outcome": "vaccinated",
+                "at": "2026-11-24T08:00:00+07:00",
+                "idempotency_key": "board-DX-next",
+            },
+        ).status_code
+        == 201
+    )
     states = {rid: outcome for _, rid, outcome, _, _ in posts}
     make_user(client, "Trần Văn Bảng")
     signed_in(client, "Trần Văn Bảng")
@@ -127,8 +149,9 @@ def test_outcomes_posted_by_tablets_appear_on_the_board(client: TestClient, post
     dx = page.text.split('data-team="DX"', 1)[1].split("</section>", 1)[0]
     sc = page.text.split('data-team="SC"', 1)[1].split("</section>", 1)[0]
     assert "Liên lạc gần nhất: 08:30" in dx and "Liên lạc gần nhất: 10:15" in sc
-    quiet = [a["data-team"] for a, _ in marked.all("data-team") if a["data-team"] not in
-             ("DX", "SC")]
+    quiet = [
+        a["data-team"] for a, _ in marked.all("data-team") if a["data-team"] not in ("DX", "SC")
+    ]
     other = page.text.split(f'data-team="{quiet[0]}"', 1)[1].split("</section>", 1)[0]
     assert "Chưa gửi kết quả nào" in other
 
@@ -145,12 +168,12 @@ def test_the_board_fragment_is_the_board_alone(client: TestClient, posted) -> No
     assert '<script type="module" src="/static/board.js"></script>' in page
 
 
-def test_opening_the_board_is_audited_without_the_residents(client: TestClient,
-                                                            posted) -> None:
+def test_opening_the_board_is_audited_without_the_residents(client: TestClient, posted) -> None:
     client.get("/today?day=2026-11-23")
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
-        row = s.scalars(select(AuditRow).where(AuditRow.action == "read_board")
-                        .order_by(AuditRow.id.desc())).first()
+        row = s.scalars(
+            select(AuditRow).where(AuditRow.action == "read_board").order_by(AuditRow.id.desc())
+        ).first()
     assert row is not None and row.resident_id is None
     assert row.detail == "user Trần Văn Bảng: console: 2026-11-23"
 
@@ -160,8 +183,10 @@ def _cells(html: str, level: str) -> dict[str, dict[str, int]]:
     rows: dict[str, dict[str, int]] = {}
     for block in re.findall(r'<tr data-group="([^"]*)">(.*?)</tr>', table, re.S):
         group, body = block
-        rows[group] = {c: int(v.replace(".", "")) for c, v in
-                       re.findall(r'data-col="(\w+)">([\d.]+)</td>', body)}
+        rows[group] = {
+            c: int(v.replace(".", ""))
+            for c, v in re.findall(r'data-col="(\w+)">([\d.]+)</td>', body)
+        }
     return rows
 
 
@@ -183,7 +208,9 @@ def test_the_report_page_shows_daily_reports_numbers(client: TestClient, posted)
     assert [team for team, _ in bars] == [r["group"] for r in report["by_team"]]
     dx = dict(bars)["DX"]
     assert re.findall(r'data-state="(\w+)" data-n="(\d+)"', dx)[0] == (
-        "vaccinated", str(len(posted["dx"][0]["resident_ids"])))
+        "vaccinated",
+        str(len(posted["dx"][0]["resident_ids"])),
+    )
     assert 'fill="#68BB0C"' in dx and "style=" not in page.text
 
 
@@ -199,8 +226,9 @@ def test_the_downloads_open_with_openpyxl_and_csv(client: TestClient, posted) ->
     assert [row[0] for row in teams[1:]] == [r["group"] for r in report["by_team"]]
     dx = next(row for row in teams if row[0] == "DX")
     dx_report = next(r for r in report["by_team"] if r["group"] == "DX")
-    assert list(dx[1:]) == [dx_report[c] for c in
-                            ("planned", *OUTCOMES, "remaining", "far_from_stop")]
+    assert list(dx[1:]) == [
+        dx_report[c] for c in ("planned", *OUTCOMES, "remaining", "far_from_stop")
+    ]
     text = client.get("/report/download?day=2026-11-23&format=csv")
     assert text.status_code == 200 and text.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
@@ -209,8 +237,7 @@ def test_the_downloads_open_with_openpyxl_and_csv(client: TestClient, posted) ->
     assert ["DX", *map(str, list(dx[1:-1])), "team", str(dx[-1])] in rows
 
 
-def test_a_day_without_a_plan_says_so_and_links_the_nearest(client: TestClient,
-                                                             posted) -> None:
+def test_a_day_without_a_plan_says_so_and_links_the_nearest(client: TestClient, posted) -> None:
     today = today_vn()  # the demo plan covers 23 and 24/11/2026 only
     page = client.get("/today")
     assert page.status_code == 200
@@ -224,8 +251,9 @@ def test_a_day_without_a_plan_says_so_and_links_the_nearest(client: TestClient,
     assert 'href="/report?day=2026-11-23"' in report.text and "<table" not in report.text
 
 
-def test_bad_days_and_formats_get_a_message_in_the_users_language(client: TestClient,
-                                                                  posted) -> None:
+def test_bad_days_and_formats_get_a_message_in_the_users_language(
+    client: TestClient, posted
+) -> None:
     for path in ("/today?day=hôm-qua", "/report?day=2026-13-45", "/today/board?day=1999-12-31"):
         page = client.get(path)
         assert page.status_code == 400, path

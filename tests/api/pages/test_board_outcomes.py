@@ -34,7 +34,7 @@ def _luminance(colour: str) -> float:
         v = c / 255
         return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
+    r, g, b = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -63,18 +63,26 @@ def test_every_outcome_has_both_labels_a_colour_and_a_readable_ink() -> None:
 
 @pytest.mark.parametrize("code", OUTCOME_CODES)
 def test_the_api_accepts_each_code(code: str) -> None:
-    body = VisitCreate(resident_id="DX-014", plan_id=1, outcome=code,
-                       at="2026-11-24T09:12:00+07:00",
-                       idempotency_key="tablet-DX-0001")
+    body = VisitCreate(
+        resident_id="DX-014",
+        plan_id=1,
+        outcome=code,
+        at="2026-11-24T09:12:00+07:00",
+        idempotency_key="tablet-DX-0001",
+    )
     assert body.outcome == code
 
 
 @pytest.mark.parametrize("code", ["not_visited", "Vaccinated", "vaccinated ", "done", ""])
 def test_the_api_refuses_anything_else(code: str) -> None:
     with pytest.raises(ValidationError):
-        VisitCreate(resident_id="DX-014", plan_id=1, outcome=code,
-                    at="2026-11-24T09:12:00+07:00",
-                    idempotency_key="tablet-DX-0001")
+        VisitCreate(
+            resident_id="DX-014",
+            plan_id=1,
+            outcome=code,
+            at="2026-11-24T09:12:00+07:00",
+            idempotency_key="tablet-DX-0001",
+        )
 
 
 def test_the_openapi_document_lists_exactly_the_catalogue(tmp_path: Path) -> None:
@@ -92,8 +100,11 @@ def test_the_report_and_the_replanner_use_the_catalogues_codes() -> None:
 def test_the_stylesheet_paints_each_state_in_its_catalogue_colours() -> None:
     css = (ROOT / "api" / "static" / "console.css").read_text(encoding="utf-8")
     for code, kind in BOARD_STATES.items():
-        rule = re.search(rf"\.state-{code} \{{ background: (#[0-9A-F]{{6}}); "
-                         rf"color: (#[0-9A-F]{{6}}); \}}", css)
+        rule = re.search(
+            rf"\.state-{code} \{{ background: (#[0-9A-F]{{6}}); "
+            rf"color: (#[0-9A-F]{{6}}); \}}",
+            css,
+        )
         assert rule, code
         assert rule.groups() == (kind.colour, kind.ink), code
 

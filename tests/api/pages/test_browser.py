@@ -37,9 +37,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     url = f"sqlite:///{folder / 'vaxroute.sqlite'}"
     live = start_server(url, folder / "server.log", VAXROUTE_LOGIN_DELAY_S="0.2")
     try:
-        added = subprocess.run([sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan",
-                                "--password-stdin"], env=live.env, input=PASSWORD + "\n",
-                               capture_output=True, text=True, timeout=60)
+        added = subprocess.run(
+            [sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan", "--password-stdin"],
+            env=live.env,
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert added.returncode == 0, added.stderr
         yield live
     finally:
@@ -56,8 +61,9 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-def _tab(chromium: Any, server: LiveServer, bypass_csp: bool
-         ) -> tuple[Any, Any, list[str], list[str]]:
+def _tab(
+    chromium: Any, server: LiveServer, bypass_csp: bool
+) -> tuple[Any, Any, list[str], list[str]]:
     """A page at 1366×768 that may reach the server only; its errors and outside requests."""
     context = chromium.new_context(viewport=SIZE, locale="vi-VN", bypass_csp=bypass_csp)
     outside: list[str] = []
@@ -73,8 +79,14 @@ def _tab(chromium: Any, server: LiveServer, bypass_csp: bool
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-           if m.type == "error" and "status of 4" not in m.text else None)
+    tab.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" and "status of 4" not in m.text
+            else None
+        ),
+    )
     return context, tab, outside, problems
 
 
@@ -91,17 +103,20 @@ def page(chromium: Any, server: LiveServer) -> Iterator[Any]:
 def check(page: Any, name: str) -> None:
     """axe-core on the screen (no serious or critical violation) and its screenshot."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, "
-                           "{resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == [], f"{name}: {bad}"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"console-{name}-1366x768.png"), full_page=True)
 
 
-def test_sign_in_refuses_a_wrong_password_then_opens_the_dashboard(page: Any,
-                                                                   server: LiveServer) -> None:
+def test_sign_in_refuses_a_wrong_password_then_opens_the_dashboard(
+    page: Any, server: LiveServer
+) -> None:
     page.goto(server.url + "/")
     assert page.url == server.url + "/login"
     assert page.locator("h1").inner_text() == "Đăng nhập VaxRoute"
@@ -136,13 +151,14 @@ def test_upload_the_teams_with_the_picker(page: Any, server: LiveServer) -> None
     check(page, "report-teams")
 
 
-def test_drop_a_residents_list_with_bad_rows_then_import_the_good_ones(page: Any,
-                                                                        server: LiveServer
-                                                                        ) -> None:
+def test_drop_a_residents_list_with_bad_rows_then_import_the_good_ones(
+    page: Any, server: LiveServer
+) -> None:
     page.goto(server.url + "/lists")
     content = bad_residents().decode()
     zone = page.locator("form[action='/lists/residents/upload'] [data-dropzone]")
-    page.evaluate("""([selector, text]) => {
+    page.evaluate(
+        """([selector, text]) => {
         const zone = document.querySelector(selector);
         const data = new DataTransfer();
         data.items.add(new File([text], "danh-sach-phuong.csv", {type: "text/csv"}));
@@ -150,9 +166,12 @@ def test_drop_a_residents_list_with_bad_rows_then_import_the_good_ones(page: Any
             zone.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true,
                                                     cancelable: true}));
         }
-    }""", ["form[action='/lists/residents/upload'] [data-dropzone]", content])
+    }""",
+        ["form[action='/lists/residents/upload'] [data-dropzone]", content],
+    )
     assert zone.locator("input[type=file]").evaluate("i => i.files[0].name") == (
-        "danh-sach-phuong.csv")
+        "danh-sach-phuong.csv"
+    )
     assert zone.locator("[data-file-name]").inner_text() == "danh-sach-phuong.csv"
     check(page, "lists-dropped")
     page.locator("form[action='/lists/residents/upload'] button[type=submit]").click()

@@ -44,21 +44,28 @@ def _now() -> dt.datetime:
 
 
 @pytest.fixture(scope="module")
-def planned(server: LiveServer) -> dict[str, Any]:  # noqa: F811
+def planned(server: LiveServer) -> dict[str, Any]:
     """The demo lists and a one-day plan for today (Viet Nam), published, and a DX tablet."""
     planner = {"Authorization": f"Bearer {make_token(server.env, 'planner')}"}
     files = demo_files()
     with httpx.Client(base_url=server.url, timeout=60) as http:
         for kind, path in (("teams", files.teams), ("residents", files.residents)):
-            sent = http.post(f"/{kind}/imports", headers=planner,
-                             files={"file": (path.name, path.read_bytes(), "text/csv")})
+            sent = http.post(
+                f"/{kind}/imports",
+                headers=planner,
+                files={"file": (path.name, path.read_bytes(), "text/csv")},
+            )
             assert sent.status_code == 201, sent.text
-        asked = http.post("/plans", headers=planner, json={
-            "start_date": _now().date().isoformat(), "days": 1, "time_limit_s": 3})
+        asked = http.post(
+            "/plans",
+            headers=planner,
+            json={"start_date": _now().date().isoformat(), "days": 1, "time_limit_s": 3},
+        )
         assert asked.status_code == 202, asked.text
         deadline = time.monotonic() + 180
-        while (body := http.get(f"/plans/{asked.json()['id']}", headers=planner).json()
-               )["status"] not in ("done", "failed") and time.monotonic() < deadline:
+        while (body := http.get(f"/plans/{asked.json()['id']}", headers=planner).json())[
+            "status"
+        ] not in ("done", "failed") and time.monotonic() < deadline:
             time.sleep(0.5)
     assert body["status"] == "done" and body["published_at"], body.get("error")
     leader = {"Authorization": f"Bearer {make_token(server.env, 'team_leader', 'DX')}"}
@@ -66,24 +73,44 @@ def planned(server: LiveServer) -> dict[str, Any]:  # noqa: F811
     return {"plan": body, "planner": planner, "leader": leader, "stops": route["stops"]}
 
 
-def _post(server: LiveServer, planned: dict[str, Any], resident: str, outcome: str,  # noqa: F811
-          key: str, where: tuple[float, float] | None = None) -> None:
+def _post(
+    server: LiveServer,
+    planned: dict[str, Any],
+    resident: str,
+    outcome: str,
+    key: str,
+    where: tuple[float, float] | None = None,
+) -> None:
     """An outcome as the DX tablet posts it, with the device's position when ``where``."""
     position = {"lat": where[0], "lon": where[1]} if where else {}
-    answer = httpx.post(f"{server.url}/visits", headers=planned["leader"], timeout=30, json={
-        "resident_id": resident, "plan_id": planned["plan"]["id"], "outcome": outcome,
-        "at": _now().isoformat(timespec="seconds"), "idempotency_key": key, **position})
+    answer = httpx.post(
+        f"{server.url}/visits",
+        headers=planned["leader"],
+        timeout=30,
+        json={
+            "resident_id": resident,
+            "plan_id": planned["plan"]["id"],
+            "outcome": outcome,
+            "at": _now().isoformat(timespec="seconds"),
+            "idempotency_key": key,
+            **position,
+        },
+    )
     assert answer.status_code == 201, answer.text
 
 
 def _420_m_east(stop: dict[str, Any]) -> tuple[float, float]:
     """A position 420 m east of the stop (proof of visit: far from it)."""
     return stop["lat"], stop["lon"] + math.degrees(
-        420 / (6_371_008.8 * math.cos(math.radians(stop["lat"]))))
+        420 / (6_371_008.8 * math.cos(math.radians(stop["lat"])))
+    )
 
 
-def _signed_in(chromium: Any, server: LiveServer, bypass_csp: bool  # noqa: F811
-               ) -> tuple[Any, Any, list[str], list[str]]:
+def _signed_in(
+    chromium: Any,
+    server: LiveServer,
+    bypass_csp: bool,
+) -> tuple[Any, Any, list[str], list[str]]:
     context, tab, outside, problems = _tab(chromium, server, bypass_csp=bypass_csp)
     tab.goto(server.url + "/login")
     tab.fill("#name", "Nguyễn Thị Lan")
@@ -94,8 +121,11 @@ def _signed_in(chromium: Any, server: LiveServer, bypass_csp: bool  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def page(chromium: Any, server: LiveServer, planned: dict[str, Any]  # noqa: F811
-         ) -> Iterator[Any]:
+def page(
+    chromium: Any,
+    server: LiveServer,
+    planned: dict[str, Any],
+) -> Iterator[Any]:
     # bypass_csp: axe is injected as an inline script (the live refresh below runs without it)
     context, tab, outside, problems = _signed_in(chromium, server, bypass_csp=True)
     yield tab
@@ -103,8 +133,11 @@ def page(chromium: Any, server: LiveServer, planned: dict[str, Any]  # noqa: F81
     context.close()
 
 
-def test_the_board_shows_the_tablets_outcomes(page: Any, server: LiveServer,  # noqa: F811
-                                              planned: dict[str, Any]) -> None:
+def test_the_board_shows_the_tablets_outcomes(
+    page: Any,
+    server: LiveServer,
+    planned: dict[str, Any],
+) -> None:
     first, second = planned["stops"][0]["resident_ids"][0], planned["stops"][1]["resident_ids"][0]
     _post(server, planned, first, "vaccinated", "browser-DX-0001")
     _post(server, planned, second, "refused", "browser-DX-0002", _420_m_east(planned["stops"][1]))
@@ -112,7 +145,8 @@ def test_the_board_shows_the_tablets_outcomes(page: Any, server: LiveServer,  # 
     page.wait_for_url(server.url + "/today")
     assert page.locator("h1").inner_text() == f"Tiến độ ngày {_now():%d/%m/%Y}"
     assert page.locator(".team-board").count() == len(
-        {r["team_id"] for r in planned["plan"]["plan"]["routes"]})
+        {r["team_id"] for r in planned["plan"]["plan"]["routes"]}
+    )
     chip = page.locator(f".chip[data-resident='{first}']")
     assert chip.get_attribute("data-state") == "vaccinated" and "Đã tiêm" in chip.inner_text()
     assert chip.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(104, 187, 12)"
@@ -128,8 +162,11 @@ def test_the_board_shows_the_tablets_outcomes(page: Any, server: LiveServer,  # 
     check(page, "today")
 
 
-def test_the_board_updates_itself_under_the_csp(chromium: Any, server: LiveServer,  # noqa: F811
-                                                planned: dict[str, Any]) -> None:
+def test_the_board_updates_itself_under_the_csp(
+    chromium: Any,
+    server: LiveServer,
+    planned: dict[str, Any],
+) -> None:
     """A new outcome appears without a reload, by board.js, under the server's real CSP."""
     context, tab, outside, problems = _signed_in(chromium, server, bypass_csp=False)
     tab.goto(server.url + "/today")
@@ -150,17 +187,23 @@ def test_the_board_updates_itself_under_the_csp(chromium: Any, server: LiveServe
     context.close()
 
 
-def test_the_report_shows_the_json_routes_numbers(page: Any, server: LiveServer,  # noqa: F811
-                                                  planned: dict[str, Any]) -> None:
+def test_the_report_shows_the_json_routes_numbers(
+    page: Any,
+    server: LiveServer,
+    planned: dict[str, Any],
+) -> None:
     page.click(".nav a[href='/report']")
     page.wait_for_url(server.url + "/report")
     assert page.locator("h1").inner_text() == f"Báo cáo ngày {_now():%d/%m/%Y}"
-    expected = httpx.get(f"{server.url}/reports/daily", headers=planned["planner"], timeout=30,
-                         params={"date": _now().date().isoformat()}).json()
+    expected = httpx.get(
+        f"{server.url}/reports/daily",
+        headers=planned["planner"],
+        timeout=30,
+        params={"date": _now().date().isoformat()},
+    ).json()
     dx = next(r for r in expected["by_team"] if r["group"] == "DX")
     row = page.locator("table.daily-team tr[data-group='DX']")
-    for column in ("planned", "vaccinated", "refused", "not_at_home", "remaining",
-                   "far_from_stop"):
+    for column in ("planned", "vaccinated", "refused", "not_at_home", "remaining", "far_from_stop"):
         shown = row.locator(f"td[data-col='{column}']").inner_text().replace(".", "")
         assert int(shown) == dx[column], column
     assert dx["vaccinated"] >= 1 and dx["refused"] == 1 and dx["far_from_stop"] == 1
@@ -169,13 +212,13 @@ def test_the_report_shows_the_json_routes_numbers(page: Any, server: LiveServer,
     check(page, "report")
     with page.expect_download() as download:
         page.click("a[href$='format=xlsx']")
-    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()),
-                                  read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
     assert [r[0] for r in book["by_team"].iter_rows(min_row=2, values_only=True)] == [
-        r["group"] for r in expected["by_team"]]
+        r["group"] for r in expected["by_team"]
+    ]
 
 
-def test_the_report_prints_on_one_a4_page(page: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_report_prints_on_one_a4_page(page: Any, server: LiveServer) -> None:
     page.goto(server.url + "/report")
     page.emulate_media(media="print")
     try:
@@ -183,8 +226,7 @@ def test_the_report_prints_on_one_a4_page(page: Any, server: LiveServer) -> None
         assert page.locator(".day-picker").evaluate("e => getComputedStyle(e).display") == "none"
         assert page.locator("table.daily-ward").is_visible()
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "console-report-print-1366x768.png"),
-                        full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "console-report-print-1366x768.png"), full_page=True)
         pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
         (ARTIFACTS / "console-report-print.pdf").write_bytes(pdf)
         pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
@@ -196,7 +238,7 @@ def test_the_report_prints_on_one_a4_page(page: Any, server: LiveServer) -> None
         page.set_viewport_size(SIZE)
 
 
-def test_a_day_without_a_plan_in_english(page: Any, server: LiveServer) -> None:  # noqa: F811
+def test_a_day_without_a_plan_in_english(page: Any, server: LiveServer) -> None:
     page.goto(server.url + "/lang/en?next=/today%3Fday%3D2026-01-05")
     page.wait_for_url(server.url + "/today?day=2026-01-05")
     assert page.locator(".notice").inner_text() == "No published plan covers 05/01/2026."

@@ -39,12 +39,20 @@ def server(server_log: Path) -> Iterator[LiveServer]:
     import subprocess
     import sys
 
-    live = start_server(f"sqlite:///{server_log.parent / 'vaxroute.sqlite'}", server_log,
-                        VAXROUTE_LOGIN_DELAY_S="0.2")
+    live = start_server(
+        f"sqlite:///{server_log.parent / 'vaxroute.sqlite'}",
+        server_log,
+        VAXROUTE_LOGIN_DELAY_S="0.2",
+    )
     try:
-        added = subprocess.run([sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan",
-                                "--password-stdin"], env=live.env, input=PASSWORD + "\n",
-                               capture_output=True, text=True, timeout=60)
+        added = subprocess.run(
+            [sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan", "--password-stdin"],
+            env=live.env,
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert added.returncode == 0, added.stderr
         yield live
     finally:
@@ -54,19 +62,20 @@ def server(server_log: Path) -> Iterator[LiveServer]:
 def shot(page: Any, name: str, size: str) -> None:
     """axe-core on the screen (no serious or critical violation) and its screenshot."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, "
-                           "{resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == [], f"{name}: {bad}"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"console-{name}-{size}.png"), full_page=True)
 
 
-def _tablet(chromium: Any, server: LiveServer) -> tuple[Any, Any, list[str]]:  # noqa: F811
+def _tablet(chromium: Any, server: LiveServer) -> tuple[Any, Any, list[str]]:
     """A fresh context at 800×1280 that may reach the server only."""
-    context = chromium.new_context(viewport=TABLET, locale="vi-VN", bypass_csp=True,
-                                   has_touch=True)
+    context = chromium.new_context(viewport=TABLET, locale="vi-VN", bypass_csp=True, has_touch=True)
     outside: list[str] = []
 
     def loopback_only(route: Any) -> None:
@@ -81,8 +90,11 @@ def _tablet(chromium: Any, server: LiveServer) -> tuple[Any, Any, list[str]]:  #
 
 
 def test_enrol_a_tablet_open_the_link_once_then_revoke_it(
-        chromium: Any, server: LiveServer, planned: dict[str, Any],  # noqa: F811
-        server_log: Path) -> None:
+    chromium: Any,
+    server: LiveServer,
+    planned: dict[str, Any],
+    server_log: Path,
+) -> None:
     office, desk, outside, problems = _signed_in(chromium, server, bypass_csp=True)
     desk.goto(server.url + "/lists/teams")
     desk.click("a[href='/devices']")
@@ -110,10 +122,13 @@ def test_enrol_a_tablet_open_the_link_once_then_revoke_it(
     assert tablet.locator(".field-stops li").count() == count
     shot(tablet, "devices-field", "800x1280")
     plan_id = planned["plan"]["id"]
-    statuses = tablet.evaluate("""async (id) => [
+    statuses = tablet.evaluate(
+        """async (id) => [
         (await fetch(`/plans/${id}/teams/DX/route`)).status,
         (await fetch(`/plans/${id}/teams/SC/route`)).status,
-        (await fetch('/lists', {redirect: 'manual'})).type]""", plan_id)
+        (await fetch('/lists', {redirect: 'manual'})).type]""",
+        plan_id,
+    )
     assert statuses == [200, 404, "opaqueredirect"]  # own route; not another's; no console
 
     second = tablet.goto(link)

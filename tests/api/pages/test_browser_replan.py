@@ -107,7 +107,7 @@ def campaign(server: LiveServer) -> dict[str, Any]:
     return {"planner": planner, "plan": plan}
 
 
-def _sign_in(page: Any, server: LiveServer) -> None:  # noqa: F811
+def _sign_in(page: Any, server: LiveServer) -> None:
     page.goto(server.url + "/login")
     page.fill("#name", "Nguyễn Thị Lan")
     page.fill("#password", PASSWORD)
@@ -116,7 +116,7 @@ def _sign_in(page: Any, server: LiveServer) -> None:  # noqa: F811
 
 
 def test_plan_the_rest_preview_publish_and_history(
-    page: Any,  # noqa: F811
+    page: Any,
     server: LiveServer,
     campaign: dict[str, Any],
 ) -> None:

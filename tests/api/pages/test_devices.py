@@ -40,8 +40,11 @@ def today_plan(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[st
     planner = tokens["planner"]
     assert upload(client, planner, "teams", files.teams).status_code == 201
     assert upload(client, planner, "residents", files.residents).status_code == 201
-    made = client.post("/plans", headers=planner, json={
-        "start_date": today_vn().isoformat(), "days": 1, "time_limit_s": 3})
+    made = client.post(
+        "/plans",
+        headers=planner,
+        json={"start_date": today_vn().isoformat(), "days": 1, "time_limit_s": 3},
+    )
     assert made.status_code == 202, made.text
     body = wait_done(client, planner, made.json()["id"])
     assert body["status"] == "done", body
@@ -60,8 +63,9 @@ def tablet(client: TestClient) -> TestClient:
 
 
 def make_code(planner: Browser, team: str = "DX", label: str = "máy 1") -> str:
-    page = planner.client.post("/devices/enrol", data={"csrf_token": planner.csrf,
-                                                       "team": team, "label": label})
+    page = planner.client.post(
+        "/devices/enrol", data={"csrf_token": planner.csrf, "team": team, "label": label}
+    )
     assert page.status_code == 200, page.text
     assert page.headers["cache-control"] == "no-store"
     assert 'src="data:image/png;base64,' in page.text
@@ -82,17 +86,20 @@ def test_enrolling_needs_the_forms_csrf_token_and_a_real_team(planner: Browser) 
     assert no_token.status_code == 403
     page = planner.client.get("/devices")
     assert page.status_code == 200 and "DX" in page.text
-    unknown = planner.client.post("/devices/enrol", data={"csrf_token": planner.csrf,
-                                                          "team": "ZZ-<b>"})
+    unknown = planner.client.post(
+        "/devices/enrol", data={"csrf_token": planner.csrf, "team": "ZZ-<b>"}
+    )
     assert unknown.status_code == 400
     assert "Không có đội này" in unknown.text and "<b>" not in unknown.text
-    long = planner.client.post("/devices/enrol", data={"csrf_token": planner.csrf,
-                                                       "team": "DX", "label": "x" * 101})
+    long = planner.client.post(
+        "/devices/enrol", data={"csrf_token": planner.csrf, "team": "DX", "label": "x" * 101}
+    )
     assert long.status_code == 400 and "dài quá 100" in long.text
 
 
 def test_a_code_signs_a_tablet_in_once_and_never_shows_in_the_redirect_or_the_log(
-        client: TestClient, planner: Browser, caplog: pytest.LogCaptureFixture) -> None:
+    client: TestClient, planner: Browser, caplog: pytest.LogCaptureFixture
+) -> None:
     code = make_code(planner)
     assert len(code) >= 22  # at least 128 random bits in URL-safe base64
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
@@ -123,13 +130,17 @@ def test_a_code_signs_a_tablet_in_once_and_never_shows_in_the_redirect_or_the_lo
     assert unknown.status_code == 404 and "không đúng" in unknown.text
 
 
-def test_an_expired_code_is_refused_in_the_users_language(client: TestClient,
-                                                         planner: Browser) -> None:
+def test_an_expired_code_is_refused_in_the_users_language(
+    client: TestClient, planner: Browser
+) -> None:
     code = make_code(planner)
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         newest = s.scalar(select(EnrolmentRow.id).order_by(EnrolmentRow.id.desc()))
-        s.execute(update(EnrolmentRow).where(EnrolmentRow.id == newest).values(
-            expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+        s.execute(
+            update(EnrolmentRow)
+            .where(EnrolmentRow.id == newest)
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
         s.commit()
     device = tablet(client)
     device.cookies.set("lang", "en")
@@ -138,8 +149,9 @@ def test_an_expired_code_is_refused_in_the_users_language(client: TestClient,
     assert DEVICE_COOKIE not in refused.cookies
 
 
-def test_a_browser_signed_in_to_the_console_cannot_use_a_code(client: TestClient,
-                                                              planner: Browser) -> None:
+def test_a_browser_signed_in_to_the_console_cannot_use_a_code(
+    client: TestClient, planner: Browser
+) -> None:
     code = make_code(planner)
     refused = planner.client.get(f"/enrol/{code}", follow_redirects=False)
     assert refused.status_code == 409 and "đang đăng nhập trang quản lý" in refused.text
@@ -148,8 +160,11 @@ def test_a_browser_signed_in_to_the_console_cannot_use_a_code(client: TestClient
 
 
 def test_a_device_has_its_own_teams_rights_and_nothing_else(
-        client: TestClient, planner: Browser, today_plan: dict[str, Any],
-        tokens: dict[str, dict[str, str]]) -> None:
+    client: TestClient,
+    planner: Browser,
+    today_plan: dict[str, Any],
+    tokens: dict[str, dict[str, str]],
+) -> None:
     plan_id = today_plan["id"]
     device = enrolled(client, planner, "DX")
     own = device.get(f"/plans/{plan_id}/teams/DX/route")
@@ -159,7 +174,8 @@ def test_a_device_has_its_own_teams_rights_and_nothing_else(
     assert device.get(f"/plans/{plan_id}/map").status_code == 403  # the overview: planners
     export = device.get(f"/plans/{plan_id}/export")  # a team leader's: own rows only
     assert export.status_code == 200 and "SC" not in {
-        line.split(",")[0] for line in export.text.splitlines()[1:]}
+        line.split(",")[0] for line in export.text.splitlines()[1:]
+    }
     sc_route = client.get(f"/plans/{plan_id}/teams/SC/route", headers=tokens["planner"]).json()
     sc_resident = sc_route[0]["stops"][0]["resident_ids"][0]
     dx_resident = own.json()[0]["stops"][0]["resident_ids"][0]
@@ -175,13 +191,27 @@ def test_a_device_has_its_own_teams_rights_and_nothing_else(
     csrf = re.search(r'data-csrf="([^"]+)"', device.get("/field").text)
     assert csrf
     header = {"X-CSRF-Token": csrf.group(1)}
-    assert device.post("/plans", headers=header, json={
-        "start_date": today_vn().isoformat(), "days": 1}).status_code == 403
-    assert device.post("/residents/imports", headers=header, files={
-        "file": ("r.csv", b"resident_id\n", "text/csv")}).status_code == 403
-    visit = {"resident_id": dx_resident, "plan_id": plan_id, "outcome": "not_at_home",
-             "at": dt.datetime.now(dt.UTC).isoformat(),
-             "idempotency_key": f"device-{uuid.uuid4().hex}"}
+    assert (
+        device.post(
+            "/plans", headers=header, json={"start_date": today_vn().isoformat(), "days": 1}
+        ).status_code
+        == 403
+    )
+    assert (
+        device.post(
+            "/residents/imports",
+            headers=header,
+            files={"file": ("r.csv", b"resident_id\n", "text/csv")},
+        ).status_code
+        == 403
+    )
+    visit = {
+        "resident_id": dx_resident,
+        "plan_id": plan_id,
+        "outcome": "not_at_home",
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+        "idempotency_key": f"device-{uuid.uuid4().hex}",
+    }
     assert device.post("/visits", json=visit).status_code == 403  # no CSRF token
     assert device.post("/visits", json=visit, headers=header).status_code == 201
     theirs = {**visit, "resident_id": sc_resident, "idempotency_key": uuid.uuid4().hex}
@@ -190,8 +220,9 @@ def test_a_device_has_its_own_teams_rights_and_nothing_else(
     assert seen and {v["team_id"] for v in seen} == {"DX"}
 
 
-def test_revoking_signs_the_device_out_and_clears_its_data(client: TestClient,
-                                                           planner: Browser) -> None:
+def test_revoking_signs_the_device_out_and_clears_its_data(
+    client: TestClient, planner: Browser
+) -> None:
     device = enrolled(client, planner, "SC")
     assert device.get("/plans").status_code == 200
     secret = device.cookies[DEVICE_COOKIE]
@@ -201,9 +232,11 @@ def test_revoking_signs_the_device_out_and_clears_its_data(client: TestClient,
     assert f'action="/devices/{device_id}/revoke"' in page.text
     no_token = planner.client.post(f"/devices/{device_id}/revoke")
     assert no_token.status_code == 403
-    done = planner.client.post(f"/devices/{device_id}/revoke",
-                               data={"csrf_token": csrf_of(page.text)},
-                               follow_redirects=False)
+    done = planner.client.post(
+        f"/devices/{device_id}/revoke",
+        data={"csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == "/devices?revoked=1"
     assert "Đã thu hồi" in planner.client.get("/devices?revoked=1").text
     refused = device.get("/plans")
@@ -220,8 +253,9 @@ def test_revoking_signs_the_device_out_and_clears_its_data(client: TestClient,
     assert missing.status_code == 404 and "Không có máy này" in missing.text
 
 
-def test_last_contact_is_written_at_most_once_a_minute(client: TestClient,
-                                                       planner: Browser) -> None:
+def test_last_contact_is_written_at_most_once_a_minute(
+    client: TestClient, planner: Browser
+) -> None:
     device = enrolled(client, planner, "DX")
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         row = s.scalar(select(DeviceRow).order_by(DeviceRow.id.desc()))
@@ -231,8 +265,7 @@ def test_last_contact_is_written_at_most_once_a_minute(client: TestClient,
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         assert s.get(DeviceRow, device_id).last_seen_at == first
         earlier = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
-        s.execute(update(DeviceRow).where(DeviceRow.id == device_id)
-                  .values(last_seen_at=earlier))
+        s.execute(update(DeviceRow).where(DeviceRow.id == device_id).values(last_seen_at=earlier))
         s.commit()
     assert device.get("/plans").status_code == 200
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
@@ -241,8 +274,9 @@ def test_last_contact_is_written_at_most_once_a_minute(client: TestClient,
     assert seen > earlier + dt.timedelta(seconds=90)
 
 
-def test_two_openings_of_one_code_at_once_make_one_device(client: TestClient,
-                                                          planner: Browser) -> None:
+def test_two_openings_of_one_code_at_once_make_one_device(
+    client: TestClient, planner: Browser
+) -> None:
     """The code is taken by a conditional UPDATE: of two redemptions racing, one wins."""
     code = make_code(planner)
     start = threading.Barrier(2)
@@ -261,19 +295,24 @@ def test_two_openings_of_one_code_at_once_make_one_device(client: TestClient,
         thread.join(timeout=60)
     assert sorted(map(str, results)) == ["enrolled", "used"]
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
-        made = s.scalars(select(EnrolmentRow.device_id).where(
-            EnrolmentRow.code_hash == hashlib.sha256(code.encode()).hexdigest())).all()
+        made = s.scalars(
+            select(EnrolmentRow.device_id).where(
+                EnrolmentRow.code_hash == hashlib.sha256(code.encode()).hexdigest()
+            )
+        ).all()
     assert len(made) == 1 and made[0] is not None
 
 
-def test_enrolling_a_tablet_again_revokes_the_device_it_was(client: TestClient,
-                                                             planner: Browser) -> None:
+def test_enrolling_a_tablet_again_revokes_the_device_it_was(
+    client: TestClient, planner: Browser
+) -> None:
     device = enrolled(client, planner, "DX")
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         first = s.scalar(select(DeviceRow.id).order_by(DeviceRow.id.desc()))
     again = device.get(f"/enrol/{make_code(planner)}")
     assert again.status_code == 303 and device.get("/field").status_code == 200
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
-        rows = s.scalars(select(DeviceRow).where(DeviceRow.id >= first)
-                         .order_by(DeviceRow.id)).all()
+        rows = s.scalars(
+            select(DeviceRow).where(DeviceRow.id >= first).order_by(DeviceRow.id)
+        ).all()
         assert [r.revoked_at is not None for r in rows] == [True, False]

@@ -28,8 +28,11 @@ def counts(html: str) -> dict[str, str]:
 
 
 def post_file(browser: Browser, kind: str, name: str, content: bytes):
-    return browser.client.post(f"/lists/{kind}/upload", data={"csrf_token": browser.csrf},
-                               files={"file": (name, content, "application/octet-stream")})
+    return browser.client.post(
+        f"/lists/{kind}/upload",
+        data={"csrf_token": browser.csrf},
+        files={"file": (name, content, "application/octet-stream")},
+    )
 
 
 def bad_residents() -> bytes:
@@ -53,8 +56,7 @@ def test_the_lists_page_has_both_upload_forms(planner: Browser) -> None:
 def test_teams_then_residents_with_bad_rows_then_the_good_rows(planner: Browser) -> None:
     teams = post_file(planner, "teams", "teams.csv", demo_files().teams.read_bytes())
     assert teams.status_code == 200 and "Đã lưu danh sách." in teams.text
-    assert counts(teams.text) == {"added": "7", "updated": "0", "unchanged": "0",
-                                  "rejected": "0"}
+    assert counts(teams.text) == {"added": "7", "updated": "0", "unchanged": "0", "rejected": "0"}
     refused = post_file(planner, "residents", "ward-list.csv", bad_residents())
     assert refused.status_code == 422
     assert counts(refused.text)["rejected"] == "2" and counts(refused.text)["added"] == "0"
@@ -70,22 +72,29 @@ def test_teams_then_residents_with_bad_rows_then_the_good_rows(planner: Browser)
         assert s.scalar(select(func.count()).select_from(ResidentRow)) == 0  # refused
     key = re.search(r'name="upload" value="([^"]+)"', refused.text)
     assert key and "ward-list" not in key.group(1)
-    good = planner.client.post("/lists/residents/accept",
-                               data={"csrf_token": planner.csrf, "upload": key.group(1)})
+    good = planner.client.post(
+        "/lists/residents/accept", data={"csrf_token": planner.csrf, "upload": key.group(1)}
+    )
     assert good.status_code == 200 and "Đã lưu danh sách." in good.text
     demo_rows = len(demo_files().residents.read_text(encoding="utf-8").splitlines()) - 1
-    assert counts(good.text) == {"added": str(demo_rows - 2), "updated": "0",
-                                 "unchanged": "0", "rejected": "2"}
-    again = planner.client.post("/lists/residents/accept",
-                                data={"csrf_token": planner.csrf, "upload": key.group(1)})
+    assert counts(good.text) == {
+        "added": str(demo_rows - 2),
+        "updated": "0",
+        "unchanged": "0",
+        "rejected": "2",
+    }
+    again = planner.client.post(
+        "/lists/residents/accept", data={"csrf_token": planner.csrf, "upload": key.group(1)}
+    )
     assert again.status_code == 410 and "hết hạn" in again.text  # used once
     recent = planner.client.get("/lists").text
     assert "ward-list.csv" in recent and "teams.csv" in recent
     with planner.client.app.state.db.session() as s:  # type: ignore[attr-defined]
         newest = s.scalar(select(func.max(ImportRow.id)))
         audit = entries(s, action="import_residents")
-    assert [a.detail for a in audit] == [f"user lists: import {newest}: "
-                                         f"{demo_rows - 2} added, 0 updated"]
+    assert [a.detail for a in audit] == [
+        f"user lists: import {newest}: {demo_rows - 2} added, 0 updated"
+    ]
     assert audit[0].token_id is None  # the console user, named in the detail
 
 
@@ -94,11 +103,9 @@ def test_a_refused_upload_belongs_to_its_user(console: TestClient, planner: Brow
     key = re.search(r'name="upload" value="([^"]+)"', refused.text).group(1)  # type: ignore[union-attr]
     make_user(console, "other")
     other = signed_in(console, "other")
-    taken = console.post("/lists/residents/accept", data={"csrf_token": other.csrf,
-                                                          "upload": key})
+    taken = console.post("/lists/residents/accept", data={"csrf_token": other.csrf, "upload": key})
     assert taken.status_code == 410
-    wrong_kind = console.post("/lists/teams/accept", data={"csrf_token": other.csrf,
-                                                           "upload": key})
+    wrong_kind = console.post("/lists/teams/accept", data={"csrf_token": other.csrf, "upload": key})
     assert wrong_kind.status_code == 410
     signed_in(console, "lists")
     planner.csrf = csrf_of(console.get("/lists").text)
@@ -128,8 +135,7 @@ def test_the_residents_list_filters_and_pages(planner: Browser) -> None:
     wards = re.findall(r"<td>[A-Z]+-\d+</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", ward.text)
     assert wards and set(wards) == {"Đức Xuân"}
     done = planner.client.get("/lists/residents", params={"status": "vaccinated"})
-    statuses = re.findall(r"<td>(Đã tiêm|Đủ điều kiện|Từ chối|Hoãn|Chống chỉ định)</td>",
-                          done.text)
+    statuses = re.findall(r"<td>(Đã tiêm|Đủ điều kiện|Từ chối|Hoãn|Chống chỉ định)</td>", done.text)
     assert statuses == ["Đã tiêm"] * 6  # the demo's six vaccinated residents
     high = planner.client.get("/lists/residents", params={"band": "high", "due": "now"})
     bands = re.findall(r'class="band band-(\w+)"', high.text)
@@ -144,9 +150,11 @@ def test_the_residents_list_filters_and_pages(planner: Browser) -> None:
 
 
 def test_a_search_keeps_its_words_out_of_the_url(planner: Browser) -> None:
-    response = planner.client.post("/lists/residents", data={
-        "csrf_token": planner.csrf, "q": "DX-00", "ward": "Đức Xuân"},
-        follow_redirects=False)
+    response = planner.client.post(
+        "/lists/residents",
+        data={"csrf_token": planner.csrf, "q": "DX-00", "ward": "Đức Xuân"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     location = response.headers["location"]
     assert "DX" not in location and "q=" not in location
@@ -157,8 +165,10 @@ def test_a_search_keeps_its_words_out_of_the_url(planner: Browser) -> None:
     assert ids and all(i.startswith("DX-00") for i in ids), ids
     assert "Đang tìm: DX-00" in found.text
     initials = re.search(r"<td>DX-001</td>\s*<td>([^<]+)</td>", found.text).group(1)  # type: ignore[union-attr]
-    by_initials = planner.client.post("/lists/residents", data={
-        "csrf_token": planner.csrf, "q": initials.replace(".", "").lower()})
+    by_initials = planner.client.post(
+        "/lists/residents",
+        data={"csrf_token": planner.csrf, "q": initials.replace(".", "").lower()},
+    )
     assert "DX-001" in by_initials.text
     stale = planner.client.get("/lists/residents", params={"s": "not-a-key"})
     assert "Lượt tìm đã hết hạn" in stale.text

@@ -26,8 +26,9 @@ def _urls(response: httpx.Response) -> list[str]:
     return [str(r.url) for r in hops] + [r.headers.get("location", "") for r in hops]
 
 
-def test_secrets_stay_out_of_urls_and_logs(console: TestClient,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_secrets_stay_out_of_urls_and_logs(
+    console: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     make_user(console, NAME)
     make_user(console, "khoa")
     with console.app.state.db.session() as s:  # type: ignore[attr-defined]
@@ -37,18 +38,31 @@ def test_secrets_stay_out_of_urls_and_logs(console: TestClient,
     console.cookies.clear()
     urls += _urls(sign_in(console, NAME, WRONG))
     browser = signed_in(console, NAME)
-    secrets = {"password": PASSWORD, "wrong password": WRONG, "cookie": browser.cookie,
-               "csrf token": browser.csrf, "bearer token": bearer, "search": SEARCH,
-               "user name": NAME}
+    secrets = {
+        "password": PASSWORD,
+        "wrong password": WRONG,
+        "cookie": browser.cookie,
+        "csrf token": browser.csrf,
+        "bearer token": bearer,
+        "search": SEARCH,
+        "user name": NAME,
+    }
     steps = [
-        console.get("/"), console.get("/lists"),
-        console.post("/lists/teams/upload", data={"csrf_token": browser.csrf},
-                     files={"file": ("teams.csv", demo_files().teams.read_bytes())}),
+        console.get("/"),
+        console.get("/lists"),
+        console.post(
+            "/lists/teams/upload",
+            data={"csrf_token": browser.csrf},
+            files={"file": ("teams.csv", demo_files().teams.read_bytes())},
+        ),
         console.post("/lists/residents", data={"csrf_token": browser.csrf, "q": SEARCH}),
         console.get("/lists/teams"),
         console.get("/residents"),  # the JSON API by cookie
-        console.post("/teams/imports", headers={"X-CSRF-Token": browser.csrf},
-                     files={"file": ("teams.csv", demo_files().teams.read_bytes())}),
+        console.post(
+            "/teams/imports",
+            headers={"X-CSRF-Token": browser.csrf},
+            files={"file": ("teams.csv", demo_files().teams.read_bytes())},
+        ),
         console.get("/plans", headers={"Authorization": f"Bearer {bearer}"}),
         console.post("/logout", data={"csrf_token": browser.csrf}),
     ]

@@ -35,9 +35,20 @@ def _users(url: str) -> dict[str, UserRow]:
 
 
 def test_add_with_password_stdin_list_and_disable(database: str) -> None:
-    added = runner.invoke(app, ["user", "add", "Lê Văn Hùng", "--role", "planner",
-                                "--password-stdin", "--database", database],
-                          input=PASSWORD + "\n")
+    added = runner.invoke(
+        app,
+        [
+            "user",
+            "add",
+            "Lê Văn Hùng",
+            "--role",
+            "planner",
+            "--password-stdin",
+            "--database",
+            database,
+        ],
+        input=PASSWORD + "\n",
+    )
     assert added.exit_code == 0, added.output
     assert "Lê Văn Hùng" in added.stdout and PASSWORD not in added.output
     user = _users(database)["Lê Văn Hùng"]
@@ -58,23 +69,29 @@ def test_add_with_password_stdin_list_and_disable(database: str) -> None:
 
 
 def test_the_prompt_asks_twice_hidden(database: str) -> None:
-    added = runner.invoke(app, ["user", "add", "mai", "--database", database],
-                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    added = runner.invoke(
+        app, ["user", "add", "mai", "--database", database], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
     assert added.exit_code == 0, added.output
     assert PASSWORD not in added.output  # hidden input is not echoed
     assert "mai" in _users(database)
-    mismatch = runner.invoke(app, ["user", "add", "lan", "--database", database],
-                             input=f"{PASSWORD}\nsomething else entirely\n"
-                                   f"{PASSWORD}\n{PASSWORD}\n")
+    mismatch = runner.invoke(
+        app,
+        ["user", "add", "lan", "--database", database],
+        input=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n",
+    )
     assert mismatch.exit_code == 0 and "match" in mismatch.output.lower()  # asked again
 
 
-@pytest.mark.parametrize(("args", "stdin", "message"), [
-    (["user", "add", "hoa", "--password-stdin"], "short\n", "at least 10 characters"),
-    (["user", "add", "", "--password-stdin"], PASSWORD + "\n", "1 to 100 characters"),
-    (["user", "add", "hoa", "--role", "admin", "--password-stdin"], PASSWORD + "\n", "admin"),
-    (["user", "disable", "nobody"], "", "no user named 'nobody'"),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["user", "add", "hoa", "--password-stdin"], "short\n", "at least 10 characters"),
+        (["user", "add", "", "--password-stdin"], PASSWORD + "\n", "1 to 100 characters"),
+        (["user", "add", "hoa", "--role", "admin", "--password-stdin"], PASSWORD + "\n", "admin"),
+        (["user", "disable", "nobody"], "", "no user named 'nobody'"),
+    ],
+)
 def test_input_errors_exit_2(database: str, args: list[str], stdin: str, message: str) -> None:
     result = runner.invoke(app, [*args, "--database", database], input=stdin)
     assert result.exit_code == 2 and message in result.output, result.output
@@ -83,8 +100,11 @@ def test_input_errors_exit_2(database: str, args: list[str], stdin: str, message
 
 def test_a_name_is_taken_once_and_the_added_user_signs_in(database: str) -> None:
     for expected in (0, 2):
-        result = runner.invoke(app, ["user", "add", "khanh", "--password-stdin",
-                                     "--database", database], input=PASSWORD + "\n")
+        result = runner.invoke(
+            app,
+            ["user", "add", "khanh", "--password-stdin", "--database", database],
+            input=PASSWORD + "\n",
+        )
         assert result.exit_code == expected, result.output
     assert "exists already" in result.output
     with TestClient(create_app(console_settings(database))) as client:
@@ -107,10 +127,13 @@ def test_migration_0003_stamps_older_plans_published_and_goes_back(database_url:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
-        connection.execute(text(
-            "INSERT INTO plans (version, status, progress, start_date, days, time_limit_s, "
-            "created_at, finished_at, attempts) VALUES (1, 'done', 1.0, '2026-11-23', 1, 5, "
-            "'2026-11-22 09:00:00', '2026-11-22 09:01:00', 1)"))
+        connection.execute(
+            text(
+                "INSERT INTO plans (version, status, progress, start_date, days, time_limit_s, "
+                "created_at, finished_at, attempts) VALUES (1, 'done', 1.0, '2026-11-23', 1, 5, "
+                "'2026-11-22 09:00:00', '2026-11-22 09:01:00', 1)"
+            )
+        )
     migrate(engine)
     db = Database(database)
     with db.session() as s:

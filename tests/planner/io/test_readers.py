@@ -18,15 +18,47 @@ from planner.errors import InputError
 from planner.io.residents import read_residents
 from tests.helpers import START, write_csv
 
-VN_HEADERS = ["Mã", "Họ và tên", "Vĩ độ", "Kinh độ", "Năm sinh", "Bệnh nền", "Trạng thái",
-              "Ngày tiêm gần nhất", "Số mũi đã tiêm", "Cần bác sĩ khám", "Mã hộ"]
+VN_HEADERS = [
+    "Mã",
+    "Họ và tên",
+    "Vĩ độ",
+    "Kinh độ",
+    "Năm sinh",
+    "Bệnh nền",
+    "Trạng thái",
+    "Ngày tiêm gần nhất",
+    "Số mũi đã tiêm",
+    "Cần bác sĩ khám",
+    "Mã hộ",
+]
 VN_ROWS = [
-    ["BK-001", "Nguyễn Văn Ấn", "22.1470", "105.8340", "1948", "tiểu đường;tăng huyết áp",
-     "Đủ điều kiện", "01/08/2026", "2", "có", "H1"],
-    ["BK-002", "Trần Thị Bích", "22.1475", "105.8351", "1957", "", "Từ chối", "", "0", "không",
-     "H2"],
-    ["BK-003", "Lê Đức Hải", "22.1480", "105.8330", "1939", "COPD", "Tạm hoãn", "", "1", "x",
-     "H3"],
+    [
+        "BK-001",
+        "Nguyễn Văn Ấn",
+        "22.1470",
+        "105.8340",
+        "1948",
+        "tiểu đường;tăng huyết áp",
+        "Đủ điều kiện",
+        "01/08/2026",
+        "2",
+        "có",
+        "H1",
+    ],
+    [
+        "BK-002",
+        "Trần Thị Bích",
+        "22.1475",
+        "105.8351",
+        "1957",
+        "",
+        "Từ chối",
+        "",
+        "0",
+        "không",
+        "H2",
+    ],
+    ["BK-003", "Lê Đức Hải", "22.1480", "105.8330", "1939", "COPD", "Tạm hoãn", "", "1", "x", "H3"],
 ]
 
 
@@ -112,12 +144,16 @@ def test_xlsx_with_typed_cells(tmp_path: Path) -> None:
 
 
 def test_geodata_in_a_projected_crs_is_converted(tmp_path: Path) -> None:
-    pts = gpd.GeoDataFrame({"resident_id": ["G1", "G2"], "status": ["", "refused"]},
-                           geometry=[Point(105.834, 22.147), Point(105.836, 22.149)], crs=4326)
+    pts = gpd.GeoDataFrame(
+        {"resident_id": ["G1", "G2"], "status": ["", "refused"]},
+        geometry=[Point(105.834, 22.147), Point(105.836, 22.149)],
+        crs=4326,
+    )
     for name, driver in [("ds.geojson", "GeoJSON"), ("ds.gpkg", "GPKG"), ("ds.shp", None)]:
         path = tmp_path / name
         pts.to_crs(32648).to_file(path, driver=driver) if driver else pts.to_crs(32648).to_file(
-            path)
+            path
+        )
         result = read(path)
         assert [r.resident_id for r in result.residents] == ["G1", "G2"], name
         assert result.residents[0].lat == pytest.approx(22.147, abs=1e-6)
@@ -126,11 +162,14 @@ def test_geodata_in_a_projected_crs_is_converted(tmp_path: Path) -> None:
 
 
 def test_geodata_feature_that_is_not_a_point(tmp_path: Path) -> None:
-    gdf = gpd.GeoDataFrame({"resident_id": ["G1", "G2"]},
-                           geometry=[Point(105.834, 22.147), Polygon([(105.83, 22.14),
-                                                                      (105.84, 22.14),
-                                                                      (105.84, 22.15)])],
-                           crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"resident_id": ["G1", "G2"]},
+        geometry=[
+            Point(105.834, 22.147),
+            Polygon([(105.83, 22.14), (105.84, 22.14), (105.84, 22.15)]),
+        ],
+        crs=4326,
+    )
     path = tmp_path / "mixed.geojson"
     gdf.to_file(path, driver="GeoJSON")
     result = read(path)
@@ -140,22 +179,32 @@ def test_geodata_feature_that_is_not_a_point(tmp_path: Path) -> None:
 
 
 def test_every_problem_reported_at_once_with_row_and_column(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "bad.csv", [
-        {"resident_id": "A1", "lat": "22.147", "lon": "105.834", "age": "70"},
-        {"resident_id": "A2", "lat": "22,148", "lon": "105,835", "age": "sáu mươi"},
-        {"resident_id": "A1", "lat": "22.149", "lon": "105.836", "age": "71"},
-        {"resident_id": "", "lat": "22.150", "lon": "105.837", "age": "72"},
-        {"resident_id": "A5", "lat": "95", "lon": "105.8", "status": "maybe"},
-        {"resident_id": "A6", "lat": "22.15", "lon": "105.83", "last_dose_date": "31/02/2026"},
-        {"resident_id": "A7", "lat": "22.15", "lon": "105.83", "available_from": "25:00"},
-        {"resident_id": "A8", "lat": "22.15", "lon": "105.83", "last_dose_date": "2027-01-01"},
-    ])
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [
+            {"resident_id": "A1", "lat": "22.147", "lon": "105.834", "age": "70"},
+            {"resident_id": "A2", "lat": "22,148", "lon": "105,835", "age": "sáu mươi"},
+            {"resident_id": "A1", "lat": "22.149", "lon": "105.836", "age": "71"},
+            {"resident_id": "", "lat": "22.150", "lon": "105.837", "age": "72"},
+            {"resident_id": "A5", "lat": "95", "lon": "105.8", "status": "maybe"},
+            {"resident_id": "A6", "lat": "22.15", "lon": "105.83", "last_dose_date": "31/02/2026"},
+            {"resident_id": "A7", "lat": "22.15", "lon": "105.83", "available_from": "25:00"},
+            {"resident_id": "A8", "lat": "22.15", "lon": "105.83", "last_dose_date": "2027-01-01"},
+        ],
+    )
     result = read(path)
     where = {(p.row, p.column) for p in result.problems if p.fatal}
     # one problem for the duplicated id A1, on its first row (2); row 4 is named in it
-    assert where == {(3, "age"), (2, "resident_id"), (5, "resident_id"),
-                     (6, "lat"), (6, "status"), (7, "last_dose_date"), (8, "available_from"),
-                     (9, "last_dose_date")}
+    assert where == {
+        (3, "age"),
+        (2, "resident_id"),
+        (5, "resident_id"),
+        (6, "lat"),
+        (6, "status"),
+        (7, "last_dose_date"),
+        (8, "available_from"),
+        (9, "last_dose_date"),
+    }
     assert all(p.file == "bad.csv" for p in result.problems)
     assert [r.resident_id for r in result.residents] == []
     assert {r.resident_id for r in result.rejected} == {"A1", "A2", "A5", "A6", "A7", "A8"}
@@ -171,8 +220,9 @@ def test_decimal_comma_is_read(tmp_path: Path) -> None:
 
 
 def test_swapped_coordinates_are_detected_and_said(tmp_path: Path) -> None:
-    rows = [{"resident_id": f"A{i}", "lat": f"{22.14 + i / 1000}", "lon": "105.834"}
-            for i in range(5)]
+    rows = [
+        {"resident_id": f"A{i}", "lat": f"{22.14 + i / 1000}", "lon": "105.834"} for i in range(5)
+    ]
     rows.append({"resident_id": "SW", "lat": "105.835", "lon": "22.146"})
     result = read(write_csv(tmp_path / "ds.csv", rows), depots=[(22.147, 105.834)])
     (p,) = result.problems
@@ -181,16 +231,18 @@ def test_swapped_coordinates_are_detected_and_said(tmp_path: Path) -> None:
 
 
 def test_whole_file_with_swapped_columns(tmp_path: Path) -> None:
-    rows = [{"resident_id": f"A{i}", "lat": "105.834", "lon": f"{22.14 + i / 1000}"}
-            for i in range(4)]
+    rows = [
+        {"resident_id": f"A{i}", "lat": "105.834", "lon": f"{22.14 + i / 1000}"} for i in range(4)
+    ]
     result = read(write_csv(tmp_path / "ds.csv", rows))
     assert not result.residents
     assert all("swapped" in p.message for p in result.problems) and len(result.problems) == 4
 
 
 def test_point_far_from_everyone_is_reported(tmp_path: Path) -> None:
-    rows = [{"resident_id": f"A{i}", "lat": f"{22.14 + i / 1000}", "lon": "105.834"}
-            for i in range(5)]
+    rows = [
+        {"resident_id": f"A{i}", "lat": f"{22.14 + i / 1000}", "lon": "105.834"} for i in range(5)
+    ]
     rows.append({"resident_id": "FAR", "lat": "21.03", "lon": "105.85"})  # Hà Nội, not Bắc Kạn
     result = read(write_csv(tmp_path / "ds.csv", rows), depots=[(22.147, 105.834)])
     (p,) = result.problems
@@ -200,28 +252,37 @@ def test_point_far_from_everyone_is_reported(tmp_path: Path) -> None:
 def test_outside_the_boundary_file_and_ward_derived(tmp_path: Path) -> None:
     from planner.io.boundaries import load_boundaries
 
-    wards = gpd.GeoDataFrame({"name": ["Phường A"]},
-                             geometry=[Polygon([(105.83, 22.14), (105.84, 22.14),
-                                                (105.84, 22.15), (105.83, 22.15)])], crs=4326)
+    wards = gpd.GeoDataFrame(
+        {"name": ["Phường A"]},
+        geometry=[Polygon([(105.83, 22.14), (105.84, 22.14), (105.84, 22.15), (105.83, 22.15)])],
+        crs=4326,
+    )
     wards.to_file(tmp_path / "wards.geojson", driver="GeoJSON")
-    rows = [{"resident_id": "IN", "lat": "22.145", "lon": "105.835"},
-            {"resident_id": "OUT", "lat": "22.155", "lon": "105.835"}]
-    result = read(write_csv(tmp_path / "ds.csv", rows),
-                  boundaries=load_boundaries(tmp_path / "wards.geojson"))
+    rows = [
+        {"resident_id": "IN", "lat": "22.145", "lon": "105.835"},
+        {"resident_id": "OUT", "lat": "22.155", "lon": "105.835"},
+    ]
+    result = read(
+        write_csv(tmp_path / "ds.csv", rows), boundaries=load_boundaries(tmp_path / "wards.geojson")
+    )
     assert [(r.resident_id, r.ward) for r in result.residents] == [("IN", "Phường A")]
     (p,) = result.problems
     assert p.row == 3 and "outside every area" in p.message
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "empty"),
-    (b"   \n\n", "empty"),
-    (b"Ho va ten,lat,lon\nAn,22.1,105.8\n", "missing required column 'resident_id'"),
-    (b"resident_id,lat\nA1,22.1\n", "missing required column 'lon'"),
-    (b"resident_id,Ma,lat,lon\nA1,A2,22.1,105.8\n", "both mean resident_id"),
-])
-def test_file_level_problems_are_one_clear_error(tmp_path: Path, content: bytes,
-                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"Ho va ten,lat,lon\nAn,22.1,105.8\n", "missing required column 'resident_id'"),
+        (b"resident_id,lat\nA1,22.1\n", "missing required column 'lon'"),
+        (b"resident_id,Ma,lat,lon\nA1,A2,22.1,105.8\n", "both mean resident_id"),
+    ],
+)
+def test_file_level_problems_are_one_clear_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "ds.csv"
     path.write_bytes(content)
     with pytest.raises(InputError, match=message) as exc:
@@ -251,9 +312,16 @@ def _blank_date_file(tmp_path: Path, fmt: str, dates: list[str | None]) -> Path:
     """Two residents whose date and time columns exist but are (partly) blank, as ``fmt``."""
     times = ["13:30" if d else None for d in dates]
     if fmt == "csv":
-        rows = [{"resident_id": f"B{k}", "lat": f"{22.147 + k / 1000}", "lon": "105.834",
-                 "last_dose_date": d or "", "available_from": t or ""}
-                for k, (d, t) in enumerate(zip(dates, times, strict=True))]
+        rows = [
+            {
+                "resident_id": f"B{k}",
+                "lat": f"{22.147 + k / 1000}",
+                "lon": "105.834",
+                "last_dose_date": d or "",
+                "available_from": t or "",
+            }
+            for k, (d, t) in enumerate(zip(dates, times, strict=True))
+        ]
         return write_csv(tmp_path / "ds.csv", rows)
     if fmt == "xlsx":
         import openpyxl
@@ -262,16 +330,26 @@ def _blank_date_file(tmp_path: Path, fmt: str, dates: list[str | None]) -> Path:
         sheet = book.active
         sheet.append(["resident_id", "lat", "lon", "last_dose_date", "available_from"])
         for k, (d, t) in enumerate(zip(dates, times, strict=True)):
-            sheet.append([f"B{k}", 22.147 + k / 1000, 105.834,
-                          dt.datetime.fromisoformat(d) if d else None,
-                          dt.time(13, 30) if t else None])
+            sheet.append(
+                [
+                    f"B{k}",
+                    22.147 + k / 1000,
+                    105.834,
+                    dt.datetime.fromisoformat(d) if d else None,
+                    dt.time(13, 30) if t else None,
+                ]
+            )
         book.save(tmp_path / "ds.xlsx")
         return tmp_path / "ds.xlsx"
     # GeoJSON by hand: GDAL types an ISO date property as a date and a clock as a time
-    features = [{"type": "Feature", "properties": {"resident_id": f"B{k}", "last_dose_date": d,
-                                                   "available_from": t},
-                 "geometry": {"type": "Point", "coordinates": [105.834, 22.147 + k / 1000]}}
-                for k, (d, t) in enumerate(zip(dates, times, strict=True))]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"resident_id": f"B{k}", "last_dose_date": d, "available_from": t},
+            "geometry": {"type": "Point", "coordinates": [105.834, 22.147 + k / 1000]},
+        }
+        for k, (d, t) in enumerate(zip(dates, times, strict=True))
+    ]
     path = tmp_path / "ds.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return path
@@ -279,8 +357,9 @@ def _blank_date_file(tmp_path: Path, fmt: str, dates: list[str | None]) -> Path:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
 @pytest.mark.parametrize("case", list(BLANK_DATE_CASES))
-def test_blank_dates_are_missing_values_in_every_format(tmp_path: Path, fmt: str,
-                                                        case: str) -> None:
+def test_blank_dates_are_missing_values_in_every_format(
+    tmp_path: Path, fmt: str, case: str
+) -> None:
     dates = BLANK_DATE_CASES[case]
     result = read(_blank_date_file(tmp_path, fmt, dates))
     assert result.problems == []
@@ -293,15 +372,19 @@ def test_blank_dates_are_missing_values_in_every_format(tmp_path: Path, fmt: str
 
 def test_geodata_datetime_column_blank_in_some_features(tmp_path: Path) -> None:
     """geopandas writes a datetime column as a GeoPackage DateTime field; blanks read as NaT."""
-    pts = gpd.GeoDataFrame({"resident_id": ["G1", "G2"],
-                            "last_dose_date": pd.to_datetime(["2026-08-01", None])},
-                           geometry=[Point(105.834, 22.147), Point(105.836, 22.149)], crs=4326)
+    pts = gpd.GeoDataFrame(
+        {"resident_id": ["G1", "G2"], "last_dose_date": pd.to_datetime(["2026-08-01", None])},
+        geometry=[Point(105.834, 22.147), Point(105.836, 22.149)],
+        crs=4326,
+    )
     path = tmp_path / "ds.gpkg"
     pts.to_file(path, driver="GPKG")
     result = read(path)
     assert result.problems == []
     assert [(r.resident_id, r.last_dose_date) for r in result.residents] == [
-        ("G1", dt.date(2026, 8, 1)), ("G2", None)]
+        ("G1", dt.date(2026, 8, 1)),
+        ("G2", None),
+    ]
 
 
 def test_short_rows_are_blank_cells_and_long_rows_are_refused(tmp_path: Path) -> None:
@@ -309,15 +392,25 @@ def test_short_rows_are_blank_cells_and_long_rows_are_refused(tmp_path: Path) ->
     'nan', a date that could not be read); one with more is refused (pandas took the first
     column as an index when every row had one more, shifting ids into latitudes)."""
     short = tmp_path / "short.csv"
-    short.write_text("resident_id,lat,lon,last_dose_date\nA,22.1470,105.834\n"
-                     "B,22.1480,105.835,2026-08-01\nC,22.1490,105.836,,\n", encoding="utf-8")
+    short.write_text(
+        "resident_id,lat,lon,last_dose_date\nA,22.1470,105.834\n"
+        "B,22.1480,105.835,2026-08-01\nC,22.1490,105.836,,\n",
+        encoding="utf-8",
+    )
     result = read(short)
     assert result.problems == []
     assert [(r.resident_id, r.last_dose_date) for r in result.residents] == [
-        ("A", None), ("B", dt.date(2026, 8, 1)), ("C", None)]
+        ("A", None),
+        ("B", dt.date(2026, 8, 1)),
+        ("C", None),
+    ]
     long = tmp_path / "long.csv"
-    long.write_text("resident_id,lat,lon\nA,22.147,105.834,x\nB,22.148,105.835,y\n",
-                    encoding="utf-8")
-    with pytest.raises(InputError, match=r"^long.csv, row 2: 4 cells, but the header names only "
-                                         r"3 columns$"):
+    long.write_text(
+        "resident_id,lat,lon\nA,22.147,105.834,x\nB,22.148,105.835,y\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"^long.csv, row 2: 4 cells, but the header names only "
+        r"3 columns$",
+    ):
         read(long)

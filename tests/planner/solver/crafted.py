@@ -24,13 +24,27 @@ def minutes(m: float) -> int:
     return int(m * 60)
 
 
-def stop(name: str, x: float, y: float = 0.0, window: tuple[int, int] | None = None,
-         service_min: int = 10, **kw: object) -> Stop:
+def stop(
+    name: str,
+    x: float,
+    y: float = 0.0,
+    window: tuple[int, int] | None = None,
+    service_min: int = 10,
+    **kw: object,
+) -> Stop:
     fields: dict[str, object] = dict(
-        stop_id=name, resident_ids=(name,), lat=x, lon=y, service_s=minutes(service_min),
-        doses=1, priority=1.0, needs_doctor=False, earliest_day=0,
+        stop_id=name,
+        resident_ids=(name,),
+        lat=x,
+        lon=y,
+        service_s=minutes(service_min),
+        doses=1,
+        priority=1.0,
+        needs_doctor=False,
+        earliest_day=0,
         window_start_s=minutes(window[0]) if window else None,
-        window_end_s=minutes(window[1]) if window else None)
+        window_end_s=minutes(window[1]) if window else None,
+    )
     fields.update(kw)
     return Stop(**fields)  # type: ignore[arg-type]
 
@@ -41,14 +55,32 @@ def team(name: str, station_x: float = 0.0, **kw: object) -> Team:
     return Team(name, station_x, 0.0, **fields)  # type: ignore[arg-type]
 
 
-def problem(teams: Sequence[Team], stops: Sequence[Stop], days: int = 1,
-            starts: dict[tuple[int, int], VehicleStart] | None = None) -> ProblemData:
-    return ProblemData(dt.date(2026, 11, 24), days, tuple(teams), tuple(stops), residents={},
-                       priorities={}, excluded={}, pre_unassigned={}, starts=starts or {})
+def problem(
+    teams: Sequence[Team],
+    stops: Sequence[Stop],
+    days: int = 1,
+    starts: dict[tuple[int, int], VehicleStart] | None = None,
+) -> ProblemData:
+    return ProblemData(
+        dt.date(2026, 11, 24),
+        days,
+        tuple(teams),
+        tuple(stops),
+        residents={},
+        priorities={},
+        excluded={},
+        pre_unassigned={},
+        starts=starts or {},
+    )
 
 
-def context(data: ProblemData, params: SolverParams = PARAMS, travel: TravelModel = MINUTE,
-            stops: list[int] | None = None, seconds: float = 60.0) -> SearchContext:
+def context(
+    data: ProblemData,
+    params: SolverParams = PARAMS,
+    travel: TravelModel = MINUTE,
+    stops: list[int] | None = None,
+    seconds: float = 60.0,
+) -> SearchContext:
     """A search over ``stops`` (default: all) ending ``seconds`` from now."""
     stops = list(range(len(data.stops))) if stops is None else stops
     return SearchContext(data, travel, params, stops, time.time() + seconds)
@@ -72,6 +104,8 @@ def lunch_problem(second_window: tuple[int, int]) -> ProblemData:
     """Two stops, each on its own route; lunch (60 min) starts between 11:30 and 12:30.
     The first stop takes 11:30-12:20, so a route serving both has its lunch after it."""
     teams = [team(n, break_start_s=minutes(690), break_minutes=60) for n in ("A", "B")]
-    stops = [stop("long", 5, window=(690, 700), service_min=50),
-             stop("other", 5, 1, window=second_window)]
+    stops = [
+        stop("long", 5, window=(690, 700), service_min=50),
+        stop("other", 5, 1, window=second_window),
+    ]
     return problem(teams, stops)

@@ -17,10 +17,18 @@ def morning(people: int = 5) -> tuple[list[Resident], list[Team], Settings]:
     """Five 45-minute visits 150 m from the station, a 08:00-12:30 shift and a 30-minute break
     that must start at 10:00 sharp. Without the break all five fit (3 h 45 of visits); with
     it, the visit running across 10:00 forces a wait, and only four fit."""
-    residents = [resident(f"R{k}", around(k, people, 150), household_id=f"H{k}")
-                 for k in range(people)]
-    teams = [team("T1", shift_start_s=8 * H, shift_end_s=12 * H + 1800, break_start_s=10 * H,
-                  break_minutes=30)]
+    residents = [
+        resident(f"R{k}", around(k, people, 150), household_id=f"H{k}") for k in range(people)
+    ]
+    teams = [
+        team(
+            "T1",
+            shift_start_s=8 * H,
+            shift_end_s=12 * H + 1800,
+            break_start_s=10 * H,
+            break_minutes=30,
+        )
+    ]
     settings = Settings().with_solver(break_slack_minutes=0)
     return residents, teams, settings
 
@@ -29,8 +37,9 @@ def test_a_route_that_cannot_take_its_break_loses_one_stop() -> None:
     residents, teams, settings = morning()
     data = build_problem(residents, teams, START, 1, settings)
     travel = StraightLineTravel.from_params(settings.travel)
-    problem = build_model(data, travel, settings.solver, list(range(len(data.stops))),
-                          relax_breaks=True)
+    problem = build_model(
+        data, travel, settings.solver, list(range(len(data.stops))), relax_breaks=True
+    )
     assert not problem.breaks  # the relaxed model has no break intervals
     five = list(range(len(data.stops)))
     assert len(place_breaks(problem, settings.solver, [five])[0]) == 4

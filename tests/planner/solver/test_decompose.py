@@ -11,10 +11,13 @@ TOWN_B = (DEPOT[0] + 0.18, DEPOT[1] + 0.05)  # about 20 km north-east
 
 
 def towns(per_town: int = 60) -> tuple[list, list]:  # type: ignore[type-arg]
-    people = [resident(f"A{k:02d}", around(k, per_town, 400 + 20 * (k % 7)))
-              for k in range(per_town)]
-    people += [resident(f"B{k:02d}", around(k, per_town, 400 + 20 * (k % 7), TOWN_B))
-               for k in range(per_town)]
+    people = [
+        resident(f"A{k:02d}", around(k, per_town, 400 + 20 * (k % 7))) for k in range(per_town)
+    ]
+    people += [
+        resident(f"B{k:02d}", around(k, per_town, 400 + 20 * (k % 7), TOWN_B))
+        for k in range(per_town)
+    ]
     people.append(resident("DOC", around(0, 4, 300), needs_doctor=True))  # in town A
     teams = [team("TA", DEPOT, has_doctor=False), team("TB", TOWN_B, has_doctor=True)]
     return people, teams
@@ -25,8 +28,9 @@ def test_split_follows_the_stations_and_the_skills() -> None:
     data = build_problem(people, teams, START, 1, Settings())
     areas = split(data, list(range(len(data.stops))), 60)
     assert len(areas) == 2
-    area_of = {rid: k for k, a in enumerate(areas) for s in a.stops
-               for rid in data.stops[s].resident_ids}
+    area_of = {
+        rid: k for k, a in enumerate(areas) for s in a.stops for rid in data.stops[s].resident_ids
+    }
     a, b = area_of["A00"], area_of["B00"]
     assert a != b
     assert all(area_of[f"A{k:02d}"] == a for k in range(60))
@@ -41,8 +45,9 @@ def test_a_split_plan_keeps_each_team_in_its_area_and_passes_the_checker() -> No
     settings = Settings().with_solver(split_stops=60, workers=1)
     plan, result = plan_and_check(people, teams, settings=settings, time_limit=4)
     assert result.stats["areas"] == 2
-    served_by = {rid: r["team_id"] for r in plan["routes"] for s in r["stops"]
-                 for rid in s["resident_ids"]}
+    served_by = {
+        rid: r["team_id"] for r in plan["routes"] for s in r["stops"] for rid in s["resident_ids"]
+    }
     assert served_by, "nobody planned"
     assert all(t == "TA" for rid, t in served_by.items() if rid.startswith("A"))
     assert all(t == "TB" for rid, t in served_by.items() if rid.startswith("B"))
@@ -53,8 +58,10 @@ def test_a_split_plan_keeps_each_team_in_its_area_and_passes_the_checker() -> No
 def test_an_overloaded_area_hands_its_stops_nearest_the_neighbour_over() -> None:
     # town A: 40 residents on a road towards town B, one team; town B: 10 residents, one team
     step = ((TOWN_B[0] - DEPOT[0]) / 100, (TOWN_B[1] - DEPOT[1]) / 100)
-    people = [resident(f"A{k:02d}", (DEPOT[0] + k * step[0], DEPOT[1] + k * step[1]))
-              for k in range(1, 41)]
+    people = [
+        resident(f"A{k:02d}", (DEPOT[0] + k * step[0], DEPOT[1] + k * step[1]))
+        for k in range(1, 41)
+    ]
     people += [resident(f"B{k:02d}", around(k, 10, 500, TOWN_B)) for k in range(10)]
     teams = [team("TA", DEPOT), team("TB", TOWN_B)]
     data = build_problem(people, teams, START, 1, Settings())
@@ -63,8 +70,9 @@ def test_an_overloaded_area_hands_its_stops_nearest_the_neighbour_over() -> None
     load = [sum(data.stops[s].service_s for s in a.stops) for a in areas]
     assert max(load) <= 1.1 * min(load), load  # one team each: about the same visiting time
     b = next(a for a in areas if "TB" in {data.teams[t].team_id for t in a.teams})
-    moved = sorted(int(rid[1:]) for s in b.stops for rid in data.stops[s].resident_ids
-                   if rid.startswith("A"))
+    moved = sorted(
+        int(rid[1:]) for s in b.stops for rid in data.stops[s].resident_ids if rid.startswith("A")
+    )
     assert moved, "town B's team had room, yet no stop moved"
     # the ones handed over are those furthest along the road, nearest town B
     assert moved == list(range(41 - len(moved), 41))

@@ -39,15 +39,28 @@ def two_sides() -> Instance:
     optimum serves each side out and back, 12 in all."""
     x = np.array([0.0, 1, 2, 3, -1, -2, -3])
     n = len(x)
-    return Instance("SIDES", 2, 3, x, np.zeros(n), np.r_[0, np.ones(n - 1)], np.zeros(n),
-                    np.full(n, 1000.0), np.zeros(n))
+    return Instance(
+        "SIDES",
+        2,
+        3,
+        x,
+        np.zeros(n),
+        np.r_[0, np.ones(n - 1)],
+        np.zeros(n),
+        np.full(n, 1000.0),
+        np.zeros(n),
+    )
 
 
-def improved(data: object, routes: list[list[int]], seconds: float = 0.5,
-             params: SolverParams = PARAMS, travel: object = MINUTE) -> list[list[int]]:
+def improved(
+    data: object,
+    routes: list[list[int]],
+    seconds: float = 0.5,
+    params: SolverParams = PARAMS,
+    travel: object = MINUTE,
+) -> list[list[int]]:
     p = build_model(data, travel, params, list(range(len(data.stops))))  # type: ignore
-    return improve_travel(ModelView(p, params, random.Random(0)), routes,
-                          time.time() + seconds)[0]
+    return improve_travel(ModelView(p, params, random.Random(0)), routes, time.time() + seconds)[0]
 
 
 def test_crossed_routes_become_the_known_optimum() -> None:
@@ -63,7 +76,8 @@ def test_crossed_routes_become_the_known_optimum() -> None:
 
 
 def test_progress_hears_each_new_best_and_gls_alone_runs_where_it_should(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     inst = two_sides()
     data = to_problem(inst)
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
@@ -93,9 +107,11 @@ def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
     # two days: the delay cost of day 2 (600 s per priority unit) is part of the model's arc
     # cost, so ruin and recreate must count it too
     params = SolverParams(time_limit_s=2, day_delay_cost=600, workers=1)
-    data = problem([team("A"), team("B")], [stop(n, x, priority=2.0) for n, x in
-                                            (("a", 1), ("b", 2), ("c", -1), ("d", -2))],
-                   days=2)
+    data = problem(
+        [team("A"), team("B")],
+        [stop(n, x, priority=2.0) for n, x in (("a", 1), ("b", 2), ("c", -1), ("d", -2))],
+        days=2,
+    )
     routes = [[0, 1], [], [2], [3]]  # vehicles: A day 1, B day 1, A day 2, B day 2
     out = run(context(data, params), as_given(), warm=routes)
     assert out is not None and out.routes == routes
@@ -109,11 +125,17 @@ def test_its_cost_is_the_models_objective_with_a_later_days_delay() -> None:
 
 
 def test_doctors_vaccines_days_and_dose_capacity_hold() -> None:
-    teams = [team("DOC", max_doses=3),
-             team("NURSE", has_doctor=False, max_doses=3, vaccine="AZ")]
-    stops = [stop("d1", 1, needs_doctor=True), stop("d2", 2, needs_doctor=True),
-             stop("n1", 1, 1), stop("n2", 2, 1), stop("n3", 3, 1), stop("n4", 1, 2),
-             stop("later", 2, 2, earliest_day=1), stop("astra", 3, 2, vaccine="AZ")]
+    teams = [team("DOC", max_doses=3), team("NURSE", has_doctor=False, max_doses=3, vaccine="AZ")]
+    stops = [
+        stop("d1", 1, needs_doctor=True),
+        stop("d2", 2, needs_doctor=True),
+        stop("n1", 1, 1),
+        stop("n2", 2, 1),
+        stop("n3", 3, 1),
+        stop("n4", 1, 2),
+        stop("later", 2, 2, earliest_day=1),
+        stop("astra", 3, 2, vaccine="AZ"),
+    ]
     data = problem(teams, stops, days=2)
     start = [[0, 3], [7, 2], [1, 6], [4, 5]]  # crossed, on time, 3 doses at most per vehicle
     assert model_takes(data, start)
@@ -128,8 +150,10 @@ def test_doctors_vaccines_days_and_dose_capacity_hold() -> None:
 def test_no_vehicle_is_added_to_the_fleet_it_starts_from() -> None:
     # team C's station is right at stop "c": its day would be the shortest way to serve it,
     # but C is not in the fleet the search starts from, so it stays home
-    data = problem([team("A"), team("B"), team("C", station_x=10)],
-                   [stop(n, x) for n, x in (("a", 1), ("b", -1), ("c", 10))])
+    data = problem(
+        [team("A"), team("B"), team("C", station_x=10)],
+        [stop(n, x) for n, x in (("a", 1), ("b", -1), ("c", 10))],
+    )
     routes = improved(data, [[0, 2], [1], []])
     assert routes[2] == []
     assert sorted(s for r in routes for s in r) == [0, 1, 2]
@@ -150,9 +174,17 @@ def test_a_merge_with_room_for_lunch_is_kept() -> None:
     assert model_takes(data, routes)
 
 
-@pytest.mark.parametrize("field, value", [("mean_removed", 0), ("split_rate", 1.5),
-                                          ("blink_rate", 1.0), ("end_temperature", 10.0),
-                                          ("neighbours", 0), ("absent_cost", -1.0)])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("mean_removed", 0),
+        ("split_rate", 1.5),
+        ("blink_rate", 1.0),
+        ("end_temperature", 10.0),
+        ("neighbours", 0),
+        ("absent_cost", -1.0),
+    ],
+)
 def test_params_check_themselves(field: str, value: float) -> None:
     with pytest.raises(ValueError):
         RuinParams(**{field: value})
@@ -177,15 +209,25 @@ def test_the_compiled_checks_agree_with_the_test_and_the_break_rule() -> None:
     # windows, a lunch hour and a dose cap: many random orders of random stops, each judged
     # by the compiled kernel, by the test's own reading and by breaks.fits_break
     rng = random.Random(3)
-    teams = [team("A", break_start_s=11 * 3600, break_minutes=60, max_doses=6,
-                  shift_end_s=14 * 3600)]
+    teams = [
+        team("A", break_start_s=11 * 3600, break_minutes=60, max_doses=6, shift_end_s=14 * 3600)
+    ]
+
     def window() -> tuple[int, int] | None:
         # short windows around lunch: an order can fit the shortened shift, yet not the hour
         start = rng.randrange(540, 780, 15)
         return (start, start + rng.choice([30, 45, 60])) if rng.random() < 0.8 else None
 
-    stops = [stop(f"s{i}", rng.uniform(-20, 20), rng.uniform(-20, 20), window=window(),
-                  service_min=rng.choice([10, 20, 40])) for i in range(9)]
+    stops = [
+        stop(
+            f"s{i}",
+            rng.uniform(-20, 20),
+            rng.uniform(-20, 20),
+            window=window(),
+            service_min=rng.choice([10, 20, 40]),
+        )
+        for i in range(9)
+    ]
     data = problem(teams, stops)
     p = build_model(data, MINUTE, PARAMS, list(range(len(stops))))
     pool = ModelView(p, PARAMS, random.Random(0))
@@ -198,7 +240,7 @@ def test_the_compiled_checks_agree_with_the_test_and_the_break_rule() -> None:
         if rng.random() < 0.7:  # in window order: more of them on time
             route.sort(key=lambda i: stops[i].window_start_s or 0)
         nodes = [node_of[i] for i in route]
-        s.nodes[0, 0, :len(nodes)] = nodes
+        s.nodes[0, 0, : len(nodes)] = nodes
         s.length[0, 0] = len(nodes)
         kernel.refresh(s, model, 0, 0)
         on_time = on_time_in_the_shortened_shift(data, p, route)
@@ -218,8 +260,9 @@ def test_absent_stops_come_back_and_never_reach_the_best() -> None:
     p = build_model(data, EuclideanTravel(), PARAMS, list(range(6)))
     pool = ModelView(p, PARAMS, random.Random(1))
     for cost in (0.0, 0.5, 10.0):
-        routes, steps, _ = improve_travel(pool, [[0, 3, 1], [4, 2, 5]], time.time() + 0.3,
-                                          RuinParams(absent_cost=cost))
+        routes, steps, _ = improve_travel(
+            pool, [[0, 3, 1], [4, 2, 5]], time.time() + 0.3, RuinParams(absent_cost=cost)
+        )
         assert steps > 100
         assert sorted(s for r in routes for s in r) == list(range(6))
         check = check_routes(inst, [[s + 1 for s in r] for r in routes if r])

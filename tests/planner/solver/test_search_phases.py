@@ -35,8 +35,9 @@ def stop_numbers(data, routes):  # type: ignore[no-untyped-def]
 def test_route_elimination_empties_routes_until_one_vehicle_serves_everyone() -> None:
     inst = line_instance()
     data = to_problem(inst)
-    params = SolverParams(time_limit_s=5, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
-                          workers=1)
+    params = SolverParams(
+        time_limit_s=5, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST, workers=1
+    )
     stops = list(range(len(data.stops)))
     # a deliberately wasteful start: three vehicles, two customers each
     warm = [[0, 1], [2, 3], [4, 5], []]
@@ -56,11 +57,21 @@ def test_route_elimination_empties_routes_until_one_vehicle_serves_everyone() ->
 def test_route_elimination_keeps_the_fleet_when_a_route_cannot_go() -> None:
     # two customers whose windows overlap in time but lie 20 apart: two vehicles are needed
     x = np.array([0.0, 10.0, -10.0])
-    inst = Instance("TWO", 3, 100, x, np.zeros(3), np.array([0, 1, 1.0]), np.zeros(3),
-                    np.array([100.0, 11.0, 11.0]), np.zeros(3))
+    inst = Instance(
+        "TWO",
+        3,
+        100,
+        x,
+        np.zeros(3),
+        np.array([0, 1, 1.0]),
+        np.zeros(3),
+        np.array([100.0, 11.0, 11.0]),
+        np.zeros(3),
+    )
     data = to_problem(inst)
-    params = SolverParams(time_limit_s=3, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
-                          workers=1)
+    params = SolverParams(
+        time_limit_s=3, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST, workers=1
+    )
     ctx = context(data, params, TRAVEL)
     start = run(ctx, search_parameters(0.5, DESCENT))
     assert start is not None and len(start.used) == 2
@@ -110,8 +121,9 @@ def test_a_finished_search_frees_its_model() -> None:
 def test_vehicles_first_solve_reports_exact_objective_and_minimum_fleet() -> None:
     inst = line_instance(customers=8, vehicles=5)
     data = to_problem(inst)
-    params = SolverParams(time_limit_s=3, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
-                          workers=1)
+    params = SolverParams(
+        time_limit_s=3, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST, workers=1
+    )
     result = solve(data, TRAVEL, params)
     used = [r for r in result.routes if r.visits]
     assert len(used) == 1 and not result.unserved
@@ -136,8 +148,9 @@ def test_shared_matrices_match_the_model_on_any_point_order() -> None:
 def test_portfolio_of_two_processes_returns_a_checked_plan() -> None:
     inst = line_instance(customers=10, vehicles=4)
     data = to_problem(inst)
-    params = SolverParams(time_limit_s=4, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST,
-                          workers=2)
+    params = SolverParams(
+        time_limit_s=4, day_delay_cost=0, vehicle_fixed_cost=VEHICLE_COST, workers=2
+    )
     began = time.monotonic()
     result = solve(data, TRAVEL, params)
     assert time.monotonic() - began < params.guard_s
@@ -172,14 +185,18 @@ def test_portfolio_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> Non
     script = tmp_path / "parent.py"
     script.write_text(ORPHAN_PARENT, encoding="utf-8")
     root = Path(__file__).resolve().parents[3]
-    parent = subprocess.Popen([sys.executable, str(script)], cwd=root,
-                              env={**os.environ, "PYTHONPATH": str(root)})
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], cwd=root, env={**os.environ, "PYTHONPATH": str(root)}
+    )
     try:
         workers: list[int] = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not workers:  # the spawned search worker
-            workers = [c for c in _children(parent.pid)
-                       if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+            workers = [
+                c
+                for c in _children(parent.pid)
+                if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()
+            ]
             time.sleep(0.2)
         assert workers, "no portfolio worker started"
         time.sleep(1.0)  # let the worker start its search
@@ -189,8 +206,11 @@ def test_portfolio_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> Non
     gone = time.monotonic() + 10
     while time.monotonic() < gone and any(Path(f"/proc/{w}").exists() for w in workers):
         time.sleep(0.2)
-    alive = [w for w in workers if Path(f"/proc/{w}").exists()
-             and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
+    alive = [
+        w
+        for w in workers
+        if Path(f"/proc/{w}").exists() and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"
+    ]
     for w in alive:
         os.kill(w, signal.SIGKILL)
     assert not alive, "portfolio worker outlived its killed parent"

@@ -33,8 +33,9 @@ def test_a_plan_is_feasible_and_frozen() -> None:
 
 
 @pytest.mark.parametrize("split_stops", [0, 50])
-def test_no_solution_is_a_status_and_solve_raises(monkeypatch: pytest.MonkeyPatch,
-                                                   split_stops: int) -> None:
+def test_no_solution_is_a_status_and_solve_raises(
+    monkeypatch: pytest.MonkeyPatch, split_stops: int
+) -> None:
     # the search finding nothing (a guard firing before the first solution) is NO_SOLUTION,
     # for the whole horizon and for an area of it; solve() turns it into an InternalError
     stops = [stop(f"s{k}", k % 7 - 3, k // 7) for k in range(60)]
@@ -60,7 +61,8 @@ def test_workers_take_the_strategies_in_turn() -> None:
         odd = k % 2 == 1
         assert s.worker == k and s.order_seed(SolverParams(seed=5)) == 5 + k
         assert (s.first_solution, s.bandit, s.coverage_rounds) == (
-            (SAVINGS, True, False) if odd else (CHEAPEST_INSERTION, False, True))
+            (SAVINGS, True, False) if odd else (CHEAPEST_INSERTION, False, True)
+        )
 
 
 def test_vehicle_index_is_the_models_numbering() -> None:

@@ -15,8 +15,9 @@ def ring(n: int, metres: float = 600, **kw) -> list[Resident]:
 
 
 def test_capacity_short_serves_the_highest_priorities() -> None:
-    people = [resident(f"P{k}", around(k, 8, 500), priority_override=float(k + 1))
-              for k in range(8)]
+    people = [
+        resident(f"P{k}", around(k, 8, 500), priority_override=float(k + 1)) for k in range(8)
+    ]
     plan, _ = plan_and_check(people, [team(max_doses=3)])
     assert set(served(plan)) == {"P5", "P6", "P7"}
     assert set(reasons(plan).values()) == {"no_capacity"}
@@ -24,10 +25,14 @@ def test_capacity_short_serves_the_highest_priorities() -> None:
 
 def test_time_short_never_leaves_a_higher_priority_out_for_a_lower_one() -> None:
     # Ten residents on a ring: every swap is feasible, the shift holds about five visits.
-    people = [resident(f"P{k}", around(k, 10, 700), priority_override=float(1 + (k * 7) % 10))
-              for k in range(10)]
-    plan, _ = plan_and_check(people, [team(shift_start_s=8 * 3600, shift_end_s=12 * 3600,
-                                           break_start_s=None, break_minutes=0)])
+    people = [
+        resident(f"P{k}", around(k, 10, 700), priority_override=float(1 + (k * 7) % 10))
+        for k in range(10)
+    ]
+    plan, _ = plan_and_check(
+        people,
+        [team(shift_start_s=8 * 3600, shift_end_s=12 * 3600, break_start_s=None, break_minutes=0)],
+    )
     prio = {r.resident_id: r.priority_override for r in people}
     done, left = set(served(plan)), set(reasons(plan))
     assert done and left
@@ -42,8 +47,9 @@ def test_needs_doctor_goes_only_to_a_team_with_a_doctor() -> None:
 
 
 def test_no_team_with_doctor_is_a_reason() -> None:
-    plan, _ = plan_and_check([*ring(3), resident("DOC", around(1, 3, 650), needs_doctor=True)],
-                             [team(has_doctor=False)])
+    plan, _ = plan_and_check(
+        [*ring(3), resident("DOC", around(1, 3, 650), needs_doctor=True)], [team(has_doctor=False)]
+    )
     assert reasons(plan) == {"DOC": "no_team_with_doctor"}
 
 
@@ -58,8 +64,10 @@ def test_lunch_break_is_taken_and_never_during_a_visit() -> None:
 
 
 def test_availability_windows_are_met() -> None:
-    people = [*ring(6), resident("PM", around(2, 6, 650), available_from_s=14 * 3600,
-                                 available_to_s=15 * 3600)]
+    people = [
+        *ring(6),
+        resident("PM", around(2, 6, 650), available_from_s=14 * 3600, available_to_s=15 * 3600),
+    ]
     plan, _ = plan_and_check(people, [team()])
     route = plan["routes"][0]
     stop = next(s for s in route["stops"] if "PM" in s["resident_ids"])
@@ -67,8 +75,10 @@ def test_availability_windows_are_met() -> None:
 
 
 def test_window_no_team_can_meet_is_a_reason() -> None:
-    people = [*ring(3), resident("NIGHT", around(1, 3, 650), available_from_s=19 * 3600,
-                                 available_to_s=21 * 3600)]
+    people = [
+        *ring(3),
+        resident("NIGHT", around(1, 3, 650), available_from_s=19 * 3600, available_to_s=21 * 3600),
+    ]
     plan, _ = plan_and_check(people, [team()])
     assert reasons(plan) == {"NIGHT": "window_unreachable"}
 
@@ -86,18 +96,30 @@ def test_household_bigger_than_any_team_load() -> None:
 
 
 def test_residents_are_planned_only_on_days_they_are_due() -> None:
-    people = [*ring(4), resident("LATE", around(1, 4, 650), doses_received=1,
-                                 last_dose_date=START - dt.timedelta(days=27))]
+    people = [
+        *ring(4),
+        resident(
+            "LATE",
+            around(1, 4, 650),
+            doses_received=1,
+            last_dose_date=START - dt.timedelta(days=27),
+        ),
+    ]
     plan, _ = plan_and_check(people, [team()], days=2)
     assert served(plan)["LATE"][1] == (START + dt.timedelta(days=1)).isoformat()
 
 
 def test_high_priority_residents_are_pushed_to_the_first_day() -> None:
     # Two days, room for about half the residents per day: the high ones go first.
-    people = [resident(f"P{k}", around(k, 12, 700), priority_override=10.0 if k % 2 else 1.0)
-              for k in range(12)]
-    plan, _ = plan_and_check(people, [team(shift_start_s=8 * 3600, shift_end_s=13 * 3600,
-                                           break_start_s=None, break_minutes=0)], days=2)
+    people = [
+        resident(f"P{k}", around(k, 12, 700), priority_override=10.0 if k % 2 else 1.0)
+        for k in range(12)
+    ]
+    plan, _ = plan_and_check(
+        people,
+        [team(shift_start_s=8 * 3600, shift_end_s=13 * 3600, break_start_s=None, break_minutes=0)],
+        days=2,
+    )
     days = served(plan)
     first_day = {rid for rid, (_, d, _) in days.items() if d == START.isoformat()}
     high = {f"P{k}" for k in range(12) if k % 2}
@@ -107,13 +129,15 @@ def test_high_priority_residents_are_pushed_to_the_first_day() -> None:
 def test_every_resident_accounted_and_summary_consistent() -> None:
     people = [*ring(10), resident("NO", DEPOT, status="refused")]
     settings = Settings(visit=VisitParams(observation_minutes=15))
-    plan, result = plan_and_check(people, [team(), team("T2", around(5, 10, 900))],
-                                  settings=settings)
+    plan, result = plan_and_check(
+        people, [team(), team("T2", around(5, 10, 900))], settings=settings
+    )
     ids = set(served(plan)) | set(reasons(plan)) | {e["resident_id"] for e in plan["excluded"]}
     assert ids == {r.resident_id for r in people}
     assert result.is_feasible() and "stops" in result.summary()
     assert plan["summary"]["residents"] == 11 and plan["excluded"] == [
-        {"resident_id": "NO", "status": "refused"}]
+        {"resident_id": "NO", "status": "refused"}
+    ]
 
 
 def test_warm_start_from_previous_routes_keeps_them() -> None:
@@ -159,5 +183,4 @@ def test_wall_clock_guard_cancels_a_search_that_runs_on() -> None:
     result = solve(data, travel, settings.solver)  # the guard fires at 1.2 s, not 60 s
     # cancelled by the guard, yet a plan: what the search found by then
     assert result.stopped_by_guard and result.is_feasible() and result.runtime_s < 30
-    assert check_plan(build_plan(data, result, travel, settings).to_json(), people,
-                      [team()]).ok
+    assert check_plan(build_plan(data, result, travel, settings).to_json(), people, [team()]).ok

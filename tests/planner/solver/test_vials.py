@@ -14,10 +14,13 @@ TEN_SIX = Product(doses_per_vial=10, hours_after_opening=6)
 
 
 def test_vials_open_when_needed_and_waste_the_rest() -> None:
-    vials = simulate([(1, 8 * 3600, 3), (2, 9 * 3600, 3), (3, 10 * 3600, 3),
-                      (4, 11 * 3600, 3)], TEN_SIX)
+    vials = simulate(
+        [(1, 8 * 3600, 3), (2, 9 * 3600, 3), (3, 10 * 3600, 3), (4, 11 * 3600, 3)], TEN_SIX
+    )
     assert [(v.opened_at_seq, v.drawn, v.wasted, v.stops) for v in vials] == [
-        (1, 10, 0, [1, 2, 3, 4]), (4, 2, 8, [4])]
+        (1, 10, 0, [1, 2, 3, 4]),
+        (4, 2, 8, [4]),
+    ]
 
 
 def test_an_expired_vial_is_discarded() -> None:
@@ -30,8 +33,9 @@ def two_households_scenario():
     """Two households of five, 3 km apart, a team next to each: one 10-dose vial can serve
     all ten if one team visits both; a team each opens two vials and wastes ten doses."""
     far = around(0, 4, 3000)
-    people = ([resident(f"A{k}", around(1, 4, 300), household_id="A") for k in range(5)]
-              + [resident(f"B{k}", around(1, 4, 300, far), household_id="B") for k in range(5)])
+    people = [resident(f"A{k}", around(1, 4, 300), household_id="A") for k in range(5)] + [
+        resident(f"B{k}", around(1, 4, 300, far), household_id="B") for k in range(5)
+    ]
     teams = [team("T1", DEPOT), team("T2", far)]
     return people, teams
 
@@ -63,16 +67,21 @@ def test_checker_rejects_vials_that_disagree() -> None:
 
 
 def test_residents_get_only_their_product() -> None:
-    people = [resident("P", around(0, 3, 500), vaccine="pfizer"),
-              resident("M", around(1, 3, 500), vaccine="moderna"),
-              resident("X", around(2, 3, 500))]
+    people = [
+        resident("P", around(0, 3, 500), vaccine="pfizer"),
+        resident("M", around(1, 3, 500), vaccine="moderna"),
+        resident("X", around(2, 3, 500)),
+    ]
     teams = [team("TP", vaccine="pfizer"), team("TA", around(1, 3, 900))]
     plan, _ = plan_and_check(people, teams, settings=settings(True), time_limit=1)
-    where = {rid: r["team_id"] for r in plan["routes"] for s in r["stops"]
-             for rid in s["resident_ids"]}
+    where = {
+        rid: r["team_id"] for r in plan["routes"] for s in r["stops"] for rid in s["resident_ids"]
+    }
     assert where["P"] == "TP" and "X" in where
     assert {u["resident_id"]: u["reason_code"] for u in plan["unassigned"]} == {
-        "M": "no_team_with_vaccine"}
+        "M": "no_team_with_vaccine"
+    }
     assert {r["team_id"]: r["vaccine"] for r in plan["routes"]}.get("TA", "astrazeneca") == (
-        "astrazeneca")
+        "astrazeneca"
+    )
     assert replace(teams[1], vaccine="").vaccine == ""

