@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from api.store import VN, as_local
-from api.texts import board, devices, history, plans, report
+from api.texts import board, devices, field, history, plans, report
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -25,8 +25,10 @@ LANG_COOKIE = "lang"
 _CHROME: dict[str, dict[str, str]] = {
     # chrome
     "app_name": {"vi": "VaxRoute", "en": "VaxRoute"},
-    "app_tagline": {"vi": "Lập kế hoạch tiêm chủng tại nhà",
-                    "en": "Home-visit vaccination planning"},
+    "app_tagline": {
+        "vi": "Lập kế hoạch tiêm chủng tại nhà",
+        "en": "Home-visit vaccination planning",
+    },
     "skip_to_content": {"vi": "Bỏ qua, tới nội dung chính", "en": "Skip to main content"},
     "nav_label": {"vi": "Điều hướng chính", "en": "Main navigation"},
     "nav_home": {"vi": "Tổng quan", "en": "Overview"},
@@ -46,21 +48,29 @@ _CHROME: dict[str, dict[str, str]] = {
     "sign_in_title": {"vi": "Đăng nhập VaxRoute", "en": "Sign in to VaxRoute"},
     "user_name": {"vi": "Tên đăng nhập", "en": "User name"},
     "password": {"vi": "Mật khẩu", "en": "Password"},
-    "login_refused": {"vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
-                      "en": "Wrong user name or password."},
-    "login_locked": {"vi": "Tài khoản tạm khoá do nhập sai nhiều lần. Thử lại sau {time}.",
-                     "en": "Account locked after too many failed attempts. Try again after "
-                           "{time}."},
-    "login_form_expired": {"vi": "Biểu mẫu đã hết hạn. Vui lòng nhập lại.",
-                           "en": "The form expired. Please try again."},
+    "login_refused": {
+        "vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "en": "Wrong user name or password.",
+    },
+    "login_locked": {
+        "vi": "Tài khoản tạm khoá do nhập sai nhiều lần. Thử lại sau {time}.",
+        "en": "Account locked after too many failed attempts. Try again after {time}.",
+    },
+    "login_form_expired": {
+        "vi": "Biểu mẫu đã hết hạn. Vui lòng nhập lại.",
+        "en": "The form expired. Please try again.",
+    },
     "signed_out": {"vi": "Bạn đã đăng xuất.", "en": "You are signed out."},
-    "session_hint": {"vi": "Phiên tự kết thúc sau {idle} phút không hoạt động.",
-                     "en": "The session ends after {idle} minutes without activity."},
+    "session_hint": {
+        "vi": "Phiên tự kết thúc sau {idle} phút không hoạt động.",
+        "en": "The session ends after {idle} minutes without activity.",
+    },
     # errors
     "error_title": {"vi": "Không thực hiện được", "en": "Could not do that"},
-    "csrf_failed": {"vi": "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử "
-                          "lại.",
-                    "en": "The form expired or is not valid. Reload the page and try again."},
+    "csrf_failed": {
+        "vi": "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử lại.",
+        "en": "The form expired or is not valid. Reload the page and try again.",
+    },
     "back_home": {"vi": "Về trang tổng quan", "en": "Back to the overview"},
     # dashboard
     "dashboard_title": {"vi": "Tổng quan", "en": "Overview"},
@@ -81,16 +91,20 @@ _CHROME: dict[str, dict[str, str]] = {
     "plan_cancelled": {"vi": "Đã huỷ", "en": "Cancelled"},
     "date_placeholder": {"vi": "NN/TT/NNNN", "en": "DD/MM/YYYY"},
     "plan_draft": {"vi": "bản nháp", "en": "draft"},
-    "go_lists": {"vi": "Tải danh sách người dân và đội tiêm",
-                 "en": "Upload the residents and teams lists"},
+    "go_lists": {
+        "vi": "Tải danh sách người dân và đội tiêm",
+        "en": "Upload the residents and teams lists",
+    },
     "view_residents": {"vi": "Xem danh sách người dân", "en": "See the residents"},
     "view_teams": {"vi": "Xem danh sách đội tiêm", "en": "See the teams"},
     # lists: upload
     "lists_title": {"vi": "Danh sách", "en": "Lists"},
     "upload_residents": {"vi": "Danh sách người dân", "en": "Residents list"},
     "upload_teams": {"vi": "Danh sách đội tiêm", "en": "Teams list"},
-    "upload_formats": {"vi": "CSV, XLSX, GeoJSON, GPKG hoặc Shapefile (.zip), tối đa {mb} MB.",
-                       "en": "CSV, XLSX, GeoJSON, GPKG or Shapefile (.zip), up to {mb} MB."},
+    "upload_formats": {
+        "vi": "CSV, XLSX, GeoJSON, GPKG hoặc Shapefile (.zip), tối đa {mb} MB.",
+        "en": "CSV, XLSX, GeoJSON, GPKG or Shapefile (.zip), up to {mb} MB.",
+    },
     "choose_file": {"vi": "Chọn tệp", "en": "Choose a file"},
     "drop_here": {"vi": "hoặc kéo thả tệp vào đây", "en": "or drop a file here"},
     "no_file_chosen": {"vi": "Chưa chọn tệp", "en": "No file chosen"},
@@ -109,13 +123,17 @@ _CHROME: dict[str, dict[str, str]] = {
     "unchanged": {"vi": "Không đổi", "en": "Unchanged"},
     "rejected": {"vi": "Bị loại", "en": "Rejected"},
     "import_saved": {"vi": "Đã lưu danh sách.", "en": "The list is saved."},
-    "import_refused": {"vi": "Chưa lưu gì: {n} dòng có lỗi. Sửa tệp rồi tải lên lại, hoặc chỉ "
-                             "nhập các dòng hợp lệ.",
-                       "en": "Nothing was saved: {n} row(s) have errors. Fix the file and upload "
-                             "it again, or import only the good rows."},
+    "import_refused": {
+        "vi": "Chưa lưu gì: {n} dòng có lỗi. Sửa tệp rồi tải lên lại, hoặc chỉ "
+        "nhập các dòng hợp lệ.",
+        "en": "Nothing was saved: {n} row(s) have errors. Fix the file and upload "
+        "it again, or import only the good rows.",
+    },
     "import_good_rows": {"vi": "Chỉ nhập các dòng hợp lệ", "en": "Import the good rows"},
-    "upload_expired": {"vi": "Tệp tải lên đã hết hạn (sau {minutes} phút). Hãy tải lên lại.",
-                       "en": "The upload expired (after {minutes} minutes). Upload it again."},
+    "upload_expired": {
+        "vi": "Tệp tải lên đã hết hạn (sau {minutes} phút). Hãy tải lên lại.",
+        "en": "The upload expired (after {minutes} minutes). Upload it again.",
+    },
     "file_problem": {"vi": "Không đọc được tệp", "en": "The file could not be read"},
     "file_too_large": {"vi": "Tệp lớn hơn {mb} MB.", "en": "The file is larger than {mb} MB."},
     "no_file": {"vi": "Hãy chọn một tệp.", "en": "Choose a file."},
@@ -164,8 +182,10 @@ _CHROME: dict[str, dict[str, str]] = {
     "previous": {"vi": "Trang trước", "en": "Previous"},
     "next": {"vi": "Trang sau", "en": "Next"},
     "pagination": {"vi": "Phân trang", "en": "Pages"},
-    "search_expired": {"vi": "Lượt tìm đã hết hạn; hãy tìm lại.",
-                       "en": "The search expired; search again."},
+    "search_expired": {
+        "vi": "Lượt tìm đã hết hạn; hãy tìm lại.",
+        "en": "The search expired; search again.",
+    },
     # teams list
     "teams_title": {"vi": "Đội tiêm", "en": "Teams"},
     "col_team": {"vi": "Đội", "en": "Team"},
@@ -183,13 +203,16 @@ _CHROME: dict[str, dict[str, str]] = {
     "travel_motorbike": {"vi": "Xe máy", "en": "Motorbike"},
     "travel_car": {"vi": "Ô tô", "en": "Car"},
     "travel_foot": {"vi": "Đi bộ", "en": "On foot"},
-    "no_teams": {"vi": "Chưa có đội nào. Hãy tải danh sách đội tiêm.",
-                 "en": "No teams yet. Upload the teams list."},
-    "no_residents": {"vi": "Chưa có người dân nào. Hãy tải danh sách người dân.",
-                     "en": "No residents yet. Upload the residents list."},
+    "no_teams": {
+        "vi": "Chưa có đội nào. Hãy tải danh sách đội tiêm.",
+        "en": "No teams yet. Upload the teams list.",
+    },
+    "no_residents": {
+        "vi": "Chưa có người dân nào. Hãy tải danh sách người dân.",
+        "en": "No residents yet. Upload the residents list.",
+    },
     "minutes": {"vi": "{n} phút", "en": "{n} min"},
 }
-
 
 
 def _merge(*catalogues: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -202,7 +225,10 @@ def _merge(*catalogues: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-TEXTS = _merge(_CHROME, board.TEXTS, devices.TEXTS, history.TEXTS, plans.TEXTS, report.TEXTS)
+TEXTS = _merge(
+    _CHROME, board.TEXTS, devices.TEXTS, field.TEXTS, history.TEXTS, plans.TEXTS, report.TEXTS
+)
+
 
 def pick_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG

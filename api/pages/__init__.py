@@ -18,6 +18,7 @@ from api.pages import (
     board,
     dashboard,
     devices,
+    field,
     history,
     list_views,
     lists,
@@ -28,8 +29,19 @@ from api.pages import (
 from api.pages.common import CsrfRejected, LoginRequired, render
 from api.pages.stash import Stash
 
-ROUTERS = (auth.router, dashboard.router, lists.router, list_views.router, plans.router,
-           replan.router, board.router, report.router, history.router, devices.router)
+ROUTERS = (
+    auth.router,
+    dashboard.router,
+    lists.router,
+    list_views.router,
+    plans.router,
+    replan.router,
+    board.router,
+    report.router,
+    history.router,
+    devices.router,
+    field.router,
+)
 
 
 def register(app: FastAPI) -> None:
@@ -47,5 +59,6 @@ def register(app: FastAPI) -> None:
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, _: CsrfRejected) -> HTMLResponse:
         login = getattr(request.state, "web_login", None)  # set when the session was read
-        return render(request, "error.html", login or None, status_code=403,
-                      message_key="csrf_failed")
+        return render(
+            request, "error.html", login or None, status_code=403, message_key="csrf_failed"
+        )

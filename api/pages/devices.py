@@ -12,23 +12,18 @@ refused (409) without using the code: the planner clicking the link would otherw
 and mix a device into the console's browser. The access log shows ``/enrol/{code}``, never
 the code (api/access_log.py logs route templates).
 
-``/field``: the tablet's placeholder page (team, today's stop count, stops by initials) that
-the field app will replace; it carries the device's CSRF token in a meta tag.
+The tablet's own pages (``/field``: the route, the stops, the offline app) are in
+api/pages/field.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import segno
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import i18n
-from api.audit import record
 from api.devices import (
     DEVICE_COOKIE,
     ENROL_MINUTES,
@@ -37,16 +32,14 @@ from api.devices import (
     find_device,
     list_devices,
     redeem,
-    request_device,
     revoke_device,
     set_device_cookie,
     team_exists,
 )
-from api.models import DeviceRow, ResidentRow
+from api.models import DeviceRow
 from api.pages.common import FormDep, LoginDep, lang_of, render
-from api.plan_requests import current_plan
-from api.security import Principal, SessionDep
-from api.store import as_local, load_teams, resident_from_row, today_vn
+from api.security import SessionDep
+from api.store import as_local, load_teams
 from api.web_sessions import WebLogin, request_login
 
 router = APIRouter(include_in_schema=False)
@@ -57,23 +50,41 @@ def _planner(request: Request, login: WebLogin) -> HTMLResponse | None:
     """A 403 page unless the signed-in user is a planner."""
     if login.role == "planner":
         return None
-    return render(request, "error.html", login, status_code=403,
-                  message_key="devices_planners_only")
+    return render(
+        request, "error.html", login, status_code=403, message_key="devices_planners_only"
+    )
 
 
-def _devices_page(request: Request, session: Session, login: WebLogin, status_code: int = 200,
-                  error: str | None = None, notice: str | None = None) -> HTMLResponse:
+def _devices_page(
+    request: Request,
+    session: Session,
+    login: WebLogin,
+    status_code: int = 200,
+    error: str | None = None,
+    notice: str | None = None,
+) -> HTMLResponse:
     by_team: dict[str, list[DeviceRow]] = {}
     for device in list_devices(session):
         by_team.setdefault(device.team_id, []).append(device)
-    return render(request, "devices.html", login, status_code=status_code,
-                  teams=load_teams(session), by_team=by_team, error=error, notice=notice,
-                  minutes=ENROL_MINUTES, label_max=LABEL_MAX, local=as_local)
+    return render(
+        request,
+        "devices.html",
+        login,
+        status_code=status_code,
+        teams=load_teams(session),
+        by_team=by_team,
+        error=error,
+        notice=notice,
+        minutes=ENROL_MINUTES,
+        label_max=LABEL_MAX,
+        local=as_local,
+    )
 
 
 @router.get("/devices")
-def devices(request: Request, session: SessionDep, login: LoginDep,
-            revoked: bool = False) -> HTMLResponse:
+def devices(
+    request: Request, session: SessionDep, login: LoginDep, revoked: bool = False
+) -> HTMLResponse:
     refused = _planner(request, login)
     if refused is not None:
         return refused
@@ -95,34 +106,49 @@ def enrol(request: Request, session: SessionDep, login: LoginDep, form: FormDep)
     team = form.get("team")
     label = form.get("label") or ""
     if not isinstance(team, str) or not team_exists(session, team):
-        return _devices_page(request, session, login, 400,
-                             i18n.translate("devices_bad_team", lang))
+        return _devices_page(request, session, login, 400, i18n.translate("devices_bad_team", lang))
     if not isinstance(label, str) or len(label.strip()) > LABEL_MAX:
-        return _devices_page(request, session, login, 400,
-                             i18n.translate("devices_bad_label", lang, n=LABEL_MAX))
+        return _devices_page(
+            request, session, login, 400, i18n.translate("devices_bad_label", lang, n=LABEL_MAX)
+        )
     row, code = create_code(session, team, login.user_name, label.strip())
     link = str(request.base_url).rstrip("/") + f"/enrol/{code}"
-    response = render(request, "devices_code.html", login, team=team, link=link, qr=_qr(link),
-                      expires=as_local(row.expires_at))
+    response = render(
+        request,
+        "devices_code.html",
+        login,
+        team=team,
+        link=link,
+        qr=_qr(link),
+        expires=as_local(row.expires_at),
+    )
     response.headers.update(NO_STORE)
     return response
 
 
 @router.post("/devices/{device_id}/revoke")
-def revoke(device_id: int, request: Request, session: SessionDep, login: LoginDep,
-           _: FormDep) -> Response:
+def revoke(
+    device_id: int, request: Request, session: SessionDep, login: LoginDep, _: FormDep
+) -> Response:
     refused = _planner(request, login)
     if refused is not None:
         return refused
     if not 1 <= device_id <= 2_147_483_647 or not revoke_device(session, device_id):
-        return _devices_page(request, session, login, 404,
-                             i18n.translate("devices_no_such", lang_of(request)))
+        return _devices_page(
+            request, session, login, 404, i18n.translate("devices_no_such", lang_of(request))
+        )
     return RedirectResponse("/devices?revoked=1", status_code=303)
 
 
 def _enrol_failed(request: Request, key: str, status_code: int) -> HTMLResponse:
-    response = render(request, "devices_enrol_failed.html", None, status_code=status_code,
-                      message_key=key, minutes=ENROL_MINUTES)
+    response = render(
+        request,
+        "devices_enrol_failed.html",
+        None,
+        status_code=status_code,
+        message_key=key,
+        minutes=ENROL_MINUTES,
+    )
     response.headers.update(NO_STORE)
     return response
 
@@ -140,46 +166,4 @@ def open_link(code: str, request: Request, session: SessionDep) -> Response:
         revoke_device(session, earlier.id)
     response = RedirectResponse("/field", status_code=303, headers=NO_STORE)
     set_device_cookie(response, request, outcome.secret)
-    return response
-
-
-def _stops_today(session: Session, team_id: str, day: dt.date) -> list[dict[str, Any]] | None:
-    """The team's stops on ``day`` in the published plan (seq and residents' initials), or
-    None when it has no route that day."""
-    plan = current_plan(session, day)
-    if plan is None or not plan.document:
-        return None
-    routes = [r for r in plan.document["routes"]
-              if r["team_id"] == team_id and r["date"] == day.isoformat()]
-    if not routes:
-        return None
-    ids = [rid for r in routes for s in r["stops"] for rid in s["resident_ids"]]
-    initials = {row.resident_id: resident_from_row(row).initials
-                for row in session.scalars(select(ResidentRow).where(
-                    ResidentRow.resident_id.in_(ids), ResidentRow.deleted_at.is_(None)))}
-    return [{"seq": s["seq"], "initials": [initials[i] for i in s["resident_ids"]
-                                           if i in initials]}
-            for r in routes for s in r["stops"]]
-
-
-@router.get("/field")
-def field(request: Request, session: SessionDep) -> Response:
-    """The enrolled tablet's page; without a live device cookie a 401 page that signs out."""
-    try:
-        device = request_device(request, session)
-    except HTTPException as refused:  # revoked or unknown: signed out, stored data cleared
-        out = render(request, "devices_field_out.html", None, status_code=401)
-        out.headers.update({k: v for k, v in (refused.headers or {}).items()
-                            if k != "Set-Cookie"})
-        out.headers.append("Set-Cookie", (refused.headers or {})["Set-Cookie"])
-        return out
-    if device is None:
-        return render(request, "devices_field_out.html", None, status_code=401)
-    day = today_vn()
-    principal = Principal(None, "team_leader", device.team_id, device_id=device.id)
-    record(session, principal, "read_sheet", detail=f"field page {day} team {device.team_id}")
-    response = render(request, "devices_field.html", None, team=device.team_id, day=day,
-                      stops=_stops_today(session, device.team_id, day),
-                      device_csrf=device.csrf_token)
-    response.headers.update(NO_STORE)
     return response
