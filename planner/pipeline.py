@@ -36,6 +36,7 @@ class Inputs:
 
     @property
     def problems(self) -> list[InputProblem]:
+        """Every input problem of both lists, the teams' first."""
         return self.teams.problems + self.residents.problems
 
 

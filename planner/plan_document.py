@@ -66,6 +66,7 @@ class PlanStop:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> PlanStop:
+        """The PlanStop a plan.json object describes (fields added later are optional)."""
         return cls(
             d["seq"],
             tuple(d["resident_ids"]),
@@ -87,6 +88,7 @@ class PlanStop:
         )
 
     def to_json(self) -> Json:
+        """The plan.json object of this PlanStop, keys in the document's order."""
         out: Json = {
             "seq": self.seq,
             "resident_ids": list(self.resident_ids),
@@ -128,6 +130,7 @@ class PlanVial:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> PlanVial:
+        """The PlanVial a plan.json object describes (fields added later are optional)."""
         return cls(
             d["vial"],
             d["product"],
@@ -140,6 +143,7 @@ class PlanVial:
         )
 
     def to_json(self) -> Json:
+        """The plan.json object of this PlanVial, keys in the document's order."""
         return {
             "vial": self.vial,
             "product": self.product,
@@ -158,6 +162,7 @@ class PlanBreak:
     end: str
 
     def to_json(self) -> Json:
+        """The plan.json object of this PlanBreak, keys in the document's order."""
         return {"start": self.start, "end": self.end}
 
 
@@ -167,6 +172,7 @@ class Depot:
     lon: float
 
     def to_json(self) -> Json:
+        """The plan.json object of this Depot, keys in the document's order."""
         return {"lat": self.lat, "lon": self.lon}
 
 
@@ -196,6 +202,7 @@ class PlanRoute:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> PlanRoute:
+        """The PlanRoute a plan.json object describes (fields added later are optional)."""
         depot, brk, vials = d.get("depot"), d.get("break"), d.get("vials")
         return cls(
             d["team_id"],
@@ -219,6 +226,7 @@ class PlanRoute:
         )
 
     def to_json(self) -> Json:
+        """The plan.json object of this PlanRoute, keys in the document's order."""
         out: Json = {
             "team_id": self.team_id,
             "date": self.date,
@@ -257,6 +265,7 @@ class Unassigned:
     reason: str
 
     def to_json(self) -> Json:
+        """The plan.json object of this Unassigned, keys in the document's order."""
         return {
             "resident_id": self.resident_id,
             "reason_code": self.reason_code,
@@ -270,6 +279,7 @@ class Excluded:
     status: str  # vaccinated, refused, contraindicated, ...
 
     def to_json(self) -> Json:
+        """The plan.json object of this Excluded, keys in the document's order."""
         return {"resident_id": self.resident_id, "status": self.status}
 
 
@@ -335,6 +345,7 @@ class PlanSummary:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> PlanSummary:
+        """The PlanSummary a plan.json object describes (fields added later are optional)."""
         return cls(
             d["residents"],
             d["planned"],
@@ -356,6 +367,7 @@ class PlanSummary:
         )
 
     def to_json(self) -> Json:
+        """The plan.json object of this PlanSummary, keys in the document's order."""
         out: Json = {
             "residents": self.residents,
             "planned": self.planned,

@@ -89,6 +89,7 @@ def print_summary(plan: Plan, console: Console) -> None:
 
 
 def print_problems(problems: list[InputProblem], console: Console, limit: int = 30) -> None:
+    """The input problems as the terminal shows them: counts, then the first ``limit``."""
     if not problems:
         return
     errors = sum(p.fatal for p in problems)
