@@ -173,7 +173,7 @@ async function record(form, button) {
   said.textContent = fill(words.tRecorded, { what });
   const now = form.parentElement.querySelector("[data-now]");
   now.className = "state state-" + outcome;
-  now.textContent = what;
+  now.textContent = fill(words.tNow, { what });
   await showStatus();
   sync();
 }

@@ -21,7 +21,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "fa_done": {"vi": "Xong {done}/{total} điểm", "en": "{done} of {total} stops done"},
     "fa_stop_people": {"vi": "{n} người", "en": "{n} people"},
     "fa_eta": {"vi": "Đến lúc {time}", "en": "Arrive {time}"},
-    "fa_open_stop": {"vi": "Mở điểm {seq}", "en": "Open stop {seq}"},
     "fa_back_route": {"vi": "← Lộ trình", "en": "← Route"},
     "fa_stop_title": {"vi": "Điểm {seq} · đến {time}", "en": "Stop {seq} · arrive {time}"},
     "fa_no_stop": {

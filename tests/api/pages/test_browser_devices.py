@@ -43,6 +43,7 @@ def server(server_log: Path) -> Iterator[LiveServer]:
         f"sqlite:///{server_log.parent / 'vaxroute.sqlite'}",
         server_log,
         VAXROUTE_LOGIN_DELAY_S="0.2",
+        VAXROUTE_TILES_URL="none",  # /field frames the team map: no tiles from outside
     )
     try:
         added = subprocess.run(

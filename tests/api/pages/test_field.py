@@ -8,6 +8,7 @@ planner makes a code on /devices and a second TestClient opens it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import uuid
@@ -16,7 +17,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.models import ResidentRow
+from api.models import PlanRow, ResidentRow
 from api.store import resident_from_row, today_vn
 from tests.api.pages.conftest import Browser
 from tests.api.pages.test_devices import enrolled, planner, tablet, today_plan
@@ -208,3 +209,54 @@ def test_the_manifest_service_worker_and_icons(client: TestClient) -> None:
     assert sw.headers["service-worker-allowed"] == "/field"
     assert 'addEventListener("fetch"' in sw.text
     assert client.get("/static/field.js").status_code == 200
+
+
+def test_a_newer_published_plan_says_what_changed_for_the_team(
+    client: TestClient,
+    tokens: dict[str, dict[str, str]],
+    planner: Browser,
+    today_plan: dict[str, Any],
+) -> None:
+    """Last in the module: it publishes a newer plan (today's DX route with its first two
+    stops swapped and its last stop gone) straight into the database."""
+    device = enrolled(client, planner, "DX")
+    seen = re.search(r'data-plan-version="(\d+)"', device.get("/field").text)
+    assert seen
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        old = s.get(PlanRow, today_plan["id"])
+        assert old is not None and old.document is not None
+        document = copy.deepcopy(old.document)
+        route = next(r for r in document["routes"] if r["team_id"] == "DX")
+        first, second, last = route["stops"][0], route["stops"][1], route["stops"][-1]
+        first["resident_ids"], second["resident_ids"] = (
+            second["resident_ids"],
+            first["resident_ids"],
+        )
+        route["stops"] = route["stops"][:-1]
+        newer = PlanRow(
+            version=old.version + 100,
+            status="done",
+            start_date=old.start_date,
+            days=old.days,
+            time_limit_s=3,
+            document=document,
+            published_at=dt.datetime.now(dt.UTC),
+            finished_at=dt.datetime.now(dt.UTC),
+        )
+        s.add(newer)
+        s.commit()
+    page = device.get("/field")
+    assert f'data-plan-version="{old.version + 100}"' in page.text
+    changes = device.get("/field/changes", params={"since": seen.group(1)}).json()
+    initials = {
+        p.resident_id: p.initials
+        for p in _people(
+            client, [*first["resident_ids"], *second["resident_ids"], *last["resident_ids"]]
+        )
+    }
+    assert changes["version"] == old.version + 100 and changes["added"] == []
+    assert sorted(changes["removed"]) == sorted(initials[r] for r in last["resident_ids"])
+    moved = [initials[r] for r in (*first["resident_ids"], *second["resident_ids"])]
+    assert sorted(changes["moved"]) == sorted(moved)
+    assert device.get(f"/field/stop/{last['seq']}").status_code == 404
+    assert "Lộ trình đã cập nhật" in page.text  # the notice field.js fills and shows
