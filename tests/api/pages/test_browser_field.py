@@ -25,8 +25,8 @@ import pytest
 from sqlalchemy import func, select
 
 from api.db import Database
-from api.devices import create_code
-from api.models import PlanRow, VisitRow
+from api.devices import create_code, revoke_device
+from api.models import DeviceRow, PlanRow, VisitRow
 from planner.constants import VN_TZ
 from tests.api.live import LiveServer, start_server
 from tests.api.pages.test_browser import AXE, PASSWORD, chromium  # noqa: F401  (fixture)
@@ -86,18 +86,30 @@ def shot(page: Any, name: str, size: str) -> None:
 
 
 def _device(
-    chromium: Any, server: LiveServer, db: Database, size: dict[str, int]
+    chromium: Any,
+    server: LiveServer,
+    db: Database,
+    size: dict[str, int],
+    bypass_csp: bool = True,
 ) -> tuple[Any, Any, list[str], list[str]]:
-    """A fresh context enrolled for DX (the QR link opened), on /field; its outside requests
-    and page errors."""
+    """A fresh context enrolled for DX (the QR link opened), on /field; its outside requests,
+    page errors and CSP complaints."""
     with db.session() as s:
         _, code = create_code(s, "DX", "test")
-    context = chromium.new_context(viewport=size, locale="vi-VN", bypass_csp=True, has_touch=True)
+    context = chromium.new_context(
+        viewport=size, locale="vi-VN", bypass_csp=bypass_csp, has_touch=True
+    )
     outside: list[str] = []
     problems: list[str] = []
     context.on("request", lambda r: None if r.url.startswith(server.url) else outside.append(r.url))
     page = context.new_page()
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console: {m.text}") if "Content Security Policy" in m.text else None
+        ),
+    )
     page.goto(f"{server.url}/enrol/{code}")
     page.wait_for_url(server.url + "/field")
     return context, page, outside, problems
@@ -251,7 +263,7 @@ def test_the_same_route_and_an_outcome_on_a_phone(
     assert [who.nth(0).inner_text(), who.nth(1).inner_text()] == before[::-1]  # the new order
     shot(phone, "updated", "390x844")
     phone.click("#updated-ok")
-    assert notice.is_hidden()
+    notice.wait_for(state="hidden")
     phone.reload()
     assert phone.locator("#updated").is_hidden()  # said once
     assert _stored(db, [rid]) == {rid: 1}  # nothing recorded is lost
@@ -282,3 +294,55 @@ def _publish_swapped(db: Database, plan_id: int) -> None:
             )
         )
         s.commit()
+
+
+def test_a_refused_outcome_is_listed_and_a_revoked_tablet_forgets_everything(
+    chromium: Any, server: LiveServer, db: Database, planned: dict[str, Any]
+) -> None:
+    """Under the server's real CSP (no bypass: no axe here). An outcome for a resident the
+    plan no longer has (the form's resident changed: the server answers 404) stays on the
+    tablet in the "not accepted" list; an outcome queued offline on a tablet revoked meanwhile
+    meets a 401 when the network returns: the queue, the caches and the page are gone."""
+    context, tablet, outside, problems = _device(chromium, server, db, TABLET, bypass_csp=False)
+    day = dt.datetime.now(VN_TZ).date().isoformat()
+    _kept(tablet, f"/field/stop/{planned['stops'][-1]['seq']}?day={day}")
+    seq, rid = _residents(planned)[7]
+    tablet.goto(f"{server.url}/field/stop/{seq}")
+    form = tablet.locator(f"form.outcome[data-resident='{rid}']")
+    form.evaluate("f => { f.dataset.resident = 'GONE-0001'; }")
+    tablet.locator("form.outcome[data-resident='GONE-0001'] button[value='refused']").click()
+    refused = tablet.locator("#refused")
+    refused.wait_for()
+    assert "Máy chủ không nhận" in refused.inner_text() and "(404)" in refused.inner_text()
+    assert _state(tablet) == "Đã gửi hết"
+    tablet.reload()
+    assert "(404)" in tablet.locator("#refused").inner_text()  # kept across reloads
+    ARTIFACTS.mkdir(exist_ok=True)
+    tablet.evaluate("() => window.scrollTo(0, 0)")
+    tablet.screenshot(path=str(ARTIFACTS / "field-refused-800x1280.png"))  # no axe: real CSP
+    tablet.click("#refused-clear")
+    tablet.locator("#refused").wait_for(state="hidden")
+
+    context.set_offline(True)
+    tablet.reload()
+    _record(tablet, server, seq, rid, "vaccinated")
+    _wait_state(tablet, "1 đang chờ gửi")
+    with db.session() as s:
+        device = s.scalars(select(DeviceRow).order_by(DeviceRow.id.desc())).first()
+        assert device is not None
+        revoke_device(s, device.id)
+    context.set_offline(False)
+    tablet.locator("h1").filter(has_text="Máy tính bảng đã đăng xuất").wait_for(timeout=60_000)
+    left = tablet.evaluate("""async () => {
+        const names = (await indexedDB.databases()).map(d => d.name);
+        return {names, caches: await caches.keys()}; }""")
+    assert left["caches"] == []
+    if "vaxroute-field" in left["names"]:  # emptied, or gone with Clear-Site-Data
+        queued = tablet.evaluate("""() => new Promise(ok => {
+            const r = indexedDB.open('vaxroute-field', 1);
+            r.onsuccess = () => { const q = r.result.transaction('queue').objectStore('queue')
+              .count(); q.onsuccess = () => ok(q.result); }; })""")
+        assert queued == 0
+    assert _stored(db, [rid]) == {}
+    assert outside == [] and problems == [], (outside, problems)
+    context.close()
