@@ -1,7 +1,8 @@
 // VaxRoute field app's service worker (served at /field/sw.js, scope /field: api/pages/field.py).
 //
 // Pages under /field are network-first (a new plan reaches the tablet as soon as there is
-// network) and fall back to the copy kept here; /static and the maps' /assets are cache-first.
+// network) and fall back to the copy kept here; /static and the maps' /assets are cache-first
+// (refreshed behind the kept copy).
 // The page asks for the day to be kept ({type: "precache", urls}): the route, each stop page
 // and the map, plus the scripts and styles those pages name. Only 200 answers are kept; a 401
 // (the tablet was revoked) empties the cache and tells the pages, which clear their queue
@@ -67,13 +68,27 @@ async function networkFirst(request) {
   }
 }
 
-async function cacheFirst(request) {
+async function refresh(cache, request) {
+  try {
+    const answer = await fetch(request);
+    if (answer.ok) await cache.put(request, answer.clone());
+    return answer;
+  } catch (error) {
+    return undefined;
+  }
+}
+
+async function cacheFirst(event) {
+  // the kept copy at once; a fresh one is fetched behind it for the next load (a new
+  // field.js reaches the tablet one load later)
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(request, { ignoreSearch: true });
-  if (hit) return hit;
-  const answer = await fetch(request);
-  if (answer.ok) await cache.put(request, answer.clone());
-  return answer;
+  const hit = await cache.match(event.request, { ignoreSearch: true });
+  if (hit) {
+    event.waitUntil(refresh(cache, event.request));
+    return hit;
+  }
+  const answer = await refresh(cache, event.request);
+  return answer || Response.error();
 }
 
 self.addEventListener("fetch", (event) => {
@@ -84,6 +99,6 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname === "/field" || url.pathname.startsWith("/field/")) {
     event.respondWith(networkFirst(request));
   } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/assets/")) {
-    event.respondWith(cacheFirst(request));
+    event.respondWith(cacheFirst(event));
   }
 });
