@@ -107,10 +107,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "field_stops": {"vi": "Các điểm dừng", "en": "Stops"},
     "field_stop": {"vi": "Điểm {seq}", "en": "Stop {seq}"},
-    "field_soon": {
-        "vi": "Bản đồ và ghi kết quả trên máy tính bảng sắp có.",
-        "en": "The map and recording outcomes on the tablet are coming soon.",
-    },
     "field_out_title": {"vi": "Máy tính bảng đã đăng xuất", "en": "Tablet signed out"},
     "field_signed_out": {
         "vi": "Máy tính bảng này chưa đăng ký hoặc đã bị thu hồi. Hãy nhờ "
