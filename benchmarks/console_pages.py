@@ -48,8 +48,8 @@ SCREENS = [
     "/lists/residents",
     "/planning",
     "/planning/{id}",
-    "/today",
-    "/report",
+    "/today?day=2026-11-23",  # the plan's first day: the board with every team's stops
+    "/report?day=2026-11-23",
     "/history",
 ]
 
