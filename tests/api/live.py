@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,3 +73,23 @@ def make_token(env: dict[str, str], role: str, team: str | None = None) -> str:
         args += ["--team", team]
     out = subprocess.run(args, env=env, capture_output=True, text=True, check=True, timeout=60)
     return out.stdout.strip().splitlines()[-1]
+
+
+@contextmanager
+def console_server(folder: Path, user: str, password: str, **extra: str) -> Iterator[LiveServer]:
+    """A live server on a fresh SQLite file in ``folder`` (its log: ``folder/server.log``) with
+    one planner account, added by ``vaxroute user add --password-stdin`` as an operator would."""
+    live = start_server(f"sqlite:///{folder / 'vaxroute.sqlite'}", folder / "server.log", **extra)
+    try:
+        added = subprocess.run(
+            [sys.executable, "-m", "vaxroute", "user", "add", user, "--password-stdin"],
+            env=live.env,
+            input=password + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert added.returncode == 0, added.stderr
+        yield live
+    finally:
+        live.stop()

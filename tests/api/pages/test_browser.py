@@ -10,8 +10,6 @@ the test.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from typing import Any
 import pytest
 
 from planner.demo import demo_files
-from tests.api.live import LiveServer, start_server
+from tests.api.live import LiveServer, console_server
 from tests.api.pages.test_lists import bad_residents
 from tests.maps.test_browser import ARGS, ARTIFACTS, CHROMIUM
 
@@ -34,21 +32,8 @@ if not CHROMIUM:  # tests.maps.test_browser fails in CI and skips loudly elsewhe
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("console")
-    url = f"sqlite:///{folder / 'vaxroute.sqlite'}"
-    live = start_server(url, folder / "server.log", VAXROUTE_LOGIN_DELAY_S="0.2")
-    try:
-        added = subprocess.run(
-            [sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan", "--password-stdin"],
-            env=live.env,
-            input=PASSWORD + "\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert added.returncode == 0, added.stderr
+    with console_server(folder, "Nguyễn Thị Lan", PASSWORD, VAXROUTE_LOGIN_DELAY_S="0.2") as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.live import LiveServer, start_server
+from tests.api.live import LiveServer, console_server
 from tests.api.pages.test_browser import AXE, PASSWORD, chromium  # noqa: F401  (fixture)
 from tests.api.pages.test_browser_day import _signed_in, planned  # noqa: F401  (fixture)
 from tests.maps.test_browser import ARTIFACTS, CHROMIUM
@@ -36,28 +36,14 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(server_log: Path) -> Iterator[LiveServer]:
     """A server of our own (test_browser.py's, with its log where this module can read it)."""
-    import subprocess
-    import sys
-
-    live = start_server(
-        f"sqlite:///{server_log.parent / 'vaxroute.sqlite'}",
-        server_log,
+    with console_server(
+        server_log.parent,
+        "Nguyễn Thị Lan",
+        PASSWORD,
         VAXROUTE_LOGIN_DELAY_S="0.2",
         VAXROUTE_TILES_URL="none",  # /field frames the team map: no tiles from outside
-    )
-    try:
-        added = subprocess.run(
-            [sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan", "--password-stdin"],
-            env=live.env,
-            input=PASSWORD + "\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert added.returncode == 0, added.stderr
+    ) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def shot(page: Any, name: str, size: str) -> None:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -28,7 +26,7 @@ from api.db import Database
 from api.devices import create_code, revoke_device
 from api.models import DeviceRow, PlanRow, VisitRow
 from planner.constants import VN_TZ
-from tests.api.live import LiveServer, start_server
+from tests.api.live import LiveServer, console_server
 from tests.api.pages.test_browser import AXE, PASSWORD, chromium  # noqa: F401  (fixture)
 from tests.api.pages.test_browser_day import _signed_in, planned  # noqa: F401  (fixture)
 from tests.maps.test_browser import ARTIFACTS, CHROMIUM
@@ -44,25 +42,10 @@ if not CHROMIUM:  # tests.maps.test_browser fails in CI and skips loudly elsewhe
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of our own without a tile server (nothing leaves the machine)."""
     folder = tmp_path_factory.mktemp("field")
-    live = start_server(
-        f"sqlite:///{folder / 'vaxroute.sqlite'}",
-        folder / "server.log",
-        VAXROUTE_LOGIN_DELAY_S="0.2",
-        VAXROUTE_TILES_URL="none",
-    )
-    try:
-        added = subprocess.run(
-            [sys.executable, "-m", "vaxroute", "user", "add", "Nguyễn Thị Lan", "--password-stdin"],
-            env=live.env,
-            input=PASSWORD + "\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert added.returncode == 0, added.stderr
+    with console_server(
+        folder, "Nguyễn Thị Lan", PASSWORD, VAXROUTE_LOGIN_DELAY_S="0.2", VAXROUTE_TILES_URL="none"
+    ) as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,6 @@ with it. The server draws no background tiles, so nothing outside loopback is as
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +23,7 @@ from openpyxl import load_workbook
 
 from api.routes.plan_files import EXPORT_COLUMNS
 from planner.demo import demo_files
-from tests.api.live import LiveServer, start_server
+from tests.api.live import LiveServer, console_server
 from tests.api.pages.test_browser import PASSWORD, _tab, check, chromium, page
 from tests.maps.test_browser import ARTIFACTS
 
@@ -41,26 +39,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server with one portfolio worker (a shared 2-core test machine) and no tiles."""
     folder = tmp_path_factory.mktemp("console-plans")
     (folder / "settings.toml").write_text("[solver]\nworkers = 1\n", encoding="utf-8")
-    live = start_server(
-        f"sqlite:///{folder / 'vaxroute.sqlite'}",
-        folder / "server.log",
+    with console_server(
+        folder,
+        USER,
+        PASSWORD,
         VAXROUTE_LOGIN_DELAY_S="0.2",
         VAXROUTE_TILES_URL="none",
         VAXROUTE_PLANNER_SETTINGS=str(folder / "settings.toml"),
-    )
-    try:
-        added = subprocess.run(
-            [sys.executable, "-m", "vaxroute", "user", "add", USER, "--password-stdin"],
-            env=live.env,
-            input=PASSWORD + "\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert added.returncode == 0, added.stderr
+    ) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def sign_in(tab: Any, server: LiveServer) -> None:
