@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from planner.demo import demo_files
-from tests.api.live import LiveServer, start_server
+from tests.api.live import LiveServer, console_server
 from tests.chromium import ARGS, CHROMIUM
 
 USER, PASSWORD = "Benchmark Planner", "a benchmark password 2026"
@@ -73,25 +72,11 @@ def scaled_demo(folder: Path, residents: int) -> Path:
 
 @contextmanager
 def server(folder: Path) -> Iterator[LiveServer]:
-    live = start_server(
-        f"sqlite:///{folder / 'console.sqlite'}",
-        folder / "server.log",
-        VAXROUTE_TILES_URL="none",
-        VAXROUTE_LOGIN_DELAY_S="0",
-    )
-    try:
-        added = subprocess.run(
-            [sys.executable, "-m", "vaxroute", "user", "add", USER, "--password-stdin"],
-            env=live.env,
-            input=PASSWORD + "\n",
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert added.returncode == 0, added.stderr
+    """A fresh server in ``folder`` with the benchmark's planner, no tiles, no login delay."""
+    with console_server(
+        folder, USER, PASSWORD, VAXROUTE_TILES_URL="none", VAXROUTE_LOGIN_DELAY_S="0"
+    ) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def sign_in(tab: Any, url: str) -> None:
