@@ -35,6 +35,10 @@ class Resident:
     not_before: dt.date | None = None
     #: the vaccine product this resident must get ("" = whatever the team carries)
     vaccine: str = ""
+    #: the planner's promise: visited by this team ("" = any) and/or on this date (None = any),
+    #: or not at all (reported with the pin that could not be kept)
+    pin_team: str = ""
+    pin_date: dt.date | None = None
 
     @property
     def initials(self) -> str:
@@ -58,6 +62,15 @@ class Team:
     source_row: int | None = None
     #: the vaccine product the team carries ("" = the plan's default product)
     vaccine: str = ""
+    #: the wards the team may serve (empty = anywhere: e.g. the city centre's teams)
+    wards: tuple[str, ...] = ()
+    #: dates the team does not work
+    days_off: tuple[dt.date, ...] = ()
+    #: per-weekday shifts (0 = Monday): (start_s, end_s); a weekday not here keeps the shift
+    weekday_shifts: tuple[tuple[int, int, int], ...] = ()
+    #: limits per team-day (None = no limit)
+    max_stops: int | None = None
+    max_hours: float | None = None
 
     @property
     def break_s(self) -> int:
@@ -90,6 +103,9 @@ class Stop:
     window_end_s: int | None
     ward: str = ""
     vaccine: str = ""
+    #: its residents' pins: this team id ("" = any) and this day index (None = any)
+    pin_team: str = ""
+    pin_day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +135,8 @@ class ProblemData:
     #: re-plans: (team index, day) -> where the team resumes; stop index -> previous vehicle
     starts: dict[tuple[int, int], VehicleStart] = field(default_factory=dict, repr=False)
     previous_vehicle: dict[int, int] = field(default_factory=dict, repr=False)
+    #: hand edits: vehicle -> its stops in this order, kept as they are (a locked route)
+    locked_routes: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def dates(self) -> list[dt.date]:
