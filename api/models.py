@@ -121,6 +121,8 @@ class VisitRow(Base):
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
     token_id: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"), nullable=True)
+    #: the team leader's optional note (migration 0006): shown on the board, never logged
+    note: Mapped[str | None] = mapped_column(String(500), nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 

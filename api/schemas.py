@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.limits import Finite, Id
 from planner.outcomes import OutcomeCode as Outcome  # the one catalogue: planner/outcomes.py
@@ -204,6 +204,20 @@ class VisitCreate(BaseModel):
     )
     lon: Finite | None = Field(None, ge=-180, le=180)
     postponed_to: CampaignDate | None = None
+    note: str | None = Field(
+        None,
+        max_length=500,
+        description="The team leader's note on the visit (at most 500 characters, no control "
+        "characters; blank = none). Shown to the planner; never logged.",
+    )
+
+    @field_validator("note")
+    @classmethod
+    def _note_text(cls, value: str | None) -> str | None:
+        """A blank note is none; control characters (but line breaks) are refused."""
+        if value is None or not value.strip():
+            return None
+        return _no_control_characters(value.strip())
 
     @model_validator(mode="after")
     def _position_whole(self) -> VisitCreate:
@@ -221,6 +235,7 @@ class VisitPublic(BaseModel):
     outcome: Outcome
     at: str
     postponed_to: dt.date | None = None
+    note: str | None = None
     recorded_at: str
     distance_m: float | None = Field(
         None,

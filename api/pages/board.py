@@ -54,6 +54,8 @@ class Chip:
     postponed_to: dt.date | None = None
     #: metres from the stop when the outcome was recorded far from it (else None)
     far_m: int | None = None
+    #: the team leader's note with the outcome
+    note: str = ""
 
 
 @dataclass
@@ -134,6 +136,7 @@ def _team_board(
                 v.outcome if v is not None else NOT_VISITED,
                 v.postponed_to if v is not None else None,
                 _far_m(stops, v),
+                (v.note or "") if v is not None else "",
             )
             board.chips.append(chip)
             board.far += chip.far_m is not None

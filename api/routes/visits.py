@@ -37,6 +37,7 @@ def public(v: VisitRow, proof: Proof, duplicate: bool = False) -> dict[str, Any]
         "outcome": v.outcome,
         "at": iso_local(v.at),
         "postponed_to": v.postponed_to,
+        "note": v.note,
         "recorded_at": iso_local(v.recorded_at),
         "distance_m": proof.distance_m,
         "far_from_stop": proof.far_from_stop,
@@ -46,11 +47,12 @@ def public(v: VisitRow, proof: Proof, duplicate: bool = False) -> dict[str, Any]
 
 def _same(v: VisitRow, body: VisitCreate, at: dt.datetime) -> bool:
     stored = v.at if v.at.tzinfo else v.at.replace(tzinfo=dt.UTC)
-    return (v.resident_id, v.plan_id, v.outcome, v.postponed_to) == (
+    return (v.resident_id, v.plan_id, v.outcome, v.postponed_to, v.note) == (
         body.resident_id,
         body.plan_id,
         body.outcome,
         body.postponed_to,
+        body.note,
     ) and stored == at
 
 
@@ -160,6 +162,7 @@ def record_visit(
         outcome=body.outcome,
         at=at,
         postponed_to=body.postponed_to,
+        note=body.note,
         lat=body.lat,
         lon=body.lon,
         token_id=principal.token_id,

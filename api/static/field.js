@@ -164,11 +164,14 @@ async function record(form, button) {
     }
     body.postponed_to = date;
   }
+  const note = form.querySelector("textarea[name=note]");
+  if (note && note.value.trim()) body.note = note.value.trim();
   const where = await position();
   if (where) Object.assign(body, where);
   const what = button.dataset.label;
   await putRecord({ key: body.idempotency_key, body, state: "waiting", made: Date.now(),
     seq: stop.dataset.seq, who: form.dataset.who, what });
+  if (note) note.value = "";
   said.classList.remove("problem");
   said.textContent = fill(words.tRecorded, { what });
   const now = form.parentElement.querySelector("[data-now]");

@@ -49,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "board_ago": {"vi": "{minutes} phút trước", "en": "{minutes} min ago"},
     "board_no_contact": {"vi": "Chưa gửi kết quả nào", "en": "No outcome sent yet"},
     "board_elsewhere": {"vi": "Ngoài lộ trình: {n} người", "en": "Off its route: {n}"},
+    "board_note": {"vi": "Ghi chú của tổ", "en": "Team's note"},
     "board_far": {"vi": "cách điểm {metres} m", "en": "{metres} m from the stop"},
     "board_far_count": {
         "vi": "Ghi xa điểm (hơn {limit} m): {n}",

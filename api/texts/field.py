@@ -32,6 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "fa_needs_doctor": {"vi": "Cần bác sĩ", "en": "Needs a doctor"},
     "fa_call": {"vi": "Gọi {phone}", "en": "Call {phone}"},
     "fa_notes": {"vi": "Ghi chú của đội", "en": "Team notes"},
+    "fa_note": {"vi": "Ghi chú (không bắt buộc)", "en": "Note (optional)"},
     "fa_product": {"vi": "Vắc xin: {product}", "en": "Vaccine: {product}"},
     "fa_vial": {"vi": "lọ {n} mở tại điểm {seq}", "en": "vial {n} opened at stop {seq}"},
     "fa_outcomes_for": {"vi": "Kết quả cho {who}", "en": "Outcome for {who}"},

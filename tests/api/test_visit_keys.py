@@ -197,3 +197,34 @@ def test_the_latest_at_wins_not_the_latest_post(client: TestClient, tokens, load
     assert history == ["not_at_home", "refused", "vaccinated"]
     after = dx_counts()
     assert [after[k] - before[k] for k in ("vaccinated", "refused", "not_at_home")] == [1, 0, 0]
+
+
+def test_a_note_is_kept_with_the_outcome_and_checked(client: TestClient, tokens, loaded) -> None:
+    """The team leader's note travels with the outcome: stored trimmed, returned, part of what
+    makes a retry the same post; blank is none; control characters and 501 characters are 422."""
+    plan, plan_id, leader = loaded["plan"], loaded["id"], tokens["DX"]
+    resident = _resident_of(plan, "DX", 7)
+    body = {
+        **_visit(plan_id, resident, "note-key-0001", "not_at_home"),
+        "note": "  Gọi lại chiều  ",
+    }
+    first = client.post("/visits", headers=leader, json=body)
+    assert first.status_code == 201, first.text
+    assert first.json()["note"] == "Gọi lại chiều"
+    again = client.post("/visits", headers=leader, json=body)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = client.post("/visits", headers=leader, json={**body, "note": "Khác"})
+    assert other.status_code == 409, other.text
+    blank = {**_visit(plan_id, resident, "note-key-0002", "not_at_home"), "note": "   "}
+    assert client.post("/visits", headers=leader, json=blank).json()["note"] is None
+    for bad in ("x" * 501, "bell\x07"):
+        refused = client.post(
+            "/visits",
+            headers=leader,
+            json={**_visit(plan_id, resident, "note-key-0003"), "note": bad},
+        )
+        assert refused.status_code == 422, refused.text
+    listed = [
+        v for v in client.get("/visits", headers=leader).json() if v["id"] == first.json()["id"]
+    ]
+    assert listed[0]["note"] == "Gọi lại chiều"

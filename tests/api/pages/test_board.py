@@ -271,3 +271,23 @@ def test_bad_days_and_formats_get_a_message_in_the_users_language(
         assert "Progress on 23/11/2026" in board
     finally:
         client.cookies.set("lang", "vi")
+
+
+def test_a_tablets_note_shows_on_its_chip_escaped(
+    client: TestClient, tokens, loaded, posted
+) -> None:
+    """A note sent with an outcome is on the resident's chip, as text (markup escaped)."""
+    rid = posted["sc"][3]["resident_ids"][0]
+    body = {
+        "resident_id": rid,
+        "plan_id": loaded["id"],
+        "outcome": "not_at_home",
+        "at": AT.format("11:00"),
+        "idempotency_key": "board-SC-note",
+        "note": "Cổng khóa <b>hẹn</b> 15h",
+    }
+    assert client.post("/visits", headers=tokens["SC"], json=body).status_code == 201
+    page = client.get("/today", params={"day": "2026-11-23"}).text
+    chip = page.split(f'data-resident="{rid}"', 1)[1].split("</li>", 1)[0]
+    assert "Cổng khóa &lt;b&gt;hẹn&lt;/b&gt; 15h" in chip and "<b>hẹn" not in chip
+    assert "Ghi chú của tổ" in chip
