@@ -14,13 +14,13 @@ from typing import Any
 
 from planner.build import build_problem
 from planner.checker import CheckReport, check_plan
-from planner.continuation import Continuation, compose, warm_start
+from planner.continuation import Continuation, compose, locked_chains, warm_start
 from planner.errors import InfeasibleError, InputError, InternalError
 from planner.io.boundaries import load_boundaries
 from planner.io.problems import InputProblem
 from planner.io.residents import ResidentsRead, read_residents
 from planner.io.tables import RawTable
-from planner.io.teams import TeamsRead, read_teams
+from planner.io.teams import TeamsRead, read_teams, ward_warnings
 from planner.model import ProblemData, Rejected, Resident, Team
 from planner.plan import build_plan
 from planner.plan_document import Plan
@@ -109,6 +109,7 @@ def read_inputs(
     )
     if not residents_read.residents:
         raise InputError(_nothing_left("residents", residents_read.problems))
+    teams_read.problems += ward_warnings(teams_read, [r.ward for r in residents_read.residents])
     return Inputs(residents_read, teams_read)
 
 
@@ -159,7 +160,12 @@ def make_plan(request: PlanRequest, how: TravelChoice = TravelChoice()) -> Plann
     warm: list[list[int]] | None = None
     if carried is not None:
         previous_vehicle, warm = warm_start(carried.previous, data)
-        data = replace(data, starts=dict(carried.starts), previous_vehicle=previous_vehicle)
+        data = replace(
+            data,
+            starts=dict(carried.starts),
+            previous_vehicle=previous_vehicle,
+            locked_routes=locked_chains(carried.locked, data),
+        )
     travel = how.travel or make_travel(
         settings,
         data.teams,

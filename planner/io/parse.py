@@ -146,3 +146,86 @@ def parse_status(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_travel_mode(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A team's travel mode from its Vietnamese or English words; others unreadable."""
     return _parse_words(s, TRAVEL_MODE_WORDS)  # type: ignore[arg-type]
+
+
+#: weekday words of a ``weekday_shifts`` cell (folded): 0 = Monday ... 6 = Sunday
+WEEKDAY_WORDS = {
+    **{f"t{n}": n - 2 for n in range(2, 8)},
+    **{f"thu_{n}": n - 2 for n in range(2, 8)},
+    **{f"thu{n}": n - 2 for n in range(2, 8)},
+    "cn": 6,
+    "chu_nhat": 6,
+    **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{
+        w: i
+        for i, w in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
+#: a weekday's shift that says the team does not work that weekday
+OFF_WORDS = {"off", "nghi", "x", "0"}
+
+
+def split_list(text: object) -> list[str]:
+    """A ``;``-separated cell as its non-blank items, stripped ('A; B;' -> ['A', 'B'])."""
+    return [x.strip() for x in str(text).split(";") if x.strip()]
+
+
+def parse_text_list(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A ``;``-separated list of names (a team's wards) as tuples; never unreadable."""
+    values = pd.Series([tuple(split_list(x)) for x in s.tolist()], index=s.index, dtype=object)
+    return values, pd.Series(False, index=s.index)
+
+
+def parse_date_list(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A ``;``-separated list of dates (ISO or DD/MM/YYYY, as :func:`parse_date`) as a tuple;
+    the whole cell is unreadable when one of its dates is."""
+    out: list[tuple | None] = []
+    for cell in s.tolist():
+        items = split_list(cell)
+        dates, bad = parse_date(pd.Series(items, dtype=object))
+        out.append(None if bool(bad.any()) else tuple(sorted(set(dates.tolist()))))
+    values = pd.Series(out, index=s.index, dtype=object)
+    return values, values.isna() & ~_blank(s)
+
+
+def _one_shift(item: str) -> tuple[int, int, int] | None:
+    """'T7=07:30-11:30' -> (5, 27000, 41400); 'CN=off' -> (6, 0, 0); unreadable -> None."""
+    day, sep, hours = item.partition("=")
+    weekday = WEEKDAY_WORDS.get(fold(day))
+    if not sep or weekday is None:
+        return None
+    if fold(hours) in OFF_WORDS:
+        return weekday, 0, 0
+    clock = hours.replace("–", "-").split("-")
+    if len(clock) != 2:
+        return None
+    times, bad = parse_clock(pd.Series([c.strip() for c in clock]))
+    if bool(bad.any()) or times.isna().any() or times.iloc[1] <= times.iloc[0]:
+        return None
+    return weekday, int(times.iloc[0]), int(times.iloc[1])
+
+
+def parse_weekday_shifts(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per-weekday shifts, 'T7=07:30-11:30;CN=off', as a tuple of (weekday, start_s, end_s)
+    (0 = Monday; 'off' is (weekday, 0, 0)); a cell naming a weekday twice, a weekday or a time
+    it cannot read, or a shift ending before it starts is unreadable as a whole."""
+    out: list[tuple | None] = []
+    for cell in s.tolist():
+        shifts = [_one_shift(x) for x in split_list(cell)]
+        days = [x[0] for x in shifts if x is not None]
+        ok = None not in shifts and len(days) == len(set(days))
+        out.append(tuple(sorted(x for x in shifts if x is not None)) if ok else None)
+    values = pd.Series(out, index=s.index, dtype=object)
+    return values, values.isna() & ~_blank(s)
+
+
+def ward_key(text: str) -> str:
+    """A ward's name as wards are matched: case, spacing, accents and a leading 'phường',
+    'xã' or 'thị trấn' do not count ('Phường Đức  Xuân' and 'duc xuan' are one ward)."""
+    key = fold(text)
+    for prefix in ("phuong_", "xa_", "thi_tran_"):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix) :]
+    return key

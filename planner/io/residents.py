@@ -15,11 +15,20 @@ from planner.geo import nearest_other_m
 from planner.io import parse
 from planner.io.cells import is_blank
 from planner.io.checks import RowChecker, canonical_table, empty_message
-from planner.io.columns import RESIDENT_ALIASES
+from planner.io.columns import RESIDENT_ALIASES, _aliases
 from planner.io.problems import InputProblem
 from planner.io.tables import GEOMETRY_COLUMNS, RawTable, read_table
 from planner.model import Rejected, Resident
 from planner.settings import InputParams
+
+#: the planner's promises (docs/input.md, "Pinned visits"): optional columns and their aliases
+PIN_ALIASES = _aliases(
+    {
+        "pin_team": ["Đội hẹn", "Đội chỉ định", "pinned team"],
+        "pin_date": ["Ngày hẹn", "Ngày chỉ định", "pinned date"],
+    }
+)
+ALIASES = {**RESIDENT_ALIASES, **PIN_ALIASES}
 
 
 @dataclass
@@ -44,7 +53,7 @@ def read_residents(
     params = params or InputParams()
     table = path if isinstance(path, RawTable) else read_table(path, sheet, limits=params)
     required = ["resident_id"] + ([] if table.has_geometry else ["lat", "lon"])
-    table, original = canonical_table(table, RESIDENT_ALIASES, required)
+    table, original = canonical_table(table, ALIASES, required)
     if table.has_geometry:
         table.frame["lat"], table.frame["lon"] = (
             table.frame[GEOMETRY_COLUMNS[0]],
@@ -80,6 +89,7 @@ def _parse_columns(c: RowChecker, today: dt.date) -> dict[str, pd.Series]:
         "needs_doctor": c.parse("needs_doctor", parse.parse_boolean, "true/false (có/không)"),
         "priority": c.parse("priority", parse.parse_number, "a number"),
         "service_minutes": c.parse("service_minutes", parse.parse_number, "minutes"),
+        "pin_date": c.parse("pin_date", parse.parse_date, "a date (YYYY-MM-DD or DD/MM/YYYY)"),
     }
     if c.table.has_geometry:
         gtype = c.frame["__geom_type"]
@@ -292,6 +302,7 @@ TEXT_FIELDS = (
     "phone",
     "notes",
     "vaccine",
+    "pin_team",
 )
 
 
@@ -339,4 +350,6 @@ def _resident(
         phone=text("phone"),
         notes=text("notes"),
         vaccine=text("vaccine").lower(),
+        pin_team=text("pin_team"),
+        pin_date=_get(v, "pin_date", i),
     )

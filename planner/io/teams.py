@@ -12,7 +12,7 @@ import pandas as pd
 from planner.io import parse
 from planner.io.cells import is_blank
 from planner.io.checks import RowChecker, canonical_table, empty_message
-from planner.io.columns import TEAM_ALIASES
+from planner.io.columns import TEAM_ALIASES, _aliases
 from planner.io.problems import InputProblem
 from planner.io.tables import RawTable, read_table
 from planner.model import Team
@@ -20,11 +20,27 @@ from planner.settings import InputParams
 
 DEFAULTS = Team(team_id="", depot_lat=0.0, depot_lon=0.0)
 
+#: the planner's controls (docs/input.md, "Team rules"): optional columns and their aliases
+CONTROL_ALIASES = _aliases(
+    {
+        "wards": ["Phường/Xã phụ trách", "Địa bàn", "Địa bàn phụ trách", "team_wards"],
+        "days_off": ["Ngày nghỉ", "days off"],
+        "weekday_shifts": ["Ca theo thứ", "Ca từng thứ", "weekday shifts"],
+        "max_stops": ["Số điểm tối đa", "Số hộ tối đa", "max stops"],
+        "max_hours": ["Số giờ tối đa", "max hours"],
+    }
+)
+ALIASES = {**TEAM_ALIASES, **CONTROL_ALIASES}
+WEEKDAY_SHIFTS_FORMAT = "weekday shifts (e.g. T7=07:30-11:30;CN=off)"
+
 
 @dataclass
 class TeamsRead:
     teams: list[Team] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    #: the file's name and its ``wards`` header as written, for :func:`ward_warnings`
+    source: str = "teams"
+    wards_header: str = "wards"
 
 
 def read_teams(
@@ -33,12 +49,12 @@ def read_teams(
     """Read a teams file; ``params`` gives the size limits it is read within (``[input]``)."""
     limits = params or InputParams()
     table = path if isinstance(path, RawTable) else read_table(path, sheet, limits=limits)
-    table, original = canonical_table(table, TEAM_ALIASES, ["team_id", "depot_lat", "depot_lon"])
+    table, original = canonical_table(table, ALIASES, ["team_id", "depot_lat", "depot_lon"])
     c = RowChecker(table, "team_id", original)
     c.check_ids()
     c.check_text()
     v = _parse(c)
-    out = TeamsRead(problems=c.problems)
+    out = TeamsRead(problems=c.problems, source=table.source, wards_header=c.header("wards"))
     for i in range(len(c.frame)):
         if i not in c.fatal_rows:
             out.teams.append(_team(c, v, i))
@@ -87,7 +103,37 @@ def _parse(c: RowChecker) -> dict[str, pd.Series]:
             lambda i: f"{minutes.iloc[i]:g} is not a plausible break (0..240 minutes)",
         )
     _check_shift(c, v)
+    v.update(_parse_controls(c))
     return {k: s for k, s in v.items() if s is not None}
+
+
+def _parse_controls(c: RowChecker) -> dict[str, pd.Series | None]:
+    """The optional rule columns: wards, days off, weekday shifts, limits per team-day."""
+    v = {
+        "wards": c.parse("wards", parse.parse_text_list, "a list of wards"),
+        "days_off": c.parse(
+            "days_off", parse.parse_date_list, "dates separated by ';' (DD/MM/YYYY or YYYY-MM-DD)"
+        ),
+        "weekday_shifts": c.parse(
+            "weekday_shifts", parse.parse_weekday_shifts, WEEKDAY_SHIFTS_FORMAT
+        ),
+        "max_stops": c.parse("max_stops", parse.parse_integer, "a whole number of stops"),
+        "max_hours": c.parse("max_hours", parse.parse_number, "a number of hours"),
+    }
+    stops, hours = v["max_stops"], v["max_hours"]
+    if stops is not None:
+        c.flag(
+            stops.notna() & ((stops < 1) | (stops > 1000)),
+            "max_stops",
+            lambda i: f"{stops.iloc[i]:g} is not a plausible number of stops a day (1..1000)",
+        )
+    if hours is not None:
+        c.flag(
+            hours.notna() & ((hours <= 0) | (hours > 24)),
+            "max_hours",
+            lambda i: f"{hours.iloc[i]:g} is not a plausible number of hours a day (0..24)",
+        )
+    return v
 
 
 def _check_shift(c: RowChecker, v: dict[str, pd.Series | None]) -> None:
@@ -138,4 +184,30 @@ def _team(c: RowChecker, v: dict[str, pd.Series], i: int) -> Team:
         max_doses=int(pick("max_doses", DEFAULTS.max_doses)),
         source_row=c.table.row_numbers[i],
         vaccine=str(c.frame.at[i, "vaccine"]).strip().lower() if c.has("vaccine") else "",
+        wards=tuple(v["wards"].iloc[i]) if "wards" in v else (),
+        days_off=tuple(v["days_off"].iloc[i] or ()) if "days_off" in v else (),
+        weekday_shifts=tuple(v["weekday_shifts"].iloc[i] or ()) if "weekday_shifts" in v else (),
+        max_stops=None if _num(v, "max_stops", i) is None else int(v["max_stops"].iloc[i]),
+        max_hours=None if _num(v, "max_hours", i) is None else float(v["max_hours"].iloc[i]),
     )
+
+
+def ward_warnings(teams: TeamsRead, wards: list[str]) -> list[InputProblem]:
+    """A warning for each ward a team is bound to that no resident lives in (a misspelling
+    leaves the team nobody to visit there; the plan is still made)."""
+    known = {parse.ward_key(w) for w in wards if w}
+    out = []
+    for team in teams.teams:
+        for ward in team.wards:
+            if parse.ward_key(ward) not in known:
+                out.append(
+                    InputProblem(
+                        teams.source,
+                        team.source_row,
+                        teams.wards_header,
+                        f"no resident lives in ward {ward!r}: team {team.team_id} "
+                        "has nobody to visit there (check the spelling)",
+                        fatal=False,
+                    )
+                )
+    return out
