@@ -29,6 +29,9 @@ Action = Literal[
     "read_map",
     "read_board",
     "read_plan",
+    "enrol_device",
+    "device_enrolled",
+    "revoke_device",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 

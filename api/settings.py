@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     max_queued: int = Field(5, ge=1, le=1000)  # plans waiting for the solver; then 429
     solver_stale_s: float = Field(30.0, ge=2, le=3600)  # a silent solver is dead
     lang: str = "vi"
+    #: the address tablets use to reach the server (e.g. https://vaxroute.ttyt.vn): the enrolment
+    #: link and its QR code are built on it; unset = the address the planner's browser used
+    public_url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     tiles_url: str | None = None
     tiles_attribution: str | None = None
     # the web console's sign-in (api/users.py, api/web_sessions.py; docs/console.md)

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api import i18n
+from api import audit, i18n
 from api.devices import (
     DEVICE_COOKIE,
     ENROL_MINUTES,
@@ -37,8 +37,8 @@ from api.devices import (
     team_exists,
 )
 from api.models import DeviceRow
-from api.pages.common import FormDep, LoginDep, lang_of, render
-from api.security import SessionDep
+from api.pages.common import FormDep, LoginDep, lang_of, principal_of, render
+from api.security import Principal, SessionDep
 from api.store import as_local, load_teams
 from api.web_sessions import WebLogin, request_login
 
@@ -92,6 +92,14 @@ def devices(
     return _devices_page(request, session, login, notice=notice)
 
 
+def public_base(request: Request) -> str:
+    """The server's address as a tablet reaches it: ``VAXROUTE_PUBLIC_URL`` when set (behind a
+    proxy that rewrites Host, the request's own address is the proxy's view), else the
+    request's."""
+    configured = request.app.state.settings.public_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
 def _qr(link: str) -> str:
     """The link as a QR code, a PNG data URI (error correction M: survives a scuffed screen)."""
     return str(segno.make(link, error="m", micro=False).png_data_uri(scale=8, border=4))
@@ -112,7 +120,8 @@ def enrol(request: Request, session: SessionDep, login: LoginDep, form: FormDep)
             request, session, login, 400, i18n.translate("devices_bad_label", lang, n=LABEL_MAX)
         )
     row, code = create_code(session, team, login.user_name, label.strip())
-    link = str(request.base_url).rstrip("/") + f"/enrol/{code}"
+    audit.record(session, principal_of(login), "enrol_device", detail=f"team {team}: code {row.id}")
+    link = public_base(request) + f"/enrol/{code}"
     response = render(
         request,
         "devices_code.html",
@@ -137,6 +146,7 @@ def revoke(
         return _devices_page(
             request, session, login, 404, i18n.translate("devices_no_such", lang_of(request))
         )
+    audit.record(session, principal_of(login), "revoke_device", detail=f"device {device_id}")
     return RedirectResponse("/devices?revoked=1", status_code=303)
 
 
@@ -164,6 +174,9 @@ def open_link(code: str, request: Request, session: SessionDep) -> Response:
     earlier = find_device(session, request.cookies.get(DEVICE_COOKIE))
     if earlier is not None:  # enrolled again: the cookie it had is replaced, so revoke it
         revoke_device(session, earlier.id)
+    device = outcome.device
+    tablet = Principal(None, "team_leader", device.team_id, device_id=device.id)
+    audit.record(session, tablet, "device_enrolled", detail=f"team {device.team_id}")
     response = RedirectResponse("/field", status_code=303, headers=NO_STORE)
     set_device_cookie(response, request, outcome.secret)
     return response

@@ -198,4 +198,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "history_action_read_map": {"vi": "Xem bản đồ", "en": "Read a map"},
     "history_action_read_board": {"vi": "Xem bảng hôm nay", "en": "Read today's board"},
     "history_action_read_plan": {"vi": "Xem kế hoạch", "en": "Read a plan"},
+    "history_action_enrol_device": {
+        "vi": "Tạo mã đăng ký máy tính bảng",
+        "en": "Made a tablet's enrolment code",
+    },
+    "history_action_device_enrolled": {"vi": "Máy tính bảng đã đăng ký", "en": "Tablet enrolled"},
+    "history_action_revoke_device": {"vi": "Thu hồi máy tính bảng", "en": "Revoked a tablet"},
 }

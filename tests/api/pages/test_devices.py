@@ -25,9 +25,9 @@ from sqlalchemy import select, update
 from api.devices import CLEAR_SITE_DATA, DEVICE_COOKIE, redeem
 from api.models import AuditRow, DeviceRow, EnrolmentRow
 from api.store import today_vn
-from planner.demo import demo_files
-from tests.api.conftest import upload, wait_done
+from tests.api.conftest import import_demo
 from tests.api.pages.conftest import Browser, csrf_of, make_user, set_cookies, signed_in
+from tests.api.solved import solved_plan
 
 LINK = re.compile(r'href="http://testserver/enrol/([A-Za-z0-9_-]+)"')
 PLANNER = "Trần Văn Minh"
@@ -35,19 +35,11 @@ PLANNER = "Trần Văn Minh"
 
 @pytest.fixture(scope="module")
 def today_plan(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """The demo lists and a published one-day plan for today (Viet Nam)."""
-    files = demo_files()
+    """The demo lists and a published one-day plan for today (Viet Nam): the session's solve,
+    copied (tests/api/solved.py)."""
     planner = tokens["planner"]
-    assert upload(client, planner, "teams", files.teams).status_code == 201
-    assert upload(client, planner, "residents", files.residents).status_code == 201
-    made = client.post(
-        "/plans",
-        headers=planner,
-        json={"start_date": today_vn().isoformat(), "days": 1, "time_limit_s": 3},
-    )
-    assert made.status_code == 202, made.text
-    body = wait_done(client, planner, made.json()["id"])
-    assert body["status"] == "done", body
+    import_demo(client, planner)
+    body = solved_plan(client, planner, today_vn(), 1, 3)
     return {"id": body["id"]}
 
 
@@ -316,3 +308,55 @@ def test_enrolling_a_tablet_again_revokes_the_device_it_was(
             select(DeviceRow).where(DeviceRow.id >= first).order_by(DeviceRow.id)
         ).all()
         assert [r.revoked_at is not None for r in rows] == [True, False]
+
+
+def test_enrolling_and_revoking_are_in_the_audit_trail(
+    client: TestClient, planner: Browser
+) -> None:
+    """Who made a code for which team, the tablet that used it, and who revoked it: rows in the
+    audit trail (the code itself never)."""
+    code = make_code(planner, "SC", "máy kiểm tra")
+    device = tablet(client)
+    assert device.get(f"/enrol/{code}").status_code == 303
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        device_id = s.scalar(select(DeviceRow.id).order_by(DeviceRow.id.desc()))
+    page = planner.client.get("/devices")
+    done = planner.client.post(
+        f"/devices/{device_id}/revoke", data={"csrf_token": csrf_of(page.text)}
+    )
+    assert done.status_code in (200, 303)
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        rows = s.scalars(
+            select(AuditRow)
+            .where(AuditRow.action.in_(["enrol_device", "device_enrolled", "revoke_device"]))
+            .order_by(AuditRow.id.desc())
+            .limit(3)
+        ).all()
+    trail = [(r.action, r.detail) for r in reversed(rows)]
+    assert trail[0][0] == "enrol_device" and re.fullmatch(
+        rf"user {PLANNER}: team SC: code \d+", trail[0][1]
+    )
+    assert trail[1] == ("device_enrolled", f"device {device_id}: team SC")
+    assert trail[2] == ("revoke_device", f"user {PLANNER}: device {device_id}")
+    assert all(code not in detail for _, detail in trail)
+    history = planner.client.get("/history", params={"action": "revoke_device"})
+    assert history.status_code == 200 and "Thu hồi máy tính bảng" in history.text
+
+
+def test_the_link_uses_the_public_address_when_one_is_set(
+    client: TestClient, planner: Browser
+) -> None:
+    """Behind a proxy the request's Host is the proxy's view: VAXROUTE_PUBLIC_URL wins."""
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    client.app.state.settings = settings.model_copy(  # type: ignore[attr-defined]
+        update={"public_url": "https://vaxroute.ttyt.example/"}
+    )
+    try:
+        page = planner.client.post(
+            "/devices/enrol", data={"csrf_token": planner.csrf, "team": "DX", "label": "proxy"}
+        )
+    finally:
+        client.app.state.settings = settings  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    assert re.search(r'href="https://vaxroute\.ttyt\.example/enrol/[A-Za-z0-9_-]+"', page.text)
+    assert "http://testserver/enrol/" not in page.text
