@@ -29,12 +29,15 @@ class Continuation:
     which day, today's lunch breaks); ``kept``: per team, today's stops up to its current stop,
     kept as they were done; ``starts``: where each team's day resumes (vehicle (team, day) ->
     place, time, doses used); ``kept_residents``: the residents on kept stops as the checker
-    must see them (a resident deleted after the visit is a bare stand-in)."""
+    must see them (a resident deleted after the visit is a bare stand-in); ``locked``: hand
+    edits' locked routes, (team id, ISO date) -> its stops in order, each as its resident ids
+    (kept exactly: planner/solver/locks.py)."""
 
     previous: Sequence[PlanRoute]
     kept: Mapping[str, tuple[PlanStop, ...]] = field(default_factory=dict)
     starts: Mapping[tuple[int, int], VehicleStart] = field(default_factory=dict)
     kept_residents: Sequence[Resident] = ()
+    locked: Mapping[tuple[str, str], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     def kept_places(self) -> list[tuple[float, float]]:
         """Where the kept stops are (the travel model must know them)."""
@@ -61,6 +64,29 @@ def warm_start(
                 if k not in routes[v]:
                     routes[v].append(k)
     return vehicle_of, routes
+
+
+def locked_chains(
+    locked: Mapping[tuple[str, str], Sequence[Sequence[str]]], data: ProblemData
+) -> dict[int, tuple[int, ...]]:
+    """``ProblemData.locked_routes`` from locked routes given by resident ids: vehicle -> the
+    stop indices of its residents in route order. A resident no longer planned (vaccinated
+    since, deleted) leaves the route; a stop already locked elsewhere stays there."""
+    team_index = {t.team_id: i for i, t in enumerate(data.teams)}
+    stop_of = {rid: k for k, s in enumerate(data.stops) for rid in s.resident_ids}
+    out: dict[int, tuple[int, ...]] = {}
+    taken: set[int] = set()
+    for (team_id, date), stops in sorted(locked.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        day = (dt.date.fromisoformat(date) - data.start_date).days
+        if not 0 <= day < data.days or team_id not in team_index:
+            continue
+        chain: list[int] = []
+        for rids in stops:
+            for k in sorted({stop_of[r] for r in rids if r in stop_of} - taken):
+                chain.append(k)
+                taken.add(k)
+        out[vehicle_index(day, team_index[team_id], len(data.teams))] = tuple(chain)
+    return out
 
 
 def compose(

@@ -28,6 +28,7 @@ from planner.model import ProblemData
 from planner.settings import SolverParams, VialParams
 from planner.solver.context import DoseTargets, SearchContext
 from planner.solver.decompose import Area, local_routes, local_targets, split
+from planner.solver.locks import solve_around_locks
 from planner.solver.portfolio import portfolio
 from planner.solver.progress import Progress, ProgressTracker, ServedReader
 from planner.solver.reasons import diagnose, reason_without_vehicle
@@ -66,6 +67,8 @@ def solve(
     With ``vials`` (wastage-aware on), part of the time goes to steering routes to whole vials
     (wastage.wastage_pass). Raises InternalError when the search found no plan at all."""
     params = params or SolverParams()
+    if data.locked_routes:  # hand edits: kept as they are, the rest searched around them
+        return solve_around_locks(data, travel, params, progress, initial_routes, vials, solve)
     tracker = ProgressTracker(data, params.time_limit_s, progress) if progress else None
     request = _Request(data, travel, params, tracker, initial_routes)
 

@@ -1,0 +1,213 @@
+"""Locked routes (hand edits): kept exactly as the planner left them, the rest searched around.
+
+``ProblemData.locked_routes`` (vehicle -> its stop indices, in order) is taken *out* of the
+search rather than constrained inside it:
+
+1. each locked route is timed by the same routing model as the search (``build_model``:
+   travel, service, time windows, lunch break, doses, the stops the team may serve), built over
+   the locked stops only with every ``NextVar`` of each chain fixed: the route gets exactly the
+   times the search would give it. A chain the model cannot keep (a window missed, the shift or
+   the doses exceeded, a stop the team may not serve) is an :class:`InputError` naming the
+   route and the first stop that breaks it;
+2. the search runs on the other stops only (renumbered), with each locked vehicle *closed*: it
+   resumes at its station at the end of its shift with no dose left (a ``VehicleStart``), so no
+   phase of any search can give it a stop (OR-Tools runs, the relaxed-breaks phase, the
+   ruin-and-recreate kernel, area decomposition: they all already honour ``starts``);
+3. the search's routes and reasons are numbered back, and the locked routes added.
+
+Fixing ``NextVar`` chains inside the searched model instead was rejected: the relaxed phase
+(lunch breaks out, the shift shortened by the break) would refuse a locked day that fills the
+shift, the ruin-and-recreate kernel and the areas would each have to learn the locks, and a
+chain that cannot be kept would end as "no solution" instead of a message naming the stop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from planner.errors import InputError
+from planner.model import ProblemData, VehicleStart
+from planner.settings import SolverParams, VialParams
+from planner.solver.extract import extract_routes
+from planner.solver.result import Result, Route
+from planner.solver.routing import RoutingProblem, allowed_vehicles, build_model, day_and_team
+from planner.travel import TravelModel
+
+#: seconds OR-Tools may spend on timing the locked routes (their chains are fixed: the first
+#: solution is the only one)
+TIMING_LIMIT_S = 5.0
+
+SolveFn = Callable[..., Result]
+
+
+def solve_around_locks(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams,
+    progress: Callable[..., None] | None,
+    initial_routes: Sequence[Sequence[int]] | None,
+    vials: VialParams | None,
+    solve: SolveFn,
+) -> Result:
+    """``solve`` on the stops outside the locked routes, the locked vehicles closed, then the
+    locked routes (timed by :func:`time_locked_routes`) added back (see the module's
+    docstring)."""
+    locked = {v: tuple(chain) for v, chain in data.locked_routes.items()}
+    timed = time_locked_routes(data, travel, params, locked)
+    taken = {s for chain in locked.values() for s in chain}
+    free = [s for s in range(len(data.stops)) if s not in taken]
+    warm = _free_warm_start(initial_routes, locked, free)
+    result = solve(search_data(data, locked, free), travel, params, progress, warm, vials)
+    return _put_back(result, timed, free, len(locked))
+
+
+def search_data(
+    data: ProblemData, locked: Mapping[int, Sequence[int]], free: Sequence[int]
+) -> ProblemData:
+    """The problem the search sees: the free stops only (stop k is ``free[k]``), each locked
+    vehicle closed (at its station at the end of its shift, no dose left, break taken)."""
+    new_index = {s: k for k, s in enumerate(free)}
+    starts = dict(data.starts)
+    for v in locked:
+        day, t = day_and_team(v, len(data.teams))
+        team = data.teams[t]
+        starts[(t, day)] = VehicleStart(
+            team.depot_lat, team.depot_lon, team.shift_end_s, team.max_doses, True
+        )
+    return replace(
+        data,
+        stops=tuple(data.stops[s] for s in free),
+        starts=starts,
+        previous_vehicle={
+            new_index[s]: v for s, v in data.previous_vehicle.items() if s in new_index
+        },
+        locked_routes={},
+    )
+
+
+def _free_warm_start(
+    initial: Sequence[Sequence[int]] | None,
+    locked: Mapping[int, Sequence[int]],
+    free: Sequence[int],
+) -> list[list[int]] | None:
+    """The warm start in the search's numbering: locked stops out, locked vehicles empty."""
+    if initial is None:
+        return None
+    new_index = {s: k for k, s in enumerate(free)}
+    return [
+        [] if v in locked else [new_index[s] for s in route if s in new_index]
+        for v, route in enumerate(initial)
+    ]
+
+
+def _put_back(result: Result, timed: list[Route], free: Sequence[int], n_locked: int) -> Result:
+    """The search's routes and reasons in the whole problem's numbering, the locked routes
+    added, every route in (day, team) order."""
+    routes = [
+        replace(r, visits=tuple(replace(x, stop_index=free[x.stop_index]) for x in r.visits))
+        for r in result.routes
+    ]
+    routes += timed
+    unserved = tuple(replace(u, stop_index=free[u.stop_index]) for u in result.unserved)
+    return replace(
+        result,
+        routes=tuple(sorted(routes, key=lambda r: (r.day, r.team_index))),
+        unserved=unserved,
+        stats={**result.stats, "locked_routes": n_locked},
+    )
+
+
+def time_locked_routes(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams,
+    locked: Mapping[int, Sequence[int]],
+) -> list[Route]:
+    """The locked routes with their times, from the routing model with every chain fixed;
+    :class:`InputError` naming the first stop that cannot be kept when a chain is infeasible."""
+    chains = {v: list(c) for v, c in locked.items() if c}
+    if not chains:
+        return []
+    _check_chains(data, chains)
+    solved = _solve_chains(data, travel, params, chains)
+    if solved is None:
+        raise InputError(_why_not(data, travel, params, chains))
+    return extract_routes(*solved)
+
+
+def _check_chains(data: ProblemData, chains: Mapping[int, Sequence[int]]) -> None:
+    """Stops that exist, each in one locked route at most, on a vehicle of the horizon."""
+    seen: dict[int, int] = {}
+    n_vehicles = len(data.teams) * data.days
+    for v, chain in chains.items():
+        if not 0 <= v < n_vehicles:
+            raise InputError(f"a locked route names vehicle {v}, outside the plan's team-days")
+        for s in chain:
+            if not 0 <= s < len(data.stops):
+                raise InputError(f"a locked route names stop {s}, which does not exist")
+            if s in seen:
+                raise InputError(
+                    f"{_route_name(data, v)}: stop {data.stops[s].stop_id} is also locked in "
+                    f"{_route_name(data, seen[s])}"
+                )
+            seen[s] = v
+
+
+def _solve_chains(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams,
+    chains: Mapping[int, Sequence[int]],
+) -> tuple[RoutingProblem, pywrapcp.Assignment] | None:
+    """The routing model over the chains' stops, every chain's NextVars fixed, solved once."""
+    stops = [s for chain in chains.values() for s in chain]
+    problem = build_model(data, travel, params, stops, open_vehicles=list(chains))
+    routing, manager = problem.routing, problem.manager
+    for v, chain in chains.items():
+        previous = routing.Start(v)
+        for s in chain:
+            index = manager.NodeToIndex(problem.layout.node_of_stop[s])
+            routing.VehicleVar(index).SetValue(v)
+            routing.NextVar(previous).SetValue(index)
+            previous = index
+        routing.NextVar(previous).SetValue(routing.End(v))
+    search = pywrapcp.DefaultRoutingSearchParameters()
+    search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    search.time_limit.FromMilliseconds(int(TIMING_LIMIT_S * 1000))
+    solution = routing.SolveWithParameters(search)
+    return None if solution is None else (problem, solution)
+
+
+def _why_not(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams,
+    chains: Mapping[int, Sequence[int]],
+) -> str:
+    """Which locked route breaks, at which stop: each chain is tried alone, prefix by prefix."""
+    for v, chain in chains.items():
+        for k, s in enumerate(chain, start=1):
+            stop = data.stops[s]
+            where = f"{_route_name(data, v)} cannot be kept: stop {k} ({stop.stop_id})"
+            if v not in allowed_vehicles(data, s):
+                return (
+                    f"{where} may not be served by this team on this day (doctor, vaccine, "
+                    "due date, ward, day off or a pin to another team or day)"
+                )
+            if _solve_chains(data, travel, params, {v: chain[:k]}) is None:
+                return (
+                    f"{where} cannot be reached in time: its time window, the lunch break, the "
+                    "end of the shift or the team's doses do not allow it at this position"
+                )
+    return "the locked routes cannot all be kept together"
+
+
+def _route_name(data: ProblemData, vehicle: int) -> str:
+    """'the locked route of team T1 on 23/11/2026' (dates as the pages write them)."""
+    day, t = day_and_team(vehicle, len(data.teams))
+    date = data.start_date + dt.timedelta(days=day)
+    return f"the locked route of team {data.teams[t].team_id} on {date:%d/%m/%Y}"
