@@ -37,7 +37,8 @@ from planner.lifeline import tied_call
 log = logging.getLogger("vaxroute.jobs")
 REPLAN_LOCK = "replan"
 #: the solver process's main loop, imported in the child once it is tied to this process
-SOLVER_MAIN = "api.solver_process:worker_main"
+#: (inside a Dask cluster session: api/solver_cluster.py, VAXROUTE_DASK_SCHEDULER)
+SOLVER_MAIN = "api.solver_cluster:worker_main"
 #: how often the watchdog looks at the solver process
 WATCH_S = 0.25
 #: how often it looks for plans whose solver went silent, and for plans queued elsewhere

@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {
                 "roads": str(settings.roads) if settings.roads else None,
                 "osrm_url": settings.osrm_url,
+                "dask_scheduler": settings.dask_scheduler,
             },
             stale_s=settings.solver_stale_s,
         )

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     boundaries: Path | None = None  # ward polygons for the overview map
     roads: Path | None = None  # an OpenStreetMap extract (.osm.pbf/.osm): road travel times
     osrm_url: str | None = None  # or a routing server's base URL (OSRM table service)
+    #: a Dask scheduler (tcp://HOST:8786) for plans that split into areas (docs/operations.md)
+    dask_scheduler: str | None = Field(None, pattern=r"^tcp://[^\s/]+:[0-9]{1,5}$")
     default_time_limit_s: float = Field(30.0, gt=0, le=3600)
     #: an outcome's ``at`` may be this many days old (a tablet syncing late), no older
     visit_max_age_days: int = Field(60, ge=1, le=3660)

@@ -97,7 +97,7 @@ def build_plan(
         tuple(routes),
         tuple(unassigned),
         tuple(excluded),
-        _parameters(settings),
+        _parameters(settings) | ({"compute": dict(result.cluster)} if result.cluster else {}),
         summary,
     )
 

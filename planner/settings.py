@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -393,6 +394,32 @@ class RoadParams:
         return out
 
 
+#: ``[compute] cluster``: auto, none, local, local:N, or a scheduler's tcp://HOST:PORT
+CLUSTER_PATTERN = re.compile(
+    r"^(auto|none|local(:[1-9][0-9]{0,2})?|tcp://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5})$"
+)
+
+
+@dataclass(frozen=True)
+class ComputeParams:
+    """Where the areas of a split horizon are solved (planner/solver/cluster.py): ``auto`` (a
+    Dask LocalCluster of one worker process per core when the horizon splits into areas),
+    ``none`` (one after another in this process), ``local`` / ``local:N`` (a LocalCluster of N
+    worker processes) or ``tcp://HOST:PORT`` (a running Dask scheduler). A horizon that does not
+    split never uses a cluster. ``connect_timeout_s``: how long to wait for a scheduler."""
+
+    cluster: str = "auto"
+    connect_timeout_s: float = 10.0
+
+    def __post_init__(self) -> None:
+        _check(
+            isinstance(self.cluster, str) and bool(CLUSTER_PATTERN.match(self.cluster)),
+            f"compute.cluster: {self.cluster!r} is not auto, none, local, local:N or "
+            "tcp://HOST:PORT",
+        )
+        _check(0.1 <= self.connect_timeout_s <= 300, "compute.connect_timeout_s in [0.1, 300]")
+
+
 @dataclass(frozen=True)
 class Settings:
     travel: TravelParams = field(default_factory=TravelParams)
@@ -403,6 +430,7 @@ class Settings:
     solver: SolverParams = field(default_factory=SolverParams)
     vials: VialParams = field(default_factory=VialParams)
     roads: RoadParams = field(default_factory=RoadParams)
+    compute: ComputeParams = field(default_factory=ComputeParams)
 
     def with_solver(self, **changes: Any) -> Settings:
         """These settings with some solver fields changed (a time limit from the command line)."""
@@ -418,6 +446,7 @@ _SECTIONS: dict[str, type] = {
     "solver": SolverParams,
     "vials": VialParams,
     "roads": RoadParams,
+    "compute": ComputeParams,
 }
 
 

@@ -44,6 +44,14 @@ RoadsOption = Annotated[
         "instead of straight lines ([roads] in settings.toml tunes speeds and access)"
     ),
 ]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Where the areas of a large horizon are solved: local[:N] (a Dask LocalCluster of "
+        "N worker processes; the default when the horizon splits), tcp://HOST:8786 (a running "
+        "Dask scheduler) or none (one after another here). Default: [compute] cluster"
+    ),
+]
 OsrmOption = Annotated[
     str | None,
     typer.Option(
@@ -94,6 +102,7 @@ class MapOptions:
     wards_approximate: bool = False
     roads: Path | None = None
     osrm_url: str | None = None
+    cluster: str | None = None
 
     def tile_spec(self) -> Any:
         from maps.style import DEFAULT_TILES, TileSpec
@@ -122,19 +131,29 @@ def _run_plan(
     from planner.output import write_outputs
     from planner.pipeline import plan_from_inputs, read_inputs
     from planner.report import describe_travel, print_problems, print_summary
+    from planner.solver.cluster import cluster_session
 
     began = time.monotonic()
     wards = load_boundaries(boundaries) if boundaries else None
     inputs = read_inputs(residents, teams, start, settings, wards, sheet)
     print_problems(inputs.problems, console)
-    with Progress(
-        TextColumn("solving"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[info]}"),
-        console=console,
-        transient=not console.is_terminal,
-    ) as bar:
+    cluster = cluster_session(
+        maps.cluster or settings.compute.cluster,
+        settings.compute.connect_timeout_s,
+        maps.roads,
+        announce=lambda text: console.print(text, soft_wrap=True, highlight=False),
+    )
+    with (
+        cluster,
+        Progress(
+            TextColumn("solving"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[info]}"),
+            console=console,
+            transient=not console.is_terminal,
+        ) as bar,
+    ):
         task = bar.add_task("solve", total=settings.solver.time_limit_s, info="")
         run = plan_from_inputs(
             inputs,
@@ -144,7 +163,7 @@ def _run_plan(
             progress=lambda p: bar.update(
                 task,
                 completed=min(p.elapsed_s, p.time_limit_s),
-                info=f"{p.solutions} solutions, cost {p.objective:,}",
+                info=_progress_info(p),
             ),
             roads=maps.roads,
             osrm_url=maps.osrm_url,
@@ -175,6 +194,16 @@ def _run_plan(
     )
 
 
+def _progress_info(p: Any) -> str:
+    """The progress bar's words: solutions and cost; areas done and coverage on a cluster."""
+    if p.areas_total:
+        return (
+            f"areas {p.areas_done}/{p.areas_total}, coverage so far {p.coverage:.1%}, "
+            f"{p.planned:,} residents"
+        )
+    return f"{p.solutions} solutions, cost {p.objective:,}"
+
+
 @app.command()
 def plan(
     residents: Annotated[Path, typer.Option(help="Residents list: CSV, XLSX, GeoJSON, GPKG, SHP")],
@@ -196,6 +225,7 @@ def plan(
     tiles_attribution: AttributionOption = None,
     roads: RoadsOption = None,
     osrm_url: OsrmOption = None,
+    cluster: ClusterOption = None,
 ) -> None:
     """Plan rounds; write plan.json, routes.geojson, maps, route sheets and GPX files."""
     try:
@@ -210,7 +240,14 @@ def plan(
             cfg,
             boundaries,
             sheet,
-            MapOptions(lang.value, tiles, tiles_attribution, roads=roads, osrm_url=osrm_url),
+            MapOptions(
+                lang.value,
+                tiles,
+                tiles_attribution,
+                roads=roads,
+                osrm_url=osrm_url,
+                cluster=cluster,
+            ),
         )
     except VaxRouteError as exc:
         _fail(exc)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from planner.errors import InputError, InternalError
 from planner.model import ProblemData
 from planner.settings import SolverParams, VialParams
+from planner.solver.cluster import active_session
 from planner.solver.context import DoseTargets, SearchContext
 from planner.solver.decompose import Area, local_routes, local_targets, split
 from planner.solver.locks import solve_around_locks
@@ -105,6 +106,19 @@ def _solve_horizon(request: _Request) -> Result:
     _check_fixed_cost(data, params, in_model)
     areas = split(data, in_model, params.split_stops) if params.split_stops else []
     if areas:
+        session = active_session() if request.stop_map is None else None
+        if session is not None and sum(1 for a in areas if a.stops) > 1:
+            from planner.solver.areas_dask import Horizon, solve_on_cluster  # dask: when used
+
+            horizon = Horizon(
+                data,
+                request.travel,
+                params,
+                request.tracker,
+                request.initial_routes,
+                request.targets,
+            )
+            return solve_on_cluster(session, horizon, areas, unserved, started)
         return _solve_areas(request, areas, unserved, started)
     found, workers = portfolio(_context(request, in_model))
     elapsed = time.monotonic() - started
@@ -207,7 +221,7 @@ def _solve_areas(
         )
         if not part.is_feasible():
             return replace(part, routes=(), unserved=(), runtime_s=time.monotonic() - started)
-        mine = [_global_route(area, r) for r in part.routes]
+        mine = [global_route(area, r) for r in part.routes]
         routes += mine
         if tracker is not None:
             tracker.area_done(v.stop_index for r in mine for v in r.visits)
@@ -230,7 +244,19 @@ def _solve_areas(
     )
 
 
-def _global_route(area: Area, route: Route) -> Route:
+def solve_part(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams,
+    initial_routes: Sequence[Sequence[int]] | None = None,
+    targets: DoseTargets | None = None,
+) -> Result:
+    """One area's solve as ``_solve_areas`` runs it, without progress: on a Dask worker
+    (areas_dask.py). ``params`` should not split again (split_stops=0)."""
+    return _solve_horizon(_Request(data, travel, params, None, initial_routes, targets))
+
+
+def global_route(area: Area, route: Route) -> Route:
     """An area's route with the whole problem's team and stop indices."""
     return replace(
         route,

@@ -42,6 +42,9 @@ class Progress:
     objective: int
     planned: int = 0
     coverage: float = 0.0
+    #: areas finished and areas in all when the horizon is split over a cluster (areas_dask.py)
+    areas_done: int = 0
+    areas_total: int = 0
 
 
 class ProgressTracker:
@@ -61,6 +64,7 @@ class ProgressTracker:
         #: (residents, weight) of the areas finished in this pass, of the part being searched,
         #: and of the best total read so far
         self.done = self.part = self.best = (0, 0.0)
+        self.areas_done = self.areas_total = 0
 
     def _measure(self, stops: Iterable[int]) -> tuple[int, float]:
         residents, weight = 0, 0.0
@@ -101,6 +105,12 @@ class ProgressTracker:
         self.part = (0, 0.0)
         self._keep()
 
+    def areas(self, done: int, total: int, cost: int) -> None:
+        """``done`` of ``total`` areas finished on a cluster (their routes told by
+        :meth:`area_done`): report it at once, with the coverage so far."""
+        self.areas_done, self.areas_total = done, total
+        self._report(time.monotonic(), cost)
+
     def finished(self, stops: Iterable[int], cost: int) -> None:
         """The plan the solve returns serves ``stops``: the last report gives its numbers."""
         self.best = self._measure(stops)
@@ -115,5 +125,7 @@ class ProgressTracker:
                 cost,
                 self.best[0],
                 min(1.0, self.best[1] / self.eligible),
+                self.areas_done,
+                self.areas_total,
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Result:
     solutions_found: int
     status: Status
     stats: dict[str, float] = field(default_factory=dict)
+    #: where the areas ran when a cluster solved them: {"cluster": name, "workers": n}
+    cluster: dict[str, Any] | None = None
 
     @property
     def stopped_by_guard(self) -> bool:

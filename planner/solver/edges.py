@@ -1,0 +1,160 @@
+"""The edge pass after a split horizon's areas are solved on a cluster (areas_dask.py).
+
+Routes never cross an area's edge (decompose.py), so a resident an area left out may live a
+few hundred metres from a neighbouring area's station whose teams have an hour to spare. The
+pass offers each resident an area left out to the nearest *other* area whose teams may serve
+him or her, when its stations are not much farther than the resident's own (``EDGE_RATIO``
+plus ``EDGE_SLACK_DEG``). Each area that received offers is solved again on the cluster: its
+own stops plus the offers (the highest priority first, at most ``EDGE_CAP`` of its size),
+warm-started from its own routes, in the time left. The new routes are kept only when they
+serve at least the priority the area's old routes served (the search can only trade its own
+residents for offered ones of more priority: leaving a resident out costs by priority).
+What it buys is measured (benchmarks/RESULTS.md): the stats say offers, taken, and the
+priority gained.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from planner.model import ProblemData
+from planner.solver.decompose import Area, _area, _may_serve, local_targets
+from planner.solver.result import Result
+from planner.solver.routing import vehicle_index
+
+if TYPE_CHECKING:
+    from planner.solver.areas_dask import AreaDone, AreaTask, Horizon
+    from planner.solver.cluster import ClusterSession
+
+#: an area is "near" when its nearest station is at most this many times as far as the
+#: resident's own area's nearest station ...
+EDGE_RATIO = 1.5
+#: ... plus this (degrees of latitude, about 1 km)
+EDGE_SLACK_DEG = 0.01
+#: an area is offered at most this share of its own stops (the re-solve stays small)
+EDGE_CAP = 0.3
+#: below this many seconds left, no edge pass
+EDGE_MIN_S = 2.0
+
+
+def _nearest_depot(data: ProblemData, area: Area, lat: float, lon: float) -> float:
+    shrink = math.cos(math.radians(lat))
+    return min(
+        math.hypot(lat - data.teams[t].depot_lat, (lon - data.teams[t].depot_lon) * shrink)
+        for t in area.teams
+    )
+
+
+def offers(
+    data: ProblemData, areas: Sequence[Area], parts: dict[int, Result]
+) -> dict[int, list[int]]:
+    """Target area -> the residents' stops (whole-problem indices) offered to it: each stop an
+    area left out goes to the nearest other area near enough whose teams may serve it."""
+    weight = _weights(data)
+    out: dict[int, list[int]] = {}
+    for k, part in parts.items():
+        for u in part.unserved:
+            s = areas[k].stops[u.stop_index]
+            stop = data.stops[s]
+            own = _nearest_depot(data, areas[k], stop.lat, stop.lon)
+            best: tuple[float, int] | None = None
+            for j in parts:
+                if j == k or not any(_may_serve(data.teams[t], stop) for t in areas[j].teams):
+                    continue
+                d = _nearest_depot(data, areas[j], stop.lat, stop.lon)
+                if d <= EDGE_RATIO * own + EDGE_SLACK_DEG and (best is None or d < best[0]):
+                    best = (d, j)
+            if best is not None:
+                out.setdefault(best[1], []).append(s)
+    for j, stops in out.items():
+        cap = max(5, int(EDGE_CAP * len(areas[j].stops)))
+        out[j] = sorted(stops, key=lambda s: -weight[s])[:cap]
+    return out
+
+
+def _weights(data: ProblemData) -> list[float]:
+    return [sum(data.priorities.get(r, 0.0) for r in s.resident_ids) for s in data.stops]
+
+
+def _warm(area: Area, part: Result) -> list[list[int]]:
+    """The area's routes as a warm start (local stop indices per local vehicle)."""
+    routes: list[list[int]] = [[] for _ in range(len(area.teams) * area.data.days)]
+    for r in part.routes:
+        routes[vehicle_index(r.day, r.team_index, len(area.teams))] = [
+            v.stop_index for v in r.visits
+        ]
+    return routes
+
+
+def _served_weight(area: Area, part: Result, weight: list[float]) -> float:
+    return sum(weight[area.stops[v.stop_index]] for r in part.routes for v in r.visits)
+
+
+def edge_pass(
+    session: ClusterSession,
+    horizon: Horizon,
+    areas: list[Area],
+    results: dict[int, AreaDone],
+    tasks: list[AreaTask],
+    started: float,
+) -> tuple[list[Area], dict[int, Result], dict[str, float]]:
+    """(areas, their results, stats) after the edge pass; areas that took offers grow by the
+    stops they now serve, and the areas that left them out lose them from their reasons."""
+    from planner.solver.areas_dask import AreaTask, gather, shares
+
+    data, params = horizon.data, horizon.params
+    parts = {k: d.result for k, d in results.items()}
+    left = params.time_limit_s - (time.monotonic() - started)
+    offered = offers(data, areas, parts) if left >= EDGE_MIN_S else {}
+    stats = {"edge_offered": float(sum(len(v) for v in offered.values())), "edge_taken": 0.0}
+    stats["edge_priority_gained"] = 0.0
+    if not offered:
+        return areas, parts, stats
+    targets = sorted(offered)
+    grown = {j: _area(data, areas[j].teams, areas[j].stops + tuple(offered[j])) for j in targets}
+    seconds = shares([len(grown[j].stops) for j in targets], max(1, session.workers()), left)
+    by_index = {t.index: t for t in tasks}
+    edge_tasks = [
+        AreaTask(
+            j,
+            grown[j].data,
+            by_index[j].travel,
+            replace(by_index[j].params, time_limit_s=s),
+            time.time() + left,
+            _warm(areas[j], parts[j]),
+            local_targets(grown[j], horizon.targets),
+        )
+        for j, s in zip(targets, seconds, strict=True)
+    ]
+    again = gather(session, edge_tasks, [len(grown[j].stops) for j in targets], lambda d: None)
+    weight = _weights(data)
+    areas = list(areas)
+    for j in targets:
+        new = again[j].result
+        if not new.is_feasible():
+            continue
+        gain = _served_weight(grown[j], new, weight) - _served_weight(areas[j], parts[j], weight)
+        if gain < 0:
+            continue
+        own = len(areas[j].stops)
+        taken = {grown[j].stops[v.stop_index] for r in new.routes for v in r.visits} - set(
+            areas[j].stops
+        )
+        parts[j] = replace(new, unserved=tuple(u for u in new.unserved if u.stop_index < own))
+        areas[j] = _area(data, grown[j].teams, grown[j].stops)
+        stats["edge_taken"] += len(taken)
+        stats["edge_priority_gained"] += gain
+        for k in parts:
+            if k != j:
+                area_k = areas[k]
+                parts[k] = replace(
+                    parts[k],
+                    unserved=tuple(
+                        u for u in parts[k].unserved if area_k.stops[u.stop_index] not in taken
+                    ),
+                )
+    return areas, parts, stats
