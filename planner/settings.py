@@ -19,6 +19,8 @@ from typing import Any
 from planner.errors import InputError
 
 TRAVEL_MODES = ("motorbike", "car", "foot")
+#: solver.balance: what the solver evens out across team-days (planner/solver/balance.py)
+BALANCE_MODES = ("off", "hours", "stops")
 
 
 def _check(cond: bool, message: str) -> None:
@@ -169,6 +171,14 @@ class SolverParams:
     #: the teams of its stations, solved one after another (0 = never split). Smaller models
     #: search many more moves a second, which buys coverage (benchmarks/RESULTS.md)
     split_stops: int = 450
+    #: even out the team-days (docs/solver.md, "Balanced days"): "off", "hours" (a
+    #: quadratic cost on each team-day's working time beyond the expected mean) or "stops"
+    #: (the same on its number of stops).
+    balance: str = "off"
+    #: cost units (seconds of travel) per squared minute a team-day works beyond its target
+    #: (1: an hour over costs 3,600, as much as an hour of travel); in "stops" a stop counts
+    #: as the mean visit. Coarsened in the model so it never outweighs leaving a resident out.
+    balance_weight: int = 1
 
     def __post_init__(self) -> None:
         _check(0 < self.time_limit_s <= 24 * 3600, "solver.time_limit_s must be in (0, 86400]")
@@ -183,6 +193,16 @@ class SolverParams:
         _check(
             self.split_stops == 0 or self.split_stops >= 50,
             "solver.split_stops must be 0 (never split) or >= 50",
+        )
+        _check(
+            self.balance in BALANCE_MODES,
+            f"solver.balance must be one of {', '.join(BALANCE_MODES)} (not {self.balance!r})",
+        )
+        _check(
+            isinstance(self.balance_weight, int)
+            and not isinstance(self.balance_weight, bool)
+            and 0 <= self.balance_weight <= 100,
+            "solver.balance_weight must be a whole number in [0, 100]",
         )
 
     @property

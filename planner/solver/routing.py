@@ -16,6 +16,7 @@ from ortools.constraint_solver import pywrapcp
 from planner.constants import PRIORITY_COST, PRIORITY_RESOLUTION
 from planner.model import ProblemData
 from planner.settings import SolverParams
+from planner.solver.balance import add_balance
 from planner.travel import TravelMatrix, TravelModel
 
 HORIZON_S = 24 * 3600
@@ -161,6 +162,7 @@ def build_model(
     _add_time(problem, params, late_cost, relax_breaks)
     _add_doses(problem)
     _add_stops(problem, None if open_vehicles is None else set(open_vehicles))
+    add_balance(problem, params)
     return problem
 
 
