@@ -23,6 +23,7 @@ from api.settings import Settings
 from api.store import import_teams
 from planner.demo import demo_files
 from planner.io.tables import read_table
+from tests.api.solved import solved_plan
 
 PG_URL = os.environ.get("VAXROUTE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
@@ -113,17 +114,22 @@ def wait_done(
     raise AssertionError(f"plan {plan_id} not done in {timeout} s")
 
 
+def import_demo(client: TestClient, headers: dict[str, str]) -> None:
+    """The demo teams and residents, uploaded as a planner would."""
+    files = demo_files()
+    assert upload(client, headers, "teams", files.teams).status_code == 201
+    assert upload(client, headers, "residents", files.residents).status_code == 201
+
+
+def demo_plan(client: TestClient, tokens, *, real: bool = False) -> dict[str, Any]:
+    """The demo lists imported and a done 2-day plan from 23/11/2026 (3 s limit): solved once
+    per session and copied here (tests/api/solved.py), or solved here when ``real``."""
+    import_demo(client, tokens["planner"])
+    return solved_plan(client, tokens["planner"], "2026-11-23", 2, 3, real=real)
+
+
 @pytest.fixture(scope="module")
 def loaded(client: TestClient, tokens) -> dict[str, Any]:
-    """Demo lists imported and a 2-day plan solved."""
-    files = demo_files()
-    planner = tokens["planner"]
-    assert upload(client, planner, "teams", files.teams).status_code == 201
-    assert upload(client, planner, "residents", files.residents).status_code == 201
-    created = client.post(
-        "/plans", headers=planner, json={"start_date": "2026-11-23", "days": 2, "time_limit_s": 3}
-    )
-    assert created.status_code == 202
-    body = wait_done(client, planner, created.json()["id"])
-    assert body["status"] == "done", body
-    return body
+    """Demo lists imported and a done 2-day plan (the session's solve, copied: modules about
+    solving override this fixture with ``demo_plan(client, tokens, real=True)``)."""
+    return demo_plan(client, tokens)

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import io
 import threading
+from typing import Any
 
 import pandas as pd
+import pytest
 from fastapi.testclient import TestClient
 
 from api.models import JobLock
 from api.store import load_residents, load_teams
 from planner.checker import check_plan
 from planner.demo import demo_files
-from tests.api.conftest import upload, wait_done
+from tests.api.conftest import demo_plan, upload, wait_done
+
+
+@pytest.fixture(scope="module")
+def loaded(client: TestClient, tokens) -> dict[str, Any]:
+    """This module is about solving: its demo plan is solved here, not copied."""
+    return demo_plan(client, tokens, real=True)
 
 
 def count_residents(client: TestClient, headers) -> int:

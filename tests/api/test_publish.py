@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.plan_requests import current_plan
-from tests.api.conftest import wait_done
+from tests.api.conftest import demo_plan, wait_done
 
 DAY = dt.date(2026, 11, 23)
 
@@ -75,6 +75,12 @@ def draft_visit(draft: dict[str, Any]) -> dict[str, Any]:
         "at": "2026-11-24T08:30:00+07:00",
         "idempotency_key": "tablet-DX-draft-1",
     }
+
+
+@pytest.fixture(scope="module")
+def loaded(client: TestClient, tokens) -> dict[str, Any]:
+    """Solved here, not copied: publication when the solver finishes is what is tested."""
+    return demo_plan(client, tokens, real=True)
 
 
 @pytest.fixture(scope="module")
