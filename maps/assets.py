@@ -48,14 +48,19 @@ def add_html(m: folium.Map, markup: str) -> None:
     root.html.add_child(folium.Element(markup))
 
 
-def offline_map(asset_base: str | None = None, **kwargs: Any) -> folium.Map:
+def offline_map(
+    asset_base: str | None = None, *, title: str = "VaxRoute", lang: str = "vi", **kwargs: Any
+) -> folium.Map:
     """A folium Map whose page carries Leaflet and our assets inline and links nothing, or,
-    with ``asset_base`` (the API), links them from that path on the same server."""
+    with ``asset_base`` (the API), links them from that path on the same server. The page has
+    ``title`` and says its language (screen readers and axe-core need both)."""
     m = folium.Map(tiles=None, **kwargs)
     m.default_js = []
     m.default_css = []
     root = m.get_root()
     assert isinstance(root, Figure)
+    root.title = html.escape(title)  # branca writes the title as it is
+    root.vr_lang = lang if lang in ("vi", "en") else "vi"  # type: ignore[attr-defined]
     header = root.header
     if asset_base is not None:
         for name, href in (("leaflet_css", "leaflet/leaflet.css"), ("vr_css", "vaxroute.css")):
@@ -150,12 +155,16 @@ def external_references(html: str) -> list[str]:
 
 
 def render(m: folium.Map, asset_base: str | None = None) -> str:
-    html = m.get_root().render()
+    root = m.get_root()
+    page = root.render()
+    lang = getattr(root, "vr_lang", None)
+    if lang is not None:  # branca's page template has a bare <html>
+        page = page.replace("<html>", f'<html lang="{lang}">', 1)
     leaks = [
         u
-        for u in external_references(html)
+        for u in external_references(page)
         if asset_base is None or not u.startswith(asset_base + "/")
     ]
     if leaks:  # a folium element brought its own CDN link: fail loudly, never ship it
         raise RuntimeError(f"map would load external assets: {leaks}")
-    return html
+    return page

@@ -35,6 +35,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "locate_failed": {"vi": "Không xác định được vị trí", "en": "Position not available"},
     "show_list": {"vi": "Danh sách", "en": "List"},
     "hide_list": {"vi": "Ẩn danh sách", "en": "Hide list"},
+    "stop_list": {"vi": "Danh sách điểm dừng", "en": "Stop list"},
+    "overview": {"vi": "Tổng quan kế hoạch", "en": "Plan overview"},
     "unassigned": {"vi": "Chưa xếp lịch", "en": "Not planned"},
     "reason": {"vi": "Lý do", "en": "Reason"},
     "coverage": {"vi": "Độ bao phủ (đã xếp / đủ điều kiện)", "en": "Coverage (planned / eligible)"},
@@ -51,7 +53,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "vials": {"vi": "Lọ vắc xin", "en": "Vials"},
     "open_vial": {"vi": "Mở lọ", "en": "Open vial"},
     "wasted": {"vi": "liều bỏ", "en": "doses wasted"},
+    "this_day": {"vi": "Ngày này", "en": "This day"},
+    "hours_unit": {"vi": "giờ", "en": "h"},
+    "hours_label": {"vi": "Giờ làm", "en": "Hours"},
+    "stops_label": {"vi": "Số điểm", "en": "Stops"},
+    "all_team_days": {"vi": "Mọi ngày làm của các đội", "en": "All team-days"},
+    "min_mean_max": {"vi": "thấp nhất / trung bình / cao nhất", "en": "min / mean / max"},
 }
+
+
+def day_label(iso: str) -> str:
+    """'2026-11-23' -> '23/11/2026', the way dates are read in Viet Nam (as the console shows)."""
+    year, month, day = iso[:10].split("-")
+    return f"{day}/{month}/{year}"
 
 
 def t(key: str, lang: str) -> str:

@@ -61,7 +61,14 @@ def overview_map(
     points = [(s.lat, s.lon) for _, s in plan.stops()]
     points += [(p.lat, p.lon) for p in people.values()]
     centre = list(np.mean(points, axis=0)) if points else [21.0285, 105.8542]
-    m = offline_map(asset_base, location=centre, zoom_start=13, control_scale=True)
+    m = offline_map(
+        asset_base,
+        title=t("overview", lang),
+        lang=lang,
+        location=centre,
+        zoom_start=13,
+        control_scale=True,
+    )
     add_tiles(m, tiles)
     if wards is not None:
         _ward_layer(m, plan, people, wards, wards_approximate, lang)

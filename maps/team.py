@@ -18,7 +18,7 @@ from maps.assets import (
     offline_map,
     script_json,
 )
-from maps.i18n import labels, t
+from maps.i18n import day_label, labels, t
 from maps.streets import Streets, add_streets
 from maps.style import DEFAULT_TILES, TileSpec, add_tiles, depot_icon, stop_icon
 from planner.model import Resident
@@ -51,14 +51,17 @@ def team_map(
     people = residents or {}
     visible = next((r for r in routes if r.date == shown), None)
     centre = _centre(visible or (routes[0] if routes else None))
-    m = offline_map(asset_base, location=centre, zoom_start=15, control_scale=True)
+    page_title = f"{t('team', lang)} {team_id} · {day_label(shown)}"
+    m = offline_map(
+        asset_base, title=page_title, lang=lang, location=centre, zoom_start=15, control_scale=True
+    )
     add_tiles(m, tiles)
     if streets is not None:
         add_streets(m, streets, routes, lang, show=tiles is None, asset_base=asset_base)
     panel: list[str] = []
     for route in routes:
         layer = folium.FeatureGroup(
-            name=layer_name(f"{t('day', lang)} {route.date}"), show=route.date == shown
+            name=layer_name(f"{t('day', lang)} {day_label(route.date)}"), show=route.date == shown
         )
         markers = _draw_route(layer, route, people, lang)
         layer.add_to(m)
@@ -179,7 +182,7 @@ def _panel_day(
     Content-Security-Policy allows no inline event handlers)."""
     e = html.escape
     head = (
-        f"<h3>{t('day', lang)} {e(route.date)} · {len(route.stops)} "
+        f"<h3>{t('day', lang)} {e(day_label(route.date))} · {len(route.stops)} "
         f"{t('stops', lang)} · {t('carry', lang)} {route.dose_count()} "
         f"{t('doses', lang).lower()} · {e(route.start[11:16])}–{e(route.end[11:16])}"
         "</h3>"
@@ -202,7 +205,8 @@ def _panel_day(
 
 def _add_panel(m: folium.Map, title: str, days: list[str], lang: str) -> None:
     panel = (
-        f'<div id="vr-panel" role="complementary"><h2>{title}</h2>{"".join(days)}</div>'
+        f'<div id="vr-panel" role="complementary" tabindex="0" aria-label="{t("stop_list", lang)}">'
+        f"<h2>{title}</h2>{''.join(days)}</div>"
         f'<button id="vr-toggle" type="button">{t("hide_list", lang)}</button>'
     )
     add_html(m, panel)

@@ -44,7 +44,8 @@ def test_team_map_numbers_stops_in_visit_order(scenario) -> None:
     )
     assert page.count('class="vr-route"') + page.count('"className": "vr-route"') >= 1
     for r in [route, *others]:
-        assert f"Ngày {r['date']}" in page  # a layer per day
+        day = "/".join(reversed(r["date"].split("-")))
+        assert f"Ngày {day}" in page  # a layer per day, its date as read in Viet Nam
     assert "vaxrouteControls" in page and 'name="viewport"' in page
 
 
