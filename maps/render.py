@@ -16,6 +16,7 @@ from maps.team import team_map
 from planner.model import Resident, Team
 from planner.output import sheet_name
 from planner.plan_document import Plan
+from planner.workload import workload
 
 
 def write_maps(
@@ -34,6 +35,7 @@ def write_maps(
     team maps with the ``streets`` around their routes when given (a road plan)."""
     teams = list(teams)
     names = {t.team_id: t.name for t in teams}
+    load = workload(plan)
     for folder in ("maps", "sheets", "gpx"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     written = [out / "maps" / "overview.html"]
@@ -67,7 +69,7 @@ def write_maps(
         files = {
             out / "maps" / f"{stem}.html": page,
             out / "sheets" / f"{stem}.html": route_sheet_html(
-                route, residents, lang, names.get(route.team_id, "")
+                route, residents, lang, names.get(route.team_id, ""), load
             ),
             out / "gpx" / f"{stem}.gpx": route_gpx(route.to_json(), residents, lang),
         }

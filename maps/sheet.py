@@ -13,6 +13,7 @@ from maps.team import stop_details
 from planner.model import Resident
 from planner.output import vials_opened_at
 from planner.plan_document import PlanRoute
+from planner.workload import Workload, route_hours
 
 SHEET_CSS = """
 body { font-family: system-ui, Arial, sans-serif; margin: 16px; color: #111; }
@@ -33,9 +34,12 @@ def route_sheet_html(
     residents: Mapping[str, Resident] | None = None,
     lang: str = "vi",
     team_name: str = "",
+    load: Workload | None = None,
 ) -> str:
     """The printable A4 route sheet of a team's day: one row per stop, the lunch break where
-    it falls, a column for the outcome; initials, address and phone only."""
+    it falls, a column for the outcome; initials, address and phone only. With ``load`` (the
+    plan's planner.workload), a footer sets this day's hours and stops against the min /
+    mean / max of all team-days, so a team sees whether its day is a long one."""
     people = residents or {}
     e = html.escape
     head = [
@@ -87,7 +91,7 @@ def route_sheet_html(
     meta = (
         f"{t('start', lang)} {route.start[11:16]} · {t('end', lang)} "
         f"{route.end[11:16]} · {len(route.stops)} {t('stops', lang)} · "
-        f"{t('carry', lang)} <b>{route.dose_count()}</b> {t('doses', lang).lower()} · "
+        f"{t('carry', lang)} <b>{route.dose_count()}</b> {t('dose_unit', lang)} · "
         f"{t('distance', lang)} {route.distance_m / 1000:.1f} km"
         + (
             f" · {t('vials', lang)}: {len(route.vials)} × {e(route.vaccine or '')} "
@@ -104,5 +108,22 @@ def route_sheet_html(
         + "".join(f"<th>{h}</th>" for h in head)
         + "</tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table></body></html>"
+        + "</tbody></table>"
+        + workload_footer(route, load, lang)
+        + "</body></html>"
+    )
+
+
+def workload_footer(route: PlanRoute, load: Workload | None, lang: str) -> str:
+    """This team-day's hours and stops, and the plan's min / mean / max over all team-days."""
+    if load is None or not load.team_days:
+        return ""
+    mine = (
+        f"{t('this_day', lang)}: {route_hours(route):.1f} {t('hours_unit', lang)} · "
+        f"{len(route.stops)} {t('stops', lang)}"
+    )
+    spread = load.line(t("hours_label", lang), t("stops_label", lang))
+    return (
+        f'<p class="meta vr-workload">{mine}. {t("all_team_days", lang)} '
+        f"({load.team_days}, {t('min_mean_max', lang)}): {html.escape(spread)}</p>"
     )

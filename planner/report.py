@@ -14,6 +14,7 @@ from planner.io.problems import InputProblem
 from planner.plan import parse_iso_time
 from planner.plan_document import Plan
 from planner.reasons_catalogue import REASON_CODES
+from planner.workload import workload
 
 
 def team_totals(plan: Plan) -> dict[str, dict[str, float]]:
@@ -75,6 +76,11 @@ def print_summary(plan: Plan, console: Console) -> None:
         f"residents {s.residents}: planned {s.planned}, unassigned "
         f"{s.unassigned}, excluded {s.excluded} · solved in {s.solve_s} s"
     )
+    load = workload(plan)
+    if load.team_days:
+        console.print(
+            f"team-days {load.team_days} (min / mean / max): {load.line()}", highlight=False
+        )
     if s.doses_wasted is not None:
         console.print(
             f"vials opened {s.vials_opened}, doses wasted {s.doses_wasted} "
