@@ -57,9 +57,7 @@ def _places(route: Mapping[str, Any], people: Mapping[str, Resident], lang: str)
                 _degrees(stop["lat"]),
                 _degrees(stop["lon"]),
                 f"{stop['seq']}. {stop['arrival'][11:16]}",
-                _text(
-                    f"{d['initials']} · {d['address']} · {stop['doses']} {t('doses', lang).lower()}"
-                ),
+                _text(f"{d['initials']} · {d['address']} · {stop['doses']} {t('dose_unit', lang)}"),
             )
         )
     return places

@@ -15,6 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "ward": {"vi": "Phường/Xã", "en": "Ward"},
     "people": {"vi": "Số người", "en": "People"},
     "doses": {"vi": "Số liều", "en": "Doses"},
+    "dose_unit": {"vi": "liều", "en": "doses"},  # after a number: "10 liều"
     "phone": {"vi": "Điện thoại", "en": "Phone"},
     "call_ahead": {"vi": "Gọi trước", "en": "Call ahead"},
     "who": {"vi": "Người được tiêm", "en": "Residents"},

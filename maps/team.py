@@ -184,7 +184,7 @@ def _panel_day(
     head = (
         f"<h3>{t('day', lang)} {e(day_label(route.date))} · {len(route.stops)} "
         f"{t('stops', lang)} · {t('carry', lang)} {route.dose_count()} "
-        f"{t('doses', lang).lower()} · {e(route.start[11:16])}–{e(route.end[11:16])}"
+        f"{t('dose_unit', lang)} · {e(route.start[11:16])}–{e(route.end[11:16])}"
         "</h3>"
     )
     items = []
@@ -196,7 +196,7 @@ def _panel_day(
             f'<li data-lat="{float(stop.lat)}" data-lon="{float(stop.lon)}" '
             f'data-marker="{e(marker.get_name())}">{disc}'
             f"<div><b>{e(stop.arrival[11:16])}</b> · {e(d['initials'])} · "
-            f"{stop.doses} {t('doses', lang).lower()}{flag}"
+            f"{stop.doses} {t('dose_unit', lang)}{flag}"
             f'<div class="vr-meta">{e(d["address"])}'
             f"{' · ☎ ' + e(d['phones']) if d['phones'] else ''}</div></div></li>"
         )

@@ -75,7 +75,7 @@ def test_user_text_is_escaped_and_never_a_formula() -> None:
     assert title is not None and title.text == "'" + route["team_id"] + " 2026-11-23"
     gpx = gpxpy.parse(text)
     (stop,) = gpx.waypoints
-    assert stop.description == '\'=.E. · <script>alert(1)</script> & "Tổ 1" · 1 số liều'
+    assert stop.description == '\'=.E. · <script>alert(1)</script> & "Tổ 1" · 1 liều'
     assert stop.name == "1. 08:05" and stop.latitude == 22.1234568
     assert gpx.routes[0].name == title.text
     assert "cmd" not in text and "Evil" not in text  # initials only
