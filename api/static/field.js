@@ -174,11 +174,31 @@ async function record(form, button) {
   if (note) note.value = "";
   said.classList.remove("problem");
   said.textContent = fill(words.tRecorded, { what });
-  const now = form.parentElement.querySelector("[data-now]");
-  now.className = "state state-" + outcome;
-  now.textContent = fill(words.tNow, { what });
+  showNow(form.parentElement.querySelector("[data-now]"), outcome, fill(words.tNow, { what }));
   await showStatus();
   sync();
+}
+
+function showNow(element, outcome, text) {
+  element.className = "state state-" + outcome;
+  element.textContent = text;
+}
+
+async function queuedOnPage() {
+  // a page reloaded, or the app restarted, offline is the copy kept before the taps: the
+  // outcomes still waiting in the queue are newer than what it says (latest tap wins)
+  const waiting = (await allRecords().catch(() => [])).filter((r) => r.state === "waiting")
+    .sort((a, b) => a.made - b.made);
+  for (const rec of waiting) {
+    const who = CSS.escape(rec.body.resident_id);
+    const form = document.querySelector(`form.outcome[data-resident="${who}"]`);
+    if (form) {
+      showNow(form.parentElement.querySelector("[data-now]"), rec.body.outcome,
+        fill(words.tNow, { what: rec.what }));
+    }
+    const chip = document.querySelector(`.field-stops .state[data-resident="${who}"]`);
+    if (chip) showNow(chip, rec.body.outcome, rec.what);
+  }
 }
 
 function outcomeButtons() {
@@ -247,6 +267,7 @@ function start() {
   if (ok) ok.addEventListener("click", () => { document.getElementById("updated").hidden = true; });
   window.addEventListener("online", () => { retryMs = 0; sync(); });
   window.addEventListener("offline", showStatus);
+  queuedOnPage();
   sync();
   routeUpdated();
   serviceWorker().catch(() => {});

@@ -238,8 +238,13 @@ def test_restart_offline_keeps_the_route_and_the_queue(
         assert page.locator(".field-stops li").count() == stops
         _wait_state(page, "2 đang chờ gửi")
         assert "Không có mạng" in page.locator("#sync-time").inner_text()
+        # the kept copy predates the taps: the queue's outcomes show over it
+        chips = [page.locator(f".field-stops .state[data-resident='{rid}']") for rid in ids]
+        for chip, state in zip(chips, ("refused", "vaccinated"), strict=True):
+            chip.and_(page.locator(f".state-{state}")).wait_for()
         page.click(f".field-stops a[href^='/field/stop/{people[0][0]}?']")  # a stop, offline
-        page.locator(f"form.outcome[data-resident='{people[0][1]}']").wait_for()
+        now = page.locator(f"li:has(form.outcome[data-resident='{people[0][1]}']) [data-now]")
+        now.filter(has_text="Hiện tại: Từ chối").wait_for()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "field-restarted-offline-800x1280.png"))
         assert _stored(db, ids) == before
