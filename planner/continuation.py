@@ -31,13 +31,15 @@ class Continuation:
     place, time, doses used); ``kept_residents``: the residents on kept stops as the checker
     must see them (a resident deleted after the visit is a bare stand-in); ``locked``: hand
     edits' locked routes, (team id, ISO date) -> its stops in order, each as its resident ids
-    (kept exactly: planner/solver/locks.py)."""
+    (kept exactly: planner/solver/locks.py); ``locked_open``: those of them whose day goes on
+    after their stops (a move: the route kept up to the moved stop)."""
 
     previous: Sequence[PlanRoute]
     kept: Mapping[str, tuple[PlanStop, ...]] = field(default_factory=dict)
     starts: Mapping[tuple[int, int], VehicleStart] = field(default_factory=dict)
     kept_residents: Sequence[Resident] = ()
     locked: Mapping[tuple[str, str], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    locked_open: frozenset[tuple[str, str]] = frozenset()
 
     def kept_places(self) -> list[tuple[float, float]]:
         """Where the kept stops are (the travel model must know them)."""
@@ -87,6 +89,17 @@ def locked_chains(
                 taken.add(k)
         out[vehicle_index(day, team_index[team_id], len(data.teams))] = tuple(chain)
     return out
+
+
+def open_vehicles(keys: frozenset[tuple[str, str]], data: ProblemData) -> frozenset[int]:
+    """``ProblemData.locked_open``: the vehicles of these (team id, ISO date) keys."""
+    team_index = {t.team_id: i for i, t in enumerate(data.teams)}
+    out = set()
+    for team_id, date in keys:
+        day = (dt.date.fromisoformat(date) - data.start_date).days
+        if 0 <= day < data.days and team_id in team_index:
+            out.add(vehicle_index(day, team_index[team_id], len(data.teams)))
+    return frozenset(out)
 
 
 def compose(

@@ -137,6 +137,9 @@ class ProblemData:
     previous_vehicle: dict[int, int] = field(default_factory=dict, repr=False)
     #: hand edits: vehicle -> its stops in this order, kept as they are (a locked route)
     locked_routes: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    #: locked routes whose day goes on after their stops (a move keeps the route up to the
+    #: moved stop; the solver may add stops after it)
+    locked_open: frozenset[int] = field(default_factory=frozenset, repr=False)
 
     @property
     def dates(self) -> list[dt.date]:

@@ -14,7 +14,13 @@ from typing import Any
 
 from planner.build import build_problem
 from planner.checker import CheckReport, check_plan
-from planner.continuation import Continuation, compose, locked_chains, warm_start
+from planner.continuation import (
+    Continuation,
+    compose,
+    locked_chains,
+    open_vehicles,
+    warm_start,
+)
 from planner.errors import InfeasibleError, InputError, InternalError
 from planner.io.boundaries import load_boundaries
 from planner.io.problems import InputProblem
@@ -165,6 +171,7 @@ def make_plan(request: PlanRequest, how: TravelChoice = TravelChoice()) -> Plann
             starts=dict(carried.starts),
             previous_vehicle=previous_vehicle,
             locked_routes=locked_chains(carried.locked, data),
+            locked_open=open_vehicles(carried.locked_open, data),
         )
     travel = how.travel or make_travel(
         settings,

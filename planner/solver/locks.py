@@ -12,8 +12,12 @@ search rather than constrained inside it:
 2. the search runs on the other stops only (renumbered), with each locked vehicle *closed*: it
    resumes at its station at the end of its shift with no dose left (a ``VehicleStart``), so no
    phase of any search can give it a stop (OR-Tools runs, the relaxed-breaks phase, the
-   ruin-and-recreate kernel, area decomposition: they all already honour ``starts``);
-3. the search's routes and reasons are numbered back, and the locked routes added.
+   ruin-and-recreate kernel, area decomposition: they all already honour ``starts``). An
+   *open* lock (``ProblemData.locked_open``: a move keeps the route up to the moved stop)
+   resumes instead at its last locked stop when it leaves it, with the doses it used, as a
+   re-plan resumes a team under way: the search may add stops after it;
+3. the search's routes and reasons are numbered back, and the locked routes added (an open
+   lock's followed by what the search added, its travel counted again).
 
 Fixing ``NextVar`` chains inside the searched model instead was rejected: the relaxed phase
 (lunch breaks out, the shift shortened by the break) would refuse a locked day that fills the
@@ -34,7 +38,14 @@ from planner.model import ProblemData, VehicleStart
 from planner.settings import SolverParams, VialParams
 from planner.solver.extract import extract_routes
 from planner.solver.result import Result, Route
-from planner.solver.routing import RoutingProblem, allowed_vehicles, build_model, day_and_team
+from planner.solver.routing import (
+    RoutingProblem,
+    allowed_vehicles,
+    break_window,
+    build_model,
+    day_and_team,
+    vehicle_index,
+)
 from planner.travel import TravelModel
 
 #: seconds OR-Tools may spend on timing the locked routes (their chains are fixed: the first
@@ -53,31 +64,45 @@ def solve_around_locks(
     vials: VialParams | None,
     solve: SolveFn,
 ) -> Result:
-    """``solve`` on the stops outside the locked routes, the locked vehicles closed, then the
-    locked routes (timed by :func:`time_locked_routes`) added back (see the module's
-    docstring)."""
+    """``solve`` on the stops outside the locked routes, the locked vehicles closed (or, for an
+    open lock, resuming after its stops), then the locked routes (timed by
+    :func:`time_locked_routes`) put back (see the module's docstring)."""
     locked = {v: tuple(chain) for v, chain in data.locked_routes.items()}
-    timed = time_locked_routes(data, travel, params, locked)
+    n_teams = len(data.teams)
+    timed = {
+        vehicle_index(r.day, r.team_index, n_teams): r
+        for r in time_locked_routes(data, travel, params, locked)
+    }
     taken = {s for chain in locked.values() for s in chain}
     free = [s for s in range(len(data.stops)) if s not in taken]
     warm = _free_warm_start(initial_routes, locked, free)
-    result = solve(search_data(data, locked, free), travel, params, progress, warm, vials)
-    return _put_back(result, timed, free, len(locked))
+    searched = search_data(data, params, locked, free, timed)
+    result = solve(searched, travel, params, progress, warm, vials)
+    return _put_back(data, travel, result, timed, free, len(locked))
 
 
 def search_data(
-    data: ProblemData, locked: Mapping[int, Sequence[int]], free: Sequence[int]
+    data: ProblemData,
+    params: SolverParams,
+    locked: Mapping[int, Sequence[int]],
+    free: Sequence[int],
+    timed: Mapping[int, Route],
 ) -> ProblemData:
-    """The problem the search sees: the free stops only (stop k is ``free[k]``), each locked
-    vehicle closed (at its station at the end of its shift, no dose left, break taken)."""
+    """The problem the search sees: the free stops only (stop k is ``free[k]``); each locked
+    vehicle closed (at its station at the end of its shift, no dose left, break taken), or,
+    for an open lock, resuming after its last locked stop (there, then, its doses used, its
+    break taken if the locked stops took it)."""
     new_index = {s: k for k, s in enumerate(free)}
     starts = dict(data.starts)
     for v in locked:
         day, t = day_and_team(v, len(data.teams))
         team = data.teams[t]
-        starts[(t, day)] = VehicleStart(
-            team.depot_lat, team.depot_lon, team.shift_end_s, team.max_doses, True
-        )
+        if v in data.locked_open and v in timed:
+            starts[(t, day)] = _resume_after(data, params, timed[v])
+        elif v not in data.locked_open:
+            starts[(t, day)] = VehicleStart(
+                team.depot_lat, team.depot_lon, team.shift_end_s, team.max_doses, True
+            )
     return replace(
         data,
         stops=tuple(data.stops[s] for s in free),
@@ -86,6 +111,29 @@ def search_data(
             new_index[s]: v for s, v in data.previous_vehicle.items() if s in new_index
         },
         locked_routes={},
+        locked_open=frozenset(),
+    )
+
+
+def _resume_after(data: ProblemData, params: SolverParams, route: Route) -> VehicleStart:
+    """Where an open lock's team goes on: its last locked stop, at its departure, with the
+    doses it used; the break counts as taken when it began before, or can no longer begin."""
+    last = route.visits[-1]
+    stop = data.stops[last.stop_index]
+    before = data.starts.get((route.team_index, route.day))
+    doses = sum(data.stops[x.stop_index].doses for x in route.visits)
+    window = break_window(data, params, (route.team_index, route.day))
+    taken = (
+        window is None
+        or (route.break_s is not None and route.break_s[0] < last.departure_s)
+        or last.departure_s > window[1]
+    )
+    return VehicleStart(
+        stop.lat,
+        stop.lon,
+        last.departure_s,
+        doses + (before.doses_used if before else 0),
+        taken,
     )
 
 
@@ -104,20 +152,50 @@ def _free_warm_start(
     ]
 
 
-def _put_back(result: Result, timed: list[Route], free: Sequence[int], n_locked: int) -> Result:
+def _put_back(
+    data: ProblemData,
+    travel: TravelModel,
+    result: Result,
+    timed: Mapping[int, Route],
+    free: Sequence[int],
+    n_locked: int,
+) -> Result:
     """The search's routes and reasons in the whole problem's numbering, the locked routes
-    added, every route in (day, team) order."""
-    routes = [
-        replace(r, visits=tuple(replace(x, stop_index=free[x.stop_index]) for x in r.visits))
-        for r in result.routes
-    ]
-    routes += timed
+    added (an open lock's route goes on with the searched one), in (day, team) order."""
+    n_teams = len(data.teams)
+    routes: dict[int, Route] = dict(timed)
+    for r in result.routes:
+        r = replace(r, visits=tuple(replace(x, stop_index=free[x.stop_index]) for x in r.visits))
+        v = vehicle_index(r.day, r.team_index, n_teams)
+        routes[v] = _joined(data, travel, routes[v], r) if v in routes else r
     unserved = tuple(replace(u, stop_index=free[u.stop_index]) for u in result.unserved)
     return replace(
         result,
-        routes=tuple(sorted(routes, key=lambda r: (r.day, r.team_index))),
+        routes=tuple(routes[v] for v in sorted(routes, key=lambda v: day_and_team(v, n_teams))),
         unserved=unserved,
         stats={**result.stats, "locked_routes": n_locked},
+    )
+
+
+def _joined(data: ProblemData, travel: TravelModel, head: Route, tail: Route) -> Route:
+    """An open lock's route: its locked stops, then the stops the search added after them;
+    travel and distance counted again over the whole route."""
+    team = data.teams[head.team_index]
+    visits = (*head.visits, *tail.visits)
+    points = [(team.depot_lat, team.depot_lon)]
+    points += [(data.stops[x.stop_index].lat, data.stops[x.stop_index].lon) for x in visits]
+    points.append((team.depot_lat, team.depot_lon))
+    matrix = travel.matrix([p[0] for p in points], [p[1] for p in points], team.travel_mode)
+    legs = range(len(points) - 1)
+    return replace(
+        head,
+        visits=visits,
+        end_s=tail.end_s,
+        distance_m=int(sum(matrix.metres[k, k + 1] for k in legs)),
+        travel_s=int(sum(matrix.seconds[k, k + 1] for k in legs)),
+        break_s=head.break_s
+        if head.break_s is not None and head.break_s[0] < head.visits[-1].departure_s
+        else tail.break_s,
     )
 
 

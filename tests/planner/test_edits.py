@@ -73,19 +73,36 @@ def test_a_lock_that_cannot_be_kept_names_the_stop() -> None:
 
 
 def test_move_keeps_the_stop_where_it_was_put_and_reports_the_others(base: Plan) -> None:
+    """A move locks the target route up to the moved stop (the day may go on after it)."""
     source = base.routes[0]
     moved = source.stops[-1].resident_ids[0]
     target_team = "T2" if source.team_id == "T1" else "T1"
     before = stops_of(base, target_team, DAY2)
-    edited = apply_edits(base, PEOPLE, TEAMS, [Move(moved, target_team, DAY2, 1)], SETTINGS)
+    position = min(2, len(before) + 1)
+    edits = [Move(moved, target_team, DAY2, position)]
+    edited = apply_edits(base, PEOPLE, TEAMS, edits, SETTINGS)
     after = stops_of(edited.plan, target_team, DAY2)
-    assert after[0] == (moved,)
-    assert after == [(moved,), *before]  # the target route is locked as it now stands
-    assert edited.locked[(target_team, DAY2.isoformat())] == tuple(after)
+    assert after[:position] == [*before[: position - 1], (moved,)]
+    key = (target_team, DAY2.isoformat())
+    assert edited.ready.locks[key] == position and key in edited.ready.open
+    assert edited.ready.locked[key] == (*before[: position - 1], (moved,))
     assert moved in edited.edited and moved not in edited.others_moved
     changed = {m.resident_id for m in edited.changes.moved} - {moved}
     assert set(edited.others_moved) >= changed
     assert edited.plan.replanned_from == base.plan_id
+
+
+def test_a_move_to_the_front_of_the_longest_day_plans_the_rest_after_it(base: Plan) -> None:
+    """Moved to the front of the longest day: that stop first, the rest of the day re-planned
+    after it (what no longer fits goes elsewhere or out with a reason); the pipeline's
+    independent checker accepted the plan (make_plan raises otherwise)."""
+    route = max(base.routes, key=lambda r: len(r.stops))
+    other = next(r for r in base.routes if r is not route)
+    rid = other.stops[-1].resident_ids[0]
+    date = dt.date.fromisoformat(route.date)
+    edited = apply_edits(base, PEOPLE, TEAMS, [Move(rid, route.team_id, date, 1)], SETTINGS)
+    assert stops_of(edited.plan, route.team_id, date)[0] == other.stops[-1].resident_ids
+    assert edited.plan.summary.planned + edited.plan.summary.unassigned == len(PEOPLE)
 
 
 def test_lock_keeps_a_route_while_an_edit_elsewhere_moves_things(base: Plan) -> None:
@@ -94,15 +111,17 @@ def test_lock_keeps_a_route_while_an_edit_elsewhere_moves_things(base: Plan) -> 
     locked = base.routes_of("T1", START.isoformat())[0]
     other = next(r for r in base.routes if r.team_id == "T2" or r.date != START.isoformat())
     rid = other.stops[0].resident_ids[0]
+    prefix = [s for s in stops_of(base, "T2", DAY2) if rid not in s] + [(rid,)]
     edits = [Lock("T1", START), Move(rid, "T2", DAY2, None)]
     edited = apply_edits(base, PEOPLE, TEAMS, edits, SETTINGS)
     assert stops_of(edited.plan, "T1", START) == [s.resident_ids for s in locked.stops]
-    assert stops_of(edited.plan, "T2", DAY2)[-1] == other.stops[0].resident_ids
+    assert stops_of(edited.plan, "T2", DAY2)[: len(prefix)] == prefix
+    assert edited.ready.locks[("T1", START.isoformat())] is None
     freed = apply_edits(
-        edited.plan, PEOPLE, TEAMS, [Lock("T1", START, False)], SETTINGS, edited.locked
+        edited.plan, PEOPLE, TEAMS, [Lock("T1", START, False)], SETTINGS, edited.ready.locks
     )
-    assert ("T1", START.isoformat()) not in freed.locked
-    assert ("T2", DAY2.isoformat()) in freed.locked  # the earlier move's lock stays
+    assert ("T1", START.isoformat()) not in freed.ready.locks
+    assert ("T2", DAY2.isoformat()) in freed.ready.locks  # the earlier move's lock stays
 
 
 def test_pin_edit_sets_the_pin_for_the_solver(base: Plan) -> None:
