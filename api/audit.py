@@ -32,6 +32,7 @@ Action = Literal[
     "enrol_device",
     "device_enrolled",
     "revoke_device",
+    "edit_plan",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 

@@ -20,7 +20,7 @@ from api.headers import install as install_headers
 from api.jobs import JobRunner
 from api.limits import install as install_limits
 from api.pages import register as register_pages
-from api.routes import audit, plan_files, plans, reports, residents, teams, visits
+from api.routes import audit, edits, plan_files, plans, reports, residents, teams, visits
 from api.settings import Settings, get_settings
 from api.store import ImportRefused
 from planner.errors import InputError, VaxRouteError
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         raise InputError(f"VAXROUTE_ROADS: {settings.roads}: road network file not found")
     app.state.wards = _wards(settings)
     app.state.pages = PageCache()
-    for module in (residents, teams, plans, plan_files, visits, reports, audit):
+    for module in (residents, teams, plans, edits, plan_files, visits, reports, audit):
         app.include_router(module.router)
     install_docs(app)  # before /assets: it mounts /assets/swagger
     static = resources.files("maps") / "static"

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api import plan_states
 from api.db import Database
 from api.models import PlanRow
+from api.plan_edits import edit_job, hand_pins, solve_edit, with_pins
 from api.plan_settings import apply_plan_settings
 from api.store import as_local, load_outcomes, load_residents, load_teams
 from planner.errors import VaxRouteError
@@ -199,7 +200,8 @@ class Worker:
             row = s.get(PlanRow, plan_id)
             assert row is not None
             parent = s.get(PlanRow, row.parent_id) if row.parent_id else None
-            residents, teams = load_residents(s), load_teams(s)
+            residents, teams = with_pins(load_residents(s), hand_pins(s)), load_teams(s)
+            edit = edit_job(s, row)  # hand edits (api/plan_edits.py)
             as_of = row.as_of
             outcomes = load_outcomes(s)
             start, days, limit = row.start_date, row.days, row.time_limit_s
@@ -208,6 +210,10 @@ class Worker:
         base = apply_plan_settings(self.settings, own) if own else self.settings
         settings = base.with_solver(time_limit_s=limit)
         progress = self._progress(plan_id, attempt)
+        if edit is not None:
+            current = apply_outcomes(residents, outcomes)
+            travel = (self.roads, self.osrm_url)
+            return solve_edit(edit, current, teams, settings, progress, travel, f"plan-{plan_id}")
         if parent is not None and parent.document is not None:
             local = as_local(as_of) if as_of else None  # SQLite hands back naive UTC
             moment = (
