@@ -60,6 +60,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "stops_label": {"vi": "Số điểm", "en": "Stops"},
     "all_team_days": {"vi": "Mọi ngày làm của các đội", "en": "All team-days"},
     "min_mean_max": {"vi": "thấp nhất / trung bình / cao nhất", "en": "min / mean / max"},
+    "territory": {"vi": "Vùng phục vụ", "en": "Served areas"},
+    "wards_by_team": {"vi": "Phường/Xã theo đội phục vụ", "en": "Wards by serving team"},
+    "not_served": {"vi": "chưa đội nào phục vụ", "en": "served by no team"},
+    "shared": {"vi": "nhiều đội cùng phục vụ", "en": "shared"},
+    "assigned_to": {"vi": "giao cho", "en": "assigned to"},
 }
 
 

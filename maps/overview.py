@@ -28,6 +28,7 @@ from maps.style import (
     small_stop_icon,
     unassigned_icon,
 )
+from maps.territories import add_territories
 from planner.model import Resident, Team
 from planner.plan import route_line
 from planner.plan_document import Plan
@@ -54,7 +55,9 @@ def overview_map(
     asset_base: str | None = None,
 ) -> folium.Map:
     """One layer per team, ward coverage (planned / eligible) from ``wards`` polygons
-    (a GeoDataFrame with a ``ward`` column), unassigned residents with their reason, depots."""
+    (a GeoDataFrame with a ``ward`` column), unassigned residents with their reason, depots;
+    territories (maps/territories.py): a layer per day, the first shown (the team layers, all
+    days at once, start hidden), and the wards by the team serving most of them."""
     people = residents or {}
     team_ids = sorted({r.team_id for r in plan.routes} | {t.team_id for t in teams})
     colour = {tid: TEAM_COLOURS[i % len(TEAM_COLOURS)] for i, tid in enumerate(team_ids)}
@@ -72,7 +75,8 @@ def overview_map(
     add_tiles(m, tiles)
     if wards is not None:
         _ward_layer(m, plan, people, wards, wards_approximate, lang)
-    for tid in team_ids:
+    add_territories(m, plan, people, list(teams), colour, lang)
+    for tid in team_ids:  # all days of a team: one tap away (the day layers show one day)
         _team_layer(m, plan, tid, colour[tid], lang)
     _unassigned_layer(m, plan, people, lang)
     _depot_layer(m, plan, teams, lang)
@@ -156,7 +160,7 @@ def _ward_layer(
 
 
 def _team_layer(m: folium.Map, plan: Plan, team_id: str, colour: str, lang: str) -> None:
-    layer = folium.FeatureGroup(name=layer_name(f"{t('team', lang)} {team_id}"))
+    layer = folium.FeatureGroup(name=layer_name(f"{t('team', lang)} {team_id}"), show=False)
     for route in plan.routes_of(team_id):
         path = route_line(route)
         folium.PolyLine(path, color=colour, weight=4, opacity=0.85, class_name="vr-route").add_to(

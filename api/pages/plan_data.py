@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.plan import parse_iso_time
+from planner.plan_document import Plan
 from planner.reasons_catalogue import REASONS, reason_label
+from planner.workload import Workload, workload
 
 BANDS = ("high", "medium", "low")
 
@@ -90,6 +92,12 @@ def team_days(document: dict[str, Any]) -> list[TeamDay]:
             )
         )
     return out
+
+
+def load(document: dict[str, Any]) -> Workload:
+    """Min / mean / max hours and stops over the plan's team-days (planner.workload: the same
+    figures as the terminal summary and the route sheets)."""
+    return workload(Plan.from_json(document))
 
 
 def unassigned(

@@ -70,6 +70,7 @@ def page(
         bands=plan_data.by_band(document),
         wards=plan_data.by_ward(document, wards),
         team_days=plan_data.team_days(document),
+        load=plan_data.load(document),
         unassigned=plan_data.unassigned(document, wards, lang, chosen),
         reasons=plan_data.reasons_present(document, lang),
         reason=chosen,

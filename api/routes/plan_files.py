@@ -41,6 +41,7 @@ from planner.cells import XLSX_TYPE, csv_bytes, xlsx_bytes
 from planner.errors import InputError
 from planner.output import SHEET_COLUMNS, sheet_rows
 from planner.plan_document import Plan, resident_ids
+from planner.workload import workload
 
 router = APIRouter(prefix="/plans/{plan_id}", tags=["maps and sheets"])
 ASSETS = "/assets"
@@ -137,9 +138,8 @@ def team_sheet(
     format: Literal["html", "csv"] = "html",
     lang: LangQuery = None,
 ) -> Response:
-    routes = team_route(
-        done_plan(visible_plan(session, plan_id, principal)), principal, team_id, date
-    )
+    plan = done_plan(visible_plan(session, plan_id, principal))
+    routes = team_route(plan, principal, team_id, date)
     people = residents_of(session, resident_ids(routes))
     record(session, principal, "read_sheet", detail=f"plan {plan_id} team {team_id} {format}")
     if format == "csv":
@@ -149,7 +149,8 @@ def team_sheet(
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="team-{team_id}.csv"'},
         )
-    sheets = [route_sheet_html(r, people, _lang(settings, lang)) for r in routes]
+    load = workload(plan)  # the footer: this day against all team-days (min / mean / max)
+    sheets = [route_sheet_html(r, people, _lang(settings, lang), load=load) for r in routes]
     return html_page(request, "\n".join(sheets))
 
 

@@ -203,6 +203,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "planning_vials": {"vi": "Lọ", "en": "Vials"},
     "planning_hours": {"vi": "Giờ", "en": "Hours"},
     "planning_km": {"vi": "Km", "en": "Km"},
+    "planning_workload": {
+        "vi": "Độ cân bằng giữa {n} đội-ngày: giờ làm và số điểm dừng",
+        "en": "Balance across the {n} team-days: hours and stops",
+    },
+    "planning_workload_min": {"vi": "Thấp nhất", "en": "Min"},
+    "planning_workload_mean": {"vi": "Trung bình", "en": "Mean"},
+    "planning_workload_max": {"vi": "Cao nhất", "en": "Max"},
     "planning_files": {"vi": "Tài liệu", "en": "Files"},
     "planning_team_map": {"vi": "Bản đồ", "en": "Map"},
     "planning_team_sheet": {"vi": "Phiếu in", "en": "Sheet"},

@@ -76,3 +76,38 @@ function vaxrouteFit(map, bounds) {
   }
   map.fitBounds(bounds, { paddingTopLeft: [30, 30], paddingBottomRight: pad, maxZoom: 17 });
 }
+
+/* The overview's day switch (maps/territories.py): one day's layer at a time, the others one
+   tap away; the layer control follows (Leaflet updates its boxes on add/remove). */
+function vaxrouteDays(map, spec) {
+  var Switch = L.Control.extend({
+    options: { position: 'bottomright' },
+    onAdd: function () {
+      var bar = L.DomUtil.create('div', 'vr-days leaflet-bar');
+      bar.setAttribute('role', 'group');
+      bar.setAttribute('aria-label', spec.title);
+      var buttons = spec.days.map(function (day, k) {
+        var b = L.DomUtil.create('button', 'vr-day', bar);
+        b.type = 'button';
+        b.textContent = day.label;
+        b.title = spec.title + ' ' + day.full;
+        b.setAttribute('aria-label', spec.title + ' ' + day.full);
+        b.dataset.layer = day.layer;
+        b.setAttribute('aria-pressed', window[day.layer] && map.hasLayer(window[day.layer]) ? 'true' : 'false');
+        L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); show(k); });
+        return b;
+      });
+      function show(k) {
+        spec.days.forEach(function (day, j) {
+          var layer = window[day.layer];
+          if (!layer) { return; }
+          if (j === k) { map.addLayer(layer); } else { map.removeLayer(layer); }
+          buttons[j].setAttribute('aria-pressed', j === k ? 'true' : 'false');
+        });
+      }
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    }
+  });
+  new Switch().addTo(map);
+}
