@@ -343,7 +343,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     ap.add_argument("--csv", type=Path, default=None, help="write the rows here")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--kernel-share",
+        type=float,
+        default=None,
+        help="VaxRoute: the compiled coverage search's share of the time (0: OR-Tools only); "
+        "seen by this process only, so by 1-core runs only",
+    )
     args = ap.parse_args(argv)
+    if args.kernel_share is not None:
+        from planner.solver import coverage
+
+        coverage.KERNEL_SHARE = args.kernel_share
     bks = read_bks(args.dir)
     names = select(sorted(bks), args.classes, args.instances)
     limits = [float(x) for x in args.time_limits.split(",")]

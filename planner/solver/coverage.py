@@ -22,9 +22,11 @@ from typing import Any
 
 from planner.solver.breaks import place_breaks
 from planner.solver.context import Found, SearchContext, WorkerStrategy
+from planner.solver.coverage_search import cover
 from planner.solver.extract import extract_routes
-from planner.solver.routing import break_window
+from planner.solver.routing import break_window, build_model
 from planner.solver.runs import GLS, Outcome, insertion_parameters, run, search_parameters
+from planner.solver.vehicles_first import view_for
 
 #: with lunch breaks, the relaxed model (see breaks.py) gets this share of a plain search; the
 #: full model, warm-started from its routes with their breaks put back, gets the rest
@@ -33,6 +35,11 @@ RELAXED_SHARE = 0.85
 #: intervals is itself bounded by the time limit, and a start it cannot restore in time is
 #: lost), and a search shorter than twice this is not split
 FULL_MIN_S = 1.0
+#: the compiled coverage search (kernel_coverage) gets this share of a plain search; the full
+#: model, warm-started from its routes, polishes them in the rest
+KERNEL_SHARE = 0.8
+#: ... when that share is at least this many seconds
+KERNEL_MIN_S = 0.5
 #: coverage rounds: a GLS slice of this many seconds, then an insertion descent of at most ...
 ROUND_S = 3.0
 #: ... this many (it normally ends earlier, at its local optimum)
@@ -40,11 +47,17 @@ INSERT_S = 2.0
 
 
 def plain_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
-    """Coverage rounds or GLS on the model without breaks (``_before_full``), then one GLS
-    run on the full model until ``ctx.deadline``."""
+    """The compiled coverage search (``kernel_coverage``) when the model suits it, else
+    coverage rounds or GLS on the model without breaks (``_before_full``); then one GLS run on
+    the full model until ``ctx.deadline``."""
     total = max(0.05, ctx.deadline - time.time())
-    warm, solutions = _before_full(ctx, strategy, total)
-    total = max(0.05, ctx.deadline - time.time())
+    warm: Sequence[Sequence[int]] | None = kernel_coverage(ctx, strategy, total)
+    solutions = 0
+    if warm is None:
+        warm, solutions = _before_full(ctx, strategy, total)
+    # a warm start must be restored to count: it gets FULL_MIN_S even when the phases before
+    # ran late (a first import compiling the kernel, a loaded machine)
+    total = max(FULL_MIN_S if warm else 0.05, ctx.deadline - time.time())
     out = run(
         ctx,
         search_parameters(total, GLS, strategy.lambda_coefficient),
@@ -62,6 +75,41 @@ def plain_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
             strategy.worker,
         )
     )
+
+
+def kernel_coverage(
+    ctx: SearchContext, strategy: WorkerStrategy, total: float
+) -> list[list[int]] | None:
+    """``KERNEL_SHARE`` of ``total`` seconds in the compiled coverage search
+    (coverage_search.py), from nothing; its best routes warm-start the full model. None (the
+    OR-Tools phases instead) for a warm start (a re-plan keeps to the plan it changes), dose
+    targets or workload balance (costs the kernel does not count), a model the kernel does not
+    take (view_for: too big, limits per team-day), or too little time."""
+    # the full model gets its share, and at least FULL_MIN_S (building it and restoring the
+    # kernel's routes with break intervals take time of their own)
+    reserve = max(total * (1 - KERNEL_SHARE), FULL_MIN_S)
+    if (
+        ctx.initial_routes
+        or ctx.targets is not None
+        or total - reserve < KERNEL_MIN_S
+        or getattr(ctx.params, "balance", "off") != "off"  # a cost the kernel does not know
+    ):
+        return None
+    seed = strategy.order_seed(ctx.params)
+    p = build_model(ctx.data, ctx.travel, ctx.params, ctx.stops, seed, relax_breaks=True)
+    view = view_for(p, ctx.params, seed)
+    if view is None:
+        return None
+    listener = ctx.on_solution
+
+    def tell(cost: int, served: list[int]) -> None:
+        """Report a new best to the progress listener."""
+        if listener is not None:
+            listener(cost, lambda: served)
+
+    deadline = ctx.deadline - reserve
+    routes, _, _ = cover(view, deadline, on_best=tell if listener is not None else None)
+    return routes
 
 
 def _before_full(
