@@ -22,6 +22,7 @@ import numpy as np
 from planner.constants import EARTH_RADIUS_M
 from planner.errors import InputError
 from planner.model import NOT_ROUTED_STATUSES, ProblemData, Rejected, Resident, Stop, Team
+from planner.pins import pin_reason
 from planner.priority import earliest_date, earliest_day, priority_score
 from planner.settings import Settings
 
@@ -63,6 +64,10 @@ def build_problem(
                 "not_due_in_horizon",
                 f"{why} {due.isoformat()}, after the plan's last day {horizon_end.isoformat()}",
             )
+            continue
+        pinned = pin_reason(r, teams, start_date, days, due)
+        if pinned is not None:
+            pre[r.resident_id] = pinned
             continue
         routable.append(r)
     priorities = {
@@ -147,9 +152,11 @@ def _make_stops(
     groups: dict[tuple, list[Resident]] = defaultdict(list)
     for r, key in zip(routable, keys, strict=True):
         day = earliest_day(r, settings.doses, start, settings.vials.products)
-        groups[(key, day, r.available_from_s, r.available_to_s, r.vaccine)].append(r)
+        # members pinned differently are separate stops at one spot: each promise is kept
+        pin = (r.pin_team, -1 if r.pin_date is None else (r.pin_date - start).days)
+        groups[(key, day, r.available_from_s, r.available_to_s, r.vaccine, pin)].append(r)
     stops = []
-    for n, ((_key, day, w0, w1, vaccine), members) in enumerate(
+    for n, ((_key, day, w0, w1, vaccine, pin), members) in enumerate(
         sorted(groups.items(), key=_group_order)
     ):
         first = members[0]
@@ -168,11 +175,13 @@ def _make_stops(
                 window_end_s=w1,
                 ward=first.ward,
                 vaccine=vaccine,
+                pin_team=pin[0],
+                pin_day=None if pin[1] < 0 else pin[1],
             )
         )
     return stops
 
 
 def _group_order(item: tuple[tuple, list[Resident]]) -> tuple:
-    (key, day, w0, w1, vaccine), members = item
-    return (members[0].ward, key, day, w0 or -1, w1 or -1, vaccine)
+    (key, day, w0, w1, vaccine, pin), members = item
+    return (members[0].ward, key, day, w0 or -1, w1 or -1, vaccine, pin)

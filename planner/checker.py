@@ -11,10 +11,11 @@ import datetime as dt
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.checker_rules import check_break, check_controls, check_hours, check_locks
 from planner.model import NOT_ROUTED_STATUSES, Resident, Team
 from planner.reasons_catalogue import REASON_CODES
 
@@ -56,9 +57,12 @@ def check_plan(
     residents: Iterable[Resident],
     teams: Iterable[Team],
     invalid_ids: Iterable[str] = (),
+    locked: Mapping[tuple[str, str], Sequence[Sequence[str]]] | None = None,
 ) -> CheckReport:
     """Every violation of ``plan`` (plan.json) against the inputs: each resident accounted for
-    once, one route per team-day, each route's legs, times, breaks and vials, the summary."""
+    once, one route per team-day, each route's legs, times, breaks and vials, the planner's
+    rules (days off, weekday shifts, wards, pins, limits: checker_rules.py), the summary;
+    ``locked``: hand edits' locked routes, (team id, ISO date) -> stops as resident ids."""
     report = CheckReport()
     people = {r.resident_id: r for r in residents}
     crew = {t.team_id: t for t in teams}
@@ -74,6 +78,8 @@ def check_plan(
             report.add(f"route for unknown team {route['team_id']!r}")
             continue
         _check_route(plan, route, team, people, report)
+    for message in check_locks(plan, locked or {}, people):
+        report.add(message)
     _check_summary(plan, report)
     return report
 
@@ -205,9 +211,13 @@ def _check_route(
         report.add(f"{where}: date outside the plan's horizon")
     _, start = _clock(route["start"])
     _, end = _clock(route["end"])
-    if start < team.shift_start_s or end > team.shift_end_s:
-        report.add(f"{where}: runs {route['start']}..{route['end']}, outside the shift")
-    brk = _check_break(route, team, params, where, report)
+    brk, problems = check_break(
+        route, team, date, int(params["solver"]["break_slack_minutes"]), where
+    )
+    problems += check_hours(route, team, date, where)
+    problems += check_controls(route, team, date, people, where)
+    for message in problems:
+        report.add(message)
     depot_at = route.get("depot")
     if (
         depot_at
@@ -300,29 +310,6 @@ def _check_vials(
 
 def _break_len(brk: tuple[int, int]) -> int:
     return brk[1] - brk[0]
-
-
-def _check_break(
-    route: dict[str, Any], team: Team, params: dict[str, Any], where: str, report: CheckReport
-) -> tuple[int, int] | None:
-    if team.break_start_s is None or team.break_minutes <= 0:
-        return None
-    if not route.get("break"):
-        report.add(f"{where}: the team's lunch break is missing")
-        return None
-    b0, b1 = _clock(route["break"]["start"])[1], _clock(route["break"]["end"])[1]
-    slack = int(params["solver"]["break_slack_minutes"]) * 60
-    if b1 - b0 != team.break_minutes * 60:
-        report.add(f"{where}: break lasts {(b1 - b0) // 60} min, not {team.break_minutes}")
-    if not team.break_start_s <= b0 <= team.break_start_s + slack:
-        report.add(f"{where}: break starts at {route['break']['start']}, outside its window")
-    if b0 < team.shift_start_s or b1 > team.shift_end_s:
-        report.add(f"{where}: break outside the shift")
-    for stop in route["stops"]:
-        s0, s1 = _clock(stop["service_start"])[1], _clock(stop["departure"])[1]
-        if b0 < s1 and s0 < b1:
-            report.add(f"{where} stop {stop['seq']}: the break overlaps the visit")
-    return b0, b1
 
 
 def _check_stop(

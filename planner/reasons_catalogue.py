@@ -61,6 +61,27 @@ REASONS: dict[str, Reason] = {
         "No road from any station",
         "Không có đường từ trạm nào tới",
     ),
+    "outside_team_wards": Reason(
+        "no team that may otherwise serve this household has its ward among the team's wards",
+        "No team serves this ward",
+        "Không đội nào phụ trách phường/xã này",
+    ),
+    "team_off": Reason(
+        "the resident is pinned to a team or a date on which that team (or every team) is off",
+        "Pinned team is off that day",
+        "Đội được hẹn nghỉ ngày đó",
+    ),
+    "pin_impossible": Reason(
+        "the resident's pin (team and/or date) could not be kept; the text says which pin",
+        "Pinned visit not possible",
+        "Không thực hiện được lịch hẹn",
+    ),
+    "team_day_limit": Reason(
+        "reachable, but the team-days that could take it are at their limit of stops or hours "
+        "(max_stops, max_hours)",
+        "Team-day limit reached",
+        "Đội đã đủ số điểm/giờ trong ngày",
+    ),
     "no_capacity": Reason(
         "reachable, but the teams' days are full (time or doses); higher-priority residents "
         "were served first",

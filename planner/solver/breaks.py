@@ -19,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.settings import SolverParams
-from planner.solver.routing import RoutingProblem, break_window, earliest_departure
+from planner.solver.routing import (
+    RoutingProblem,
+    break_window,
+    earliest_departure,
+    vehicle_shift,
+)
 
 
 def place_breaks(
@@ -75,7 +80,7 @@ def _on_time(
                 return False
             arrival = max(arrival + duration, earliest + duration)
         if s is None:
-            return arrival <= p.data.teams[t].shift_end_s
+            return arrival <= vehicle_shift(p.data, p.vehicles[v])[1]
         stop = p.data.stops[s]
         begin = max(arrival, stop.window_start_s or 0)
         if stop.window_end_s is not None and begin > stop.window_end_s:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from planner.controls import may_serve
 from planner.model import ProblemData, Stop, Team
 from planner.solver.routing import day_and_team, vehicle_index
 
@@ -64,9 +65,9 @@ def _team_groups(teams: Sequence[Team], k: int) -> list[list[int]]:
 
 
 def _may_serve(team: Team, stop: Stop) -> bool:
-    return (team.has_doctor or not stop.needs_doctor) and (
-        not stop.vaccine or stop.vaccine == team.vaccine
-    )
+    """The day-free rules of allowed_vehicles (doctor, vaccine, ward, pinned team): one
+    definition, planner.controls.may_serve."""
+    return may_serve(team, stop)
 
 
 def split(data: ProblemData, stops: Sequence[int], split_stops: int) -> list[Area]:

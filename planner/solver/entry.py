@@ -125,7 +125,9 @@ def _solve_horizon(request: _Request) -> Result:
     if found is None:
         return Result((), tuple(unserved), 0, elapsed, 0, Status.NO_SOLUTION)
     served = {v.stop_index for r in found.routes for v in r.visits}
-    unserved += diagnose(data, request.travel, [s for s in in_model if s not in served])
+    unserved += diagnose(
+        data, request.travel, [s for s in in_model if s not in served], found.routes
+    )
     return Result(
         tuple(found.routes),
         tuple(unserved),

@@ -7,6 +7,7 @@ callback is called inside the search.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from planner.constants import PRIORITY_COST, PRIORITY_RESOLUTION
+from planner.controls import break_fits, may_serve_on, team_shift
 from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver.balance import add_balance
@@ -72,25 +74,35 @@ def day_and_team(vehicle: int, n_teams: int) -> tuple[int, int]:
 
 
 def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
-    """The vehicles that may serve the stop: its team has a doctor when the stop needs one and
-    carries its vaccine, on a day from the stop's earliest day on."""
+    """The vehicles that may serve the stop (planner.controls.may_serve_on): its team has a
+    doctor when the stop needs one, carries its vaccine, may work the stop's ward, is the
+    pinned team if any; on a day from the stop's earliest day on, the pinned day if any, that
+    the team works (not a day off, not a weekday 'off')."""
     stop = data.stops[stop_index]
-    out = []
-    for day in range(stop.earliest_day, data.days):
-        for t, team in enumerate(data.teams):
-            if stop.needs_doctor and not team.has_doctor:
-                continue
-            if stop.vaccine and stop.vaccine != team.vaccine:
-                continue
-            out.append(vehicle_index(day, t, len(data.teams)))
-    return out
+    dates = data.dates
+    return [
+        vehicle_index(day, t, len(data.teams))
+        for day in range(stop.earliest_day, data.days)
+        for t, team in enumerate(data.teams)
+        if may_serve_on(team, stop, day, dates[day])
+    ]
+
+
+def vehicle_shift(data: ProblemData, vehicle: tuple[int, int]) -> tuple[int, int]:
+    """(start_s, end_s) of the team's hours on the vehicle's day: the weekday's shift when the
+    teams list gives one; a day the team does not work is an empty shift at its start (the
+    vehicle may serve nobody: allowed_vehicles)."""
+    t, day = vehicle
+    team = data.teams[t]
+    shift = team_shift(team, data.start_date + dt.timedelta(days=day))
+    return shift if shift is not None else (team.shift_start_s, team.shift_start_s)
 
 
 def earliest_departure(data: ProblemData, vehicle: tuple[int, int]) -> int:
     """The shift start, or later when a re-plan resumes the team's day from its current stop."""
     t, day = vehicle
     resume = data.starts.get((t, day))
-    shift_start = data.teams[t].shift_start_s
+    shift_start = vehicle_shift(data, vehicle)[0]
     return max(shift_start, resume.time_s) if resume else shift_start
 
 
@@ -101,10 +113,12 @@ def break_window(
     t, day = vehicle
     team = data.teams[t]
     resume = data.starts.get((t, day))
-    if team.break_start_s is None or team.break_minutes <= 0 or (resume and resume.break_taken):
+    shift = vehicle_shift(data, vehicle)
+    if not break_fits(team, shift) or (resume and resume.break_taken):
         return None
+    assert team.break_start_s is not None  # break_fits
     duration = team.break_minutes * 60
-    latest = min(team.break_start_s + params.break_slack_minutes * 60, team.shift_end_s - duration)
+    latest = min(team.break_start_s + params.break_slack_minutes * 60, shift[1] - duration)
     return team.break_start_s, max(latest, team.break_start_s), duration
 
 
@@ -161,6 +175,7 @@ def build_model(
         routing.SetFixedCostOfAllVehicles(params.vehicle_fixed_cost)
     _add_time(problem, params, late_cost, relax_breaks)
     _add_doses(problem)
+    _add_day_stops(problem)
     _add_stops(problem, None if open_vehicles is None else set(open_vehicles))
     add_balance(problem, params)
     return problem
@@ -221,13 +236,16 @@ def _add_time(
     solver = p.routing.solver()
     visit = [int(x) for x in p.service]
     for v, (t, day) in enumerate(p.vehicles):
-        team = p.data.teams[t]
+        shift = vehicle_shift(p.data, (t, day))
         start, end = p.routing.Start(v), p.routing.End(v)
         earliest = earliest_departure(p.data, (t, day))
         window = break_window(p.data, params, (t, day))
-        last = team.shift_end_s - (window[2] if window and relax_breaks else 0)
+        last = shift[1] - (window[2] if window and relax_breaks else 0)
         p.time.CumulVar(start).SetRange(min(earliest, last), last)
-        p.time.CumulVar(end).SetRange(min(team.shift_start_s, last), last)
+        p.time.CumulVar(end).SetRange(min(shift[0], last), last)
+        span = max_span(p.data, (t, day), window, relax_breaks)
+        if span is not None:
+            p.time.SetSpanUpperBoundForVehicle(span, v)
         # Return as early as possible, then leave as late as that allows: the team sets out
         # at the start of its shift unless a window makes it wait, and never idles needlessly.
         p.routing.AddVariableMinimizedByFinalizer(p.time.CumulVar(end))
@@ -248,6 +266,33 @@ def _add_time(
             p.time.SetCumulVarSoftUpperBound(index, hi, late_cost)
         else:
             p.time.CumulVar(index).SetRange(lo, hi)
+
+
+def max_span(
+    data: ProblemData,
+    vehicle: tuple[int, int],
+    window: tuple[int, int, int] | None,
+    relax_breaks: bool = False,
+) -> int | None:
+    """The longest the vehicle may be out under the team's ``max_hours`` (seconds from leaving
+    the station to coming back, the lunch break included), None without a limit. The relaxed
+    model has no break in its routes: its bound is shorter by the break the route will get."""
+    hours = data.teams[vehicle[0]].max_hours
+    if hours is None:
+        return None
+    return max(0, round(hours * 3600) - (window[2] if window and relax_breaks else 0))
+
+
+def _add_day_stops(p: RoutingProblem) -> None:
+    """``max_stops``: a count dimension, one per stop, capacity the team's limit per day (a
+    team without one gets as many as the model has stops)."""
+    if all(t.max_stops is None for t in p.data.teams):
+        return
+    n = len(p.layout.stop_of_node)
+    count = [0] * (p.layout.n_teams + len(p.layout.start_of_vehicle)) + [1] * n
+    cb = p.routing.RegisterUnaryTransitVector(count)
+    caps = [p.data.teams[t].max_stops or n for t, _ in p.vehicles]
+    p.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "stops")
 
 
 def _add_doses(p: RoutingProblem) -> None:

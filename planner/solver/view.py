@@ -26,6 +26,7 @@ from planner.solver.routing import (
     earliest_departure,
     horizon_of,
     leave_cost_rows,
+    vehicle_shift,
 )
 
 #: above this many nodes route elimination and travel stay with OR-Tools (vehicles_first.py): the
@@ -75,16 +76,17 @@ class ModelView:
             resume = data.starts.get((t, day))
             # insertions see the shift shortened by the break; the break itself is checked
             # exactly on each route a step changes
+            shift_end = vehicle_shift(data, (t, day))[1]  # the weekday's shift, if any
             self.vehicle[v] = (
                 layout.start_of_vehicle.get(v, t),
                 t,
                 earliest_departure(data, (t, day)),
-                team.shift_end_s - window[2],
+                shift_end - window[2],
                 max(0, team.max_doses - (resume.doses_used if resume else 0)),
                 modes.index(team.travel_mode),
                 leave_row[v],
                 *window,
-                team.shift_end_s,
+                shift_end,
             )
         first = self.vehicle[0]
         self.depot_travel = self.travel[first[kernel.V_MAT], first[kernel.V_BEGIN]].copy()
