@@ -1,18 +1,19 @@
-"""A finished demo plan solved once per test session and copied into each module's database.
+"""A finished plan solved once per test session and copied into each module's database.
 
 Most API modules read a done demo plan (its routes, stops, teams and dates) to post outcomes,
 fetch maps, check who sees what; they are not about solving. Solving it again in every module's
 database, on SQLite and on PostgreSQL, cost 8-10 s a module (the suite's largest share). So the
-first module that asks for a plan (start date, days, time limit) has it solved for real, through
-``POST /plans`` and the server's solver process; its document and the numbers the solver left on
-its row are kept for the session, and later modules insert that same finished plan through the
-plan table's own state functions (``api.plan_states``: created, claimed, finished - a done plan
-for new dates is published at once, as the solver leaves it). The copy's ``plan_id`` is its own
-row's, as the solver would have written it.
+first module that asks for a plan has it solved for real, through ``POST /plans`` and the
+server's solver process; its document and the numbers the solver left on its row are kept for
+the session, and later modules insert that same finished plan through the plan table's own state
+functions (``api.plan_states``: created, claimed, finished - a done plan for new dates is
+published at once, as the solver leaves it). The copy's ``plan_id`` is its own row's, as the
+solver would have written it.
 
-A copy is only valid for the same inputs: the demo lists imported the same day (the residents'
-due doses depend on it) and the server's default planner settings, no road network; anything
-else is refused loudly. Modules about solving (test_api's plan tests, the console's plan pages,
+A copy stands only for the same solve: same start date, days and time limit, the same day
+(residents' due doses depend on it), the same teams, residents and outcomes in the database
+(a digest of their rows), the server's default planner settings and no road network (anything
+else is refused loudly). Modules about solving (test_api's plan tests, the console's plan pages,
 re-plans, publication) keep their own real solve.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +32,7 @@ from api import plan_states
 from api.models import PlanRow, TokenRow
 from api.plan_requests import _new_plan
 from api.security import hash_token
-from api.store import today_vn
+from api.store import load_outcomes, load_residents, load_teams, today_vn
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,8 @@ class Solved:
     changed_assignments: int | None
 
 
-#: (start date, days, time limit, the day the lists were imported) -> the real solve's result
-_KEPT: dict[tuple[dt.date, int, float, dt.date], Solved] = {}
+#: (start date, days, time limit, today, the lists' digest) -> the real solve's result
+_KEPT: dict[tuple[dt.date, int, float, dt.date, str], Solved] = {}
 
 
 def _standard(client: TestClient) -> None:
@@ -56,6 +58,16 @@ def _standard(client: TestClient) -> None:
         "osrm_url": settings.osrm_url,
     }
     assert not any(odd.values()), f"a copied plan would not match these settings: {odd}"
+
+
+def _lists(client: TestClient) -> str:
+    """A digest of what a new plan is solved from, read as the solver reads it: the residents
+    (not deleted), the teams and the outcomes recorded (the solver applies them). A kept plan is
+    copied only into a database where these are the same."""
+    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        residents = sorted(load_residents(s), key=lambda r: r.resident_id)
+        teams, outcomes = load_teams(s), load_outcomes(s)
+    return hashlib.sha256(repr((residents, teams, outcomes)).encode()).hexdigest()
 
 
 def _who(client: TestClient, headers: dict[str, str]) -> str:
@@ -142,7 +154,7 @@ def solved_plan(
     Returns ``GET /plans/{id}``'s body."""
     _standard(client)
     start = dt.date.fromisoformat(start_date) if isinstance(start_date, str) else start_date
-    key = (start, days, float(time_limit_s), today_vn())
+    key = (start, days, float(time_limit_s), today_vn(), _lists(client))
     kept = _KEPT.get(key)
     if kept is None or real:
         done = _solve(client, headers, start, days, time_limit_s)
