@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from planner.model import ProblemData, Resident, Team, VehicleStart
 from planner.plan import add_legs, iso_time, parse_iso_time, route_vials
 from planner.plan_document import Plan, PlanBreak, PlanRoute, PlanStop
 from planner.settings import Settings
 from planner.solver import vehicle_index
+from planner.solver.routing import allowed_vehicles
 from planner.travel import TravelModel
 
 
@@ -50,10 +52,13 @@ def warm_start(
     previous: Sequence[PlanRoute], data: ProblemData
 ) -> tuple[dict[int, int], list[list[int]]]:
     """Previous vehicle of each stop, and the previous routes as a warm start (stop indices
-    per vehicle), for the routes within the horizon of teams still on the list."""
+    per vehicle), for the routes within the horizon of teams still on the list; a stop no
+    longer allowed on its previous vehicle (a pin, a ward, a day off) is left out of the warm
+    start, which OR-Tools would otherwise refuse whole."""
     team_index = {t.team_id: i for i, t in enumerate(data.teams)}
     stop_of = {rid: k for k, s in enumerate(data.stops) for rid in s.resident_ids}
     routes: list[list[int]] = [[] for _ in range(data.days * len(data.teams))]
+    allowed = cache(lambda k: set(allowed_vehicles(data, k)))  # a pin moved it: not warm there
     vehicle_of: dict[int, int] = {}
     for route in previous:
         day = (dt.date.fromisoformat(route.date) - data.start_date).days
@@ -63,7 +68,7 @@ def warm_start(
         for stop in route.stops:
             for k in sorted({stop_of[r] for r in stop.resident_ids if r in stop_of}):
                 vehicle_of.setdefault(k, v)
-                if k not in routes[v]:
+                if k not in routes[v] and v in allowed(k):
                     routes[v].append(k)
     return vehicle_of, routes
 

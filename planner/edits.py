@@ -163,6 +163,9 @@ def apply_edits(
     locked route the model cannot keep (InputError naming the stop)."""
     ready = prepare(base, residents, teams, edits, locked)
     pinned = [_pinned(r, ready.pins.get(r.resident_id)) for r in residents]
+    # one search from the previous plan: a portfolio's second process costs seconds to start
+    # and its other strategies wander from the plan (a move: 24 others moved instead of 6)
+    settings = settings.with_solver(workers=1)
     done = make_plan(
         PlanRequest(
             pinned,
