@@ -106,7 +106,10 @@ class BenchResult:
         }
 
 
-def solve_instance(inst: Instance, time_limit_s: float, seed: int = 0) -> BenchResult:
+def solve_instance(
+    inst: Instance, time_limit_s: float, seed: int = 0, workers: int = 2
+) -> BenchResult:
+    """Solve with ``workers`` portfolio processes (the product's default: 2) and check."""
     data = to_problem(inst)
     params = SolverParams(
         time_limit_s=time_limit_s,
@@ -114,6 +117,7 @@ def solve_instance(inst: Instance, time_limit_s: float, seed: int = 0) -> BenchR
         day_delay_cost=0,
         vehicle_fixed_cost=VEHICLE_COST,
         split_stops=0,
+        workers=workers,
     )
     began = time.perf_counter()
     result = solve(data, EuclideanTravel(), params)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from multiprocessing import get_context
+from pathlib import Path
 
 import numpy as np
 
 from benchmarks.engine import SCALE, VEHICLE_COST
-from benchmarks.solomon import Instance
+from benchmarks.solomon import Instance, check_routes, read_solomon
 
 
 def _matrix(inst: Instance) -> np.ndarray:
@@ -62,6 +66,33 @@ def solve_pyvrp(inst: Instance, time_limit_s: float, seed: int = 0) -> list[list
         [int(a.idx) + 1 for a in route.schedule() if a.is_client()]
         for route in result.best.routes()
     ]
+
+
+def _pyvrp_job(path: str, vehicles: int, time_limit_s: float, seed: int) -> list[list[int]]:
+    """One PyVRP seed in a spawned process (picklable arguments only)."""
+    return solve_pyvrp(replace(read_solomon(path), vehicles=vehicles), time_limit_s, seed)
+
+
+def solve_pyvrp_cores(
+    inst: Instance, path: Path, time_limit_s: float, cores: int = 1, seed: int = 0
+) -> list[list[int]]:
+    """PyVRP on ``cores`` cores: one seed in this process, or seeds ``seed``.. in as many
+    parallel processes, the best kept (feasible, fewer vehicles, then shorter, as checked)."""
+    if cores <= 1:
+        return solve_pyvrp(inst, time_limit_s, seed)
+    with ProcessPoolExecutor(max_workers=cores, mp_context=get_context("spawn")) as pool:
+        futures = [
+            pool.submit(_pyvrp_job, str(path), inst.vehicles, time_limit_s, seed + k)
+            for k in range(cores)
+        ]
+        answers = [f.result() for f in futures]
+
+    def key(routes: list[list[int]]) -> tuple[bool, int, float]:
+        """Better first: feasible, then fewer vehicles, then less distance."""
+        c = check_routes(inst, routes)
+        return (not c.feasible, c.vehicles, c.distance)
+
+    return min(answers, key=key)
 
 
 def solve_vroom(inst: Instance, time_limit_s: float, threads: int = 2) -> list[list[int]]:

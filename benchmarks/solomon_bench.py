@@ -1,12 +1,14 @@
 """VaxRoute's engine, PyVRP and VROOM on Solomon instances, side by side in one run.
 
     python benchmarks/solomon_bench.py [--time-limit 10] [--solvers vaxroute,pyvrp,vroom]
-                                       [--dir ../shared/benchmarks/solomon] [NAME ...]
+                                       [--cores 1|2] [--dir ../shared/benchmarks/solomon]
+                                       [NAME ...]
 
 Same integer data for all (x1000, each edge rounded up), same time budget per instance; every
 solution re-checked by the independent checker, distances recomputed in double precision.
-Gap = distance / BKS distance - 1, over instances solved with the BKS fleet. VROOM runs on
-both cores (its own threads); VaxRoute and PyVRP on one.
+Gap = distance / BKS distance - 1, over instances solved with the BKS fleet. Equal cores for
+all (``--cores``, default 2): VaxRoute with that many portfolio workers, PyVRP one seed per
+core in parallel processes (the best kept), VROOM that many threads.
 """
 
 from __future__ import annotations
@@ -26,14 +28,22 @@ from benchmarks.solomon import Instance, RouteCheck, check_routes, read_solomon
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "solomon"
 
 
-def run(solver: str, inst: Instance, limit: float) -> tuple[RouteCheck, float]:
+def run(
+    solver: str, inst: Instance, limit: float, cores: int = 2, path: Path | None = None
+) -> tuple[RouteCheck, float]:
+    """Solve on ``cores`` cores and check; (check, wall seconds). ``path``: the instance's
+    file (PyVRP's extra processes read it)."""
     began = time.perf_counter()
     if solver == "vaxroute":
-        result = solve_instance(inst, limit)
+        result = solve_instance(inst, limit, workers=cores)
         return result.check, result.seconds
-    from benchmarks.peers import solve_pyvrp, solve_vroom
+    from benchmarks.peers import solve_pyvrp_cores, solve_vroom
 
-    routes = solve_pyvrp(inst, limit) if solver == "pyvrp" else solve_vroom(inst, limit)
+    if solver == "pyvrp":
+        assert path is not None or cores <= 1
+        routes = solve_pyvrp_cores(inst, path or Path(), limit, cores)
+    else:
+        routes = solve_vroom(inst, limit, threads=cores)
     return check_routes(inst, routes), time.perf_counter() - began
 
 
@@ -42,6 +52,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=10)
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     ap.add_argument("--solvers", default="vaxroute,pyvrp,vroom")
+    ap.add_argument("--cores", type=int, choices=(1, 2), default=2, help="cores per solver")
     ap.add_argument("names", nargs="*", help="instance names (default: all)")
     args = ap.parse_args()
     with (args.dir / "bks.csv").open(encoding="utf-8") as fh:
@@ -59,7 +70,9 @@ def main() -> None:
         inst = read_solomon(args.dir / f"{name}.txt")
         bv, bd = bks[name]
         for solver in solvers:
-            check, seconds = run(solver, inst, args.time_limit)
+            check, seconds = run(
+                solver, inst, args.time_limit, args.cores, args.dir / f"{name}.txt"
+            )
             st = stats[solver]
             gap = check.distance / bd - 1 if check.vehicles == bv and check.feasible else None
             if gap is not None:
