@@ -12,9 +12,8 @@ estimated too low, and the cost grows fast enough to pull the longest days in fi
 
 * ``"hours"``: the load is the working time (travel + visits, in whole units of a minute or
   more, rounded up per leg), the target the expected mean: the visits' time plus each stop's
-  nearest-neighbour travel, shared over the team-days, never above a day's shift less half a
-  visit (when the demand fills every day, full days then end alike instead of anywhere within
-  a visit of the shift's end).
+  nearest-neighbour travel, shared over the team-days, never above a day's shift (when the
+  demand fills every day there is nothing to even out: the days are full).
 * ``"stops"``: the load is the number of stops, the target the mean stops per team-day (never
   more than a day's shift holds at the mean visit time), a stop counting as the mean visit
   (``weight x (mean visit minutes x stops over)^2``).
@@ -125,14 +124,13 @@ def _budget(p: RoutingProblem) -> float:
 
 def _balance_hours(p: RoutingProblem, weight: int) -> None:
     """Quadratic cost on each vehicle's working time beyond the expected mean. When the
-    demand is more than the days hold, a full day still ends anywhere within a visit of its
-    shift's end (the next visit does not fit): the target is then half a visit short of the
-    shift, so that the days end alike (visits swapped between days, never left out)."""
+    demand fills every day (the mean is a whole shift) nothing is added: full days end
+    within a visit of the shift's end anyway, and a target below the shift cost 2 points of
+    coverage on the 1,000-resident scenario (benchmarks/RESULTS.md, "Balanced days")."""
     nodes, work = visit_work_s(p)
     avail = available_s(p)
     mean = float(work.sum()) / len(p.vehicles)
-    half_visit = float(work.mean()) / 2
-    targets = [min(mean, max(0.0, a - half_visit)) for a in avail]
+    targets = [min(mean, a) for a in avail]
     seconds = travel_seconds(p)
     step = float(
         (p.service[nodes] + seconds[:, nodes].max(axis=0) + seconds[nodes].max(axis=1)).max()
