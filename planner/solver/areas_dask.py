@@ -160,6 +160,22 @@ def run_area(task: AreaTask) -> AreaDone:
     )
 
 
+def warm_up() -> None:
+    """On a worker, once: a six-resident solve, so that the imports (OR-Tools, Numba's
+    kernels) and the first model are paid for before the first area's share of the time."""
+    import datetime as dt
+
+    from planner.build import build_problem
+    from planner.model import Resident, Team
+    from planner.settings import Settings
+    from planner.travel import StraightLineTravel
+
+    people = [Resident(f"W{k}", 21.0 + 0.002 * k, 105.8, age=70) for k in range(6)]
+    settings = Settings().with_solver(time_limit_s=0.5, workers=1, split_stops=0)
+    data = build_problem(people, [Team("WT", 21.0, 105.8)], dt.date(2026, 1, 5), 1, settings)
+    solve_part(data, StraightLineTravel.from_params(settings.travel), settings.solver)
+
+
 def _worker_name() -> str:
     try:
         from distributed import get_worker

@@ -108,6 +108,11 @@ class ClusterSession:
         """The Dask client, connected (or its LocalCluster started) on first call."""
         if self._client is None:
             self._client = self._connect_tcp() if self.spec.kind == "tcp" else self._start_local()
+            # every worker imports the solver (OR-Tools, Numba's kernels) now, not in the first
+            # area's share of the time
+            from planner.solver.areas_dask import warm_up
+
+            self._client.run(warm_up)
             link = self._client.dashboard_link
             self.announce(
                 f"Dask cluster {self.spec.label()}: {self.workers()} worker(s); "
@@ -127,16 +132,20 @@ class ClusterSession:
         return {"cluster": self.spec.label(), "workers": self.workers()}
 
     def _start_local(self) -> Client:
+        import dask
         from distributed import Client, LocalCluster
 
         n = self.spec.workers or max(1, os.cpu_count() or 1)
-        self._cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address="127.0.0.1:0",
-            host="127.0.0.1",
-        )
+        # Dask's statistical profiler takes the GIL every 10 ms; the search's Python phases
+        # lost up to half their solutions to it (benchmarks/RESULTS.md): off on our workers
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            self._cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address="127.0.0.1:0",
+                host="127.0.0.1",
+            )
         return Client(self._cluster)
 
     def _connect_tcp(self) -> Client:
