@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from api.store import VN, as_local
-from api.texts import board, devices, field, history, plans, report
+from api.texts import board, devices, edits, field, history, plans, report
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -226,7 +226,14 @@ def _merge(*catalogues: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TEXTS = _merge(
-    _CHROME, board.TEXTS, devices.TEXTS, field.TEXTS, history.TEXTS, plans.TEXTS, report.TEXTS
+    _CHROME,
+    board.TEXTS,
+    devices.TEXTS,
+    edits.TEXTS,
+    field.TEXTS,
+    history.TEXTS,
+    plans.TEXTS,
+    report.TEXTS,
 )
 
 

@@ -66,7 +66,7 @@ def create_edits(
         row = queue_edit(session, settings, jobs, parent, edits, body.time_limit_s, principal)
     except REFUSALS as exc:
         raise refused(exc) from None
-    _wait(session, row, row.time_limit_s + WAIT_EXTRA_S)
+    wait_for(session, row, row.time_limit_s + WAIT_EXTRA_S)
     result = edit_result(session, row)
     assert result is not None
     if row.status == "failed":
@@ -91,7 +91,7 @@ def read_edits(plan_id: PlanId, session: SessionDep, _: PlannerDep) -> dict[str,
     return result
 
 
-def _wait(session: Any, row: PlanRow, seconds: float) -> None:
+def wait_for(session: Any, row: PlanRow, seconds: float) -> None:
     """Wait until the solver process finished the version (or ``seconds`` passed)."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
