@@ -8,8 +8,10 @@ Each run is a fresh process solving the scenario of ``benchmarks/scenarios.py`` 
 straight-line travel and the product's default settings otherwise (wastage-aware pass on, as
 `vaxroute plan`), every plan checked by the independent checker. Figures per worked team-day
 come from ``planner.workload`` (what the summary, sheets and plan page show): hours out from
-leaving the station to coming back, stops = households visited. Coverage is priority-weighted
-over the eligible residents.
+leaving the station to coming back, stops = households visited; the "idle days as 0" columns
+count the team-days without a route too (teams x days in all). Coverage is priority-weighted
+over the eligible residents. ``--side-by-side`` runs the modes at the same time, so that a
+shared machine loads them alike (``--workers 1`` each then).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def one(spec: str, mode: str, weight: int | None) -> dict[str, object]:
+def one(spec: str, mode: str, weight: int | None, workers: int = 2) -> dict[str, object]:
     """Solve one scenario with ``solver.balance = mode`` and measure its team-days."""
     from benchmarks.scenarios import START, scenario
     from planner.build import build_problem
@@ -33,12 +35,16 @@ def one(spec: str, mode: str, weight: int | None) -> dict[str, object]:
     from planner.settings import Settings
     from planner.solver import solve
     from planner.travel import StraightLineTravel
-    from planner.workload import workload
+    from planner.workload import Spread, route_hours, workload
 
     size, limit = spec.split("@")
     residents, teams, days = (int(x) for x in size.split("x"))
     people, crews = scenario(residents, teams, seed=1)
-    changes: dict[str, object] = {"time_limit_s": float(limit), "balance": mode}
+    changes: dict[str, object] = {
+        "time_limit_s": float(limit),
+        "balance": mode,
+        "workers": workers,
+    }
     if weight is not None:
         changes["balance_weight"] = weight
     settings = Settings().with_solver(**changes)
@@ -51,6 +57,9 @@ def one(spec: str, mode: str, weight: int | None) -> dict[str, object]:
     eligible = [rid for rid in data.priorities if rid not in data.excluded]
     weight_sum = sum(data.priorities[r] for r in eligible)
     load = workload(plan)
+    idle = [0.0] * (teams * days - load.team_days)  # team-days without a route count as 0
+    hours_all = Spread.of([route_hours(r) for r in plan.routes if r.stops] + idle)
+    stops_all = Spread.of([float(len(r.stops)) for r in plan.routes if r.stops] + idle)
     return {
         "spec": spec,
         "mode": mode,
@@ -61,6 +70,8 @@ def one(spec: str, mode: str, weight: int | None) -> dict[str, object]:
         "team_days": load.team_days,
         "hours": [load.hours.low, load.hours.mean, load.hours.high, load.hours.std],
         "stops": [load.stops.low, load.stops.mean, load.stops.high, load.stops.std],
+        "hours_all": [hours_all.low, hours_all.mean, hours_all.high, hours_all.std],
+        "stops_all": [stops_all.low, stops_all.mean, stops_all.high, stops_all.std],
         "travel_h": plan.summary.travel_s / 3600,
         "checked": report.ok,
         "status": result.status.value,
@@ -72,16 +83,17 @@ def table(rows: list[dict]) -> str:
     """The Markdown table of the runs, and each run's spread against the first (off) run."""
     out = [
         "| balance | weight | hours min / mean / max | hours max − min | hours std | "
-        "stops min / mean / max | stops max − min | stops std | coverage | planned | "
-        "travel h | team-days | checked |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "stops min / mean / max | stops max − min | stops std | hours std, idle days as 0 | "
+        "stops std, idle days as 0 | coverage | planned | travel h | team-days | checked |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         h, s = r["hours"], r["stops"]
         out.append(
             f"| {r['mode']} | {r['weight']} | {h[0]:.2f} / {h[1]:.2f} / {h[2]:.2f} | "
             f"{h[2] - h[0]:.2f} | {h[3]:.2f} | {s[0]:.0f} / {s[1]:.1f} / {s[2]:.0f} | "
-            f"{s[2] - s[0]:.0f} | {s[3]:.2f} | {100 * r['coverage']:.2f} % | "
+            f"{s[2] - s[0]:.0f} | {s[3]:.2f} | {r['hours_all'][3]:.2f} | "
+            f"{r['stops_all'][3]:.2f} | {100 * r['coverage']:.2f} % | "
             f"{r['planned']} / {r['eligible']} | {r['travel_h']:.1f} | {r['team_days']} | "
             f"{r['checked']} |"
         )
@@ -103,22 +115,30 @@ def main() -> None:
     ap.add_argument("--spec", default="1000x12x5@60", help="residents x teams x days @ seconds")
     ap.add_argument("--modes", nargs="*", default=["off", "hours", "stops"])
     ap.add_argument("--weight", type=int, default=None, help="solver.balance_weight")
+    ap.add_argument("--workers", type=int, default=2, help="solver.workers per run")
+    ap.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="run the modes at the same time (a shared machine loads them alike)",
+    )
     ap.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one(args.one[0], args.one[1], args.weight)))
+        print(json.dumps(one(args.one[0], args.one[1], args.weight, args.workers)))
         return
-    rows = []
-    for mode in args.modes:
-        extra = [] if args.weight is None else ["--weight", str(args.weight)]
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", args.spec, mode, *extra],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    extra = ["--workers", str(args.workers)]
+    extra += [] if args.weight is None else ["--weight", str(args.weight)]
+    commands = [[sys.executable, __file__, "--one", args.spec, m, *extra] for m in args.modes]
+    if args.side_by_side:
+        running = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in commands]
+        outputs = [p.communicate()[0] for p in running]
+    else:
+        outputs = [
+            subprocess.run(c, capture_output=True, text=True, check=True).stdout for c in commands
+        ]
+    rows = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
+    for row in rows:
+        print(json.dumps(row), file=sys.stderr, flush=True)
     print(table(rows))
 
 
