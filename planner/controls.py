@@ -39,10 +39,16 @@ def _ward_keys(wards: tuple[str, ...]) -> frozenset[str]:
     return frozenset(ward_key(w) for w in wards)
 
 
+@lru_cache(maxsize=65536)
+def _key(ward: str) -> str:
+    return ward_key(ward)
+
+
 def serves_ward(team: Team, ward: str) -> bool:
     """Whether the team may serve a stop in ``ward``: it has no wards, or the ward is one of
-    them (matched by :func:`planner.io.parse.ward_key`)."""
-    return not team.wards or ward_key(ward) in _ward_keys(team.wards)
+    them (matched by :func:`planner.io.parse.ward_key`; both cached: it is asked per stop,
+    team and day)."""
+    return not team.wards or _key(ward) in _ward_keys(team.wards)
 
 
 def may_serve(team: Team, stop: Stop) -> bool:
