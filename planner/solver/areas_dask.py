@@ -205,6 +205,20 @@ def travel_for_workers(travel: TravelModel, roads: Path | None) -> TravelModel |
     return travel
 
 
+def lean(data: ProblemData) -> ProblemData:
+    """An area's problem as it travels to a worker: without the residents' records (names,
+    addresses, conditions stay in the client: the search reads only the stops) and with only
+    its own residents' priorities, excluded and unassigned left out (the plan's business)."""
+    mine = {r for s in data.stops for r in s.resident_ids}
+    return replace(
+        data,
+        residents={},
+        priorities={r: data.priorities[r] for r in mine if r in data.priorities},
+        excluded={},
+        pre_unassigned={},
+    )
+
+
 def submit_areas(
     client: Client, tasks: list[AreaTask], sizes: Sequence[int]
 ) -> dict[Future, AreaTask]:
@@ -269,7 +283,7 @@ def solve_on_cluster(
     tasks = [
         AreaTask(
             k,
-            areas[k].data,
+            lean(areas[k].data),
             travel,
             replace(params, time_limit_s=s, split_stops=0, workers=1),
             deadline,

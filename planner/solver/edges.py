@@ -104,7 +104,7 @@ def edge_pass(
 ) -> tuple[list[Area], dict[int, Result], dict[str, float]]:
     """(areas, their results, stats) after the edge pass; areas that took offers grow by the
     stops they now serve, and the areas that left them out lose them from their reasons."""
-    from planner.solver.areas_dask import AreaTask, gather, shares
+    from planner.solver.areas_dask import AreaTask, gather, lean, shares
 
     data, params = horizon.data, horizon.params
     parts = {k: d.result for k, d in results.items()}
@@ -121,7 +121,7 @@ def edge_pass(
     edge_tasks = [
         AreaTask(
             j,
-            grown[j].data,
+            lean(grown[j].data),
             by_index[j].travel,
             replace(by_index[j].params, time_limit_s=s),
             time.time() + left,
