@@ -12,9 +12,11 @@ solver would have written it.
 
 A copy stands only for the same solve: same start date, days and time limit, the same day
 (residents' due doses depend on it), the same teams, residents and outcomes in the database
-(a digest of their rows), the server's default planner settings and no road network (anything
-else is refused loudly). Modules about solving (test_api's plan tests, the console's plan pages,
-re-plans, publication) keep their own real solve.
+(a digest of what the solver reads), the server's default planner settings and no road network
+(anything else is refused loudly). ``solved_plan`` serves a TestClient's app,
+``solved_plan_live`` a `vaxroute serve` process (tests/api/live.py). Modules about solving
+(test_api's plan tests, the console's plan pages, re-plans, publication) keep their own real
+solve.
 """
 
 from __future__ import annotations
@@ -22,17 +24,22 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api import plan_states
+from api.db import Database
 from api.models import PlanRow, TokenRow
 from api.plan_requests import _new_plan
 from api.security import hash_token
+from api.settings import Settings
 from api.store import load_outcomes, load_residents, load_teams, today_vn
+from tests.api.live import LiveServer
 
 
 @dataclass(frozen=True)
@@ -45,56 +52,59 @@ class Solved:
     changed_assignments: int | None
 
 
+@dataclass(frozen=True)
+class Server:
+    """A server that plans: its HTTP API, its database, its settings (the queue bound)."""
+
+    http: httpx.Client
+    db: Database
+    settings: Settings
+
+
 #: (start date, days, time limit, today, the lists' digest) -> the real solve's result
 _KEPT: dict[tuple[dt.date, int, float, dt.date, str], Solved] = {}
+#: what a server's planner settings must be for a copy to stand for its solve
+ODD_SETTINGS = ("planner_settings", "roads", "osrm_url")
 
 
-def _standard(client: TestClient) -> None:
-    """A copy stands for a solve with the server's default planner settings only."""
-    settings = client.app.state.settings  # type: ignore[attr-defined]
-    odd = {
-        "planner_settings": settings.planner_settings,
-        "roads": settings.roads,
-        "osrm_url": settings.osrm_url,
-    }
-    assert not any(odd.values()), f"a copied plan would not match these settings: {odd}"
-
-
-def _lists(client: TestClient) -> str:
+def _lists(db: Database) -> str:
     """A digest of what a new plan is solved from, read as the solver reads it: the residents
     (not deleted), the teams and the outcomes recorded (the solver applies them). A kept plan is
     copied only into a database where these are the same."""
-    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+    with db.session() as s:
         residents = sorted(load_residents(s), key=lambda r: r.resident_id)
         teams, outcomes = load_teams(s), load_outcomes(s)
     return hashlib.sha256(repr((residents, teams, outcomes)).encode()).hexdigest()
 
 
-def _who(client: TestClient, headers: dict[str, str]) -> str:
+def _who(db: Database, headers: dict[str, str]) -> str:
     """What ``POST /plans`` with these headers records as ``requested_by`` ("token N")."""
     secret = headers["Authorization"].split(" ", 1)[1]
-    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+    with db.session() as s:
         found = s.scalar(select(TokenRow.id).where(TokenRow.token_hash == hash_token(secret)))
     assert found is not None, "the headers' token is not in this database"
     return f"token {found}"
 
 
 def _solve(
-    client: TestClient, headers: dict[str, str], start: dt.date, days: int, limit: float
+    http: httpx.Client, headers: dict[str, str], start: dt.date, days: int, limit: float
 ) -> dict[str, Any]:
     """The real thing: ``POST /plans`` and wait for the server's solver."""
-    from tests.api.conftest import wait_done
-
     body = {"start_date": start.isoformat(), "days": days, "time_limit_s": limit}
-    created = client.post("/plans", headers=headers, json=body)
+    created = http.post("/plans", headers=headers, json=body)
     assert created.status_code == 202, created.text
-    done = wait_done(client, headers, created.json()["id"])
+    end = time.monotonic() + 180
+    while (done := http.get(f"/plans/{created.json()['id']}", headers=headers).json())[
+        "status"
+    ] not in ("done", "failed"):
+        assert time.monotonic() < end, f"plan {done['id']} not done in 180 s"
+        time.sleep(0.2)
     assert done["status"] == "done", done
-    return done
+    return dict(done)
 
 
-def _keep(client: TestClient, plan_id: int) -> Solved:
-    with client.app.state.db.session() as s:  # type: ignore[attr-defined]
+def _keep(db: Database, plan_id: int) -> Solved:
+    with db.session() as s:
         row = s.get(PlanRow, plan_id)
         assert row is not None and row.document is not None
         return Solved(
@@ -105,20 +115,12 @@ def _keep(client: TestClient, plan_id: int) -> Solved:
         )
 
 
-def _insert(
-    client: TestClient, kept: Solved, who: str, start: dt.date, days: int, limit: float
-) -> int:
+def _insert(server: Server, kept: Solved, who: str, start: dt.date, days: int, limit: float) -> int:
     """The kept plan as a new done plan of this database, as the solver leaves one. It is
     claimed in the transaction that creates it, so no solver here ever sees it queued."""
-    app = client.app
-    with app.state.db.session() as s:  # type: ignore[attr-defined]
+    with server.db.session() as s:
         row = _new_plan(
-            s,
-            app.state.settings,  # type: ignore[attr-defined]
-            start_date=start,
-            days=days,
-            time_limit_s=limit,
-            requested_by=who,
+            s, server.settings, start_date=start, days=days, time_limit_s=limit, requested_by=who
         )
         plan_id = row.id
         claim = plan_states.claim_next(s)
@@ -139,6 +141,28 @@ def _insert(
     return plan_id
 
 
+def _plan(
+    server: Server,
+    headers: dict[str, str],
+    start_date: str | dt.date,
+    days: int,
+    time_limit_s: float,
+    real: bool,
+) -> dict[str, Any]:
+    start = dt.date.fromisoformat(start_date) if isinstance(start_date, str) else start_date
+    key = (start, days, float(time_limit_s), today_vn(), _lists(server.db))
+    kept = _KEPT.get(key)
+    if kept is None or real:
+        done = _solve(server.http, headers, start, days, time_limit_s)
+        _KEPT.setdefault(key, _keep(server.db, done["id"]))
+        return done
+    who = _who(server.db, headers)
+    plan_id = _insert(server, kept, who, start, days, time_limit_s)
+    body = server.http.get(f"/plans/{plan_id}", headers=headers).json()
+    assert body["status"] == "done" and body["published_at"], body
+    return dict(body)
+
+
 def solved_plan(
     client: TestClient,
     headers: dict[str, str],
@@ -148,19 +172,33 @@ def solved_plan(
     *,
     real: bool = False,
 ) -> dict[str, Any]:
-    """A done, published demo plan in ``client``'s database, whose demo lists the caller has
-    already imported: solved for real the first time these settings are asked for in the
-    session (or always, ``real``: modules about solving), a copy of that solve otherwise.
-    Returns ``GET /plans/{id}``'s body."""
-    _standard(client)
-    start = dt.date.fromisoformat(start_date) if isinstance(start_date, str) else start_date
-    key = (start, days, float(time_limit_s), today_vn(), _lists(client))
-    kept = _KEPT.get(key)
-    if kept is None or real:
-        done = _solve(client, headers, start, days, time_limit_s)
-        _KEPT.setdefault(key, _keep(client, done["id"]))
-        return done
-    plan_id = _insert(client, kept, _who(client, headers), start, days, time_limit_s)
-    body = client.get(f"/plans/{plan_id}", headers=headers).json()
-    assert body["status"] == "done" and body["published_at"], body
-    return dict(body)
+    """A done, published plan in ``client``'s database for the lists the caller has already
+    imported: solved for real the first time this solve is asked for in the session (or
+    always, ``real``: modules about solving), a copy of that solve otherwise. Returns
+    ``GET /plans/{id}``'s body; ``headers``: a planner's token."""
+    app = client.app
+    settings: Settings = app.state.settings  # type: ignore[attr-defined]
+    odd = {name: getattr(settings, name) for name in ODD_SETTINGS}
+    assert not any(odd.values()), f"a copied plan would not match these settings: {odd}"
+    server = Server(client, app.state.db, settings)  # type: ignore[attr-defined]
+    return _plan(server, headers, start_date, days, time_limit_s, real)
+
+
+def solved_plan_live(
+    live: LiveServer,
+    headers: dict[str, str],
+    start_date: str | dt.date,
+    days: int,
+    time_limit_s: float = 3,
+) -> dict[str, Any]:
+    """``solved_plan`` for a `vaxroute serve` process: its database is opened here too."""
+    odd = {name: live.env.get(f"VAXROUTE_{name.upper()}") for name in ODD_SETTINGS}
+    assert not any(odd.values()), f"a copied plan would not match this server: {odd}"
+    url = live.env["DATABASE_URL"]
+    db = Database(url)
+    try:
+        with httpx.Client(base_url=live.url, timeout=60) as http:
+            server = Server(http, db, Settings(database_url=url))
+            return _plan(server, headers, start_date, days, time_limit_s, False)
+    finally:
+        db.engine.dispose()

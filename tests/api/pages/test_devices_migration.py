@@ -12,6 +12,9 @@ from api.db import MIGRATIONS, Database, make_engine, migrate
 from api.devices import create_code, redeem
 from api.models import DeviceRow, EnrolmentRow, TeamRow
 
+#: its migration test starts from an empty database (tests/api/conftest.py)
+EMPTY_DATABASE = True
+
 
 def test_migration_0005_adds_the_device_tables_and_goes_back(database_url: str) -> None:
     engine = make_engine(database_url)

@@ -15,6 +15,9 @@ from api.models import PlanRow
 from api.plan_settings import SettingsProblem, apply_plan_settings, decode, key_line
 from planner.settings import Settings, VisitParams
 
+#: its migration test starts from an empty database (tests/api/conftest.py)
+EMPTY_DATABASE = True
+
 SERVER = replace(Settings(), visit=VisitParams(setup_minutes=7))
 
 

@@ -15,6 +15,9 @@ from api.models import PlanRow, UserRow
 from tests.api.pages.conftest import console_settings, sign_in
 from vaxroute.cli import app
 
+#: its migration test starts from an empty database (tests/api/conftest.py)
+EMPTY_DATABASE = True
+
 runner = CliRunner()
 PASSWORD = "một mật khẩu dài"
 
