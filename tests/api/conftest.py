@@ -46,7 +46,7 @@ def _admin() -> Engine:
     )
 
 
-def _postgres_database(template: str | None) -> Iterator[str]:
+def _postgres_database(template: str | None = None) -> Iterator[str]:
     if not PG_URL:
         if os.environ.get("CI"):
             pytest.fail("CI must test PostgreSQL: set VAXROUTE_TEST_POSTGRES_URL", pytrace=False)
