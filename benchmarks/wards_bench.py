@@ -4,6 +4,7 @@ own ward; Nguyễn Thị Minh Khai, which has no station, goes to Huyền Tụng
 
     python benchmarks/wards_bench.py                       # 3 days @ 20 s, as `vaxroute demo`
     python benchmarks/wards_bench.py --days 3 --time-limit 20 --out /tmp/wards
+    python benchmarks/wards_bench.py --out /tmp/wards --shots docs/images   # + screenshots
 
 Each variant is a fresh process running the product's pipeline (read, build, solve, plan, the
 independent checker) with the demo's settings (straight-line travel, seed 0) and the same
@@ -92,6 +93,22 @@ def _write(out: Path, run, inputs, wards_file: Path) -> None:
     (out / "overview.html").write_text(html, encoding="utf-8")
 
 
+def screenshot(html: Path, png: Path) -> None:
+    """The overview in headless Chromium (Debian's, through Playwright) at 1280x900."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.chromium import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(html.resolve().as_uri())
+        page.wait_for_timeout(1500)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(png))
+        browser.close()
+
+
 def table(rows: list[dict]) -> str:
     """The Markdown table of both runs and the bound run against the free one."""
     out = [
@@ -120,6 +137,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=3)
     ap.add_argument("--time-limit", type=float, default=20.0)
     ap.add_argument("--out", default=None, help="folder for the plans and their overviews")
+    ap.add_argument("--shots", default=None, help="folder for the overviews' screenshots")
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -134,6 +152,10 @@ def main() -> None:
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     print(table(rows))
+    if args.shots and args.out:
+        for variant in ("free", "bound"):
+            html = Path(args.out) / variant / "overview.html"
+            screenshot(html, Path(args.shots) / f"overview-wards-{variant}.png")
 
 
 if __name__ == "__main__":
