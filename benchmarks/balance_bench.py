@@ -60,6 +60,12 @@ def one(spec: str, mode: str, weight: int | None, workers: int = 2) -> dict[str,
     idle = [0.0] * (teams * days - load.team_days)  # team-days without a route count as 0
     hours_all = Spread.of([route_hours(r) for r in plan.routes if r.stops] + idle)
     stops_all = Spread.of([float(len(r.stops)) for r in plan.routes if r.stops] + idle)
+    by_day: dict[str, list[float]] = {}
+    for r in plan.routes:
+        if r.stops:
+            by_day.setdefault(r.date, []).append(route_hours(r))
+    # "one team back at 13:00 while another works until 16:30": the spread within a day
+    day_range = sum(max(h) - min(h) for h in by_day.values()) / max(1, len(by_day))
     return {
         "spec": spec,
         "mode": mode,
@@ -72,6 +78,7 @@ def one(spec: str, mode: str, weight: int | None, workers: int = 2) -> dict[str,
         "stops": [load.stops.low, load.stops.mean, load.stops.high, load.stops.std],
         "hours_all": [hours_all.low, hours_all.mean, hours_all.high, hours_all.std],
         "stops_all": [stops_all.low, stops_all.mean, stops_all.high, stops_all.std],
+        "day_range_h": day_range,
         "travel_h": plan.summary.travel_s / 3600,
         "checked": report.ok,
         "status": result.status.value,
@@ -84,8 +91,9 @@ def table(rows: list[dict]) -> str:
     out = [
         "| balance | weight | hours min / mean / max | hours max − min | hours std | "
         "stops min / mean / max | stops max − min | stops std | hours std, idle days as 0 | "
-        "stops std, idle days as 0 | coverage | planned | travel h | team-days | checked |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "stops std, idle days as 0 | hours max − min within a day (mean) | coverage | planned | "
+        "travel h | team-days | checked |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         h, s = r["hours"], r["stops"]
@@ -93,7 +101,8 @@ def table(rows: list[dict]) -> str:
             f"| {r['mode']} | {r['weight']} | {h[0]:.2f} / {h[1]:.2f} / {h[2]:.2f} | "
             f"{h[2] - h[0]:.2f} | {h[3]:.2f} | {s[0]:.0f} / {s[1]:.1f} / {s[2]:.0f} | "
             f"{s[2] - s[0]:.0f} | {s[3]:.2f} | {r['hours_all'][3]:.2f} | "
-            f"{r['stops_all'][3]:.2f} | {100 * r['coverage']:.2f} % | "
+            f"{r['stops_all'][3]:.2f} | {r.get('day_range_h', float('nan')):.2f} | "
+            f"{100 * r['coverage']:.2f} % | "
             f"{r['planned']} / {r['eligible']} | {r['travel_h']:.1f} | {r['team_days']} | "
             f"{r['checked']} |"
         )
