@@ -75,18 +75,22 @@ def solve_around_locks(
     }
     taken = {s for chain in locked.values() for s in chain}
     free = [s for s in range(len(data.stops)) if s not in taken]
-    warm = _free_warm_start(initial_routes, locked, free)
-    searched = search_data(data, params, locked, free, timed)
+    resumes = {
+        v: _resume_after(data, params, timed[v])
+        for v in locked
+        if v in data.locked_open and v in timed
+    }
+    warm = _free_warm_start(data, params, travel, initial_routes, locked, free, resumes)
+    searched = search_data(data, locked, free, resumes)
     result = solve(searched, travel, params, progress, warm, vials)
     return _put_back(data, travel, result, timed, free, len(locked))
 
 
 def search_data(
     data: ProblemData,
-    params: SolverParams,
     locked: Mapping[int, Sequence[int]],
     free: Sequence[int],
-    timed: Mapping[int, Route],
+    resumes: Mapping[int, VehicleStart],
 ) -> ProblemData:
     """The problem the search sees: the free stops only (stop k is ``free[k]``); each locked
     vehicle closed (at its station at the end of its shift, no dose left, break taken), or,
@@ -97,8 +101,8 @@ def search_data(
     for v in locked:
         day, t = day_and_team(v, len(data.teams))
         team = data.teams[t]
-        if v in data.locked_open and v in timed:
-            starts[(t, day)] = _resume_after(data, params, timed[v])
+        if v in resumes:
+            starts[(t, day)] = resumes[v]
         elif v not in data.locked_open:
             starts[(t, day)] = VehicleStart(
                 team.depot_lat, team.depot_lon, team.shift_end_s, team.max_doses, True
@@ -138,18 +142,63 @@ def _resume_after(data: ProblemData, params: SolverParams, route: Route) -> Vehi
 
 
 def _free_warm_start(
+    data: ProblemData,
+    params: SolverParams,
+    travel: TravelModel,
     initial: Sequence[Sequence[int]] | None,
     locked: Mapping[int, Sequence[int]],
     free: Sequence[int],
+    resumes: Mapping[int, VehicleStart],
 ) -> list[list[int]] | None:
-    """The warm start in the search's numbering: locked stops out, locked vehicles empty."""
+    """The warm start in the search's numbering: locked stops out, closed vehicles empty; an
+    open lock keeps, after its locked stops, those of its previous stops that still fit
+    (``_fitting``: a warm start that does not fit is refused whole by OR-Tools)."""
     if initial is None:
         return None
     new_index = {s: k for k, s in enumerate(free)}
-    return [
-        [] if v in locked else [new_index[s] for s in route if s in new_index]
-        for v, route in enumerate(initial)
-    ]
+    out = []
+    for v, route in enumerate(initial):
+        rest = [s for s in route if s in new_index]
+        if v in resumes:
+            rest = _fitting(data, params, travel, v, resumes[v], rest)
+        elif v in locked:
+            rest = []
+        out.append([new_index[s] for s in rest])
+    return out
+
+
+def _fitting(
+    data: ProblemData,
+    params: SolverParams,
+    travel: TravelModel,
+    vehicle: int,
+    resume: VehicleStart,
+    stops: Sequence[int],
+) -> list[int]:
+    """The stops, in order, that the team can still visit after resuming: within their
+    windows, back at the station by the end of the shift less a lunch break still to take,
+    within its doses; the others skipped (the search may place them anew)."""
+    day, t = day_and_team(vehicle, len(data.teams))
+    team = data.teams[t]
+    window = None if resume.break_taken else break_window(data, params, (t, day))
+    end = team.shift_end_s - (window[2] if window else 0)
+    points = [(resume.lat, resume.lon)]
+    points += [(data.stops[s].lat, data.stops[s].lon) for s in stops]
+    points.append((team.depot_lat, team.depot_lon))
+    seconds = travel.matrix([p[0] for p in points], [p[1] for p in points], team.travel_mode)
+    m, home = seconds.seconds, len(points) - 1
+    kept: list[int] = []
+    at, here, doses = resume.time_s, 0, resume.doses_used
+    for k, s in enumerate(stops, start=1):
+        stop = data.stops[s]
+        begin = max(at + int(m[here, k]), stop.window_start_s or 0)
+        leave = begin + stop.service_s
+        late = stop.window_end_s is not None and begin > stop.window_end_s
+        if late or leave + int(m[k, home]) > end or doses + stop.doses > team.max_doses:
+            continue
+        kept.append(s)
+        at, here, doses = leave, k, doses + stop.doses
+    return kept
 
 
 def _put_back(
