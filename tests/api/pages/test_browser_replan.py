@@ -29,6 +29,7 @@ from tests.api.pages.test_browser import (  # noqa: F401  (fixtures, by import)
     chromium,
     page,
 )
+from tests.api.solved import solved_plan_live
 
 DAY = "2026-11-23"
 
@@ -78,14 +79,9 @@ def campaign(server: LiveServer) -> dict[str, Any]:
             files={"file": (path.name, path.read_bytes(), "text/csv")},
         )
         assert r.status_code == 201, r.text
-    created = httpx.post(
-        f"{server.url}/plans",
-        headers=planner,
-        timeout=30,
-        json={"start_date": DAY, "days": 2, "time_limit_s": 3},
-    )
-    assert created.status_code == 202, created.text
-    plan = _wait_done(server.url, planner, created.json()["id"])
+    # the plan to re-plan (the re-plan, in the browser, is solved for real): the session's
+    # solve of the demo lists, copied (tests/api/solved.py)
+    plan = solved_plan_live(server, planner, DAY, 2, 3)
     leader = {"Authorization": f"Bearer {make_token(server.env, 'team_leader', 'DX')}"}
     route = next(r for r in plan["plan"]["routes"] if r["team_id"] == "DX" and r["date"] == DAY)
     for k, (stop, outcome) in enumerate(
