@@ -2,6 +2,10 @@
 
 TEXTS: dict[str, dict[str, str]] = {
     "edits_link": {"vi": "Sửa tay", "en": "Edit by hand"},
+    "edits_changes_of": {
+        "vi": "Phiên bản {version} (sửa tay) so với phiên bản {parent}",
+        "en": "Version {version} (edited by hand) against version {parent}",
+    },
     "edits_title": {"vi": "Sửa kế hoạch bằng tay", "en": "Edit the plan by hand"},
     "edits_of": {
         "vi": "Kế hoạch phiên bản {version}, {start} – {end}.",

@@ -52,7 +52,8 @@ def test_a_lock_posted_as_a_form_makes_a_draft_and_opens_its_changes(
     found = re.fullmatch(r"/planning/(\d+)/changes", answer.headers["location"])
     assert found
     new = int(found.group(1))
-    assert b.client.get(answer.headers["location"]).status_code == 200
+    changes = b.client.get(answer.headers["location"])
+    assert changes.status_code == 200 and "(sửa tay) so với phiên bản" in changes.text
     with client.app.state.db.session() as s:  # type: ignore[attr-defined]
         assert locks_of(s, new) == {(route["team_id"], route["date"]): None}
     page = html.unescape(b.client.get(f"/planning/{new}/edit").text)
