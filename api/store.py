@@ -28,7 +28,7 @@ from planner.settings import Settings as PlannerSettings
 
 VN = VN_TZ  # the name the API modules import
 log = logging.getLogger("vaxroute.store")
-_DATE_FIELDS = {"last_dose_date", "not_before"}
+_DATE_FIELDS = {"last_dose_date", "not_before", "pin_date"}
 
 
 class ImportRefused(Exception):
@@ -56,8 +56,8 @@ def _record(obj: Any) -> dict[str, Any]:
         value = getattr(obj, f.name)
         if isinstance(value, dt.date):
             value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = list(value)
+        elif isinstance(value, tuple):  # a team's days off are dates: stored as ISO text
+            value = [v.isoformat() if isinstance(v, dt.date) else v for v in value]
         out[f.name] = value
     out.pop("source_row", None)
     return out
@@ -79,7 +79,12 @@ def resident_from_row(row: ResidentRow) -> Resident:
 
 
 def team_from_row(row: TeamRow) -> Team:
-    return Team(**row.data)
+    """The stored team; its rule fields (issue 24) back as the tuples and dates Team holds."""
+    data = dict(row.data)
+    data["wards"] = tuple(data.get("wards", ()))
+    data["days_off"] = tuple(dt.date.fromisoformat(d) for d in data.get("days_off", ()))
+    data["weekday_shifts"] = tuple(tuple(x) for x in data.get("weekday_shifts", ()))
+    return Team(**data)
 
 
 def load_residents(session: Session) -> list[Resident]:
