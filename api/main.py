@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.access_log import AccessLog, route_template
 from api.cache import PageCache
+from api.compression import SafeGZip
 from api.db import Database, migrate
 from api.docs import install as install_docs
 from api.headers import install as install_headers
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _handlers(app)
     install_limits(app, settings.max_upload_bytes)  # body size, 422s that can be written
     install_headers(app, settings)  # nosniff, Referrer-Policy, CSP on every response
+    app.add_middleware(SafeGZip)  # scripts, styles, the field map: not pages with tokens
     app.add_middleware(AccessLog)  # one line a request, by route template
     return app
 
