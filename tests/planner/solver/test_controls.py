@@ -135,3 +135,21 @@ def test_a_pinned_stop_left_out_names_its_pin() -> None:
     assert reasons(plan) == {"P": "pin_impossible"}
     (u,) = plan["unassigned"]
     assert "pinned to team T1" in u["reason"] and "limit" in u["reason"]
+
+
+def test_areas_send_a_stop_to_a_station_whose_team_may_serve_its_ward() -> None:
+    # split into two areas by station (solver.split_stops): residents of ward B living next to
+    # A's station go to B's area (decompose._may_serve: the same rule as allowed_vehicles)
+    far = around(0, 4, 3000)
+    people = [
+        *ring(30, "A", 800, ward="A"),
+        *(resident(f"B{k:02d}", around(k, 14, 800, far), ward="B") for k in range(14)),
+        *ring(8, "N", 300, ward="B"),
+    ]
+    teams = [team("TA", wards=("A",)), team("TB", far, wards=("B",))]
+    settings = Settings().with_solver(split_stops=50)
+    plan, _ = plan_and_check(people, teams, days=3, settings=settings, time_limit=2)
+    where = served(plan)
+    assert all(where[f"N{k:02d}"][0] == "TB" for k in range(8))
+    assert all(team_id == "TA" for rid, (team_id, _, _) in where.items() if rid[0] == "A")
+    assert "outside_team_wards" not in set(reasons(plan).values())
