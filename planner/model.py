@@ -66,7 +66,8 @@ class Team:
     wards: tuple[str, ...] = ()
     #: dates the team does not work
     days_off: tuple[dt.date, ...] = ()
-    #: per-weekday shifts (0 = Monday): (start_s, end_s); a weekday not here keeps the shift
+    #: per-weekday shifts: (weekday 0 = Monday, start_s, end_s); a weekday not here keeps the
+    #: shift; an empty one (end_s <= start_s, read from 'CN=off') is a weekday off
     weekday_shifts: tuple[tuple[int, int, int], ...] = ()
     #: limits per team-day (None = no limit)
     max_stops: int | None = None
