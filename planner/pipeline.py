@@ -200,7 +200,17 @@ def _checked(plan: Plan, request: PlanRequest) -> CheckReport:
         *(request.continuation.kept_residents if request.continuation else ()),
     ]
     check = check_plan(
-        document, residents, request.teams, [r.resident_id for r in request.rejected]
+        document,
+        residents,
+        request.teams,
+        [r.resident_id for r in request.rejected],
+        # an open lock (a move: the route kept up to the moved stop) is a prefix: edits.py
+        # checks it; the checker checks whole-route locks
+        locked=(
+            {k: v for k, v in carried.locked.items() if k not in carried.locked_open}
+            if (carried := request.continuation)
+            else None
+        ),
     )
     what = "re-plan" if request.continuation else "plan"
     if not check.ok:

@@ -209,3 +209,29 @@ def test_edits_are_audited_without_names(
     rows = client.get("/audit", headers=tokens["planner"], params={"action": "edit_plan"}).json()
     mine = [r for r in rows if r["resident_id"] == rid]
     assert mine and f"move team_id {target} date {DAY2} position" in mine[-1]["detail"]
+
+
+def test_a_whole_locked_full_day_cannot_take_one_more_stop_422(
+    client: TestClient, tokens: dict[str, dict[str, str]], loaded: dict[str, Any]
+) -> None:
+    """The latest-ending second day locked whole, and a stop moved into it: the day has less
+    slack than one visit, so the lock cannot be kept; the answer names the route and stop."""
+    base = loaded["plan"]
+    full = max((r for r in base["routes"] if r["date"] == DAY2), key=lambda r: r["end"])
+    other = next(r for r in base["routes"] if r["date"] == DAY1 and r["team_id"] != full["team_id"])
+    edits = [
+        {"kind": "lock", "team_id": full["team_id"], "date": DAY2},
+        {
+            "kind": "move",
+            "resident_id": other["stops"][0]["resident_ids"][0],
+            "team_id": full["team_id"],
+            "date": DAY2,
+            "position": 1,
+        },
+    ]
+    answer = client.post(
+        f"/plans/{loaded['id']}/edits", headers=tokens["planner"], json={"edits": edits}
+    )
+    assert answer.status_code == 422, answer.text
+    detail = answer.json()["detail"]
+    assert f"the locked route of team {full['team_id']} on 24/11/2026 cannot be kept" in detail
