@@ -180,6 +180,7 @@ def scale_row(residents: int, workers: int, time_limit: float, ten_x: int) -> di
     from planner.solver.areas_dask import AreaTask, run_area, shares
     from planner.solver.cluster import cluster_session
     from planner.solver.decompose import split
+    from planner.solver.sectors import sectors
     from planner.travel import StraightLineTravel
 
     people, teams = province(residents)
@@ -189,6 +190,7 @@ def scale_row(residents: int, workers: int, time_limit: float, ten_x: int) -> di
     build_s = time.monotonic() - t0
     t0 = time.monotonic()
     areas = split(data, list(range(len(data.stops))), cfg.solver.split_stops)
+    areas = sectors(data, areas, cfg.solver.split_stops)  # as solve_on_cluster cuts them
     split_s = time.monotonic() - t0
     travel = StraightLineTravel.from_params(cfg.travel)
     t0 = time.monotonic()
@@ -240,6 +242,7 @@ def scale_row(residents: int, workers: int, time_limit: float, ten_x: int) -> di
 def split_row(residents: int) -> dict[str, Any]:
     """Generation, problem building and decomposition alone, for a size."""
     from planner.solver.decompose import split
+    from planner.solver.sectors import sectors
 
     t0 = time.monotonic()
     people, teams = province(residents)
@@ -251,13 +254,20 @@ def split_row(residents: int) -> dict[str, Any]:
     t0 = time.monotonic()
     areas = split(data, list(range(len(data.stops))), cfg.solver.split_stops)
     split_s = time.monotonic() - t0
+    before = sorted(len(a.stops) for a in areas)
+    t0 = time.monotonic()
+    areas = sectors(data, areas, cfg.solver.split_stops)
+    sectors_s = time.monotonic() - t0
     sizes = sorted(len(a.stops) for a in areas)
     return {
         "residents": residents,
         "stops": len(data.stops),
         "teams": len(teams),
+        "stations_areas": len(before),
+        "stations_area_stops_min_med_max": (before[0], before[len(before) // 2], before[-1]),
         "areas": len(areas),
         "area_stops_min_med_max": (sizes[0], sizes[len(sizes) // 2], sizes[-1]),
+        "sectors_s": round(sectors_s, 1),
         "generate_s": round(gen_s, 1),
         "build_s": round(build_s, 1),
         "split_s": round(split_s, 1),
@@ -271,12 +281,13 @@ def sample_row(residents: int, workers: int, n_areas: int, share_s: float) -> di
     from planner.solver.areas_dask import AreaTask, gather
     from planner.solver.cluster import cluster_session
     from planner.solver.decompose import split
+    from planner.solver.sectors import sectors
     from planner.travel import StraightLineTravel
 
     people, teams = province(residents)
     cfg = settings(60)
     data = build_problem(people, teams, START, 1, cfg)
-    areas = split(data, list(range(len(data.stops))), cfg.solver.split_stops)
+    areas = sectors(data, split(data, list(range(len(data.stops))), cfg.solver.split_stops), 450)
     step = max(1, len(areas) // n_areas)
     picked = list(range(0, len(areas), step))[:n_areas]
     travel = StraightLineTravel.from_params(cfg.travel)

@@ -240,19 +240,37 @@ def submit_areas(
 def gather(
     session: ClusterSession, tasks: list[AreaTask], sizes: Sequence[int], on_done: Any
 ) -> dict[int, AreaDone]:
-    """Submit the tasks, hand each result to ``on_done`` as it comes; an area whose task fails
-    for good (every retry, or the scheduler gave up on it) is solved here instead."""
+    """Submit the tasks, hand each result to ``on_done`` as it comes. An area whose search
+    ended before its first solution (a loaded machine) is submitted once more with twice its
+    time; one whose task fails for good (every retry, or the scheduler gave up on it) is
+    solved here instead."""
     from distributed import as_completed
 
-    futures = submit_areas(session.client(), tasks, sizes)
+    client = session.client()
+    futures = submit_areas(client, tasks, sizes)
+    again: set[int] = set()
     out: dict[int, AreaDone] = {}
-    for future in as_completed(list(futures)):
+    pending = as_completed(list(futures))
+    for future in pending:
         task = futures[future]
         try:
             done: AreaDone = future.result()
         except Exception as exc:  # lost for good: this process solves the area
             log.warning("area %d failed on the cluster (%s): solved here", task.index, exc)
             done = run_area(task)
+        if not done.result.is_feasible() and task.index not in again:
+            again.add(task.index)
+            longer = task.params.time_limit_s * 2
+            retry = replace(
+                task,
+                params=replace(task.params, time_limit_s=longer),
+                deadline=time.time() + longer,
+            )
+            log.warning("area %d: no solution in its time: once more, %.0f s", task.index, longer)
+            (extra,) = submit_areas(client, [retry], [sizes[tasks.index(task)]])
+            futures[extra] = retry
+            pending.add(extra)
+            continue
         out[task.index] = done
         on_done(done)
     return out
@@ -268,8 +286,10 @@ def solve_on_cluster(
     """Solve the areas on the session's cluster, the edge pass after, the routes put back in
     the whole problem's numbers (as entry._solve_areas does in this process)."""
     from planner.solver.edges import edge_pass
+    from planner.solver.sectors import sectors
 
     params, tracker = horizon.params, horizon.tracker
+    areas = sectors(horizon.data, areas, params.split_stops)
     client_t0 = time.monotonic()
     session.client()
     workers = max(1, session.workers())
