@@ -59,20 +59,24 @@ def add_balance(p: RoutingProblem, params: SolverParams) -> None:
 
 def available_s(p: RoutingProblem) -> list[int]:
     """Per vehicle, the seconds its day can hold of travel and visits: from its earliest
-    departure to its latest return, less its lunch break when the model has one."""
+    departure to its latest return (or its ``max_hours`` span), less its lunch break when the
+    model has one; 0 on a day off."""
     out = []
     for v in range(len(p.vehicles)):
         start = p.time.CumulVar(p.routing.Start(v)).Min()
         end = p.time.CumulVar(p.routing.End(v)).Max()
+        span = min(end - start, p.time.GetSpanUpperBoundForVehicle(v))
         brk = p.breaks.get(v)
-        out.append(max(0, end - start - (brk.DurationMin() if brk is not None else 0)))
+        out.append(max(0, span - (brk.DurationMin() if brk is not None else 0)))
     return out
 
 
-def travel_seconds(p: RoutingProblem) -> np.ndarray:
-    """The quickest mode's travel seconds between the model's nodes, unreachable legs (as
-    long as the horizon or more) set to 0: they are never planned, so they bound nothing."""
-    seconds = np.min([m.seconds for m in p.matrices.values()], axis=0).astype(np.int64)
+def travel_seconds(p: RoutingProblem, slowest: bool = False) -> np.ndarray:
+    """The quickest (or ``slowest``) mode's travel seconds between the model's nodes,
+    unreachable legs (as long as the horizon or more) set to 0: they are never planned, so
+    they bound nothing. The quickest estimates a day's work, the slowest bounds a stop's."""
+    pick = np.max if slowest else np.min
+    seconds = pick([m.seconds for m in p.matrices.values()], axis=0).astype(np.int64)
     horizon = max(p.time.CumulVar(p.routing.End(v)).Max() for v in range(len(p.vehicles)))
     return np.where(seconds >= horizon, 0, seconds)
 
@@ -110,7 +114,8 @@ def coarsest_unit_needed(coef: int, excess_s: float, step_s: float, budget: floa
     below ``budget``; None when even an hour does not (balance is then left out)."""
     unit = MINUTE
     while unit <= MAX_UNIT_S:
-        if insertion_bound(coef, excess_s / unit, math.ceil(step_s / unit)) < budget:
+        # + 2: each of the two legs a stop adds is rounded up to a whole unit
+        if insertion_bound(coef, excess_s / unit, math.ceil(step_s / unit) + 2) < budget:
             return unit
         unit *= 2
     return None
@@ -129,9 +134,9 @@ def _balance_hours(p: RoutingProblem, weight: int) -> None:
     coverage on the 1,000-resident scenario (benchmarks/RESULTS.md, "Balanced days")."""
     nodes, work = visit_work_s(p)
     avail = available_s(p)
-    mean = float(work.sum()) / len(p.vehicles)
+    mean = float(work.sum()) / max(1, sum(1 for a in avail if a > 0))
     targets = [min(mean, a) for a in avail]
-    seconds = travel_seconds(p)
+    seconds = travel_seconds(p, slowest=True)
     step = float(
         (p.service[nodes] + seconds[:, nodes].max(axis=0) + seconds[nodes].max(axis=1)).max()
     )
@@ -160,7 +165,7 @@ def _balance_stops(p: RoutingProblem, weight: int) -> None:
     nodes, work = visit_work_s(p)
     avail = available_s(p)
     visit_s = float(work.mean())
-    mean = len(nodes) / len(p.vehicles)
+    mean = len(nodes) / max(1, sum(1 for a in avail if a > 0))
     targets = [min(mean, a / visit_s) for a in avail]
     coef = max(1, round(weight * (visit_s / MINUTE) ** 2))
     shortest = max(1, int(p.service[nodes].min()))
