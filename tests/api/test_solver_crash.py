@@ -31,7 +31,7 @@ from api.models import JobLock, PlanRow
 from api.security import create_token
 from api.settings import Settings
 from planner.demo import demo_files
-from tests.api.conftest import upload, wait_done
+from tests.api.conftest import demo_plan, upload, wait_done
 from tests.api.live import LiveServer, make_token, start_server
 
 LONG = 300  # seconds: a time limit no test waits for
@@ -150,6 +150,13 @@ def cancel_all(client: TestClient, headers: dict[str, str], ids: list[int]) -> N
 
 
 # ---- API level, SQLite and PostgreSQL ----
+
+
+@pytest.fixture(scope="module")
+def loaded(client: TestClient, tokens) -> dict[str, Any]:
+    """Solved here, not copied: these tests time the solver process, which this solve starts
+    (a copied plan would leave it to start, slowly on a loaded machine, inside a test)."""
+    return demo_plan(client, tokens, real=True)
 
 
 def test_cancel_queued_and_solving_plans(client: TestClient, tokens, loaded) -> None:
