@@ -104,7 +104,10 @@ def _kept(page: Any, path: str) -> None:
     script = """async (p) => { const c = await caches.open('vaxroute-field-v1');
                  return Boolean(await c.match(p)); }"""
     while not page.evaluate(script, path):
-        assert time.monotonic() < deadline, f"not kept: {path}"
+        if time.monotonic() > deadline:
+            kept = page.evaluate("""async () => (await (await caches.open('vaxroute-field-v1'))
+                .keys()).map(r => new URL(r.url).pathname + new URL(r.url).search)""")
+            raise AssertionError(f"not kept: {path}; kept: {kept}")
         time.sleep(0.3)
 
 
