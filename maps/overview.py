@@ -25,10 +25,9 @@ from maps.style import (
     TileSpec,
     add_tiles,
     depot_icon,
-    small_stop_icon,
     unassigned_icon,
 )
-from maps.territories import add_territories
+from maps.territories import add_territories, stop_marker
 from planner.model import Resident, Team
 from planner.plan import route_line
 from planner.plan_document import Plan
@@ -167,17 +166,7 @@ def _team_layer(m: folium.Map, plan: Plan, team_id: str, colour: str, lang: str)
             layer
         )
         for stop in route.stops:
-            marker = folium.Marker([stop.lat, stop.lon], icon=small_stop_icon(stop.seq, colour))
-            marker.add_child(
-                HtmlPopup(
-                    f'<div class="vr-popup"><b>{t("team", lang)} {html.escape(team_id)} · '
-                    f"{html.escape(route.date)} · #{stop.seq}</b><br>{t('arrival', lang)} "
-                    f"{html.escape(stop.arrival[11:16])} · {t('people', lang)} "
-                    f"{len(stop.resident_ids)}"
-                    f"</div>"
-                )
-            )
-            marker.add_to(layer)
+            stop_marker(route, stop, colour, lang).add_to(layer)
     layer.add_to(m)
 
 

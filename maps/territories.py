@@ -17,6 +17,7 @@ counts, every one escaped (Leaflet writes tooltips as HTML).
 
 from __future__ import annotations
 
+import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ from dataclasses import dataclass
 import folium
 from shapely.geometry import MultiPoint, Polygon
 
-from maps.assets import MapScript, TextTooltip, layer_name, script_json
+from maps.assets import HtmlPopup, MapScript, TextTooltip, layer_name, script_json
 from maps.i18n import day_label, t
+from maps.style import small_stop_icon
 from planner.model import Resident, Team
 from planner.plan import route_line
-from planner.plan_document import Plan, PlanRoute
+from planner.plan_document import Plan, PlanRoute, PlanStop
 
 #: padding around a hull, degrees (about 40 m): a lone stop or a straight street still shows
 PAD_DEG = 0.00035
@@ -142,18 +144,25 @@ def _day_layer(
             route_line(route), color=c, weight=3, opacity=0.9, class_name="vr-day-route"
         ).add_to(layer)
         for stop in route.stops:
-            folium.CircleMarker(
-                [stop.lat, stop.lon],
-                radius=4,
-                color="#fff",
-                weight=1,
-                fill=True,
-                fill_color=c,
-                fill_opacity=1,
-                class_name="vr-day-stop",
-            ).add_to(layer)
+            stop_marker(route, stop, c, lang).add_to(layer)
     layer.add_to(m)
     return layer.get_name()
+
+
+def stop_marker(route: PlanRoute, stop: PlanStop, colour: str, lang: str) -> folium.Marker:
+    """A stop's numbered marker in the team's colour, its popup: team, date, order, arrival,
+    people (no name; every value escaped: Leaflet writes popups as HTML)."""
+    marker = folium.Marker([stop.lat, stop.lon], icon=small_stop_icon(stop.seq, colour))
+    marker.add_child(
+        HtmlPopup(
+            f'<div class="vr-popup"><b>{t("team", lang)} {html.escape(route.team_id)} · '
+            f"{html.escape(day_label(route.date))} · #{stop.seq}</b><br>{t('arrival', lang)} "
+            f"{html.escape(stop.arrival[11:16])} · {t('people', lang)} "
+            f"{len(stop.resident_ids)}"
+            f"</div>"
+        )
+    )
+    return marker
 
 
 def _ward_layer(

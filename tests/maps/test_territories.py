@@ -82,6 +82,8 @@ def test_overview_shows_one_day_and_switches(browser, territory_plan, tmp_path: 
     assert shown_areas() == len(first)  # one day at a time by default
     assert page.locator("path.vr-day-route").count() == len(first)
     assert page.locator("path.vr-route").count() == 0  # all-days team layers start hidden
+    numbers = page.locator(".leaflet-marker-pane .vr-stop")  # the day's stops, numbered
+    assert numbers.count() == sum(len(r.stops) for r in first)
     assert page.locator("path.vr-ward-team").count() == len(WARDS)
     buttons = page.locator(".vr-days button.vr-day")
     assert buttons.count() == 2
