@@ -119,11 +119,22 @@ def workload_footer(route: PlanRoute, load: Workload | None, lang: str) -> str:
     if load is None or not load.team_days:
         return ""
     mine = (
-        f"{t('this_day', lang)}: {route_hours(route):.1f} {t('hours_unit', lang)} · "
+        f"{t('this_day', lang)}: {_num(route_hours(route), 1, lang)} {t('hours_unit', lang)} · "
         f"{len(route.stops)} {t('stops', lang)}"
     )
-    spread = load.line(t("hours_label", lang), t("stops_label", lang))
+    h, n = load.hours, load.stops
+    spread = (
+        f"{t('hours_label', lang)} {_num(h.low, 1, lang)} / {_num(h.mean, 1, lang)} / "
+        f"{_num(h.high, 1, lang)} · {t('stops_label', lang)} {_num(n.low, 0, lang)} / "
+        f"{_num(n.mean, 1, lang)} / {_num(n.high, 0, lang)}"
+    )
     return (
         f'<p class="meta vr-workload">{mine}. {t("all_team_days", lang)} '
         f"({load.team_days}, {t('min_mean_max', lang)}): {html.escape(spread)}</p>"
     )
+
+
+def _num(value: float, decimals: int, lang: str) -> str:
+    """A number as the sheet's reader writes it: 8,5 in Vietnamese, 8.5 in English."""
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if lang == "vi" else text

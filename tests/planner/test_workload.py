@@ -78,7 +78,8 @@ def test_route_sheet_footer_sets_the_day_against_all_team_days(plan: Plan) -> No
     vi = route_sheet_html(route, {}, "vi", load=load)
     en = route_sheet_html(route, {}, "en", load=load)
     assert 'class="meta vr-workload"' in vi
-    assert f"Ngày này: {route_hours(route):.1f} giờ · {len(route.stops)} điểm" in vi
+    hours_vi = f"{route_hours(route):.1f}".replace(".", ",")
+    assert f"Ngày này: {hours_vi} giờ · {len(route.stops)} điểm" in vi  # decimal comma
     assert "thấp nhất / trung bình / cao nhất" in vi
     assert f"This day: {route_hours(route):.1f} h" in en
     assert load.line("Hours", "Stops") in en
