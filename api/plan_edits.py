@@ -83,14 +83,31 @@ def _stop_mates(row: PlanEditRow, resident_id: str) -> list[str]:
     return [resident_id]
 
 
-def with_pins(residents: Sequence[Resident], pins: Mapping[str, tuple[str, Any]]) -> list[Resident]:
-    """The residents with the planner's pins over the list's."""
-    return [
-        replace(r, pin_team=pins[r.resident_id][0], pin_date=pins[r.resident_id][1])
-        if r.resident_id in pins
-        else r
-        for r in residents
-    ]
+def with_pins(
+    residents: Sequence[Resident],
+    pins: Mapping[str, tuple[str, dt.date | None]],
+    start: dt.date,
+    days: int,
+) -> list[Resident]:
+    """The residents with the planner's pins over the list's, for a plan of ``days`` days from
+    ``start``: a pin's date outside them is dropped (a promise for 24/11 says nothing of a
+    December campaign, and would otherwise leave the resident out of it); a pin left with
+    neither team nor date (an unpin, or a date dropped) lifts the list's pin only when the
+    planner unpinned."""
+    end = start + dt.timedelta(days=days - 1)
+    out = []
+    for r in residents:
+        pin = pins.get(r.resident_id)
+        if pin is not None:
+            team, date = pin
+            if date is not None and not start <= date <= end:
+                date = None
+                if not team:
+                    out.append(r)
+                    continue
+            r = replace(r, pin_team=team, pin_date=date)
+        out.append(r)
+    return out
 
 
 def locks_of(session: Session, plan_id: int) -> dict[RouteKey, int | None]:
@@ -117,7 +134,9 @@ def queue_edit(
     draft version of the parent's days with its ``plan_edits`` row and audit rows, committed
     together, and submit it to the solver."""
     assert parent.document is not None
-    residents = with_pins(load_residents(session), hand_pins(session))
+    residents = with_pins(
+        load_residents(session), hand_pins(session), parent.start_date, parent.days
+    )
     ready = prepare(
         Plan.from_json(parent.document),
         residents,

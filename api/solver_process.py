@@ -200,7 +200,9 @@ class Worker:
             row = s.get(PlanRow, plan_id)
             assert row is not None
             parent = s.get(PlanRow, row.parent_id) if row.parent_id else None
-            residents, teams = with_pins(load_residents(s), hand_pins(s)), load_teams(s)
+            pins = hand_pins(s)  # the planner's pins (api/plan_edits.py)
+            residents = with_pins(load_residents(s), pins, row.start_date, row.days)
+            teams = load_teams(s)
             edit = edit_job(s, row)  # hand edits (api/plan_edits.py)
             as_of = row.as_of
             outcomes = load_outcomes(s)

@@ -294,18 +294,23 @@ def _solve_chains(
     stops = [s for chain in chains.values() for s in chain]
     problem = build_model(data, travel, params, stops, open_vehicles=list(chains))
     routing, manager = problem.routing, problem.manager
-    for v, chain in chains.items():
-        previous = routing.Start(v)
-        for s in chain:
-            index = manager.NodeToIndex(problem.layout.node_of_stop[s])
-            routing.VehicleVar(index).SetValue(v)
-            routing.NextVar(previous).SetValue(index)
-            previous = index
-        routing.NextVar(previous).SetValue(routing.End(v))
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     search.time_limit.FromMilliseconds(int(TIMING_LIMIT_S * 1000))
-    solution = routing.SolveWithParameters(search)
+    try:
+        for v, chain in chains.items():
+            previous = routing.Start(v)
+            for s in chain:
+                index = manager.NodeToIndex(problem.layout.node_of_stop[s])
+                routing.VehicleVar(index).SetValue(v)
+                routing.NextVar(previous).SetValue(index)
+                previous = index
+            routing.NextVar(previous).SetValue(routing.End(v))
+        solution = routing.SolveWithParameters(search)
+    except Exception as exc:  # SWIG raises "CP Solver fail" when a domain contradicts
+        if "CP Solver fail" not in str(exc):
+            raise
+        return None  # the chain, at once (the model's own propagation, before any search)
     return None if solution is None else (problem, solution)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.plan_edits import hand_pins
+from api.plan_edits import hand_pins, with_pins
 
 DAY1, DAY2 = "2026-11-23", "2026-11-24"
 
@@ -235,3 +235,31 @@ def test_a_whole_locked_full_day_cannot_take_one_more_stop_422(
     assert answer.status_code == 422, answer.text
     detail = answer.json()["detail"]
     assert f"the locked route of team {full['team_id']} on 24/11/2026 cannot be kept" in detail
+
+
+def test_a_pins_date_applies_only_to_plans_of_that_day() -> None:
+    """A hand pin's date outside a later plan's days is dropped (the team part stays); an
+    unpin lifts the list's own pin; a resident without a hand pin keeps the list's."""
+    from planner.model import Resident
+
+    people = [
+        Resident("R1", 22.1, 105.8, pin_team="SC"),
+        Resident("R2", 22.1, 105.8),
+        Resident("R3", 22.1, 105.8),
+        Resident("R4", 22.1, 105.8, pin_team="DX"),
+    ]
+    pins = {
+        "R1": ("", None),  # unpinned by hand
+        "R2": ("DX", dt.date(2026, 11, 24)),
+        "R3": ("", dt.date(2026, 11, 24)),
+    }
+    december = with_pins(people, pins, dt.date(2026, 12, 1), 5)
+    assert [(r.pin_team, r.pin_date) for r in december] == [
+        ("", None),
+        ("DX", None),
+        ("", None),
+        ("DX", None),
+    ]
+    november = with_pins(people, pins, dt.date(2026, 11, 23), 2)
+    assert (november[1].pin_team, november[1].pin_date) == ("DX", dt.date(2026, 11, 24))
+    assert november[2].pin_date == dt.date(2026, 11, 24)

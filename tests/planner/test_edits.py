@@ -147,3 +147,17 @@ def test_pin_edit_sets_the_pin_for_the_solver(base: Plan) -> None:
 def test_bad_edits_say_which_and_why(base: Plan, edit: object, message: str) -> None:
     with pytest.raises(EditError, match=message):
         apply_edits(base, PEOPLE, TEAMS, [edit], SETTINGS)  # type: ignore[list-item]
+
+
+def test_a_lock_on_a_team_that_may_not_serve_the_stop_names_it() -> None:
+    """A stop that needs a doctor locked on a team without one: OR-Tools fails at once on the
+    fixed chain (no search); the error says the team may not serve that stop."""
+    people = [*PEOPLE[:3], resident("DOC", around(3, 16, 900), needs_doctor=True)]
+    teams = [team("T1"), team("T2", around(8, 16, 400), has_doctor=False)]
+    data = build_problem(people, teams, START, 1, SETTINGS)
+    doc = next(k for k, s in enumerate(data.stops) if "DOC" in s.resident_ids)
+    travel = StraightLineTravel.from_params(SETTINGS.travel)
+    with pytest.raises(
+        InputError, match=r"team T2 on 23/11/2026 cannot be kept: stop 2 .* may not"
+    ):
+        time_locked_routes(data, travel, SETTINGS.solver, {1: [0 if doc else 1, doc]})
