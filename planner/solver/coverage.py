@@ -20,12 +20,21 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from planner.errors import InputError
 from planner.solver.breaks import place_breaks
 from planner.solver.context import Found, SearchContext, WorkerStrategy
-from planner.solver.coverage_search import cover
+from planner.solver.coverage_search import CoverSearch
 from planner.solver.extract import extract_routes
+from planner.solver.locks import time_locked_routes
+from planner.solver.result import Route
 from planner.solver.routing import break_window, build_model
-from planner.solver.runs import GLS, Outcome, insertion_parameters, run, search_parameters
+from planner.solver.runs import (
+    GLS,
+    Outcome,
+    insertion_parameters,
+    run,
+    search_parameters,
+)
 from planner.solver.vehicles_first import view_for
 
 #: with lunch breaks, the relaxed model (see breaks.py) gets this share of a plain search; the
@@ -39,7 +48,7 @@ FULL_MIN_S = 1.0
 #: model, warm-started from its routes, polishes them in the rest
 KERNEL_SHARE = 0.8
 #: ... when that share is at least this many seconds
-KERNEL_MIN_S = 0.5
+KERNEL_MIN_S = 0.1
 #: coverage rounds: a GLS slice of this many seconds, then an insertion descent of at most ...
 ROUND_S = 3.0
 #: ... this many (it normally ends earlier, at its local optimum)
@@ -49,11 +58,13 @@ INSERT_S = 2.0
 def plain_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
     """The compiled coverage search (``kernel_coverage``) when the model suits it, else
     coverage rounds or GLS on the model without breaks (``_before_full``); then one GLS run on
-    the full model until ``ctx.deadline``."""
+    the full model until ``ctx.deadline``. The kernel's routes are kept as they are (timed by
+    the full model, ``_timed``) when that run cannot restore them or ends worse."""
     total = max(0.05, ctx.deadline - time.time())
-    warm: Sequence[Sequence[int]] | None = kernel_coverage(ctx, strategy, total)
+    kernel = kernel_coverage(ctx, strategy, total)
+    warm: Sequence[Sequence[int]] | None = None if kernel is None else kernel[0]
     solutions = 0
-    if warm is None:
+    if kernel is None:
         warm, solutions = _before_full(ctx, strategy, total)
     # a warm start must be restored to count: it gets FULL_MIN_S even when the phases before
     # ran late (a first import compiling the kernel, a loaded machine)
@@ -65,7 +76,7 @@ def plain_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
         warm=warm,
         guard_s=ctx.params.guard_after(total),
     )
-    return (
+    found = (
         None
         if out is None
         else Found(
@@ -75,13 +86,35 @@ def plain_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
             strategy.worker,
         )
     )
+    if kernel is not None and (
+        out is None or not out.restored or found is None or found.objective > kernel[1]
+    ):
+        timed = _timed(ctx, kernel[0])
+        if timed is not None:
+            return Found(timed, kernel[1], 1 + (found.solutions if found else 0), strategy.worker)
+    return found
+
+
+def _timed(ctx: SearchContext, routes: Sequence[Sequence[int]]) -> list[Route] | None:
+    """The kernel's routes as they are, timed by the full model with every chain fixed
+    (locks.time_locked_routes: the same model, break intervals in, solved by constraint
+    propagation rather than restored as a local search's start, which OR-Tools sometimes
+    refuses for routes it accepts this way). None when it refuses them too."""
+    chains = {v: list(r) for v, r in enumerate(routes) if r}
+    if not chains:
+        return []
+    try:
+        return time_locked_routes(ctx.data, ctx.travel, ctx.params, chains)
+    except InputError:
+        return None
 
 
 def kernel_coverage(
     ctx: SearchContext, strategy: WorkerStrategy, total: float
-) -> list[list[int]] | None:
+) -> tuple[list[list[int]], int] | None:
     """``KERNEL_SHARE`` of ``total`` seconds in the compiled coverage search
-    (coverage_search.py), from nothing; its best routes warm-start the full model. None (the
+    (coverage_search.py), from nothing: (its best routes, their cost in the model's
+    objective), which warm-start the full model. None (the
     OR-Tools phases instead) for a warm start (a re-plan keeps to the plan it changes), dose
     targets or workload balance (costs the kernel does not count), a model the kernel does not
     take (view_for: too big, limits per team-day), or too little time."""
@@ -107,9 +140,18 @@ def kernel_coverage(
         if listener is not None:
             listener(cost, lambda: served)
 
-    deadline = ctx.deadline - reserve
-    routes, _, _ = cover(view, deadline, on_best=tell if listener is not None else None)
-    return routes
+    # the wall-clock guard bounds the kernel as it bounds an OR-Tools run of that length
+    seconds = max(0.0, ctx.deadline - reserve - time.time())
+    deadline = time.time() + min(seconds, ctx.params.guard_after(seconds))
+    search = CoverSearch(view)
+    tell(search.best_cost, [s for r in search.best_routes() for s in r])
+
+    def on_best(cost: int) -> None:
+        """Report a new best with the stops it serves."""
+        tell(cost, [s for r in search.best_routes() for s in r])
+
+    search.run(deadline, on_best if listener is not None else None)
+    return search.best_routes(), search.best_cost
 
 
 def _before_full(

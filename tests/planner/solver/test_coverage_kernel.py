@@ -181,13 +181,13 @@ def test_the_plain_search_runs_the_kernel_and_its_plan_fits_the_model(
     # the product's solve on a day too short for everyone: the kernel's phase runs (counted
     # around the real function), and the plan is one the full model takes as it is
     calls: list[int] = []
-    real = coverage.cover
 
-    def counted(*args: object, **kw: object) -> object:
-        calls.append(1)
-        return real(*args, **kw)  # type: ignore[arg-type]
+    class Counted(CoverSearch):
+        def run(self, *args: object, **kw: object) -> None:
+            calls.append(1)
+            super().run(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(coverage, "cover", counted)
+    monkeypatch.setattr(coverage, "CoverSearch", Counted)
     rng = random.Random(2)
     stops = [
         stop(f"s{i}", rng.uniform(-30, 30), rng.uniform(-30, 30), service_min=20, priority=p)
