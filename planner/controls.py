@@ -10,6 +10,7 @@ independent checker, planner/checker_rules.py, re-derives the same rules from th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import lru_cache
 
 from planner.io.parse import ward_key
@@ -61,12 +62,14 @@ def may_serve(team: Team, stop: Stop) -> bool:
     )
 
 
-def may_serve_on(team: Team, stop: Stop, day: int, date: dt.date) -> bool:
-    """:func:`may_serve`, on plan day ``day`` (``date``): the stop is due, the pinned day if
-    any, and the team works that date."""
-    return (
-        day >= stop.earliest_day
-        and (stop.pin_day is None or stop.pin_day == day)
-        and team_shift(team, date) is not None
-        and may_serve(team, stop)
-    )
+def team_days(teams: Sequence[Team], stop: Stop, dates: Sequence[dt.date]) -> list[tuple[int, int]]:
+    """(day, team index) pairs that may serve the stop: :func:`may_serve` for the team, and on
+    plan day ``day`` (``dates[day]``) the stop is due, it is the pinned day if any, and the team
+    works that date. Ordered day by day, team by team (the routing model's vehicle order)."""
+    serving = [t for t, team in enumerate(teams) if may_serve(team, stop)]
+    days = range(stop.earliest_day, len(dates))
+    if stop.pin_day is not None:
+        days = range(stop.pin_day, stop.pin_day + 1) if stop.pin_day in days else range(0)
+    return [
+        (day, t) for day in days for t in serving if team_shift(teams[t], dates[day]) is not None
+    ]

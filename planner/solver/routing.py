@@ -15,7 +15,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from planner.constants import PRIORITY_COST, PRIORITY_RESOLUTION
-from planner.controls import break_fits, may_serve_on, team_shift
+from planner.controls import break_fits, team_days, team_shift
 from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver.balance import add_balance
@@ -74,17 +74,14 @@ def day_and_team(vehicle: int, n_teams: int) -> tuple[int, int]:
 
 
 def allowed_vehicles(data: ProblemData, stop_index: int) -> list[int]:
-    """The vehicles that may serve the stop (planner.controls.may_serve_on): its team has a
+    """The vehicles that may serve the stop (planner.controls.team_days): its team has a
     doctor when the stop needs one, carries its vaccine, may work the stop's ward, is the
     pinned team if any; on a day from the stop's earliest day on, the pinned day if any, that
     the team works (not a day off, not a weekday 'off')."""
-    stop = data.stops[stop_index]
-    dates = data.dates
+    n = len(data.teams)
     return [
-        vehicle_index(day, t, len(data.teams))
-        for day in range(stop.earliest_day, data.days)
-        for t, team in enumerate(data.teams)
-        if may_serve_on(team, stop, day, dates[day])
+        vehicle_index(day, t, n)
+        for day, t in team_days(data.teams, data.stops[stop_index], data.dates)
     ]
 
 
