@@ -153,3 +153,15 @@ def test_areas_send_a_stop_to_a_station_whose_team_may_serve_its_ward() -> None:
     assert all(where[f"N{k:02d}"][0] == "TB" for k in range(8))
     assert all(team_id == "TA" for rid, (team_id, _, _) in where.items() if rid[0] == "A")
     assert "outside_team_wards" not in set(reasons(plan).values())
+
+
+def test_nobody_at_work_is_team_off_and_a_pin_to_a_team_off_its_ward_impossible() -> None:
+    people = [*ring(2, ward="A"), resident("P", around(1, 3, 300), ward="B", pin_team="TA")]
+    off = [team("TA", wards=("A",), weekday_shifts=((0, 0, 0),)), team("TB", wards=("B",))]
+    plan, _ = plan_and_check(people, off, time_limit=1)  # START is a Monday: TA is off
+    assert reasons(plan) == {"R00": "team_off", "R01": "team_off", "P": "team_off"}
+    working = [team("TA", wards=("A",)), team("TB", wards=("B",))]
+    plan, _ = plan_and_check(people, working, time_limit=1)
+    assert reasons(plan) == {"P": "pin_impossible"}
+    (p,) = plan["unassigned"]
+    assert p["reason"].startswith("pinned to team TA: that team may not serve it")
