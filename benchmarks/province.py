@@ -278,7 +278,7 @@ def split_row(residents: int) -> dict[str, Any]:
 def sample_row(residents: int, workers: int, n_areas: int, share_s: float) -> dict[str, Any]:
     """``n_areas`` of the size's areas (evenly spaced in the list) as Dask tasks of
     ``share_s`` each: task times, matrix times and worker memory for the extrapolation."""
-    from planner.solver.areas_dask import AreaTask, gather
+    from planner.solver.areas_dask import AreaTask, gather, lean
     from planner.solver.cluster import cluster_session
     from planner.solver.decompose import split
     from planner.solver.sectors import sectors
@@ -293,7 +293,8 @@ def sample_row(residents: int, workers: int, n_areas: int, share_s: float) -> di
     travel = StraightLineTravel.from_params(cfg.travel)
     params = replace(cfg.solver, time_limit_s=share_s, split_stops=0, workers=1)
     tasks = [
-        AreaTask(k, areas[k].data, travel, params, time.time() + 3600 + share_s) for k in picked
+        AreaTask(k, lean(areas[k].data), travel, params, time.time() + 3600 + share_s)
+        for k in picked
     ]
     with cluster_session(f"local:{workers}") as session:
         t0 = time.monotonic()

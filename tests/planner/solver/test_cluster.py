@@ -35,7 +35,7 @@ from planner.travel import StraightLineTravel
 
 #: 16 teams at 8 stations, 1,277 households: split at 400 stops into 4 areas of 4 teams
 SPLIT = 400
-LIMIT = 16.0
+LIMIT = 24.0
 
 
 def _settings() -> Settings:
