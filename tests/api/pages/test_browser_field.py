@@ -98,9 +98,9 @@ def _device(
     return context, page, outside, problems
 
 
-def _kept(page: Any, path: str) -> None:
+def _kept(page: Any, path: str, timeout: float = 60) -> None:
     """Wait until the service worker has kept ``path`` (its precache of the day)."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout
     script = """async (p) => { const c = await caches.open('vaxroute-field-v1');
                  return Boolean(await c.match(p)); }"""
     while not page.evaluate(script, path):
