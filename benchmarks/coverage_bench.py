@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import math
 import statistics
 import sys
@@ -41,9 +40,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.engine import SCALE, EuclideanTravel
+from benchmarks.engine import to_problem as engine_problem
 from benchmarks.solomon import Instance, read_solomon
 from planner.constants import PRIORITY_COST
-from planner.model import ProblemData, Stop, Team
+from planner.model import ProblemData
 from planner.settings import SolverParams
 from planner.solver import solve
 
@@ -113,38 +113,9 @@ def check_prize(inst: Instance, routes: Sequence[Sequence[int]]) -> PrizeCheck:
 
 
 def to_problem(inst: Instance) -> ProblemData:
-    """The instance as the product's problem: identical teams at the depot whose shift is the
-    depot's window, customers as stops whose priority gives a penalty of prize x PRIZE_SCALE."""
-    teams = tuple(
-        Team(
-            f"V{k + 1}",
-            float(inst.x[0]),
-            float(inst.y[0]),
-            shift_start_s=math.ceil(inst.ready[0] * SCALE),
-            shift_end_s=math.floor(inst.due[0] * SCALE),
-            break_start_s=None,
-            break_minutes=0,
-            max_doses=inst.capacity,
-        )
-        for k in range(inst.vehicles)
-    )
-    stops = tuple(
-        Stop(
-            stop_id=str(c),
-            resident_ids=(str(c),),
-            lat=float(inst.x[c]),
-            lon=float(inst.y[c]),
-            service_s=math.ceil(inst.service[c] * SCALE),
-            doses=int(inst.demand[c]),
-            priority=prize_of(c) * PRIZE_SCALE / PRIORITY_COST,
-            needs_doctor=False,
-            earliest_day=0,
-            window_start_s=math.ceil(inst.ready[c] * SCALE),
-            window_end_s=math.floor(inst.due[c] * SCALE),
-        )
-        for c in range(1, inst.customers + 1)
-    )
-    return ProblemData(dt.date(2000, 1, 1), 1, teams, stops, {}, {}, {}, {})
+    """The instance as the product's problem (benchmarks/engine.py) with every customer
+    optional: its priority gives a penalty of prize x PRIZE_SCALE."""
+    return engine_problem(inst, lambda c: prize_of(c) * PRIZE_SCALE / PRIORITY_COST)
 
 
 def solve_vaxroute(inst: Instance, limit: float, cores: int, seed: int) -> list[list[int]]:

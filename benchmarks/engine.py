@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,12 @@ class EuclideanTravel(TravelModel):
         return {"kind": self.kind, "scale": self.scale}
 
 
-def to_problem(inst: Instance) -> ProblemData:
+def to_problem(
+    inst: Instance, priority: Callable[[int], float] = lambda customer: MUST_SERVE
+) -> ProblemData:
+    """The instance as the product's problem: identical teams at the depot whose shift is the
+    depot's window, customers as stops with ``priority(customer)`` (everyone must be served by
+    default; the coverage benchmark gives prizes)."""
     teams = tuple(
         Team(
             f"V{k + 1}",
@@ -68,7 +74,7 @@ def to_problem(inst: Instance) -> ProblemData:
             lon=float(inst.y[c]),
             service_s=math.ceil(inst.service[c] * SCALE),
             doses=int(inst.demand[c]),
-            priority=MUST_SERVE,
+            priority=priority(c),
             needs_doctor=False,
             earliest_day=0,
             window_start_s=math.ceil(inst.ready[c] * SCALE),
