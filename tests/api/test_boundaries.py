@@ -71,7 +71,9 @@ def test_an_import_does_not_hold_up_other_requests(
         f"other answered {done['import_end'] - answered:.2f} s before the import ended"
     )
     assert answered < done["import_end"] - 0.5, timing
-    assert answered - asked < 1.0, timing
+    # and it did not wait for most of the import (a bound relative to the import, not to the
+    # clock: on a loaded 2-core machine a plain GET took 1.4 s while the import took 5.2 s)
+    assert answered - asked < 0.5 * float(done["import_s"]), timing
 
 
 def test_a_file_over_the_limit_is_refused_by_name(client: TestClient, tokens) -> None:
