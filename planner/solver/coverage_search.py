@@ -27,7 +27,13 @@ import numpy as np
 from planner.solver import coverage_kernel as ck
 from planner.solver import sisr_kernel as kernel
 from planner.solver.routing import stop_penalty
-from planner.solver.ruin_recreate import BATCH_S, FIRST_BATCH, MAX_BATCH, RuinParams
+from planner.solver.ruin_recreate import (
+    BATCH_S,
+    FIRST_BATCH,
+    MAX_BATCH,
+    RuinParams,
+    empty_routes,
+)
 from planner.solver.sisr_arrays import Model, Routes
 from planner.solver.view import ModelView
 
@@ -145,24 +151,7 @@ def _state(
     none), every other stop absent; costs include the absent stops' penalties."""
     count, n = len(view.p.vehicles), len(model.node)
     length = len(view.served) + 1
-    state = Routes(
-        vehicle_of=np.arange(count, dtype=np.int64),
-        nodes=np.zeros((2, count, length), np.int64),
-        length=np.zeros((2, count), np.int64),
-        earliest=np.zeros((2, count, length), np.int64),
-        latest=np.zeros((2, count, length), np.int64),
-        on_time=np.zeros((2, count), np.bool_),
-        load=np.zeros((2, count), np.int64),
-        cost=np.zeros((2, count), np.int64),
-        route_of=np.full(n, -1, np.int64),
-        stamp=np.zeros(count, np.int64),
-        changed=np.zeros(count, np.int64),
-        removed=np.zeros(length, np.int64),
-        absent=np.zeros((2, length), np.int64),
-        totals=np.zeros(kernel.TOTALS, np.int64),
-        best_nodes=np.zeros((count, length), np.int64),
-        best_length=np.zeros(count, np.int64),
-    )
+    state = empty_routes(np.arange(count, dtype=np.int64), n, length)
     node_of = view.p.layout.node_of_stop
     for r in range(count):
         nodes = [node_of[s] for s in (start[r] if start and r < len(start) else [])]

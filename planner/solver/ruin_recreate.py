@@ -166,13 +166,12 @@ class RuinRecreate:
                 self.on_best(reported)
 
 
-def _starting_state(model: Model, routes: list[VehicleRoute]) -> Routes:
-    """The kernel's route arrays: the starting routes as copy 0 (costs and times computed)
-    and as the best, room for a candidate (copy 1), the changed, removed and absent stops."""
-    count, n = len(routes), len(model.node)
-    length = sum(len(r.nodes) for r in routes) + 1
-    state = Routes(
-        vehicle_of=np.array([r.vehicle for r in routes], np.int64),
+def empty_routes(vehicle_of: np.ndarray, n: int, length: int) -> Routes:
+    """The kernel's arrays for routes of these vehicles over ``n`` nodes, each up to
+    ``length`` stops, all empty (both copies, the best, the bookkeeping)."""
+    count = len(vehicle_of)
+    return Routes(
+        vehicle_of=vehicle_of,
         nodes=np.zeros((2, count, length), np.int64),
         length=np.zeros((2, count), np.int64),
         earliest=np.zeros((2, count, length), np.int64),
@@ -189,6 +188,14 @@ def _starting_state(model: Model, routes: list[VehicleRoute]) -> Routes:
         best_nodes=np.zeros((count, length), np.int64),
         best_length=np.zeros(count, np.int64),
     )
+
+
+def _starting_state(model: Model, routes: list[VehicleRoute]) -> Routes:
+    """The kernel's route arrays: the starting routes as copy 0 (costs and times computed)
+    and as the best, room for a candidate (copy 1), the changed, removed and absent stops."""
+    n = len(model.node)
+    length = sum(len(r.nodes) for r in routes) + 1
+    state = empty_routes(np.array([r.vehicle for r in routes], np.int64), n, length)
     for r, route in enumerate(routes):
         state.nodes[0, r, : len(route.nodes)] = route.nodes
         state.length[0, r] = len(route.nodes)
