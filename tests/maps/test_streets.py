@@ -56,8 +56,10 @@ def street_json(page: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def hanoi_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
-    """Demo-like: 58 residents on the Hanoi streets, two teams, two days, road travel."""
-    pts = random_points(HANOI_OSM, 60, seed=22)
+    """Demo-like: 58 residents on the Hanoi streets, two teams, two days, road travel; all in
+    the extract's west-centre, so that every team's box leaves the eastern streets out whatever
+    routes the solver picks."""
+    pts = sorted(random_points(HANOI_OSM, 240, seed=22), key=lambda p: p[1])[40:100]
     people = [resident(f"HN-{k:03d}", p) for k, p in enumerate(pts[2:])]
     teams = [team("T1", pts[0]), team("T2", pts[1])]
     cache = tmp_path_factory.mktemp("roads-cache")
@@ -139,7 +141,7 @@ def test_road_team_map_carries_named_clipped_streets_within_budget(hanoi_plan: P
         # the box is the stops' and the station's, padded 300 m
         lat = [s.lat for r in routes for s in r.stops] + [r.depot.lat for r in routes if r.depot]
         assert box[0] == pytest.approx(min(lat) - PAD_M / 111_195.0, abs=1e-6)
-    assert outside > 0  # some route's box leaves streets of the extract out
+    assert outside > 0  # the boxes leave the extract's eastern streets out
 
 
 def test_simplified_but_faithful(hanoi_plan: Plan) -> None:
