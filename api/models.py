@@ -88,6 +88,10 @@ class PlanRow(Base):
     #: so far (migration 0004; None before the first solution)
     best_planned: Mapped[int | None] = mapped_column(Integer, nullable=True)
     best_coverage: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: while solving on a cluster: areas finished and areas in all (migration 0008; None when
+    #: the plan is solved in one piece)
+    areas_done: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    areas_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: the settings file a planner uploaded with this plan (TOML, applied over the server's)
     settings_toml: Mapped[str | None] = mapped_column(Text, nullable=True)
 

@@ -24,6 +24,14 @@ from api.models import JobLock, PlanRow, now
 ACTIVE = ("queued", "solving")
 #: a plan is taken by a solver at most this often: re-queued once after its solver was lost
 MAX_ATTEMPTS = 2
+#: a plan's search figures before its (next) search begins
+NO_PROGRESS: dict[str, Any] = {
+    "progress": 0.0,
+    "best_planned": None,
+    "best_coverage": None,
+    "areas_done": None,
+    "areas_total": None,
+}
 #: serialises plan creation on PostgreSQL, so the queue bound is exact (any constant would do)
 CREATE_LOCK_KEY = 0x7661785F706C616E
 
@@ -66,9 +74,7 @@ def claim_next(session: Session) -> tuple[int, int] | None:
                 attempts=PlanRow.attempts + 1,
                 started_at=stamp,
                 heartbeat_at=stamp,
-                progress=0.0,
-                best_planned=None,
-                best_coverage=None,
+                **NO_PROGRESS,
             )
         )
         session.commit()
@@ -114,11 +120,9 @@ def requeue(session: Session, plan_id: int, attempt: int) -> bool:
         .where(_mine(plan_id, attempt))
         .values(
             status="queued",
-            progress=0.0,
             heartbeat_at=None,
             attempts=PlanRow.attempts - 1,
-            best_planned=None,
-            best_coverage=None,
+            **NO_PROGRESS,
         )
     )
     session.commit()
@@ -138,12 +142,7 @@ def sweep_stale(
         if plan_id == spare:
             continue
         if attempts < MAX_ATTEMPTS:
-            values: dict[str, Any] = {
-                "status": "queued",
-                "progress": 0.0,
-                "best_planned": None,
-                "best_coverage": None,
-            }
+            values: dict[str, Any] = {"status": "queued", **NO_PROGRESS}
         else:
             values = {
                 "status": "failed",

@@ -124,6 +124,16 @@ class PlanPublic(BaseModel):
     version: int
     status: Literal["queued", "solving", "done", "failed", "cancelled"]
     progress: float
+    best_planned: int | None = Field(
+        None, description="residents in the best plan found so far (null: no solution yet)"
+    )
+    best_coverage: float | None = Field(
+        None, description="priority-weighted coverage (0..1) of the best plan found so far"
+    )
+    areas_done: int | None = Field(
+        None, description="areas finished, when the horizon is solved as areas on a cluster"
+    )
+    areas_total: int | None = Field(None, description="areas in all (null: solved in one piece)")
     start_date: dt.date
     days: int
     parent_id: int | None = None

@@ -45,6 +45,18 @@ HEARTBEAT_S = 1.0
 PLAN_LOST = 75
 
 
+def figures(p: Progress) -> dict[str, Any]:
+    """A progress report's figures for the plan's row: the best plan so far, and the areas
+    finished and in all when the horizon is solved as areas on a cluster (else None)."""
+    split = p.areas_total > 0
+    return {
+        "best_planned": p.planned,
+        "best_coverage": round(p.coverage, 4),
+        "areas_done": p.areas_done if split else None,
+        "areas_total": p.areas_total if split else None,
+    }
+
+
 def worker_main(
     database_url: str,
     settings_path: str | None,
@@ -164,9 +176,7 @@ class Worker:
             "changed_assignments": changed,
         }
         if self.latest is not None:  # the solve's last report: the plan's own numbers
-            values.update(
-                best_planned=self.latest.planned, best_coverage=round(self.latest.coverage, 4)
-            )
+            values.update(figures(self.latest))
         return values
 
     def _progress(self, plan_id: int, attempt: int) -> Any:
@@ -187,8 +197,7 @@ class Worker:
                             plan_id,
                             attempt,
                             progress=round(min(0.99, p.elapsed_s / p.time_limit_s), 3),
-                            best_planned=p.planned,
-                            best_coverage=round(p.coverage, 4),
+                            **figures(p),
                         )
                 except SQLAlchemyError as exc:  # progress is a nicety: never fail the search
                     log.warning("plan %s: progress not written: %s", plan_id, exc)

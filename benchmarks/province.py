@@ -24,6 +24,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import random
 import resource
 import sys
@@ -212,6 +213,7 @@ def scale_row(residents: int, workers: int, time_limit: float, ten_x: int) -> di
         "split_s": round(split_s, 2),
         "client_peak_mb": round(peak_client),
         "coverage": round(coverage(data, served), 4),
+        "load_1min": round(os.getloadavg()[0], 1),
         **{k: round(v, 2) for k, v in result.stats.items() if isinstance(v, float)},
     }
     if ten_x:

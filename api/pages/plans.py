@@ -251,6 +251,8 @@ def progress_of(session: Session, row: PlanRow, lang: str) -> dict[str, Any]:
         "ahead": ahead,
         "planned": planned,
         "coverage": coverage,
+        "areas_done": row.areas_done,
+        "areas_total": row.areas_total,
         "text": {
             "status": t(f"planning_status_{row.status}"),
             "state": _state(row, elapsed, ahead, t),
@@ -259,6 +261,11 @@ def progress_of(session: Session, row: PlanRow, lang: str) -> dict[str, Any]:
             ),
             "planned": none_yet if planned is None else number(planned, lang),
             "coverage": none_yet if coverage is None else f"{number(100 * coverage, lang, 1)} %",
+            "areas": (
+                ""
+                if row.areas_total is None
+                else t("planning_areas_of", n=row.areas_done or 0, total=row.areas_total)
+            ),
         },
     }
 

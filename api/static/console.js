@@ -64,9 +64,11 @@ function showProgress(section, data) {
     const element = section.querySelector(`[data-progress="${name}"]`);
     if (element && element.textContent !== text) element.textContent = text;
   };
-  for (const name of ["status", "state", "elapsed", "planned", "coverage"]) {
+  for (const name of ["status", "state", "elapsed", "planned", "coverage", "areas"]) {
     put(name, data.text[name]);
   }
+  const areas = section.querySelector("[data-progress-areas]");
+  if (areas) areas.hidden = !data.text.areas; // only a plan solved as areas on a cluster
   const bar = section.querySelector('[data-progress="bar"]');
   if (bar) {
     bar.max = data.limit_s;

@@ -132,6 +132,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Độ bao phủ theo mức ưu tiên",
         "en": "Priority-weighted coverage",
     },
+    "planning_areas": {"vi": "Khu vực đã xong (trên cụm máy)", "en": "Areas done (on the cluster)"},
+    "planning_areas_of": {"vi": "{n} / {total}", "en": "{n} / {total}"},
     "planning_no_solution_yet": {"vi": "chưa có", "en": "none yet"},
     "planning_cancel": {"vi": "Huỷ kế hoạch này", "en": "Cancel this plan"},
     "planning_refresh": {"vi": "Cập nhật", "en": "Refresh"},

@@ -66,6 +66,9 @@ def test_the_api_uses_the_configured_scheduler(
     residents = read_residents(files.residents, reference_date=start).residents
     assert check_plan(plan, residents, teams).ok
     assert plan["summary"]["planned"] > 0
+    # the progress across the cluster: every area finished, and the plan's own coverage
+    assert body["areas_total"] >= 2 and body["areas_done"] == body["areas_total"]
+    assert body["best_planned"] == plan["summary"]["planned"] and body["best_coverage"] > 0
 
 
 def test_the_servers_cluster_choice() -> None:

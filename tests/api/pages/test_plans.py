@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from api import plan_requests, plan_states
 from api.main import create_app
 from api.models import AuditRow, PlanRow
+from api.security import create_token
 from api.store import VN, import_residents, import_teams
 from planner.demo import demo_files
 from planner.io.tables import read_table
@@ -430,6 +431,8 @@ def test_progress_numbers_as_the_row_has_them(planner: Browser) -> None:
         heartbeat_at=dt.datetime.now(dt.UTC),
         best_planned=1234,
         best_coverage=0.5678,
+        areas_done=3,
+        areas_total=11,
         attempts=1,
     )
     try:
@@ -448,6 +451,15 @@ def test_progress_numbers_as_the_row_has_them(planner: Browser) -> None:
     assert en["text"]["planned"] == "1,234" and en["text"]["coverage"] == "56.8 %"
     assert en["text"]["elapsed"].endswith("/ 30 s") and vi["text"]["elapsed"].endswith("giây")
     assert 'data-progress="planned">1.234<' in page.text
+    # a plan solved as areas on a cluster: the areas finished and in all (issue 25, item 4)
+    assert (vi["areas_done"], vi["areas_total"], vi["text"]["areas"]) == (3, 11, "3 / 11")
+    assert 'data-progress="areas">3 / 11<' in page.text and "Khu vực đã xong" in page.text
+    assert "data-progress-areas hidden" not in page.text
+    with planner.client.app.state.db.session() as s:  # type: ignore[attr-defined]
+        bearer = {"Authorization": f"Bearer {create_token(s, 'planner', None)}"}
+    json_api = planner.client.get(f"/plans/{plan_id}", headers=bearer).json()
+    assert (json_api["areas_done"], json_api["areas_total"]) == (3, 11)
+    assert (json_api["best_planned"], json_api["best_coverage"]) == (1234, 0.5678)
     ended = planner.client.get(f"/planning/{plan_id}")
     assert "Không lập được kế hoạch" in ended.text
     assert "Lỗi nội bộ của máy chủ; xem nhật ký máy chủ." in ended.text
