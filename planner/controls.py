@@ -35,6 +35,15 @@ def break_fits(team: Team, shift: tuple[int, int]) -> bool:
     return shift[0] <= team.break_start_s and team.break_start_s + team.break_s <= shift[1]
 
 
+def working_s(team: Team, date: dt.date) -> int:
+    """Seconds the team works on ``date``: its hours that day less a lunch break taken in them
+    (0 on a day off)."""
+    shift = team_shift(team, date)
+    if shift is None:
+        return 0
+    return shift[1] - shift[0] - (team.break_s if break_fits(team, shift) else 0)
+
+
 @lru_cache(maxsize=4096)
 def _ward_keys(wards: tuple[str, ...]) -> frozenset[str]:
     return frozenset(ward_key(w) for w in wards)

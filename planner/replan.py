@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.continuation import Continuation
+from planner.controls import team_shift
 from planner.model import Resident, Team, VehicleStart
 from planner.outcomes import OutcomeCode
 from planner.pipeline import PlanRequest, TravelChoice, make_plan
@@ -112,7 +113,9 @@ def _starts(
             out[(t, 0)] = VehicleStart(
                 prefix[-1].lat, prefix[-1].lon, at, sum(s.doses for s in prefix), taken
             )
-        elif now_s > team.shift_start_s:
+        elif (shift := team_shift(team, today)) is None:
+            continue  # the team does not work today: the model keeps it home
+        elif now_s > shift[0]:  # today's hours (a weekday's shift), not the usual ones
             late = team.break_start_s is None or now_s > team.break_start_s + break_slack_s
             out[(t, 0)] = VehicleStart(team.depot_lat, team.depot_lon, now_s, 0, late)
     return out

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from planner.controls import may_serve
+from planner.controls import may_serve, working_s
 from planner.model import ProblemData, Stop, Team
 from planner.solver.routing import day_and_team, vehicle_index
 
@@ -133,18 +133,9 @@ def _balance(
     one of the area's teams may serve the stop. Returns the stops' areas after the moves."""
     k = len(groups)
     home = home.copy()
-    shift = np.array(
-        [
-            max(
-                1.0,
-                data.days
-                * sum(
-                    data.teams[t].shift_end_s - data.teams[t].shift_start_s - data.teams[t].break_s
-                    for t in g
-                ),
-            )
-            for g in groups
-        ]
+    dates = data.dates
+    shift = np.array(  # the teams' working seconds over the horizon: days off and short days
+        [max(1.0, sum(working_s(data.teams[t], d) for t in g for d in dates)) for g in groups]
     )
     service = np.array([data.stops[s].service_s for s in stops], dtype=float)
     load = np.bincount(home, weights=service, minlength=k)

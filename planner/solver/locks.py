@@ -45,6 +45,7 @@ from planner.solver.routing import (
     build_model,
     day_and_team,
     vehicle_index,
+    vehicle_shift,
 )
 from planner.travel import TravelModel
 
@@ -104,8 +105,9 @@ def search_data(
         if v in resumes:
             starts[(t, day)] = resumes[v]
         elif v not in data.locked_open:
+            end_s = vehicle_shift(data, (t, day))[1]  # the day's hours (a Saturday's shift)
             starts[(t, day)] = VehicleStart(
-                team.depot_lat, team.depot_lon, team.shift_end_s, team.max_doses, True
+                team.depot_lat, team.depot_lon, end_s, team.max_doses, True
             )
     return replace(
         data,
@@ -181,7 +183,7 @@ def _fitting(
     day, t = day_and_team(vehicle, len(data.teams))
     team = data.teams[t]
     window = None if resume.break_taken else break_window(data, params, (t, day))
-    end = team.shift_end_s - (window[2] if window else 0)
+    end = vehicle_shift(data, (t, day))[1] - (window[2] if window else 0)
     points = [(resume.lat, resume.lon)]
     points += [(data.stops[s].lat, data.stops[s].lon) for s in stops]
     points.append((team.depot_lat, team.depot_lon))

@@ -58,7 +58,9 @@ class RoutingProblem:
 
 def horizon_of(data: ProblemData) -> int:
     """A day, or longer when shifts say so (benchmark instances use scaled time units)."""
-    return max(HORIZON_S, *(t.shift_end_s for t in data.teams))
+    ends = [t.shift_end_s for t in data.teams]
+    ends += [end for t in data.teams for _, _, end in t.weekday_shifts]  # a longer weekday
+    return max(HORIZON_S, *ends)
 
 
 def vehicle_index(day: int, team: int, n_teams: int) -> int:

@@ -16,7 +16,7 @@ from planner.plan import build_plan
 from planner.plan_document import Plan
 from planner.settings import Settings
 from planner.solver import solve, vehicle_index
-from planner.solver.locks import time_locked_routes
+from planner.solver.locks import search_data, time_locked_routes
 from planner.travel import StraightLineTravel
 from tests.helpers import START, around, plan_and_check, resident, team
 
@@ -58,6 +58,24 @@ def test_a_locked_route_is_kept_in_its_order_with_times_from_the_model() -> None
     assert result.stats["locked_routes"] == 1
     document = build_plan(locked, result, travel, settings).to_json()
     assert check_plan(document, PEOPLE, TEAMS).ok
+
+
+def test_a_lock_on_a_short_weekday_closes_the_team_at_that_days_end() -> None:
+    """Monday 07:30-10:00 for T1 (a weekday shift): its locked Monday route is kept and the
+    team closes at 10:00, not at its usual 16:30 (which lies outside that day's hours)."""
+    teams = [team("T1", weekday_shifts=((0, 27_000, 36_000),)), TEAMS[1]]
+    data = build_problem(PEOPLE, teams, START, 2, SETTINGS)
+    v = vehicle_index(0, 0, len(teams))
+    locked = replace(data, locked_routes={v: (2, 1)})
+    travel = StraightLineTravel.from_params(SETTINGS.travel)
+    searched = search_data(locked, {v: (2, 1)}, [k for k in range(len(data.stops)) if k > 2], {})
+    assert searched.starts[(0, 0)].time_s == 36_000
+    result = solve(locked, travel, SETTINGS.solver)
+    route = next(r for r in result.routes if (r.team_index, r.day) == (0, 0))
+    assert tuple(x.stop_index for x in route.visits) == (2, 1)
+    assert route.visits[-1].departure_s <= 36_000
+    document = build_plan(locked, result, travel, SETTINGS).to_json()
+    assert check_plan(document, PEOPLE, teams).ok
 
 
 def test_a_lock_that_cannot_be_kept_names_the_stop() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from planner.build import build_problem
 from planner.settings import Settings
 from planner.solver.decompose import split
@@ -76,3 +78,22 @@ def test_an_overloaded_area_hands_its_stops_nearest_the_neighbour_over() -> None
     assert moved, "town B's team had room, yet no stop moved"
     # the ones handed over are those furthest along the road, nearest town B
     assert moved == list(range(41 - len(moved), 41))
+
+
+def test_areas_weigh_each_teams_days_off_and_short_days() -> None:
+    # Town A's team works one day of three (two days off), town B's team all three: the areas
+    # are balanced on the hours the teams really work, so A's area gives stops to B's
+    people, _ = towns()
+    day2, day3 = (START + dt.timedelta(days=d) for d in (1, 2))
+    teams = [team("TA", DEPOT, days_off=(day2, day3)), team("TB", TOWN_B)]
+    data = build_problem(people, teams, START, 3, Settings())
+    areas = split(data, list(range(len(data.stops))), 60)
+    by_team = {data.teams[a.teams[0]].team_id: len(a.stops) for a in areas}
+    assert by_team["TA"] < 45 < by_team["TB"], by_team
+    # a short weekday counts as short: Monday 07:30-09:00 and Tuesday/Wednesday off for A
+    shifts = ((0, 27_000, 32_400), (1, 0, 0), (2, 0, 0))
+    teams = [team("TA", DEPOT, weekday_shifts=shifts), team("TB", TOWN_B)]
+    data = build_problem(people, teams, START, 3, Settings())
+    areas = split(data, list(range(len(data.stops))), 60)
+    short = {data.teams[a.teams[0]].team_id: len(a.stops) for a in areas}
+    assert short["TA"] < by_team["TA"], (short, by_team)
