@@ -26,7 +26,7 @@ from api.pages.replan import _plan_or_404
 from api.plan_edits import locks_of, queue_edit
 from api.routes.edits import WAIT_EXTRA_S, wait_for
 from api.security import SessionDep
-from api.store import load_teams
+from api.store import load_residents, load_teams
 from api.web_sessions import WebLogin
 from planner.errors import InputError
 
@@ -57,6 +57,25 @@ def _routes(row: PlanRow, locks: dict[tuple[str, str], int | None]) -> list[dict
     return out
 
 
+def _choices(session: Session, row: PlanRow) -> list[dict[str, str]]:
+    """The residents an edit may name, for the form's list: each planned one with where the
+    plan has them (team, date, position), then those left out; the planner sees names here as
+    on the lists page, and the form posts only the id."""
+    names = {r.resident_id: r.full_name for r in load_residents(session)}
+    document = row.document or {}
+    out = []
+    for r in document.get("routes", []):
+        day = dt.date.fromisoformat(r["date"]).strftime("%d/%m")
+        for k, stop in enumerate(r["stops"], start=1):
+            for rid in stop["resident_ids"]:
+                where = f"{r['team_id']} {day} #{k}"
+                out.append({"id": rid, "label": f"{names.get(rid, '')} · {where}"})
+    for u in document.get("unassigned", []):
+        rid = u["resident_id"]
+        out.append({"id": rid, "label": f"{names.get(rid, '')} · {u['reason_code']}"})
+    return out
+
+
 def _page(
     request: Request,
     session: Session,
@@ -75,6 +94,7 @@ def _page(
         row=row,
         routes=_routes(row, locks),
         teams=[t.team_id for t in load_teams(session)],
+        choices=_choices(session, row),
         days=_days(row),
         error=error,
         values=values or {},

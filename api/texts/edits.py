@@ -27,8 +27,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "edits_kind_unpin": {"vi": "Bỏ ghim", "en": "Remove the pin"},
     "edits_resident": {"vi": "Mã người dân", "en": "Resident id"},
     "edits_resident_hint": {
-        "vi": "Ví dụ DX-042. Chuyển: cả hộ ở điểm thăm đó đi cùng.",
-        "en": "E.g. DX-042. A move takes the whole household stop.",
+        "vi": "Gõ mã hoặc tên rồi chọn trong danh sách (ví dụ DX-042). Chuyển: cả hộ ở điểm "
+        "thăm đó đi cùng.",
+        "en": "Type an id or a name and pick from the list (e.g. DX-042). A move takes the "
+        "whole household stop.",
     },
     "edits_team": {"vi": "Đội", "en": "Team"},
     "edits_any_team": {"vi": "(đội nào cũng được)", "en": "(any team)"},

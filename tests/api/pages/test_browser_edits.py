@@ -86,6 +86,10 @@ def test_move_a_stop_from_the_console(
         for r in plan["plan"]["routes"]
         if r["date"] == DAY2 and r["team_id"] != source["team_id"]
     )
+    planned = sum(len(s["resident_ids"]) for r in plan["plan"]["routes"] for s in r["stops"])
+    offered = page.locator("#edit-residents option")  # the field's list: id, name and place
+    assert offered.count() == planned + len(plan["plan"]["unassigned"])
+    assert rid in page.locator(f'#edit-residents option[value="{rid}"]').get_attribute("value")
     page.select_option("#edit-kind", "move")
     page.fill("#edit-resident", rid)
     page.click(".edit-form button[type=submit]")  # no team, no day: refused in Vietnamese

@@ -34,6 +34,18 @@ def test_the_page_lists_team_days_with_lock_buttons(
     assert text.count('name="kind" value="lock"') == len(loaded["plan"]["routes"])
     assert 'name="resident_id"' in text and "Vị trí trong lộ trình" in text
     assert f'href="/planning/{loaded["id"]}/edit"' in b.client.get(f"/planning/{loaded['id']}").text
+    # the resident field offers every resident of the plan: planned ones with where they are
+    # (team, date, position), left-out ones with their reason; the form posts the id only
+    plan = loaded["plan"]
+    offered = re.findall(r'<option value="([^"]+)" label="([^"]*)">', page.text)
+    planned = {rid for r in plan["routes"] for st in r["stops"] for rid in st["resident_ids"]}
+    left = {u["resident_id"] for u in plan["unassigned"]}
+    assert {rid for rid, _ in offered} == planned | left and len(offered) == len(planned | left)
+    route = plan["routes"][0]
+    first = route["stops"][0]["resident_ids"][0]
+    day = route["date"][8:10] + "/" + route["date"][5:7]
+    label = dict(offered)[first]
+    assert label.endswith(f" · {route['team_id']} {day} #1") and len(label) > 12  # a name first
 
 
 def test_a_lock_posted_as_a_form_makes_a_draft_and_opens_its_changes(
