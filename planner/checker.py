@@ -58,11 +58,13 @@ def check_plan(
     teams: Iterable[Team],
     invalid_ids: Iterable[str] = (),
     locked: Mapping[tuple[str, str], Sequence[Sequence[str]]] | None = None,
+    open_locks: Iterable[tuple[str, str]] = (),
 ) -> CheckReport:
     """Every violation of ``plan`` (plan.json) against the inputs: each resident accounted for
     once, one route per team-day, each route's legs, times, breaks and vials, the planner's
     rules (days off, weekday shifts, wards, pins, limits: checker_rules.py), the summary;
-    ``locked``: hand edits' locked routes, (team id, ISO date) -> stops as resident ids."""
+    ``locked``: hand edits' locked routes, (team id, ISO date) -> stops as resident ids;
+    ``open_locks``: those of them that fix only the route's first stops (a move's lock)."""
     report = CheckReport()
     people = {r.resident_id: r for r in residents}
     crew = {t.team_id: t for t in teams}
@@ -78,7 +80,7 @@ def check_plan(
             report.add(f"route for unknown team {route['team_id']!r}")
             continue
         _check_route(plan, route, team, people, report)
-    for message in check_locks(plan, locked or {}, people):
+    for message in check_locks(plan, locked or {}, people, frozenset(open_locks)):
         report.add(message)
     _check_summary(plan, report)
     return report

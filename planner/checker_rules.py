@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from planner.model import Resident, Team
@@ -136,16 +136,24 @@ def check_locks(
     plan: dict[str, Any],
     locked: Mapping[tuple[str, str], Sequence[Sequence[str]]],
     people: Mapping[str, Resident],
+    open_locks: Collection[tuple[str, str]] = (),
 ) -> list[str]:
     """Locked routes: (team id, ISO date) -> its stops in order, each as its resident ids (as
     ``Continuation.locked`` holds them). The plan's route that team-day visits exactly those
-    residents in that order (residents no longer in the input are not asked for)."""
+    residents in that order (residents no longer in the input are not asked for); an open lock
+    (``open_locks``: a move's, the day going on after the moved stop) is the route's start."""
     routes = {(r["team_id"], r["date"]): r for r in plan.get("routes", [])}
     out = []
     for (team_id, date), stops in sorted(locked.items()):
         route = routes.get((team_id, date))
         visited = [rid for s in route["stops"] for rid in s["resident_ids"]] if route else []
         order = [rid for stop in stops for rid in stop if rid in people]
-        if visited != order:
+        if (team_id, date) in open_locks:
+            if visited[: len(order)] != order:
+                out.append(
+                    f"{team_id} {date}: route locked up to a moved stop: starts {visited}, "
+                    f"the lock says {order} first"
+                )
+        elif visited != order:
             out.append(f"{team_id} {date}: locked route: visits {visited}, the lock says {order}")
     return out

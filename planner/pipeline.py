@@ -204,13 +204,9 @@ def _checked(plan: Plan, request: PlanRequest) -> CheckReport:
         residents,
         request.teams,
         [r.resident_id for r in request.rejected],
-        # an open lock (a move: the route kept up to the moved stop) is a prefix: edits.py
-        # checks it; the checker checks whole-route locks
-        locked=(
-            {k: v for k, v in carried.locked.items() if k not in carried.locked_open}
-            if (carried := request.continuation)
-            else None
-        ),
+        # an open lock (a move: the route kept up to the moved stop) is the route's start
+        locked=(carried.locked if (carried := request.continuation) else None),
+        open_locks=(carried.locked_open if carried else ()),
     )
     what = "re-plan" if request.continuation else "plan"
     if not check.ok:

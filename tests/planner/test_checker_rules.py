@@ -117,6 +117,16 @@ def test_a_locked_route_changed_is_rejected(solved) -> None:
     assert "locked route" in violations(plan, people, teams, locked=lock)
     gone = {("SC", str(START + dt.timedelta(days=5))): order}
     assert "locked route" in violations(plan, people, teams, locked=gone)
+    # a move's lock fixes the route's first stops only: kept as a prefix, broken when the
+    # route starts otherwise
+    key = ("DX", str(DAY1))
+    prefix = {key: order[:1]}
+    assert check_plan(plan, people, teams, locked=prefix, open_locks=[key]).ok
+    assert not check_plan(plan, people, teams, locked=prefix).ok  # as a whole-route lock: no
+    swapped = {key: (order[1], order[0])}
+    assert "route locked up to a moved stop" in violations(
+        plan, people, teams, locked=swapped, open_locks=[key]
+    )
 
 
 def test_the_checker_derives_hours_and_wards_itself() -> None:
