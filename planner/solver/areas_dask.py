@@ -286,10 +286,8 @@ def solve_on_cluster(
     """Solve the areas on the session's cluster, the edge pass after, the routes put back in
     the whole problem's numbers (as entry._solve_areas does in this process)."""
     from planner.solver.edges import edge_pass
-    from planner.solver.sectors import sectors
 
     params, tracker = horizon.params, horizon.tracker
-    areas = sectors(horizon.data, areas, params.split_stops)
     client_t0 = time.monotonic()
     session.client()
     workers = max(1, session.workers())

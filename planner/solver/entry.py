@@ -35,6 +35,7 @@ from planner.solver.progress import Progress, ProgressTracker, ServedReader
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import Result, Route, Status, Unserved
 from planner.solver.routing import allowed_vehicles, stop_penalty
+from planner.solver.sectors import sectors
 from planner.solver.wastage import wastage_pass
 from planner.travel import TravelModel
 
@@ -104,7 +105,13 @@ def _solve_horizon(request: _Request) -> Result:
     if not in_model:
         return Result((), tuple(unserved), 0, time.monotonic() - started, 0, Status.FEASIBLE)
     _check_fixed_cost(data, params, in_model)
-    areas = split(data, in_model, params.split_stops) if params.split_stops else []
+    # areas of stations, and a station far above the split size cut into sectors (in this
+    # process and on a cluster alike)
+    areas = (
+        sectors(data, split(data, in_model, params.split_stops), params.split_stops)
+        if params.split_stops
+        else []
+    )
     if areas:
         session = active_session() if request.stop_map is None else None
         if session is not None and sum(1 for a in areas if a.stops) > 1:

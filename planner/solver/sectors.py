@@ -3,12 +3,12 @@
 decompose.split groups *stations* (k-means on the teams' depots), so the teams of one station
 are never parted: a large commune's station with 80 teams and 5,000 home-bound residents stays
 one area of 5,000 stops (a province of 100,000 residents on 48 ward stations gave areas of up
-to 5,287 stops, benchmarks/RESULTS.md), a model OR-Tools stalls on. On a cluster such an area
-is cut into sectors before it becomes tasks: k-means on the stops' places into about
-``split_stops`` each, the area's teams dealt to the sectors in proportion to their visiting
-time (at least one each; each team to the nearest sector with room, so that skills, doctors
-and vaccines, are dealt in turn among sectors as near as each other). What is lost is what
-areas lose: a team serves its own sector only.
+to 5,287 stops, benchmarks/RESULTS.md), a model OR-Tools stalls on. Such an area is cut into
+sectors before it is solved (entry._solve_horizon: in this process and on a cluster alike):
+k-means on the stops' places into about ``split_stops`` each, the area's teams dealt to the
+sectors in proportion to their visiting time (at least one each; each team to the nearest
+sector with room, so that skills, doctors and vaccines, are dealt in turn among sectors as
+near as each other). What is lost is what areas lose: a team serves its own sector only.
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ import math
 from benchmarks.scenarios import START
 from planner.build import build_problem
 from planner.model import Resident, Team
-from planner.settings import Settings
+from planner.settings import Settings, VialParams
 from planner.solver.decompose import split
 from planner.solver.sectors import sectors
+from tests.helpers import plan_and_check
 
 STATION = (21.17, 106.08)
 
@@ -64,3 +65,22 @@ def test_small_areas_and_lone_teams_are_left_whole() -> None:
     data = build_problem(people, teams, START, 1, Settings())
     one = split(data, list(range(len(data.stops))), 300)
     assert sectors(data, one, 300) == one  # one team: nothing to deal
+
+
+def test_the_plan_without_a_cluster_solves_sectors_too() -> None:
+    """In one process (no cluster) the big station's area is cut as well: the plan is solved
+    as sectors, each team serving its own sector only, and the independent checker accepts it."""
+    people, teams = _one_station(420, 4)
+    settings = Settings(vials=VialParams(wastage_aware=False)).with_solver(split_stops=100)
+    plan, result = plan_and_check(people, teams, settings=settings, time_limit=6)
+    data = build_problem(people, teams, START, 1, settings)
+    cut = sectors(data, split(data, list(range(len(data.stops))), 100), 100)
+    assert len(cut) >= 4 and result.stats["areas"] == len(cut)
+    sector = {
+        rid: k for k, a in enumerate(cut) for s in a.stops for rid in data.stops[s].resident_ids
+    }
+    team_sector = {data.teams[t].team_id: k for k, a in enumerate(cut) for t in a.teams}
+    for route in plan["routes"]:
+        rids = [rid for stop in route["stops"] for rid in stop["resident_ids"]]
+        assert {sector[rid] for rid in rids} <= {team_sector[route["team_id"]]}
+    assert plan["summary"]["planned"] > 0
