@@ -39,6 +39,13 @@ EDGE_SLACK_DEG = 0.01
 EDGE_CAP = 0.3
 #: below this many seconds left, no edge pass
 EDGE_MIN_S = 2.0
+#: an edge task searches at least this long ...
+EDGE_TASK_MIN_S = 2.0
+#: ... and costs about this much besides its search (model, matrices, result: 1.15-1.95 s a
+#: task at province size, benchmarks/RESULTS.md), so the pass takes the targets that fit
+TASK_OVERHEAD_S = 1.5
+#: the least search an edge task gets, whatever the overhead left
+MIN_EDGE_SEARCH_S = 1.0
 
 
 def _nearest_depot(data: ProblemData, area: Area, lat: float, lon: float) -> float:
@@ -94,6 +101,19 @@ def _served_weight(area: Area, part: Result, weight: list[float]) -> float:
     return sum(weight[area.stops[v.stop_index]] for r in part.routes for v in r.visits)
 
 
+def _fitting_targets(
+    offered: dict[int, list[int]], weight: list[float], workers: int, left: float
+) -> tuple[list[int], float]:
+    """The areas the pass re-solves, most offered priority first, as many as fit in the time
+    left with each task's overhead (a pass of 50 tasks on one worker took 60 s of an 18 s
+    reserve); and the seconds of search the workers share after that overhead."""
+    rounds = max(1, int(left // (EDGE_TASK_MIN_S + TASK_OVERHEAD_S)))
+    ranked = sorted(offered, key=lambda j: (-sum(weight[s] for s in offered[j]), j))
+    targets = sorted(ranked[: rounds * workers])
+    budget = left - TASK_OVERHEAD_S * math.ceil(len(targets) / workers)
+    return targets, max(MIN_EDGE_SEARCH_S, budget)
+
+
 def edge_pass(
     session: ClusterSession,
     horizon: Horizon,
@@ -114,9 +134,10 @@ def edge_pass(
     stats["edge_priority_gained"] = 0.0
     if not offered:
         return areas, parts, stats
-    targets = sorted(offered)
+    targets, budget = _fitting_targets(offered, _weights(data), max(1, session.workers()), left)
+    stats["edge_areas"] = float(len(targets))
     grown = {j: _area(data, areas[j].teams, areas[j].stops + tuple(offered[j])) for j in targets}
-    seconds = shares([len(grown[j].stops) for j in targets], max(1, session.workers()), left)
+    seconds = shares([len(grown[j].stops) for j in targets], max(1, session.workers()), budget)
     by_index = {t.index: t for t in tasks}
     edge_tasks = [
         AreaTask(
