@@ -22,8 +22,8 @@ from planner.solver.sisr_arrays import Model, Routes
 
 # vehicle columns (Model.vehicle)
 V_BEGIN, V_END, V_DEPART, V_LAST, V_CAP, V_MAT, V_LEAVE_ROW = 0, 1, 2, 3, 4, 5, 6
-V_BREAK_EARLIEST, V_BREAK_LATEST, V_BREAK_S, V_SHIFT_END = 7, 8, 9, 10
-VEHICLE_COLUMNS = 11
+V_BREAK_EARLIEST, V_BREAK_LATEST, V_BREAK_S, V_SHIFT_END, V_MAX_STOPS = 7, 8, 9, 10, 11
+VEHICLE_COLUMNS = 12
 # node columns (Model.node)
 N_SERVICE, N_LO, N_HI, N_DOSES = 0, 1, 2, 3
 # search parameters (Model.parameters, float64)
@@ -275,6 +275,7 @@ def _best_place(routes, model, x, step, blink):
             not allowed[x, v]
             or not on_time[s, r]
             or load[s, r] + node[x, N_DOSES] > vehicle[v, V_CAP]
+            or length[s, r] >= vehicle[v, V_MAX_STOPS]
         ):
             continue
         d = travel[vehicle[v, V_MAT]]

@@ -163,11 +163,9 @@ def fewer_vehicles(
 
 def view_for(p: RoutingProblem, params: SolverParams, seed: int) -> ModelView | None:
     """The model's view (view.py), made once for route elimination and ruin and recreate, or
-    None when the model is too big for them, or has limits per team-day (max_stops, max_hours)
-    the compiled kernel does not know: OR-Tools alone keeps those."""
-    if p.layout.n_nodes > MAX_NODES or any(
-        t.max_stops is not None or t.max_hours is not None for t in p.data.teams
-    ):
+    None when the model is too big for them. Limits per team-day are the kernel's too:
+    max_stops a count per route, max_hours an earlier return (view.py)."""
+    if p.layout.n_nodes > MAX_NODES:
         return None
     return ModelView(p, params, random.Random(seed))
 

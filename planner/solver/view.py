@@ -26,6 +26,7 @@ from planner.solver.routing import (
     earliest_departure,
     horizon_of,
     leave_cost_rows,
+    max_span,
     vehicle_shift,
 )
 
@@ -76,17 +77,22 @@ class ModelView:
             resume = data.starts.get((t, day))
             # insertions see the shift shortened by the break; the break itself is checked
             # exactly on each route a step changes
+            depart = earliest_departure(data, (t, day))
             shift_end = vehicle_shift(data, (t, day))[1]  # the weekday's shift, if any
+            span = max_span(data, (t, day), self.windows[v])
+            if span is not None:  # max_hours: back by leaving + span (leaving at the earliest)
+                shift_end = min(shift_end, depart + span)
             self.vehicle[v] = (
                 layout.start_of_vehicle.get(v, t),
                 t,
-                earliest_departure(data, (t, day)),
+                depart,
                 shift_end - window[2],
                 max(0, team.max_doses - (resume.doses_used if resume else 0)),
                 modes.index(team.travel_mode),
                 leave_row[v],
                 *window,
                 shift_end,
+                n if team.max_stops is None else team.max_stops,  # max_stops a team-day
             )
         first = self.vehicle[0]
         self.depot_travel = self.travel[first[kernel.V_MAT], first[kernel.V_BEGIN]].copy()

@@ -206,3 +206,21 @@ def test_the_plain_search_runs_the_kernel_and_its_plan_fits_the_model(
         stops[s].priority == 1.0 for s in served
     )
     assert model_takes(data, routes)
+
+
+def test_limits_per_team_day_hold_in_the_kernel() -> None:
+    # max_stops: two visits a day although the hour has room for four; the two of priority 5
+    # are the ones kept. max_hours: half an hour out of the station (08:00-09:00 shift), so
+    # only the near stop (2 x 5 min travel + 10 min) fits, not the far one (2 x 12 + 10)
+    stops = [stop(f"s{i}", 1 + i, service_min=5, priority=5.0 if i % 2 else 1.0) for i in range(6)]
+    capped = problem([team("A", max_stops=2, **HOUR)], stops)
+    routes = searched(capped, None, 0.3).best_routes()
+    assert len(routes[0]) == 2 and all(stops[s].priority == 5.0 for s in routes[0])
+    assert model_takes(capped, routes)
+    short = problem(
+        [team("A", max_hours=0.5, **HOUR)],
+        [stop("near", 5, service_min=10), stop("far", -12, service_min=10, priority=2.0)],
+    )
+    routes = searched(short, None, 0.3).best_routes()
+    assert routes == [[0]]  # the far one alone would take 34 minutes out of the station
+    assert model_takes(short, routes)
