@@ -30,6 +30,7 @@ coarser rather than wrong. Integers only at the OR-Tools boundary.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,6 +45,18 @@ if TYPE_CHECKING:
 MINUTE = 60
 #: the coarsest (a unit this large makes balance almost blind: it stops there)
 MAX_UNIT_S = 3600
+
+
+@dataclass(frozen=True)
+class BalanceTerms:
+    """The balance cost a model carries, as the compiled kernels count it (view.py): per
+    vehicle ``coef x max(0, load - bound)^2``, the load being the working time in whole
+    ``unit`` seconds rounded up per leg (travel plus the visit left), or the number of stops
+    when ``unit`` is 0."""
+
+    unit: int
+    bounds: tuple[int, ...]
+    coefs: tuple[int, ...]
 
 
 def add_balance(p: RoutingProblem, params: SolverParams) -> None:
@@ -145,8 +158,10 @@ def _balance_hours(p: RoutingProblem, weight: int) -> None:
     if unit is None or excess <= 0:
         return
     dim = _work_dimension(p, unit)
-    for v, target in enumerate(targets):
-        _quadratic_bound(dim, v, math.ceil(target / unit), weight)
+    bounds = tuple(math.ceil(target / unit) for target in targets)
+    for v, bound in enumerate(bounds):
+        _quadratic_bound(dim, v, bound, weight)
+    p.balance = BalanceTerms(unit, bounds, (weight,) * len(bounds))
 
 
 def _work_dimension(p: RoutingProblem, unit: int) -> pywrapcp.RoutingDimension:
@@ -182,8 +197,10 @@ def _balance_stops(p: RoutingProblem, weight: int) -> None:
     cb = p.routing.RegisterUnaryTransitVector(demand)
     p.routing.AddDimension(cb, 0, len(nodes), True, "balance_stops")
     dim = p.routing.GetDimensionOrDie("balance_stops")
-    for v, target in enumerate(targets):
-        _quadratic_bound(dim, v, math.floor(target), coef)
+    bounds = tuple(math.floor(target) for target in targets)
+    for v, bound in enumerate(bounds):
+        _quadratic_bound(dim, v, bound, coef)
+    p.balance = BalanceTerms(0, bounds, (coef,) * len(bounds))
 
 
 def _quadratic_bound(dim: pywrapcp.RoutingDimension, vehicle: int, bound: int, coef: int) -> None:

@@ -114,19 +114,14 @@ def kernel_coverage(
 ) -> tuple[list[list[int]], int] | None:
     """``KERNEL_SHARE`` of ``total`` seconds in the compiled coverage search
     (coverage_search.py), from nothing: (its best routes, their cost in the model's
-    objective), which warm-start the full model. None (the
+    objective, workload balance included), which warm-start the full model. None (the
     OR-Tools phases instead) for a warm start (a re-plan keeps to the plan it changes), dose
-    targets or workload balance (costs the kernel does not count), a model the kernel does not
-    take (view_for: too big, limits per team-day), or too little time."""
+    targets (a cost the kernel does not count), a model the kernel does not take (view_for:
+    too big), or too little time."""
     # the full model gets its share, and at least FULL_MIN_S (building it and restoring the
     # kernel's routes with break intervals take time of their own)
     reserve = max(total * (1 - KERNEL_SHARE), FULL_MIN_S)
-    if (
-        ctx.initial_routes
-        or ctx.targets is not None
-        or total - reserve < KERNEL_MIN_S
-        or getattr(ctx.params, "balance", "off") != "off"  # a cost the kernel does not know
-    ):
+    if ctx.initial_routes or ctx.targets is not None or total - reserve < KERNEL_MIN_S:
         return None
     seed = strategy.order_seed(ctx.params)
     p = build_model(ctx.data, ctx.travel, ctx.params, ctx.stops, seed, relax_breaks=True)

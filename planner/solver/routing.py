@@ -18,7 +18,7 @@ from planner.constants import PRIORITY_COST, PRIORITY_RESOLUTION
 from planner.controls import break_fits, team_days, team_shift
 from planner.model import ProblemData
 from planner.settings import SolverParams
-from planner.solver.balance import add_balance
+from planner.solver.balance import BalanceTerms, add_balance
 from planner.travel import TravelMatrix, TravelModel
 
 HORIZON_S = 24 * 3600
@@ -54,6 +54,9 @@ class RoutingProblem:
     routing: pywrapcp.RoutingModel
     time: pywrapcp.RoutingDimension
     breaks: dict[int, pywrapcp.IntervalVar]
+    #: the workload balance cost the model carries (balance.py), for the compiled kernels:
+    #: None without one
+    balance: BalanceTerms | None = None
 
 
 def horizon_of(data: ProblemData) -> int:

@@ -23,7 +23,10 @@ from planner.solver.sisr_arrays import Model, Routes
 # vehicle columns (Model.vehicle)
 V_BEGIN, V_END, V_DEPART, V_LAST, V_CAP, V_MAT, V_LEAVE_ROW = 0, 1, 2, 3, 4, 5, 6
 V_BREAK_EARLIEST, V_BREAK_LATEST, V_BREAK_S, V_SHIFT_END, V_MAX_STOPS = 7, 8, 9, 10, 11
-VEHICLE_COLUMNS = 12
+# the workload balance cost (balance.BalanceTerms): coef x max(0, load - bound)^2, the load in
+# whole V_BAL_UNIT seconds per leg, or stops when the unit is 0; no cost when the coef is 0
+V_BAL_COEF, V_BAL_BOUND, V_BAL_UNIT = 12, 13, 14
+VEHICLE_COLUMNS = 15
 # node columns (Model.node)
 N_SERVICE, N_LO, N_HI, N_DOSES = 0, 1, 2, 3
 # search parameters (Model.parameters, float64)
@@ -90,6 +93,22 @@ def seed(value: int) -> None:
     np.random.seed(value)
 
 
+@njit(cache=True, inline="always")
+def _balance_cost(nodes, node, vehicle, d, v, s, r, n):
+    """The route's balance cost: coef x (load - bound)^2 above the bound (balance.py)."""
+    unit = vehicle[v, V_BAL_UNIT]
+    load = n
+    if unit > 0:
+        load = 0
+        prev = vehicle[v, V_BEGIN]
+        for i in range(n + 1):
+            x = vehicle[v, V_END] if i == n else nodes[s, r, i]
+            load += (d[prev, x] + node[prev, N_SERVICE] + unit - 1) // unit
+            prev = x
+    over = load - vehicle[v, V_BAL_BOUND]
+    return vehicle[v, V_BAL_COEF] * over * over if over > 0 else 0
+
+
 @njit(types.void(ROUTES, MODEL, _I, _I), cache=True, inline="always")
 def refresh(routes, model, s, r):
     """Recompute the earliest and latest starts, ``on_time`` (without the break) and ``cost``
@@ -118,6 +137,8 @@ def refresh(routes, model, s, r):
         prev = x
     end = vehicle[v, V_END]
     c += d[prev, end] if n > 0 else 0
+    if vehicle[v, V_BAL_COEF] > 0 and n > 0:
+        c += _balance_cost(nodes, node, vehicle, d, v, s, r, n)
     bound = vehicle[v, V_LAST] - node[prev, N_SERVICE] - d[prev, end]
     if n > 0 and t > bound:
         good = False

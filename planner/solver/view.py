@@ -93,6 +93,7 @@ class ModelView:
                 *window,
                 shift_end,
                 n if team.max_stops is None else team.max_stops,  # max_stops a team-day
+                *_balance_columns(p, v),
             )
         first = self.vehicle[0]
         self.depot_travel = self.travel[first[kernel.V_MAT], first[kernel.V_BEGIN]].copy()
@@ -128,6 +129,13 @@ class ModelView:
     def load(self, nodes: Sequence[int]) -> int:
         """Doses the stops at ``nodes`` need: the route's load against its dose capacity."""
         return int(self.node[list(nodes), kernel.N_DOSES].sum())
+
+
+def _balance_columns(p: RoutingProblem, v: int) -> tuple[int, int, int]:
+    """(V_BAL_COEF, V_BAL_BOUND, V_BAL_UNIT) of vehicle ``v``: the model's balance cost."""
+    if p.balance is None:
+        return 0, 0, 0
+    return p.balance.coefs[v], p.balance.bounds[v], p.balance.unit
 
 
 def _leave_costs(p: RoutingProblem, params: SolverParams) -> tuple[np.ndarray, list[int]]:

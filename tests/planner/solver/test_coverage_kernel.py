@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -224,3 +225,31 @@ def test_limits_per_team_day_hold_in_the_kernel() -> None:
     routes = searched(short, None, 0.3).best_routes()
     assert routes == [[0]]  # the far one alone would take 34 minutes out of the station
     assert model_takes(short, routes)
+
+
+@pytest.mark.parametrize("balance", ["hours", "stops"])
+def test_its_cost_counts_the_workload_balance_as_the_model_does(balance: str) -> None:
+    # balance on: the kernel's cost of routes is OR-Tools' objective of the same routes, the
+    # quadratic balance cost of every team-day included: for its best routes on a short day,
+    # and for uneven routes of everyone (A five stops, B and C one) where it is not zero
+    params = SolverParams(
+        time_limit_s=2, day_delay_cost=0, workers=1, balance=balance, balance_weight=50
+    )
+    crews = [team("A", **HOUR), team("B", 3, **HOUR), team("C", -3, **HOUR)]
+    stops = [
+        stop(f"s{i}", (-1) ** i * (2 + i % 7), i % 4, service_min=8, priority=1 + i % 3)
+        for i in range(16)
+    ]
+    few = problem(crews, [stop(f"f{i}", 1 + i % 3, i % 2, service_min=5) for i in range(7)])
+    uneven = [[0, 1, 2, 3, 4], [5], [6]]
+    for data, start in ((problem(crews, stops), None), (few, uneven)):
+        p = build_model(data, MINUTE, params, list(range(len(data.stops))))
+        assert p.balance is not None and max(p.balance.coefs) > 0  # the model carries it
+        search = searched(data, start, 0.0 if start else 0.5, params=params)
+        routes = search.best_routes()
+        assert start is None or routes == start  # everyone served: the start stays
+        out = run(context(data, params), as_given(), warm=routes)
+        assert out is not None and out.restored and out.routes == routes
+        assert out.solution.ObjectiveValue() == search.best_cost
+    off = run(context(few, replace(params, balance="off")), as_given(), warm=uneven)
+    assert off is not None and off.solution.ObjectiveValue() < search.best_cost  # counted
