@@ -277,9 +277,12 @@ def split_row(residents: int) -> dict[str, Any]:
     }
 
 
-def sample_row(residents: int, workers: int, n_areas: int, share_s: float) -> dict[str, Any]:
+def sample_row(
+    residents: int, workers: int, n_areas: int, share_s: float, ten_x: bool = False
+) -> dict[str, Any]:
     """``n_areas`` of the size's areas (evenly spaced in the list) as Dask tasks of
-    ``share_s`` each: task times, matrix times and worker memory for the extrapolation."""
+    ``share_s`` each: task times, matrix times and worker memory for the extrapolation; with
+    ``ten_x``, the same areas again with ten times the share, and both coverages."""
     from planner.solver.areas_dask import AreaTask, gather, lean
     from planner.solver.cluster import cluster_session
     from planner.solver.decompose import split
@@ -298,14 +301,41 @@ def sample_row(residents: int, workers: int, n_areas: int, share_s: float) -> di
         AreaTask(k, lean(areas[k].data), travel, params, time.time() + 3600 + share_s)
         for k in picked
     ]
+    sizes = [len(areas[k].stops) for k in picked]
     with cluster_session(f"local:{workers}") as session:
         t0 = time.monotonic()
         session.client()
         connect = time.monotonic() - t0
         t0 = time.monotonic()
-        done = gather(session, tasks, [len(areas[k].stops) for k in picked], lambda d: None)
+        done = gather(session, tasks, sizes, lambda d: None)
         wall = time.monotonic() - t0
+        long_done = {}
+        if ten_x:  # the same areas again with ten times the share each
+            long_params = replace(params, time_limit_s=10 * share_s)
+            long_tasks = [
+                replace(t, params=long_params, deadline=time.time() + 3600 + 10 * share_s)
+                for t in tasks
+            ]
+            long_done = gather(session, long_tasks, sizes, lambda d: None)
     secs = [d.seconds for d in done.values()]
+    extra: dict[str, Any] = {}
+    if long_done:
+
+        def served(d: Any, k: int) -> set[int]:
+            return {areas[k].stops[v.stop_index] for r in d.result.routes for v in r.visits}
+
+        pairs = [
+            (
+                coverage(data, served(done[k], k), areas[k].stops),
+                coverage(data, served(long_done[k], k), areas[k].stops),
+            )
+            for k in picked
+        ]
+        extra = {
+            "area_cov": round(sum(a for a, _ in pairs) / len(pairs), 4),
+            "area_cov_10x": round(sum(b for _, b in pairs) / len(pairs), 4),
+            "area_pairs": [(round(a, 4), round(b, 4)) for a, b in pairs],
+        }
     return {
         "residents": residents,
         "areas_total": len(areas),
@@ -320,6 +350,8 @@ def sample_row(residents: int, workers: int, n_areas: int, share_s: float) -> di
         "matrix_s_mean": round(sum(d.matrix_s for d in done.values()) / len(secs), 3),
         "worker_peak_mb": round(max(d.peak_rss_mb for d in done.values())),
         "area_stops_mean": round(sum(len(areas[k].stops) for k in picked) / len(picked)),
+        "load_1min": round(os.getloadavg()[0], 1),
+        **extra,
     }
 
 
@@ -345,7 +377,8 @@ def main() -> None:
     elif args.what == "sample":
         for n in sizes:
             for w in (int(x) for x in args.workers.split(",")):
-                print(json.dumps(sample_row(n, w, args.areas, args.share)), flush=True)
+                row = sample_row(n, w, args.areas, args.share, args.ten_x > 0)
+                print(json.dumps(row), flush=True)
     else:
         limits = [float(x) for x in args.time_limits.split(",")]
         for n, limit in zip(sizes, limits, strict=True):
