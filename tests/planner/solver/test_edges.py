@@ -4,13 +4,27 @@ the time left, counting each task's overhead, the most offered priority first.""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
+from planner.build import build_problem
+from planner.controls import may_serve
 from planner.settings import Settings, VialParams
 from planner.solver import areas_dask
 from planner.solver.cluster import cluster_session
-from planner.solver.edges import EDGE_TASK_MIN_S, TASK_OVERHEAD_S, _fitting_targets
-from tests.helpers import DEPOT, around, plan_and_check, resident, team
+from planner.solver.decompose import split
+from planner.solver.edges import (
+    EDGE_CAP,
+    EDGE_RATIO,
+    EDGE_SLACK_DEG,
+    EDGE_TASK_MIN_S,
+    TASK_OVERHEAD_S,
+    _fitting_targets,
+    offers,
+)
+from planner.solver.result import Result, Status, Unserved
+from tests.helpers import DEPOT, START, around, plan_and_check, resident, team
 
 
 def test_the_pass_takes_the_areas_that_fit_most_priority_first() -> None:
@@ -62,3 +76,62 @@ def test_a_resident_an_area_left_out_goes_to_the_neighbour_with_room(
         )
     assert len(served["TA"]) <= 15  # A's three doses a day
     assert served["TB"] & {f"A{k:02d}" for k in range(40)}  # B's team serves some of A's area
+
+
+def test_offers_go_to_the_nearest_area_that_may_serve_them() -> None:
+    """The vectorised offers against the rule written out plainly: each left-out stop to the
+    nearest other area whose stations are near enough and one of whose teams may serve it
+    (doctors here: two stations' teams have none)."""
+    stations = [around(k, 4, 2500) for k in range(4)]
+    people = [
+        resident(
+            f"R{k:03d}",
+            around(k, 160, 300 + 23 * (k % 50), stations[k % 4]),
+            needs_doctor=k % 5 == 0,
+            age=70,
+        )
+        for k in range(160)
+    ]
+    teams = [team(f"T{j}", stations[j // 2], has_doctor=j // 2 < 2) for j in range(8)]
+    data = build_problem(people, teams, START, 1, Settings())
+    areas = split(data, list(range(len(data.stops))), 50)
+    assert len(areas) == 4
+    parts = {
+        k: Result(
+            (),
+            tuple(Unserved(i, "no_capacity", "") for i in range(0, len(a.stops), 2)),
+            0,
+            0.0,
+            0,
+            Status.FEASIBLE,
+        )
+        for k, a in enumerate(areas)
+    }
+    got = offers(data, areas, parts)
+
+    def nearest(k: int, lat: float, lon: float) -> float:
+        shrink = math.cos(math.radians(lat))
+        return min(
+            math.hypot(lat - data.teams[t].depot_lat, (lon - data.teams[t].depot_lon) * shrink)
+            for t in areas[k].teams
+        )
+
+    expected: dict[int, list[int]] = {}
+    for k, part in parts.items():
+        for u in part.unserved:
+            s = areas[k].stops[u.stop_index]
+            stop = data.stops[s]
+            own, best = nearest(k, stop.lat, stop.lon), None
+            for j in parts:
+                if j == k or not any(may_serve(data.teams[t], stop) for t in areas[j].teams):
+                    continue
+                d = nearest(j, stop.lat, stop.lon)
+                if d <= EDGE_RATIO * own + EDGE_SLACK_DEG and (best is None or d < best[0]):
+                    best = (d, j)
+            if best is not None:
+                expected.setdefault(best[1], []).append(s)
+    weight = [sum(data.priorities.get(r, 0.0) for r in s.resident_ids) for s in data.stops]
+    for j, stops in expected.items():
+        cap = max(5, int(EDGE_CAP * len(areas[j].stops)))
+        expected[j] = sorted(stops, key=lambda s: -weight[s])[:cap]
+    assert got == expected and sum(len(v) for v in got.values()) > 10
