@@ -52,8 +52,8 @@ MIN_EDGE_SEARCH_S = 1.0
 
 class _Stations:
     """Every area's stations in one array, to find each left-out resident's nearest areas in
-    one pass over the depots (a loop over areas and teams in Python took about 40 s for the
-    ~54,000 residents 100k left out, time the edge pass's reserve did not count)."""
+    one pass over the depots: a province leaves tens of thousands of residents out, and the
+    client's time here is not on the workers (benchmarks/RESULTS.md, "Province scale")."""
 
     def __init__(self, data: ProblemData, areas: Sequence[Area], keys: Sequence[int]) -> None:
         self.keys = list(keys)
@@ -75,11 +75,15 @@ class _Stations:
 
 
 def offers(
-    data: ProblemData, areas: Sequence[Area], parts: dict[int, Result]
+    data: ProblemData,
+    areas: Sequence[Area],
+    parts: dict[int, Result],
+    weight: Sequence[float] | None = None,
 ) -> dict[int, list[int]]:
     """Target area -> the residents' stops (whole-problem indices) offered to it: each stop an
-    area left out goes to the nearest other area near enough whose teams may serve it."""
-    weight = _weights(data)
+    area left out goes to the nearest other area near enough whose teams may serve it
+    (``weight``: each stop's priority, the highest offered first when an area is capped)."""
+    weight = _weights(data) if weight is None else weight
     stations = _Stations(data, areas, list(parts))
     position = {k: j for j, k in enumerate(stations.keys)}
     out: dict[int, list[int]] = {}
@@ -115,16 +119,15 @@ def _warm(area: Area, part: Result) -> list[list[int]]:
     return routes
 
 
-def _served_weight(area: Area, part: Result, weight: list[float]) -> float:
+def _served_weight(area: Area, part: Result, weight: Sequence[float]) -> float:
     return sum(weight[area.stops[v.stop_index]] for r in part.routes for v in r.visits)
 
 
 def _fitting_targets(
-    offered: dict[int, list[int]], weight: list[float], workers: int, left: float
+    offered: dict[int, list[int]], weight: Sequence[float], workers: int, left: float
 ) -> tuple[list[int], float]:
     """The areas the pass re-solves, most offered priority first, as many as fit in the time
-    left with each task's overhead (a pass of 50 tasks on one worker took 60 s of an 18 s
-    reserve); and the seconds of search the workers share after that overhead."""
+    left with each task's overhead; and the seconds of search the workers share after it."""
     rounds = max(1, int(left // (EDGE_TASK_MIN_S + TASK_OVERHEAD_S)))
     ranked = sorted(offered, key=lambda j: (-sum(weight[s] for s in offered[j]), j))
     targets = sorted(ranked[: rounds * workers])
@@ -147,12 +150,13 @@ def edge_pass(
     data, params = horizon.data, horizon.params
     parts = {k: d.result for k, d in results.items()}
     left = params.time_limit_s - (time.monotonic() - started)
-    offered = offers(data, areas, parts) if left >= EDGE_MIN_S else {}
+    weight = _weights(data)
+    offered = offers(data, areas, parts, weight) if left >= EDGE_MIN_S else {}
     stats = {"edge_offered": float(sum(len(v) for v in offered.values())), "edge_taken": 0.0}
     stats["edge_priority_gained"] = 0.0
     if not offered:
         return areas, parts, stats
-    targets, budget = _fitting_targets(offered, _weights(data), max(1, session.workers()), left)
+    targets, budget = _fitting_targets(offered, weight, max(1, session.workers()), left)
     stats["edge_areas"] = float(len(targets))
     grown = {j: _area(data, areas[j].teams, areas[j].stops + tuple(offered[j])) for j in targets}
     seconds = shares([len(grown[j].stops) for j in targets], max(1, session.workers()), budget)
@@ -170,7 +174,6 @@ def edge_pass(
         for j, s in zip(targets, seconds, strict=True)
     ]
     again = gather(session, edge_tasks, [len(grown[j].stops) for j in targets], lambda d: None)
-    weight = _weights(data)
     areas = list(areas)
     for j in targets:
         new = again[j].result
