@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 
 from api import plan_requests
 from api.models import PlanRow
-from api.pages.common import FormDep, LoginDep, principal_of, render
+from api.pages.common import FormDep, LoginDep, lang_of, principal_of, render
 from api.pages.replan import _plan_or_404
 from api.plan_edits import locks_of, queue_edit
 from api.routes.edits import WAIT_EXTRA_S, wait_for
@@ -29,6 +29,7 @@ from api.security import SessionDep
 from api.store import load_residents, load_teams
 from api.web_sessions import WebLogin
 from planner.errors import InputError
+from planner.reasons_catalogue import reason_label
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("move", "pin", "unpin", "lock", "unlock")
@@ -57,10 +58,10 @@ def _routes(row: PlanRow, locks: dict[tuple[str, str], int | None]) -> list[dict
     return out
 
 
-def _choices(session: Session, row: PlanRow) -> list[dict[str, str]]:
+def _choices(session: Session, row: PlanRow, lang: str) -> list[dict[str, str]]:
     """The residents an edit may name, for the form's list: each planned one with where the
-    plan has them (team, date, position), then those left out; the planner sees names here as
-    on the lists page, and the form posts only the id."""
+    plan has them (team, date, position), then those left out with why (in ``lang``); the
+    planner sees names here as on the lists page, and the form posts only the id."""
     names = {r.resident_id: r.full_name for r in load_residents(session)}
     document = row.document or {}
     out = []
@@ -71,8 +72,8 @@ def _choices(session: Session, row: PlanRow) -> list[dict[str, str]]:
                 where = f"{r['team_id']} {day} #{k}"
                 out.append({"id": rid, "label": f"{names.get(rid, '')} · {where}"})
     for u in document.get("unassigned", []):
-        rid = u["resident_id"]
-        out.append({"id": rid, "label": f"{names.get(rid, '')} · {u['reason_code']}"})
+        rid, why = u["resident_id"], reason_label(u["reason_code"], lang)
+        out.append({"id": rid, "label": f"{names.get(rid, '')} · {why}"})
     return out
 
 
@@ -94,7 +95,7 @@ def _page(
         row=row,
         routes=_routes(row, locks),
         teams=[t.team_id for t in load_teams(session)],
-        choices=_choices(session, row),
+        choices=_choices(session, row, lang_of(request)),
         days=_days(row),
         error=error,
         values=values or {},
