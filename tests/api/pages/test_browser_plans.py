@@ -12,6 +12,7 @@ with it. The server draws no background tiles, so nothing outside loopback is as
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Iterator
@@ -20,7 +21,11 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
 
+from api.db import normalise_url
+from api.models import PlanRow
 from api.routes.plan_files import EXPORT_COLUMNS
 from planner.demo import demo_files
 from tests.api.live import LiveServer, console_server
@@ -178,3 +183,52 @@ def test_the_progress_script_and_the_framed_map_work_under_the_csp(
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     assert outside == [] and problems == [] and violations == [], (problems, violations)
     context.close()
+
+
+def test_the_progress_view_counts_areas_done_on_a_cluster(page: Any, server: LiveServer) -> None:
+    """A plan solved as areas on a cluster (its row as the solver writes it: 3 of 11 areas
+    done): the progress view shows the line and console.js keeps it up to date. Last in the
+    module: the row it adds is the newest plan."""
+    engine = create_engine(normalise_url(server.env["DATABASE_URL"]))
+    now = dt.datetime.now(dt.UTC)
+    with Session(engine) as s:
+        version = (s.scalar(select(func.max(PlanRow.version))) or 0) + 1
+        row = PlanRow(
+            version=version,
+            start_date=dt.date(2026, 11, 23),
+            days=1,
+            time_limit_s=600,
+            progress=0.1,
+            status="solving",
+            attempts=1,
+            started_at=now,
+            heartbeat_at=now,
+            best_planned=1234,
+            best_coverage=0.2,
+            areas_done=3,
+            areas_total=11,
+        )
+        s.add(row)
+        s.commit()
+        plan_id = row.id
+    try:
+        page.goto(f"{server.url}/planning/{plan_id}")
+        line = page.locator("[data-progress-areas]")
+        text = " ".join(line.inner_text().split())
+        assert line.is_visible() and text == "Khu vực đã xong (trên cụm máy) 3 / 11"
+        with Session(engine) as s:  # the solver hears of a fourth area: the script shows it
+            s.get(PlanRow, plan_id).areas_done = 4  # type: ignore[union-attr]
+            s.get(PlanRow, plan_id).heartbeat_at = dt.datetime.now(dt.UTC)  # type: ignore[union-attr]
+            s.commit()
+        page.wait_for_function(
+            "() => document.querySelector('[data-progress=areas]').textContent === '4 / 11'",
+            timeout=15_000,
+        )
+        check(page, "plan-progress-areas")
+    finally:
+        with Session(engine) as s:
+            ended = s.get(PlanRow, plan_id)
+            assert ended is not None
+            ended.status, ended.error = "failed", "internal error (see the server log)"
+            s.commit()
+        engine.dispose()
