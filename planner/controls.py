@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import lru_cache
 
-from planner.io.parse import ward_key
 from planner.model import Stop, Team
 
 
@@ -46,11 +45,15 @@ def working_s(team: Team, date: dt.date) -> int:
 
 @lru_cache(maxsize=4096)
 def _ward_keys(wards: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(ward_key(w) for w in wards)
+    return frozenset(_key(w) for w in wards)
 
 
 @lru_cache(maxsize=65536)
 def _key(ward: str) -> str:
+    # imported here: the input readers bring pandas, which a portfolio worker (it imports the
+    # solver, and the solver this module) would otherwise load at start-up, inside its budget
+    from planner.io.parse import ward_key
+
     return ward_key(ward)
 
 

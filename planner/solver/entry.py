@@ -30,7 +30,7 @@ from planner.solver.cluster import active_session
 from planner.solver.context import DoseTargets, SearchContext
 from planner.solver.decompose import Area, local_routes, local_targets, split
 from planner.solver.locks import solve_around_locks
-from planner.solver.portfolio import portfolio
+from planner.solver.portfolio import portfolio, worker_pool
 from planner.solver.progress import Progress, ProgressTracker, ServedReader
 from planner.solver.reasons import diagnose, reason_without_vehicle
 from planner.solver.result import Result, Route, Status, Unserved
@@ -69,6 +69,20 @@ def solve(
     With ``vials`` (wastage-aware on), part of the time goes to steering routes to whole vials
     (wastage.wastage_pass). Raises InternalError when the search found no plan at all."""
     params = params or SolverParams()
+    # on a cluster the areas' searches run on its workers: no pool here
+    with worker_pool(params.workers if active_session() is None else 1):
+        return _solve(data, travel, params, progress, initial_routes, vials)
+
+
+def _solve(
+    data: ProblemData,
+    travel: TravelModel,
+    params: SolverParams,
+    progress: Callable[[Progress], None] | None,
+    initial_routes: Sequence[Sequence[int]] | None,
+    vials: VialParams | None,
+) -> Result:
+    """``solve`` within the solve's pool of search processes."""
     if data.locked_routes:  # hand edits: kept as they are, the rest searched around them
         return solve_around_locks(data, travel, params, progress, initial_routes, vials, solve)
     tracker = ProgressTracker(data, params.time_limit_s, progress) if progress else None

@@ -15,7 +15,11 @@ import logging
 import multiprocessing as mp
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -133,42 +137,93 @@ def search(ctx: SearchContext, strategy: WorkerStrategy) -> Found | None:
     return plain_search(ctx, strategy)
 
 
-def portfolio(ctx: SearchContext) -> tuple[Found | None, int]:
-    """Search with ``params.workers`` processes until ``ctx.deadline``; (best, workers used).
-    Every search reads the travel matrices computed here once."""
-    workers = ctx.params.workers
+#: the pool a whole solve shares (``worker_pool``), if any: (pool, its processes)
+_SHARED: ContextVar[tuple[ProcessPoolExecutor, int] | None] = ContextVar("pool", default=None)
+
+
+def _new_pool(processes: int) -> ProcessPoolExecutor:
+    """Spawned search processes, each tied to this one (it dies with this process)."""
+    return ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=mp.get_context("spawn"),
+        initializer=tie_to_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _ready() -> None:
+    """Nothing: submitting it makes a pool process start and import this module."""
+
+
+def _usable(workers: int) -> int:
+    """The workers a portfolio may use here: one in a daemon process (it may not have
+    children: a Dask worker, a pool's process)."""
     if workers > 1 and mp.current_process().daemon:
         log.warning("solver runs in a daemon process: one worker instead of %d", workers)
-        workers = 1
+        return 1
+    return workers
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[None]:
+    """One pool of ``workers - 1`` search processes for a whole solve, started now: they import
+    the solver (about 2.3 s, benchmarks/RESULTS.md) while this process prepares the problem,
+    and every area and pass of the solve reuses them. Without it each portfolio started its own
+    pool, and each area's second worker lost that start-up from its share of the budget."""
+    if workers <= 1 or mp.current_process().daemon or _SHARED.get() is not None:
+        yield
+        return
+    pool = _new_pool(workers - 1)
+    for _ in range(workers - 1):
+        pool.submit(_ready)
+    token = _SHARED.set((pool, workers - 1))
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def portfolio(ctx: SearchContext) -> tuple[Found | None, int]:
+    """Search with ``params.workers`` processes until ``ctx.deadline``; (best, workers used).
+    Every search reads the travel matrices computed here once. The other workers run in the
+    solve's shared pool (``worker_pool``), or in a pool of their own."""
+    workers = _usable(ctx.params.workers)
     # every model a search builds (coverage rounds build one every few seconds) slices these
     # matrices instead of asking the travel model again (a road network, an OSRM server)
     ctx = replace(ctx, travel=SharedMatrices.of(ctx.data, ctx.travel))
     if workers <= 1:
         return search(ctx, worker_strategy(0)), 1
+    shared = _SHARED.get()
+    if shared is not None and shared[1] == workers - 1:
+        return _race(ctx, shared[0], workers), workers
+    with _new_pool(workers - 1) as pool:
+        return _race(ctx, pool, workers), workers
+
+
+def _race(ctx: SearchContext, pool: ProcessPoolExecutor, workers: int) -> Found | None:
+    """Worker 0 here, workers 1.. in ``pool``, all until ``ctx.deadline``; the best answer by
+    the original objective (ties: the lower worker)."""
+    futures = []
+    for k in range(1, workers):
+        try:
+            futures.append(pool.submit(search, replace(ctx, on_solution=None), worker_strategy(k)))
+        except (BrokenProcessPool, RuntimeError) as exc:  # a pool that lost a process
+            log.warning("portfolio worker %d not started: %s", k, exc)
     found: list[Found] = []
-    with ProcessPoolExecutor(
-        max_workers=workers - 1,
-        mp_context=mp.get_context("spawn"),
-        initializer=tie_to_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        futures = [
-            pool.submit(search, replace(ctx, on_solution=None), worker_strategy(k))
-            for k in range(1, workers)
-        ]
-        mine = search(ctx, worker_strategy(0))
-        for future in futures:
-            try:
-                theirs = future.result(
-                    timeout=max(1.0, ctx.deadline - time.time()) + ctx.params.guard_grace_s
-                )
-            except Exception as exc:  # a lost worker costs its answer, never the plan
-                log.warning("portfolio worker failed: %s", exc)
-                continue
-            if theirs is not None:
-                found.append(theirs)
+    mine = search(ctx, worker_strategy(0))
     if mine is not None:
-        found.insert(0, mine)
+        found.append(mine)
+    for future in futures:
+        try:
+            theirs = future.result(
+                timeout=max(1.0, ctx.deadline - time.time()) + ctx.params.guard_grace_s
+            )
+        except Exception as exc:  # a lost worker costs its answer, never the plan
+            log.warning("portfolio worker failed: %s", exc)
+            continue
+        if theirs is not None:
+            found.append(theirs)
     if not found:
-        return None, workers
-    return min(found, key=lambda f: (f.objective, f.worker)), workers
+        return None
+    return min(found, key=lambda f: (f.objective, f.worker))

@@ -26,7 +26,15 @@ from planner.solver.context import Found, SearchContext, SolutionListener, Worke
 from planner.solver.extract import extract_routes
 from planner.solver.routing import RoutingProblem, horizon_of, stop_penalty
 from planner.solver.ruin_recreate import improve_travel, remove_routes
-from planner.solver.runs import DESCENT, GLS, Outcome, run, search_parameters, window_ends
+from planner.solver.runs import (
+    CHEAPEST_INSERTION,
+    DESCENT,
+    GLS,
+    Outcome,
+    run,
+    search_parameters,
+    window_ends,
+)
 from planner.solver.view import MAX_NODES, ModelView
 
 #: route elimination stops at this share of the time limit; the rest optimises travel
@@ -49,13 +57,7 @@ def vehicles_first_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found
     total = max(0.05, ctx.deadline - time.time())
     seed = strategy.order_seed(ctx.params)
     began = time.time()
-    first = run(
-        ctx,
-        search_parameters(total * FIRST_SHARE, DESCENT, first=strategy.first_solution),
-        order_seed=seed,
-        warm=ctx.initial_routes,
-        guard_s=total * FIRST_SHARE * 1.5 + 5,
-    )
+    first = _first_solution(ctx, strategy.first_solution, total * FIRST_SHARE, seed)
     if first is None:
         return None
     view = view_for(first.problem, ctx.params, seed)
@@ -81,6 +83,31 @@ def vehicles_first_search(ctx: SearchContext, strategy: WorkerStrategy) -> Found
         strategy.worker,
         removed,
     )
+
+
+def _first_solution(
+    ctx: SearchContext, heuristic: int, share_s: float, seed: int
+) -> Outcome | None:
+    """The first solution, with the fixed costs, by ``heuristic`` then greedy descent. When it
+    leaves stops out, cheapest insertion builds one too and the cheaper is kept: OR-Tools'
+    savings gave a start that served nobody on long routes (Gehring-Homberger R2_2_1), and the
+    worker then spent the rest of its budget on empty routes (benchmarks/RESULTS.md)."""
+    first = None
+    for builder in dict.fromkeys((heuristic, CHEAPEST_INSERTION)):
+        tried = run(
+            ctx,
+            search_parameters(share_s, DESCENT, first=builder),
+            order_seed=seed,
+            warm=ctx.initial_routes,
+            guard_s=share_s * 1.5 + 5,
+        )
+        if tried is not None and (
+            first is None or tried.solution.ObjectiveValue() < first.solution.ObjectiveValue()
+        ):
+            first = tried
+        if first is not None and not first.dropped_penalty(ctx.data, ctx.stops):
+            break
+    return first
 
 
 def _fixed_fleet(
