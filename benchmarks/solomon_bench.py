@@ -81,7 +81,12 @@ def main() -> None:
             st["vehicles"] += check.vehicles
             st["feasible"] += check.feasible
             st["seconds"] += seconds
-            shown = f"{100 * gap:.2f} %" if gap is not None else "fleet differs"
+            shown = (
+                f"{100 * gap:.2f} %"
+                if gap is not None
+                else f"fleet {check.vehicles - bv:+d}, "
+                f"distance {100 * (check.distance / bd - 1):+.2f} %"
+            )
             print(
                 f"| {name} | {solver} | {check.vehicles} ({bv}) | {check.distance:.2f} "
                 f"({bd:.2f}) | {shown} | {seconds:.1f} | {check.feasible} |",

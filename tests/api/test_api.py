@@ -217,10 +217,7 @@ def test_team_leader_sees_only_the_own_team(client: TestClient, tokens, loaded) 
     published = next(p for p in listed if p["status"] == "done" and p["published_at"])
     current = client.get(f"/plans/{published['id']}", headers=tokens["planner"]).json()["plan"]
     other_resident = next(
-        s["resident_ids"][0]
-        for r in current["routes"]
-        if r["team_id"] != "DX"
-        for s in r["stops"]
+        s["resident_ids"][0] for r in current["routes"] if r["team_id"] != "DX" for s in r["stops"]
     )
     for path in (
         f"/plans/{plan_id}/teams/{other_team}/map",
